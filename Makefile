@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Makefile: build, test, install sanprov (plain GNU make; no autotools).
+
+VERSION   := 0.1.0
+SOVERSION := 0
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(or $(shell pkg-config --define-variable=prefix=$(PREFIX) \
+                 --variable=completionsdir bash-completion 2>/dev/null), \
+                 $(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+DESTDIR     ?=
+
+# Build directory: sanitizer and fuzz builds use their own.
+B ?= build
+# Quiet build; "make V=1" shows the commands.
+Q := $(if $(V),,@)
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter -Wvla
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Ilib/include $(WARNINGS)
+
+LIB_PKGS := libxml-2.0 libcurl uuid
+TEST_PKGS := cmocka libmicrohttpd
+PKG_CFLAGS = $(shell pkg-config --cflags $(LIB_PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(LIB_PKGS)) -lpthread
+
+# Every Debian package the build, the tests and the tooling need.
+DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
+            libcurl4-openssl-dev uuid-dev libpopt-dev libmicrohttpd-dev \
+            libinih-dev libjson-c-dev libcmocka-dev openssl ca-certificates \
+            mandoc jq valgrind clang llvm libclang-rt-14-dev
+
+LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+LIB_SO   := $(B)/libsanprov.so.$(VERSION)
+LIB_A    := $(B)/libsanprov.a
+
+CMD_HELPER_SRCS := $(wildcard cmd/common/*.c)
+CMD_SRCS  := $(wildcard cmd/*.c)
+CMDS      := $(CMD_SRCS:cmd/%.c=$(B)/bin/%)
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/%)
+BENCH_BIN := $(B)/tests/bench-decode
+
+HEADERS := $(wildcard lib/include/sanprov/*.h)
+MANPAGES := $(wildcard man/*.[1-8])
+
+.PHONY: all check check-asan check-valgrind fuzz bench lint deps deps-check \
+        install uninstall clean tests
+
+all: $(LIB_SO) $(B)/libsanprov.so.$(SOVERSION) $(B)/libsanprov.so $(LIB_A) \
+     $(B)/sanprov.pc $(CMDS)
+
+# ---- library ----
+
+$(B)/lib/%.o: lib/%.c $(HEADERS) $(wildcard lib/*/*.h) | deps-check
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) -fPIC -fvisibility=hidden $(CFLAGS) -c $< -o $@
+
+$(LIB_SO): $(LIB_OBJS) lib/libsanprov.sym
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -shared -Wl,-soname,libsanprov.so.$(SOVERSION) \
+	    -Wl,--version-script=lib/libsanprov.sym -Wl,--no-undefined \
+	    $(LDFLAGS) -o $@ $(LIB_OBJS) $(PKG_LIBS)
+
+$(B)/libsanprov.so.$(SOVERSION) $(B)/libsanprov.so: $(LIB_SO)
+	$(Q)ln -sf $(notdir $(LIB_SO)) $@
+
+$(LIB_A): $(LIB_OBJS)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(B)/sanprov.pc: sanprov.pc.in Makefile
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@REQUIRES@|$(LIB_PKGS)|' $< > $@
+
+# ---- programs: public API only, linked against the shared library ----
+
+$(B)/bin/%: cmd/%.c $(CMD_HELPER_SRCS) $(wildcard cmd/common/*.h) $(HEADERS) \
+            $(B)/libsanprov.so
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CCLD    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(CMD_HELPER_SRCS) -L$(B) -lsanprov $(CMD_LIBS)
+
+# ---- tests ----
+
+$(B)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPERS) tests/unit/testutil.h \
+                  $(LIB_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CCLD    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilib $(PKG_CFLAGS) \
+	    $(shell pkg-config --cflags $(TEST_PKGS)) $(CFLAGS) $(LDFLAGS) \
+	    -o $@ $< $(UNIT_HELPERS) $(LIB_A) $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+$(B)/tests/%: tests/tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CCLD    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilib $(PKG_CFLAGS) \
+	    $(shell pkg-config --cflags $(TEST_PKGS)) $(CFLAGS) $(LDFLAGS) \
+	    -o $@ $< $(LIB_A) $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+tests: all $(UNIT_BINS) $(TOOL_BINS)
+
+# The README's test command.  Installs missing packages first when root.
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@B=$(B) VALGRIND=$(VALGRIND) sh tests/run.sh
+
+check-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+check-valgrind: deps
+	@$(MAKE) --no-print-directory B=build-valgrind CFLAGS="-O1 -g" \
+	    VALGRIND=1 check
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+bench: deps tests
+	@B=$(B) sh tests/bench/run.sh
+
+# ---- quality ----
+
+lint:
+	clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --inline-suppr --suppress=missingIncludeSystem -Ilib/include \
+	    -D__GNUC__ lib cmd tests/unit tests/tools tests/fuzz
+	shellcheck -x .ci/run tests/*.sh tests/*/*.sh
+	mandoc -T lint -W warning $(MANPAGES)
+
+# Missing packages: installed when root, else the one line to run.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	        grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "installing:$$missing"; \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
+	            >/dev/null || { apt-get update -q >/dev/null && \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
+	            >/dev/null; } || exit 1; \
+	    else \
+	        echo "missing build dependencies; run:"; \
+	        echo "  sudo apt-get install$$missing"; exit 1; \
+	    fi; \
+	fi
+
+# A cheap guard for plain "make": say what is missing instead of a
+# compiler error about a header.
+deps-check:
+	@pkg-config --exists $(LIB_PKGS) || { \
+	    echo "missing libraries ($(LIB_PKGS)); run 'make deps'"; exit 1; }
+
+# ---- install ----
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/sanprov \
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/libsanprov.so.$(SOVERSION)
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/libsanprov.so
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/sanprov/
+	install -m 644 $(B)/sanprov.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(if $(CMDS),install -m 755 $(CMDS) $(DESTDIR)$(BINDIR)/)
+	for m in $(MANPAGES); do \
+	    s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	if [ -n "$$(ls completions/*.bash 2>/dev/null)" ]; then \
+	    install -d $(DESTDIR)$(BASHCOMPDIR); \
+	    for f in completions/*.bash; do n=$$(basename $$f .bash); \
+	        install -m 644 $$f $(DESTDIR)$(BASHCOMPDIR)/$$n; done; fi
+	if [ -n "$$(ls completions/_* 2>/dev/null)" ]; then \
+	    install -d $(DESTDIR)$(ZSHCOMPDIR); \
+	    install -m 644 completions/_* $(DESTDIR)$(ZSHCOMPDIR)/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libsanprov.so* $(DESTDIR)$(LIBDIR)/libsanprov.a
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/sanprov.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/sanprov
+	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
+	for m in $(MANPAGES); do s=$${m##*.}; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m); done
+	for f in completions/*.bash; do [ -e "$$f" ] || continue; \
+	    rm -f $(DESTDIR)$(BASHCOMPDIR)/$$(basename $$f .bash); done
+	for f in completions/_*; do [ -e "$$f" ] || continue; \
+	    rm -f $(DESTDIR)$(ZSHCOMPDIR)/$$(basename $$f); done
+
+clean:
+	rm -rf build build-*

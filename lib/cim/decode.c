@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/cim/decode.c: the streaming CIM-XML response decoder (libxml2 push parser, bounded memory). */
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <pthread.h>
+
+#include "convert.h"
+
+/*
+ * How memory stays bounded: libxml2's push parser builds a tree with its
+ * stock SAX2 handlers, and our end-of-element hook converts every finished
+ * child of IRETURNVALUE into a model object, hands it to the caller and
+ * frees its subtree at once.  So the tree never holds more than one object
+ * plus the small envelope.  Text and attribute bytes since the last object
+ * are counted and capped, which also caps whatever a server puts outside
+ * IRETURNVALUE.
+ *
+ * Hostile input: a DOCTYPE is refused outright (CIM-XML never has one), so
+ * no entity can be declared and neither "billion laughs" nor external
+ * entities can happen; network access is off; nesting depth is capped.
+ */
+
+#define MAX_DEPTH 64
+#define DEFAULT_MAX_ITEM_BYTES ((size_t)16 << 20)
+#define ELEMENT_COST 64 /* bytes charged per element against the cap */
+
+enum decode_mode {
+    MODE_RESPONSE, /* a CIM response: check the envelope, stream items */
+    MODE_DOM,      /* any small document: keep the whole tree */
+};
+
+struct spi_decoder {
+    struct spi_decode_opts o;
+    enum decode_mode mode;
+    xmlParserCtxtPtr ctxt;
+    sp_code rc; /* first failure raised from a SAX callback */
+    sp_error err;
+    int depth;
+    bool root_seen;
+    size_t bytes; /* charged since the last streamed item */
+    size_t max_bytes;
+    size_t nitems;
+};
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+    xmlInitParser();
+}
+
+static void fail(struct spi_decoder *d, sp_code code, const char *fmt, ...)
+    SP_PRINTF(3, 4);
+static void fail(struct spi_decoder *d, sp_code code, const char *fmt, ...)
+{
+    if (!d->rc) {
+        d->rc = code;
+        d->err.code = code;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(d->err.message, sizeof(d->err.message), fmt, ap);
+        va_end(ap);
+    }
+    xmlStopParser(d->ctxt);
+}
+
+static struct spi_decoder *decoder_of(void *ctx)
+{
+    return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void charge(struct spi_decoder *d, size_t n)
+{
+    d->bytes += n;
+    if (d->bytes > d->max_bytes)
+        fail(d, SP_ERR_TOO_LARGE,
+             "response has an object larger than %zu bytes", d->max_bytes);
+}
+
+static void on_start(void *ctx, const xmlChar *localname,
+                     const xmlChar *prefix, const xmlChar *uri, int nb_ns,
+                     const xmlChar **namespaces, int nb_attributes,
+                     int nb_defaulted, const xmlChar **attributes)
+{
+    struct spi_decoder *d = decoder_of(ctx);
+    if (d->rc)
+        return;
+    if (++d->depth > MAX_DEPTH) {
+        fail(d, SP_ERR_PROTOCOL, "response nests elements deeper than %d",
+             MAX_DEPTH);
+        return;
+    }
+    if (!d->root_seen) {
+        d->root_seen = true;
+        if (d->mode == MODE_RESPONSE &&
+            strcmp((const char *)localname, "CIM") != 0) {
+            fail(d, SP_ERR_PROTOCOL,
+                 "response is not CIM-XML: root element is <%.32s>",
+                 localname);
+            return;
+        }
+    }
+    size_t n = ELEMENT_COST;
+    for (int i = 0; i < nb_attributes; i++)
+        n += (size_t)(attributes[i * 5 + 4] - attributes[i * 5 + 3]);
+    charge(d, n);
+    if (d->rc)
+        return;
+    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_ns, namespaces,
+                          nb_attributes, nb_defaulted, attributes);
+}
+
+static void stream_item(struct spi_decoder *d, xmlNode *node)
+{
+    struct spi_conv cv = {
+        .err = &d->err,
+        .default_ns = d->o.default_ns,
+        .max_bytes = d->max_bytes,
+    };
+    struct spi_item it;
+    sp_error e;
+    cv.err = &e;
+    sp_code rc = spi_conv_item(&cv, node, &it);
+    spi_conv_release(&cv);
+    if (rc) {
+        fail(d, rc, "malformed response: %s", e.message);
+        return;
+    }
+    d->nitems++;
+    int stop = d->o.fn ? d->o.fn(&it, d->o.ctx) : 0;
+    sp_cim_instance_free(it.inst);
+    sp_cim_path_free(it.path);
+    sp_cim_class_free(it.cls);
+    sp_cim_value_free(it.value);
+    if (stop)
+        fail(d, SP_ERR_CANCELLED, "stopped by the caller");
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+    struct spi_decoder *d = decoder_of(ctx);
+    if (d->rc)
+        return;
+    xmlNode *cur = d->ctxt->node;
+    xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+    d->depth--;
+    if (d->mode != MODE_RESPONSE || !cur || !cur->parent ||
+        !spi_xml_is(cur->parent, "IRETURNVALUE") ||
+        !spi_xml_is(cur->parent->parent, "IMETHODRESPONSE"))
+        return;
+    stream_item(d, cur);
+    xmlUnlinkNode(cur);
+    xmlFreeNode(cur);
+    d->bytes = 0;
+}
+
+static void on_characters(void *ctx, const xmlChar *ch, int len)
+{
+    struct spi_decoder *d = decoder_of(ctx);
+    if (d->rc)
+        return;
+    charge(d, (size_t)len);
+    if (!d->rc)
+        xmlSAX2Characters(ctx, ch, len);
+}
+
+static void on_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                   const xmlChar *system_id)
+{
+    (void)name, (void)external_id, (void)system_id;
+    fail(decoder_of(ctx), SP_ERR_PROTOCOL,
+         "response contains a document type declaration, which CIM-XML "
+         "never has; refused");
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type,
+                           const xmlChar *public_id, const xmlChar *system_id,
+                           xmlChar *content)
+{
+    (void)name, (void)type, (void)public_id, (void)system_id, (void)content;
+    fail(decoder_of(ctx), SP_ERR_PROTOCOL,
+         "response declares an entity; refused");
+}
+
+static xmlParserInputPtr on_resolve(void *ctx, const xmlChar *public_id,
+                                    const xmlChar *system_id)
+{
+    (void)public_id, (void)system_id;
+    fail(decoder_of(ctx), SP_ERR_PROTOCOL,
+         "response refers to an external resource; refused");
+    return NULL;
+}
+
+static void on_xml_error(void *user, xmlErrorPtr e)
+{
+    /* Errors are read back from the context; this only keeps libxml2 from
+     * printing them on stderr. */
+    (void)user, (void)e;
+}
+
+static struct spi_decoder *decoder_new(const struct spi_decode_opts *opts,
+                                enum decode_mode mode)
+{
+    pthread_once(&xml_once, xml_init);
+    struct spi_decoder *d = spi_xcalloc(1, sizeof(*d));
+    if (opts)
+        d->o = *opts;
+    d->mode = mode;
+    d->max_bytes =
+        d->o.max_item_bytes ? d->o.max_item_bytes : DEFAULT_MAX_ITEM_BYTES;
+
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof(sax));
+    xmlSAXVersion(&sax, 2);
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_characters;
+    sax.cdataBlock = on_characters; /* CDATA is text to us */
+    sax.ignorableWhitespace = NULL;
+    sax.internalSubset = on_dtd;
+    sax.externalSubset = NULL;
+    sax.entityDecl = on_entity_decl;
+    sax.resolveEntity = on_resolve;
+    sax.comment = NULL;
+    sax.processingInstruction = NULL;
+    sax.serror = on_xml_error;
+    sax.warning = NULL;
+    sax.error = NULL;
+    sax.fatalError = NULL;
+
+    d->ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, "cim-xml");
+    if (!d->ctxt) {
+        fprintf(stderr, "sanprov: cannot create an XML parser\n");
+        abort();
+    }
+    xmlCtxtUseOptions(d->ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS |
+                                   XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    /* UseOptions may reset handlers; make sure ours stay in place. */
+    d->ctxt->sax->cdataBlock = on_characters;
+    d->ctxt->sax->serror = on_xml_error;
+    d->ctxt->sax->ignorableWhitespace = xmlSAX2IgnorableWhitespace;
+    d->ctxt->_private = d;
+    return d;
+}
+
+struct spi_decoder *spi_decoder_new(const struct spi_decode_opts *opts)
+{
+    return decoder_new(opts, MODE_RESPONSE);
+}
+
+void spi_decoder_free(struct spi_decoder *d)
+{
+    if (!d)
+        return;
+    if (d->ctxt) {
+        if (d->ctxt->myDoc)
+            xmlFreeDoc(d->ctxt->myDoc);
+        xmlFreeParserCtxt(d->ctxt);
+    }
+    free(d);
+}
+
+/* After a parse call: our own failure, or libxml2's. */
+static sp_code parse_status(struct spi_decoder *d, int r, sp_error *err)
+{
+    if (d->rc) {
+        sp_error_copy(err ? err : &d->err, &d->err);
+        return d->rc;
+    }
+    if (r == 0 && d->ctxt->wellFormed)
+        return SP_OK;
+    xmlErrorPtr e = xmlCtxtGetLastError(d->ctxt);
+    char msg[256] = "unknown error";
+    int line = 0;
+    if (e && e->message) {
+        snprintf(msg, sizeof(msg), "%s", e->message);
+        size_t n = strlen(msg);
+        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            msg[--n] = '\0';
+        line = e->line;
+    }
+    if (e && e->code == XML_ERR_DOCUMENT_EMPTY)
+        d->rc = sp_error_set(&d->err, SP_ERR_PROTOCOL, "empty response");
+    else
+        d->rc = sp_error_set(&d->err, SP_ERR_PROTOCOL,
+                             "response is not well-formed XML: %s (line %d)",
+                             msg, line);
+    if (err)
+        sp_error_copy(err, &d->err);
+    return d->rc;
+}
+
+sp_code spi_decoder_feed(struct spi_decoder *d, const char *data, size_t len,
+                         sp_error *err)
+{
+    if (d->rc)
+        return parse_status(d, 0, err);
+    while (len) {
+        /* xmlParseChunk takes an int size. */
+        int n = len > (1u << 30) ? 1 << 30 : (int)len;
+        int r = xmlParseChunk(d->ctxt, data, n, 0);
+        sp_code rc = parse_status(d, r, err);
+        if (rc)
+            return rc;
+        data += n;
+        len -= (size_t)n;
+    }
+    return SP_OK;
+}
+
+static sp_code env_error(sp_error *err, const char *what)
+{
+    return sp_error_set(err, SP_ERR_PROTOCOL, "malformed response: %s", what);
+}
+
+/* Walk the envelope left after streaming: CIM/MESSAGE/SIMPLERSP/... */
+static sp_code envelope(struct spi_decoder *d, struct spi_cim_response *r,
+                        sp_error *err)
+{
+    struct spi_conv cv = {.err = err,
+                          .default_ns = d->o.default_ns,
+                          .max_bytes = d->max_bytes};
+    sp_code rc = SP_OK;
+    xmlNode *root = xmlDocGetRootElement(d->ctxt->myDoc);
+    xmlNode *msg = root ? spi_xml_first(root) : NULL;
+    if (!spi_xml_is(msg, "MESSAGE"))
+        return env_error(err, "no MESSAGE element");
+    const char *id = spi_xml_attr(&cv, msg, "ID");
+    r->msgid = spi_xstrdup(id);
+    if (d->o.expect_msgid && (!id || strcmp(id, d->o.expect_msgid) != 0)) {
+        rc = sp_error_set(err, SP_ERR_PROTOCOL,
+                          "response answers message '%.32s', not '%s'",
+                          id ? id : "", d->o.expect_msgid);
+        goto out;
+    }
+    xmlNode *rsp = spi_xml_first(msg);
+    if (!spi_xml_is(rsp, "SIMPLERSP")) {
+        rc = env_error(err, "no SIMPLERSP element");
+        goto out;
+    }
+    xmlNode *m = spi_xml_first(rsp);
+    r->intrinsic = spi_xml_is(m, "IMETHODRESPONSE");
+    if (!r->intrinsic && !spi_xml_is(m, "METHODRESPONSE")) {
+        rc = env_error(err, "no IMETHODRESPONSE or METHODRESPONSE");
+        goto out;
+    }
+    const char *name = spi_xml_attr(&cv, m, "NAME");
+    r->name = spi_xstrdup(name ? name : "");
+    if ((d->o.expect_intrinsic == 1 && !r->intrinsic) ||
+        (d->o.expect_intrinsic == 0 && r->intrinsic) ||
+        (d->o.expect_name && !spi_name_eq(name, d->o.expect_name))) {
+        rc = sp_error_set(err, SP_ERR_PROTOCOL,
+                          "response is for '%.64s', not for '%s'", r->name,
+                          d->o.expect_name ? d->o.expect_name : "?");
+        goto out;
+    }
+    r->params = sp_cim_args_new();
+    for (xmlNode *c = spi_xml_first(m); c && !rc; c = spi_xml_next(c)) {
+        if (spi_xml_is(c, "ERROR")) {
+            const char *code = spi_xml_attr(&cv, c, "CODE");
+            char *end = NULL;
+            long v = code ? strtol(code, &end, 10) : 0;
+            if (!code || end == code || *end || v <= 0 || v > 1000000) {
+                rc = env_error(err, "ERROR without a valid CODE");
+                break;
+            }
+            r->error_code = (int)v;
+            r->error_description =
+                spi_xstrdup(spi_xml_attr(&cv, c, "DESCRIPTION"));
+            xmlNode *inst = spi_xml_first(c);
+            if (spi_xml_is(inst, "INSTANCE"))
+                rc = spi_conv_instance(&cv, inst, &r->error_instance);
+        } else if (spi_xml_is(c, "RETURNVALUE")) {
+            const char *unused;
+            sp_cim_value_free(r->retval);
+            r->retval = NULL;
+            rc = spi_conv_paramvalue(&cv, c, &unused, &r->retval);
+        } else if (spi_xml_is(c, "PARAMVALUE")) {
+            const char *pn;
+            sp_cim_value *v = NULL;
+            rc = spi_conv_paramvalue(&cv, c, &pn, &v);
+            if (!rc)
+                sp_cim_args_set(r->params, pn, v);
+        }
+    }
+    if (rc && !strstr(err->message, "malformed response")) {
+        char inner[SP_ERROR_MSG_MAX];
+        memcpy(inner, err->message, sizeof(inner));
+        sp_error_set(err, rc, "malformed response: %s", inner);
+    }
+out:
+    spi_conv_release(&cv);
+    return rc;
+}
+
+void spi_cim_response_free(struct spi_cim_response *r)
+{
+    if (!r)
+        return;
+    free(r->name);
+    free(r->msgid);
+    free(r->error_description);
+    sp_cim_instance_free(r->error_instance);
+    sp_cim_value_free(r->retval);
+    sp_cim_args_free(r->params);
+    free(r);
+}
+
+sp_code spi_decoder_finish(struct spi_decoder *d,
+                           struct spi_cim_response **out, sp_error *err)
+{
+    *out = NULL;
+    if (d->rc)
+        return parse_status(d, 0, err);
+    int r = xmlParseChunk(d->ctxt, NULL, 0, 1);
+    sp_code rc = parse_status(d, r, err);
+    if (rc)
+        return rc;
+    if (!d->root_seen || !d->ctxt->myDoc)
+        return sp_error_set(err, SP_ERR_PROTOCOL, "empty response");
+    struct spi_cim_response *rsp = spi_xcalloc(1, sizeof(*rsp));
+    rc = envelope(d, rsp, err);
+    if (rc) {
+        spi_cim_response_free(rsp);
+        return rc;
+    }
+    rsp->nitems = d->nitems;
+    *out = rsp;
+    return SP_OK;
+}
+
+sp_code spi_cimxml_decode(const char *data, size_t len,
+                          const struct spi_decode_opts *opts,
+                          struct spi_cim_response **out, sp_error *err)
+{
+    struct spi_decoder *d = spi_decoder_new(opts);
+    sp_code rc = spi_decoder_feed(d, data, len, err);
+    if (!rc)
+        rc = spi_decoder_finish(d, out, err);
+    spi_decoder_free(d);
+    return rc;
+}
+
+sp_code spi_xml_parse_dom(const char *data, size_t len, size_t max_bytes,
+                          xmlDoc **out, sp_error *err)
+{
+    *out = NULL;
+    struct spi_decode_opts o = {.max_item_bytes = max_bytes};
+    struct spi_decoder *d = decoder_new(&o, MODE_DOM);
+    sp_code rc = spi_decoder_feed(d, data, len, err);
+    if (!rc)
+        rc = parse_status(d, xmlParseChunk(d->ctxt, NULL, 0, 1), err);
+    if (!rc && !d->ctxt->myDoc)
+        rc = sp_error_set(err, SP_ERR_PROTOCOL, "empty document");
+    if (!rc) {
+        *out = d->ctxt->myDoc;
+        d->ctxt->myDoc = NULL;
+    }
+    spi_decoder_free(d);
+    return rc;
+}

@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/cim/encode.c: CIM-XML encoder for requests, responses and every model object. */
+#include <stdarg.h>
+
+#include "cimxml.h"
+
+/*
+ * Output is one element per line without indentation: compact on the wire,
+ * and readable and diffable in expected-output files.
+ */
+
+void spi_xml_escape(sp_buf *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep = NULL;
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&apos;";
+            break;
+        case '\r':
+            rep = "&#13;";
+            break;
+        default:
+            /* XML 1.0 cannot carry other C0 controls, even as references:
+             * write U+FFFD so the document stays well-formed. */
+            if (c < 0x20 && c != '\t' && c != '\n')
+                rep = "\xEF\xBF\xBD";
+            break;
+        }
+        if (!rep)
+            continue;
+        sp_buf_add(b, run, (size_t)(s - run));
+        sp_buf_addstr(b, rep);
+        run = s + 1;
+    }
+    sp_buf_add(b, run, (size_t)(s - run));
+}
+
+/* Write "<NAME a="v" ...": attribute pairs end with a NULL name; a pair
+ * with a NULL value is skipped. */
+static void tag_start(sp_buf *b, const char *name, va_list ap)
+{
+    sp_buf_addch(b, '<');
+    sp_buf_addstr(b, name);
+    const char *an;
+    while ((an = va_arg(ap, const char *))) {
+        const char *av = va_arg(ap, const char *);
+        if (!av)
+            continue;
+        sp_buf_addf(b, " %s=\"", an);
+        spi_xml_escape(b, av);
+        sp_buf_addch(b, '"');
+    }
+}
+
+/* <NAME attrs>\n */
+static void open_el(sp_buf *b, const char *name, ...)
+{
+    va_list ap;
+    va_start(ap, name);
+    tag_start(b, name, ap);
+    va_end(ap);
+    sp_buf_addstr(b, ">\n");
+}
+
+/* <NAME attrs/>\n */
+static void empty_el(sp_buf *b, const char *name, ...)
+{
+    va_list ap;
+    va_start(ap, name);
+    tag_start(b, name, ap);
+    va_end(ap);
+    sp_buf_addstr(b, "/>\n");
+}
+
+static void close_el(sp_buf *b, const char *name)
+{
+    sp_buf_addf(b, "</%s>\n", name);
+}
+
+/* <NAME>escaped text</NAME>\n */
+static void text_el(sp_buf *b, const char *name, const char *text)
+{
+    sp_buf_addf(b, "<%s>", name);
+    spi_xml_escape(b, text);
+    sp_buf_addf(b, "</%s>\n", name);
+}
+
+void spi_cimxml_localnamespacepath(sp_buf *b, const char *ns)
+{
+    open_el(b, "LOCALNAMESPACEPATH", NULL);
+    const char *p = ns;
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n) {
+            SPI_AUTOFREE char *part = spi_xstrndup(p, n);
+            empty_el(b, "NAMESPACE", "NAME", part, NULL);
+        }
+        p += n + (slash ? 1 : 0);
+    }
+    close_el(b, "LOCALNAMESPACEPATH");
+}
+
+static const char *valuetype_of(const sp_cim_value *v)
+{
+    if (v->untyped)
+        return v->valuetype == 'n' ? "numeric"
+               : v->valuetype == 'b' ? "boolean"
+                                     : "string";
+    if (v->type == SP_CIM_BOOLEAN)
+        return "boolean";
+    if (spi_cim_type_is_stringlike(v->type))
+        return "string";
+    return "numeric";
+}
+
+static void keybinding(sp_buf *b, const char *name, const sp_cim_value *v)
+{
+    open_el(b, "KEYBINDING", "NAME", name, NULL);
+    if (v->type == SP_CIM_REFERENCE && !v->untyped && !v->is_null) {
+        spi_cimxml_value_reference(b, v->v.ref);
+    } else {
+        SPI_AUTOFREE char *t = sp_cim_value_to_text(v);
+        /* An untyped key (as some servers send them) goes back untyped. */
+        const char *type = v->untyped ? NULL : sp_cim_type_name(v->type);
+        sp_buf_addch(b, '<');
+        sp_buf_addf(b, "KEYVALUE VALUETYPE=\"%s\"", valuetype_of(v));
+        if (type)
+            sp_buf_addf(b, " TYPE=\"%s\"", type);
+        sp_buf_addch(b, '>');
+        spi_xml_escape(b, t ? t : "");
+        sp_buf_addstr(b, "</KEYVALUE>\n");
+    }
+    close_el(b, "KEYBINDING");
+}
+
+void spi_cimxml_instancename(sp_buf *b, const sp_cim_path *p)
+{
+    if (!p->keys.n) {
+        empty_el(b, "INSTANCENAME", "CLASSNAME", p->classname, NULL);
+        return;
+    }
+    open_el(b, "INSTANCENAME", "CLASSNAME", p->classname, NULL);
+    for (size_t i = 0; i < p->keys.n; i++)
+        keybinding(b, p->keys.items[i].name, p->keys.items[i].value);
+    close_el(b, "INSTANCENAME");
+}
+
+static void namespacepath(sp_buf *b, const char *host, const char *ns)
+{
+    open_el(b, "NAMESPACEPATH", NULL);
+    text_el(b, "HOST", host);
+    spi_cimxml_localnamespacepath(b, ns);
+    close_el(b, "NAMESPACEPATH");
+}
+
+void spi_cimxml_instancepath(sp_buf *b, const sp_cim_path *p,
+                             const char *default_host, const char *default_ns)
+{
+    open_el(b, "INSTANCEPATH", NULL);
+    namespacepath(b, p->host ? p->host : default_host,
+                  p->ns ? p->ns : default_ns);
+    spi_cimxml_instancename(b, p);
+    close_el(b, "INSTANCEPATH");
+}
+
+void spi_cimxml_best_path(sp_buf *b, const sp_cim_path *p)
+{
+    if (p->host && p->ns) {
+        spi_cimxml_instancepath(b, p, NULL, NULL);
+    } else if (p->ns) {
+        open_el(b, "LOCALINSTANCEPATH", NULL);
+        spi_cimxml_localnamespacepath(b, p->ns);
+        spi_cimxml_instancename(b, p);
+        close_el(b, "LOCALINSTANCEPATH");
+    } else {
+        spi_cimxml_instancename(b, p);
+    }
+}
+
+void spi_cimxml_value_reference(sp_buf *b, const sp_cim_path *p)
+{
+    open_el(b, "VALUE.REFERENCE", NULL);
+    spi_cimxml_best_path(b, p);
+    close_el(b, "VALUE.REFERENCE");
+}
+
+/* The text of a scalar for a VALUE element; embedded instances as XML. */
+static char *scalar_text(const sp_cim_value *v)
+{
+    if (v->type == SP_CIM_INSTANCE && !v->untyped) {
+        sp_buf inner = SP_BUF_INIT(SIZE_MAX / 2);
+        spi_cimxml_instance(&inner, v->v.inst);
+        return sp_buf_detach(&inner, NULL);
+    }
+    return sp_cim_value_to_text(v);
+}
+
+void spi_cimxml_value(sp_buf *b, const sp_cim_value *v)
+{
+    if (v->is_null)
+        return;
+    if (v->is_array) {
+        bool refs = v->type == SP_CIM_REFERENCE;
+        open_el(b, refs ? "VALUE.REFARRAY" : "VALUE.ARRAY", NULL);
+        for (size_t i = 0; i < v->v.arr.n; i++) {
+            const sp_cim_value *e = v->v.arr.items[i];
+            if (e->is_null)
+                empty_el(b, "VALUE.NULL", NULL);
+            else
+                spi_cimxml_value(b, e);
+        }
+        close_el(b, refs ? "VALUE.REFARRAY" : "VALUE.ARRAY");
+        return;
+    }
+    if (v->type == SP_CIM_REFERENCE && !v->untyped) {
+        spi_cimxml_value_reference(b, v->v.ref);
+        return;
+    }
+    SPI_AUTOFREE char *t = scalar_text(v);
+    text_el(b, "VALUE", t ? t : "");
+}
+
+/* The TYPE attribute of a property or qualifier holding @v. */
+static const char *wire_type(const sp_cim_value *v)
+{
+    if (v->untyped || v->type == SP_CIM_INSTANCE)
+        return "string";
+    return sp_cim_type_name(v->type);
+}
+
+static void qualifier(sp_buf *b, const char *name, const sp_cim_value *v)
+{
+    if (v->is_null) {
+        empty_el(b, "QUALIFIER", "NAME", name, "TYPE", wire_type(v), NULL);
+        return;
+    }
+    open_el(b, "QUALIFIER", "NAME", name, "TYPE", wire_type(v), NULL);
+    spi_cimxml_value(b, v);
+    close_el(b, "QUALIFIER");
+}
+
+static void qualifiers(sp_buf *b, const struct spi_nvlist *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        qualifier(b, q->items[i].name, q->items[i].value);
+}
+
+/* A PROPERTY, PROPERTY.ARRAY or PROPERTY.REFERENCE for @v, with the
+ * declaration's qualifiers when given (classes). */
+static void property(sp_buf *b, const char *name, sp_cim_type type,
+                     bool is_array, const char *refclass,
+                     const sp_cim_value *v, const struct spi_nvlist *quals)
+{
+    const char *embedded = type == SP_CIM_INSTANCE ? "instance" : NULL;
+    const char *tname = type == SP_CIM_INSTANCE || type == SP_CIM_INVALID
+                            ? "string"
+                            : sp_cim_type_name(type);
+    const char *el;
+    if (type == SP_CIM_REFERENCE) {
+        if (is_array)
+            return; /* CIM has no reference-array properties */
+        el = "PROPERTY.REFERENCE";
+        tname = NULL;
+    } else {
+        el = is_array ? "PROPERTY.ARRAY" : "PROPERTY";
+    }
+    bool has_body = (quals && quals->n) || (v && !v->is_null);
+    if (!has_body) {
+        empty_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS",
+                 refclass, "EmbeddedObject", embedded, NULL);
+        return;
+    }
+    open_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS", refclass,
+            "EmbeddedObject", embedded, NULL);
+    if (quals)
+        qualifiers(b, quals);
+    if (v)
+        spi_cimxml_value(b, v);
+    close_el(b, el);
+}
+
+void spi_cimxml_instance(sp_buf *b, const sp_cim_instance *i)
+{
+    open_el(b, "INSTANCE", "CLASSNAME", i->classname, NULL);
+    for (size_t k = 0; k < i->props.n; k++) {
+        const sp_cim_value *v = i->props.items[k].value;
+        sp_cim_type t = v->untyped ? SP_CIM_STRING : v->type;
+        property(b, i->props.items[k].name, t, v->is_array, NULL, v, NULL);
+    }
+    close_el(b, "INSTANCE");
+}
+
+static void parameter(sp_buf *b, const struct sp_cim_qualified *p)
+{
+    const char *el, *tname = sp_cim_type_name(p->type);
+    if (p->type == SP_CIM_REFERENCE) {
+        el = p->is_array ? "PARAMETER.REFARRAY" : "PARAMETER.REFERENCE";
+        tname = NULL;
+    } else {
+        el = p->is_array ? "PARAMETER.ARRAY" : "PARAMETER";
+        if (p->type == SP_CIM_INSTANCE)
+            tname = "string";
+    }
+    if (!p->quals.n) {
+        empty_el(b, el, "NAME", p->name, "TYPE", tname, "REFERENCECLASS",
+                 p->refclass, NULL);
+        return;
+    }
+    open_el(b, el, "NAME", p->name, "TYPE", tname, "REFERENCECLASS",
+            p->refclass, NULL);
+    qualifiers(b, &p->quals);
+    close_el(b, el);
+}
+
+void spi_cimxml_class(sp_buf *b, const sp_cim_class *c)
+{
+    open_el(b, "CLASS", "NAME", c->name, "SUPERCLASS", c->super, NULL);
+    qualifiers(b, &c->quals);
+    for (size_t i = 0; i < c->nprops; i++) {
+        const struct sp_cim_qualified *p = c->props[i];
+        property(b, p->name, p->type, p->is_array, p->refclass, p->def,
+                 &p->quals);
+    }
+    for (size_t i = 0; i < c->nmethods; i++) {
+        const sp_cim_method_decl *m = c->methods[i];
+        open_el(b, "METHOD", "NAME", m->name, "TYPE",
+                m->rtype ? sp_cim_type_name(m->rtype) : NULL, NULL);
+        qualifiers(b, &m->quals);
+        for (size_t k = 0; k < m->nparams; k++)
+            parameter(b, m->params[k]);
+        close_el(b, "METHOD");
+    }
+    close_el(b, "CLASS");
+}
+
+void spi_cimxml_paramvalue(sp_buf *b, const char *name, const sp_cim_value *v)
+{
+    const char *ptype = NULL, *embedded = NULL;
+    if (!v->untyped) {
+        ptype = sp_cim_type_name(v->type);
+        if (v->type == SP_CIM_INSTANCE) {
+            /* DSP0201: an embedded instance travels as a string. */
+            ptype = "string";
+            embedded = "instance";
+        }
+    }
+    if (v->is_null) {
+        empty_el(b, "PARAMVALUE", "NAME", name, "PARAMTYPE", ptype,
+                 "EmbeddedObject", embedded, NULL);
+        return;
+    }
+    open_el(b, "PARAMVALUE", "NAME", name, "PARAMTYPE", ptype,
+            "EmbeddedObject", embedded, NULL);
+    spi_cimxml_value(b, v);
+    close_el(b, "PARAMVALUE");
+}
+
+static void message_start(sp_buf *b, const char *msgid)
+{
+    sp_buf_addstr(b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n");
+    open_el(b, "CIM", "CIMVERSION", "2.0", "DTDVERSION", "2.0", NULL);
+    open_el(b, "MESSAGE", "ID", msgid, "PROTOCOLVERSION", "1.0", NULL);
+}
+
+static void message_end(sp_buf *b)
+{
+    close_el(b, "MESSAGE");
+    close_el(b, "CIM");
+}
+
+static bool is_classname_param(const char *name)
+{
+    static const char *const names[] = {"ClassName", "AssocClass",
+                                        "ResultClass", "ObjectName"};
+    for (size_t i = 0; i < SPI_ARRAY_SIZE(names); i++)
+        if (spi_name_eq(name, names[i]))
+            return true;
+    return false;
+}
+
+static void iparamvalue(sp_buf *b, const char *name, const sp_cim_value *v)
+{
+    if (v->is_null) {
+        empty_el(b, "IPARAMVALUE", "NAME", name, NULL);
+        return;
+    }
+    open_el(b, "IPARAMVALUE", "NAME", name, NULL);
+    if (!v->is_array && v->type == SP_CIM_REFERENCE)
+        spi_cimxml_instancename(b, v->v.ref);
+    else if (!v->is_array && v->type == SP_CIM_INSTANCE)
+        spi_cimxml_instance(b, v->v.inst);
+    else if (!v->is_array && v->type == SP_CIM_STRING &&
+             is_classname_param(name))
+        empty_el(b, "CLASSNAME", "NAME", v->v.str, NULL);
+    else
+        spi_cimxml_value(b, v);
+    close_el(b, "IPARAMVALUE");
+}
+
+void spi_cimxml_imethodcall(sp_buf *b, unsigned long msgid, const char *name,
+                            const char *ns, const sp_cim_args *params)
+{
+    char id[24];
+    snprintf(id, sizeof(id), "%lu", msgid);
+    message_start(b, id);
+    open_el(b, "SIMPLEREQ", NULL);
+    open_el(b, "IMETHODCALL", "NAME", name, NULL);
+    spi_cimxml_localnamespacepath(b, ns);
+    for (size_t i = 0; params && i < params->list.n; i++)
+        iparamvalue(b, params->list.items[i].name,
+                    params->list.items[i].value);
+    close_el(b, "IMETHODCALL");
+    close_el(b, "SIMPLEREQ");
+    message_end(b);
+}
+
+void spi_cimxml_methodcall(sp_buf *b, unsigned long msgid, const char *method,
+                           const sp_cim_path *target, const char *default_ns,
+                           const sp_cim_args *params)
+{
+    char id[24];
+    snprintf(id, sizeof(id), "%lu", msgid);
+    const char *ns = target->ns ? target->ns : default_ns;
+    message_start(b, id);
+    open_el(b, "SIMPLEREQ", NULL);
+    open_el(b, "METHODCALL", "NAME", method, NULL);
+    if (target->keys.n) {
+        open_el(b, "LOCALINSTANCEPATH", NULL);
+        spi_cimxml_localnamespacepath(b, ns);
+        spi_cimxml_instancename(b, target);
+        close_el(b, "LOCALINSTANCEPATH");
+    } else {
+        open_el(b, "LOCALCLASSPATH", NULL);
+        spi_cimxml_localnamespacepath(b, ns);
+        empty_el(b, "CLASSNAME", "NAME", target->classname, NULL);
+        close_el(b, "LOCALCLASSPATH");
+    }
+    for (size_t i = 0; params && i < params->list.n; i++)
+        spi_cimxml_paramvalue(b, params->list.items[i].name,
+                              params->list.items[i].value);
+    close_el(b, "METHODCALL");
+    close_el(b, "SIMPLEREQ");
+    message_end(b);
+}
+
+void spi_cimxml_response_begin(sp_buf *b, const char *msgid, bool intrinsic,
+                               const char *name)
+{
+    message_start(b, msgid);
+    open_el(b, "SIMPLERSP", NULL);
+    open_el(b, intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE", "NAME", name,
+            NULL);
+}
+
+void spi_cimxml_response_end(sp_buf *b, bool intrinsic)
+{
+    close_el(b, intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
+    close_el(b, "SIMPLERSP");
+    message_end(b);
+}
+
+void spi_cimxml_error(sp_buf *b, int code, const char *description,
+                      const sp_cim_instance *cim_error)
+{
+    char c[16];
+    snprintf(c, sizeof(c), "%d", code);
+    if (!cim_error) {
+        empty_el(b, "ERROR", "CODE", c, "DESCRIPTION", description, NULL);
+        return;
+    }
+    open_el(b, "ERROR", "CODE", c, "DESCRIPTION", description, NULL);
+    spi_cimxml_instance(b, cim_error);
+    close_el(b, "ERROR");
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sanprov/sanprov.h: the whole public API of libsanprov in one include. */
+#ifndef SANPROV_SANPROV_H
+#define SANPROV_SANPROV_H
+
+#include <sanprov/common.h>
+#include <sanprov/error.h>
+#include <sanprov/buf.h>
+#include <sanprov/log.h>
+#include <sanprov/id.h>
+#include <sanprov/cim.h>
+#include <sanprov/cimclient.h>
+
+#endif

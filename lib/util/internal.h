@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/util/internal.h: helpers every library module uses (memory, strings, cleanup). */
+#ifndef SANPROV_UTIL_INTERNAL_H
+#define SANPROV_UTIL_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sanprov/sanprov.h>
+
+/* Internal names use the spi_ prefix: hidden in the shared library, and
+ * unlikely to collide with a program linking libsanprov.a. */
+
+#define SPI_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation that aborts on failure (see common.h). */
+void *spi_xmalloc(size_t n);
+void *spi_xcalloc(size_t n, size_t size);
+void *spi_xrealloc(void *p, size_t n);
+/* Grow *@p (of *@cap elements of @size) to hold at least @need elements. */
+void spi_xgrow(void **p, size_t *cap, size_t need, size_t size);
+char *spi_xstrdup(const char *s);        /* NULL -> NULL */
+char *spi_xstrndup(const char *s, size_t n);
+char *spi_xasprintf(const char *fmt, ...) SP_PRINTF(1, 2);
+
+/* Overwrite then free a secret. */
+void spi_free_secret(char *s);
+
+/* ASCII case-insensitive comparison of CIM names; NULL equals NULL only. */
+bool spi_name_eq(const char *a, const char *b);
+
+/* Free *p; for __attribute__((cleanup)). */
+static inline void spi_freep(void *p)
+{
+    free(*(void **)p);
+}
+#define SPI_AUTOFREE __attribute__((cleanup(spi_freep)))
+
+#define SPI_STREQ(a, b) (strcmp((a), (b)) == 0)
+
+#endif

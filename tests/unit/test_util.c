@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* tests/unit/test_util.c: the error model, the bounded buffer, logging with redaction, object IDs. */
+#include "testutil.h"
+
+/* ---- errors ---- */
+
+static void test_strerror_every_code(void **state)
+{
+    for (int c = SP_OK; c <= SP_ERR_INTERNAL; c++) {
+        const char *s = sp_strerror((sp_code)c);
+        assert_non_null(s);
+        assert_string_not_equal(s, "unknown error");
+    }
+    assert_string_equal(sp_strerror((sp_code)9999), "unknown error");
+}
+
+static void test_exit_codes(void **state)
+{
+    static const struct {
+        sp_code code;
+        int cim;
+        int exit;
+    } cases[] = {
+        {SP_OK, 0, 0},
+        {SP_ERR_INVALID, 0, 2},
+        {SP_ERR_BAD_ID, 0, 2},
+        {SP_ERR_CONFIG, 0, 2},
+        {SP_ERR_NOT_FOUND, 0, 3},
+        {SP_ERR_CIM, SP_CIM_ERR_NOT_FOUND, 3},
+        {SP_ERR_CIM, SP_CIM_ERR_FAILED, 1},
+        {SP_ERR_CONNECT, 0, 4},
+        {SP_ERR_CONNECTION_LOST, 0, 4},
+        {SP_ERR_AUTH, 0, 4},
+        {SP_ERR_TLS, 0, 4},
+        {SP_ERR_TIMEOUT, 0, 4},
+        {SP_ERR_PRECONDITION, 0, 6},
+        {SP_ERR_NOT_SUPPORTED, 0, 6},
+        {SP_ERR_PROTOCOL, 0, 1},
+        {SP_ERR_TOO_LARGE, 0, 1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sp_error e;
+        sp_error_set(&e, cases[i].code, "x");
+        e.cim_status = cases[i].cim;
+        assert_int_equal(sp_error_exit_code(&e), cases[i].exit);
+    }
+}
+
+static void test_error_set_truncates(void **state)
+{
+    sp_error e;
+    char big[3000];
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_int_equal(sp_error_set(&e, SP_ERR_IO, "%s", big), SP_ERR_IO);
+    assert_int_equal(strlen(e.message), SP_ERROR_MSG_MAX - 1);
+    assert_int_equal(sp_error_set(NULL, SP_ERR_IO, "ignored"), SP_ERR_IO);
+    assert_string_equal(sp_cim_status_name(6), "CIM_ERR_NOT_FOUND");
+    assert_null(sp_cim_status_name(99));
+    assert_null(sp_cim_status_name(-1));
+}
+
+/* ---- the bounded buffer ---- */
+
+static void test_buf_bounded(void **state)
+{
+    sp_buf b = SP_BUF_INIT(10);
+    assert_string_equal(sp_buf_cstr(&b), "");
+    assert_true(sp_buf_addstr(&b, "hello"));
+    assert_true(sp_buf_addf(&b, "%d", 1234));
+    assert_string_equal(sp_buf_cstr(&b), "hello1234");
+    assert_false(sp_buf_addstr(&b, "xy")); /* 11 > 10 */
+    assert_true(sp_buf_overflowed(&b));
+    /* sticky: even a fitting append is refused now */
+    assert_false(sp_buf_addch(&b, 'z'));
+    assert_string_equal(sp_buf_cstr(&b), "hello1234");
+    assert_true(b.cap <= 11);
+    sp_buf_reset(&b);
+    assert_false(sp_buf_overflowed(&b));
+    assert_true(sp_buf_addstr(&b, "0123456789"));
+    size_t n;
+    char *d = sp_buf_detach(&b, &n);
+    assert_int_equal(n, 10);
+    assert_string_equal(d, "0123456789");
+    free(d);
+    assert_null(b.data);
+    sp_buf_release(&b);
+}
+
+static void test_buf_huge_request_refused(void **state)
+{
+    sp_buf b = SP_BUF_INIT(1 << 20);
+    assert_false(sp_buf_add(&b, "", SIZE_MAX - 1));
+    assert_true(sp_buf_overflowed(&b));
+    sp_buf_release(&b);
+}
+
+/* ---- logging ---- */
+
+static char logged[8192];
+static void capture(sp_log_level level, const char *msg, void *ctx)
+{
+    size_t n = strlen(logged);
+    snprintf(logged + n, sizeof(logged) - n, "%d:%s\n", (int)level, msg);
+}
+
+static void test_log_levels_and_redaction(void **state)
+{
+    logged[0] = '\0';
+    sp_log_set_handler(capture, NULL);
+    sp_log_set_level(SP_LOG_WARN);
+    sp_log(SP_LOG_INFO, "hidden");
+    sp_log(SP_LOG_WARN, "shown %d", 1);
+    assert_string_equal(logged, "1:shown 1\n");
+
+    logged[0] = '\0';
+    sp_log_set_level(SP_LOG_TRACE);
+    sp_log_add_secret("s3cr3t-pass");
+    sp_log(SP_LOG_DEBUG, "login with s3cr3t-pass and again s3cr3t-pass!");
+    static const char hdrs[] = "POST /cimom HTTP/1.1\r\n"
+                               "Authorization: Basic dXNlcjpzM2NyM3QtcGFzcw==\r\n"
+                               "CIMOperation: MethodCall\r\n";
+    sp_log_block(SP_LOG_TRACE, "headers", hdrs, strlen(hdrs), 4096);
+    assert_null(strstr(logged, "s3cr3t"));
+    assert_null(strstr(logged, "dXNlcjpz"));
+    assert_non_null(strstr(logged, "login with *** and again ***!"));
+    assert_non_null(strstr(logged, "Authorization: ***"));
+    assert_non_null(strstr(logged, "CIMOperation: MethodCall"));
+
+    logged[0] = '\0';
+    sp_log_block(SP_LOG_TRACE, "big", "0123456789", 10, 4);
+    assert_non_null(strstr(logged, "0123\n[... 6 more bytes not shown]"));
+
+    sp_log_clear_secrets();
+    sp_log_set_handler(NULL, NULL);
+    sp_log_set_level(SP_LOG_WARN);
+}
+
+/* ---- object IDs ---- */
+
+static void test_id_table(void **state)
+{
+    /* input, canonical output (NULL: refused), fields */
+    static const struct {
+        const char *in;
+        const char *canon;
+        const char *f0, *f1;
+    } cases[] = {
+        {"pool:fas01:aggr1", "pool:fas01:aggr1", "fas01", "aggr1"},
+        {"lun:fas01:00A1", "lun:fas01:00A1", "fas01", "00A1"},
+        {"array:fas01", "array:fas01", "fas01", NULL},
+        {"host:kvm01", "host:kvm01", "kvm01", NULL},
+        {"tmpl:0b7c1f7e-4f4e-4a55-9d57-3a3b8e8f6e01",
+         "tmpl:0b7c1f7e-4f4e-4a55-9d57-3a3b8e8f6e01",
+         "0b7c1f7e-4f4e-4a55-9d57-3a3b8e8f6e01", NULL},
+        {"vm:kvm01:0b7c1f7e-4f4e-4a55-9d57-3a3b8e8f6e01",
+         "vm:kvm01:0b7c1f7e-4f4e-4a55-9d57-3a3b8e8f6e01", "kvm01",
+         "0b7c1f7e-4f4e-4a55-9d57-3a3b8e8f6e01"},
+        {"job:fas01:JOB%2B1234", "job:fas01:JOB%2B1234", "fas01", "JOB+1234"},
+        /* lenient: lower-case hex, needless escapes, raw reserved chars */
+        {"lun:fas01:a%2fb", "lun:fas01:a%2Fb", "fas01", "a/b"},
+        {"lun:fas%30%31:x", "lun:fas01:x", "fas01", "x"},
+        {"pool:a:b/c", "pool:a:b%2Fc", "a", "b/c"},
+        {"pool:a:%3A%25", "pool:a:%3A%25", "a", ":%"},
+        {"lun:a:%C3%A9", "lun:a:%C3%A9", "a", "\xC3\xA9"},
+        /* refused */
+        {"", NULL, NULL, NULL},
+        {"lun", NULL, NULL, NULL},
+        {"lun:", NULL, NULL, NULL},
+        {"lun:a", NULL, NULL, NULL},
+        {"lun:a:", NULL, NULL, NULL},
+        {"lun::b", NULL, NULL, NULL},
+        {"lun:a:b:c", NULL, NULL, NULL},
+        {"LUN:a:b", NULL, NULL, NULL},
+        {"disk:a:b", NULL, NULL, NULL},
+        {"lun:a:b c", NULL, NULL, NULL},
+        {"lun:a:b\t", NULL, NULL, NULL},
+        {"lun:a:%", NULL, NULL, NULL},
+        {"lun:a:%4", NULL, NULL, NULL},
+        {"lun:a:%zz", NULL, NULL, NULL},
+        {"lun:a:%00", NULL, NULL, NULL},
+        {"lun:a:%0A", NULL, NULL, NULL},
+        {"lun:a:\x7f", NULL, NULL, NULL},
+        {"lun:a:\xc3\xa9", NULL, NULL, NULL},
+        {"tmpl:not-a-uuid", NULL, NULL, NULL},
+        {"vm:kvm01:1234", NULL, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sp_id *id = NULL;
+        sp_error e;
+        sp_code rc = sp_id_parse(cases[i].in, &id, &e);
+        if (!cases[i].canon) {
+            if (rc != SP_ERR_BAD_ID)
+                fail_msg("'%s' was accepted", cases[i].in);
+            assert_null(id);
+            assert_true(strlen(e.message) > 0);
+            continue;
+        }
+        if (rc != SP_OK)
+            fail_msg("'%s' refused: %s", cases[i].in, e.message);
+        assert_string_equal(sp_id_str(id), cases[i].canon);
+        assert_string_equal(sp_id_field(id, 0), cases[i].f0);
+        if (cases[i].f1)
+            assert_string_equal(sp_id_field(id, 1), cases[i].f1);
+        /* round trip: canonical text parses to the same ID */
+        sp_id *again = NULL;
+        assert_int_equal(sp_id_parse(sp_id_str(id), &again, &e), SP_OK);
+        assert_true(sp_id_equal(id, again));
+        sp_id *copy = sp_id_copy(id);
+        assert_true(sp_id_equal(id, copy));
+        sp_id_free(copy);
+        sp_id_free(again);
+        sp_id_free(id);
+    }
+}
+
+static void test_id_new_roundtrip_all_bytes(void **state)
+{
+    /* Every byte 0x20..0xff in a field survives format + parse. */
+    char field[256];
+    size_t n = 0;
+    for (int c = 0x20; c <= 0xff; c++)
+        if (c != 0x7f)
+            field[n++] = (char)c;
+    field[n] = '\0';
+    const char *fields[] = {"arr ay", field};
+    sp_id *id = NULL;
+    sp_error e;
+    assert_int_equal(sp_id_new(SP_ID_LUN, 2, fields, &id, &e), SP_OK);
+    const char *text = sp_id_str(id);
+    for (const char *p = text; *p; p++)
+        assert_true(*p > 0x20 && *p < 0x7f);
+    sp_id *back = NULL;
+    assert_int_equal(sp_id_parse(text, &back, &e), SP_OK);
+    assert_int_equal(sp_id_get_kind(back), SP_ID_LUN);
+    assert_int_equal(sp_id_field_count(back), 2);
+    assert_string_equal(sp_id_field(back, 0), "arr ay");
+    assert_string_equal(sp_id_field(back, 1), field);
+    assert_null(sp_id_field(back, 2));
+    sp_id_free(back);
+    sp_id_free(id);
+
+    const char *one[] = {"x"};
+    assert_int_equal(sp_id_new(SP_ID_LUN, 1, one, &id, &e), SP_ERR_BAD_ID);
+    const char *ctl[] = {"a\nb"};
+    assert_int_equal(sp_id_new(SP_ID_HOST, 1, ctl, &id, &e), SP_ERR_BAD_ID);
+    assert_string_equal(sp_id_kind_name(SP_ID_TMPL), "tmpl");
+}
+
+static void test_id_length_limit(void **state)
+{
+    char *big = malloc(SP_ID_MAX + 10);
+    memcpy(big, "host:", 5);
+    memset(big + 5, 'x', SP_ID_MAX);
+    big[SP_ID_MAX + 5] = '\0';
+    sp_id *id = NULL;
+    sp_error e;
+    assert_int_equal(sp_id_parse(big, &id, &e), SP_ERR_BAD_ID);
+    /* a field that grows past the limit once encoded */
+    memset(big, '/', SP_ID_MAX / 2);
+    big[SP_ID_MAX / 2] = '\0';
+    const char *f[] = {big};
+    assert_int_equal(sp_id_new(SP_ID_HOST, 1, f, &id, &e), SP_ERR_BAD_ID);
+    free(big);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strerror_every_code),
+        cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_error_set_truncates),
+        cmocka_unit_test(test_buf_bounded),
+        cmocka_unit_test(test_buf_huge_request_refused),
+        cmocka_unit_test(test_log_levels_and_redaction),
+        cmocka_unit_test(test_id_table),
+        cmocka_unit_test(test_id_new_roundtrip_all_bytes),
+        cmocka_unit_test(test_id_length_limit),
+    };
+    return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* tests/unit/testutil.h: helpers for the cmocka tests: fixture files, expected output, an HTTP fixture server. */
+#ifndef SANPROV_TESTUTIL_H
+#define SANPROV_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <sanprov/sanprov.h>
+
+/* The source tree ($SANPROV_SRCDIR, default "."). */
+const char *tu_srcdir(void);
+/* ../shared beside the source tree ($SANPROV_SHARED), or NULL if absent. */
+const char *tu_shared_dir(void);
+/* Where tests write what they produced ($SANPROV_TEST_OUT). */
+const char *tu_outdir(void);
+/* A path under one of the above (static buffer rotation: use at once). */
+char *tu_path(const char *dir, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The whole file; fails the test if it cannot be read.  free() it. */
+char *tu_read_file(const char *path, size_t *len);
+void tu_write_file(const char *path, const char *data, size_t len);
+
+/*
+ * Compare @actual with the expected file @expected.  With SANPROV_REGEN=1
+ * the expected file is (re)written instead, for review in git diff.  On a
+ * mismatch the actual output is saved under tu_outdir() and the test fails
+ * naming both files.
+ */
+void tu_check_expected(const char *expected, const char *actual, size_t len);
+
+/* Run "xmllint --noout --dtdvalid DTD FILE"; returns its exit status and
+ * puts its stderr in the test log on failure. */
+int tu_xmllint(const char *file, const char *dtd);
+
+/* Skip the current test with a reason (printed as a TAP comment). */
+#define tu_skip(...)                                                          \
+    do {                                                                      \
+        printf("# skipped: ");                                                \
+        printf(__VA_ARGS__);                                                  \
+        printf("\n");                                                         \
+        skip();                                                               \
+    } while (0)
+
+/* ---- an HTTP(S) server in a thread of the test (libmicrohttpd) ---- */
+
+enum httpfix_mode {
+    HF_NORMAL,         /* status, headers and body as given */
+    HF_DROP_MIDBODY,   /* send half the body, then close the connection */
+    HF_HUGE_DECLARED,  /* declare a 2 GiB body, send a little */
+    HF_ENDLESS,        /* chunked, never-ending stream of valid XML */
+    HF_SLOW,           /* wait delay_ms before answering */
+};
+
+struct httpfix_reply {
+    int status;                /* default 200 */
+    const char *body;          /* default: empty */
+    size_t len;                /* default: strlen(body) */
+    const char *content_type;  /* default application/xml */
+    const char *header_name;   /* one extra header, or NULL */
+    const char *header_value;
+    enum httpfix_mode mode;
+    int delay_ms;
+};
+
+struct httpfix {
+    void *daemon;
+    int port;
+    char url[128];
+    /* credentials the server wants (NULL: none) */
+    const char *user;
+    const char *password;
+    /* replies, used in order; the last one repeats */
+    struct httpfix_reply replies[16];
+    int nreplies;
+    /* what the server saw */
+    int requests;
+    int connections;
+    char *last_body;
+    size_t last_len;
+    char last_headers[4096]; /* the DSP0200 headers, "Name: value\n" */
+    char last_url[1024];
+    char last_auth_user[128];
+};
+
+/* Start on 127.0.0.1 (any port); TLS when @cert_pem and @key_pem given. */
+void httpfix_start(struct httpfix *f, const char *cert_pem,
+                   const char *key_pem);
+void httpfix_stop(struct httpfix *f);
+void httpfix_reply(struct httpfix *f, const struct httpfix_reply *r);
+
+#endif
