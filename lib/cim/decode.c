@@ -41,6 +41,7 @@ struct spi_decoder {
     size_t bytes; /* charged since the last streamed item */
     size_t max_bytes;
     size_t nitems;
+    uint64_t fed; /* bytes given to the parser */
 };
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -151,8 +152,18 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         !spi_xml_is(cur->parent->parent, "IMETHODRESPONSE"))
         return;
     stream_item(d, cur);
-    xmlUnlinkNode(cur);
-    xmlFreeNode(cur);
+    /* Drop the item and everything else IRETURNVALUE holds by now (only
+     * whitespace between items), so nothing accumulates across items.
+     * libxml2 coalesces text into the last text node it created, tracked
+     * by nodelen/nodemem; that node is gone, so reset the tracking. */
+    xmlNode *parent = cur->parent;
+    while (parent->children) {
+        xmlNode *c = parent->children;
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
+    }
+    d->ctxt->nodelen = 0;
+    d->ctxt->nodemem = 0;
     d->bytes = 0;
 }
 
@@ -218,7 +229,7 @@ static struct spi_decoder *decoder_new(const struct spi_decode_opts *opts,
     sax.endElementNs = on_end;
     sax.characters = on_characters;
     sax.cdataBlock = on_characters; /* CDATA is text to us */
-    sax.ignorableWhitespace = NULL;
+    sax.ignorableWhitespace = on_characters;
     sax.internalSubset = on_dtd;
     sax.externalSubset = NULL;
     sax.entityDecl = on_entity_decl;
@@ -235,12 +246,16 @@ static struct spi_decoder *decoder_new(const struct spi_decode_opts *opts,
         fprintf(stderr, "sanprov: cannot create an XML parser\n");
         abort();
     }
-    xmlCtxtUseOptions(d->ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-                                   XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    /* Not XML_PARSE_NOBLANKS: its blank-text heuristic looks ahead, and in
+     * push mode the answer depends on where a chunk ends, so "<VALUE>\n
+     * </VALUE>" would decode differently by packet boundaries.  Whitespace
+     * between elements is ignored by the converter instead. */
+    xmlCtxtUseOptions(d->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                   XML_PARSE_NOWARNING);
     /* UseOptions may reset handlers; make sure ours stay in place. */
     d->ctxt->sax->cdataBlock = on_characters;
     d->ctxt->sax->serror = on_xml_error;
-    d->ctxt->sax->ignorableWhitespace = xmlSAX2IgnorableWhitespace;
+    d->ctxt->sax->ignorableWhitespace = on_characters;
     d->ctxt->_private = d;
     return d;
 }
@@ -297,6 +312,7 @@ sp_code spi_decoder_feed(struct spi_decoder *d, const char *data, size_t len,
 {
     if (d->rc)
         return parse_status(d, 0, err);
+    d->fed += len;
     while (len) {
         /* xmlParseChunk takes an int size. */
         int n = len > (1u << 30) ? 1 << 30 : (int)len;
@@ -414,6 +430,8 @@ sp_code spi_decoder_finish(struct spi_decoder *d,
     *out = NULL;
     if (d->rc)
         return parse_status(d, 0, err);
+    if (!d->fed)
+        return sp_error_set(err, SP_ERR_PROTOCOL, "empty response");
     int r = xmlParseChunk(d->ctxt, NULL, 0, 1);
     sp_code rc = parse_status(d, r, err);
     if (rc)

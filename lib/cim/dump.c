@@ -38,23 +38,24 @@ static const char *type_label(const sp_cim_value *v)
 
 static void path_inline(sp_buf *b, const sp_cim_path *p, int indent);
 
-/* The value after "TYPE ": on the same line when it fits there. */
+/* The value after "TYPE": on the same line when it fits there. */
 static void value_body(sp_buf *b, const sp_cim_value *v, int indent)
 {
     if (v->is_null) {
-        sp_buf_addstr(b, "NULL\n");
+        sp_buf_addstr(b, " NULL\n");
         return;
     }
     if (v->is_array) {
-        sp_buf_addf(b, "[%zu]\n", v->v.arr.n);
+        sp_buf_addf(b, " [%zu]\n", v->v.arr.n);
         for (size_t i = 0; i < v->v.arr.n; i++) {
             pad(b, indent + 1);
-            sp_buf_addf(b, "[%zu] ", i);
+            sp_buf_addf(b, "[%zu]", i);
             value_body(b, v->v.arr.items[i], indent + 1);
         }
         return;
     }
     if (v->type == SP_CIM_REFERENCE && !v->untyped) {
+        sp_buf_addch(b, ' ');
         path_inline(b, v->v.ref, indent);
         return;
     }
@@ -64,6 +65,7 @@ static void value_body(sp_buf *b, const sp_cim_value *v, int indent)
         return;
     }
     SPI_AUTOFREE char *t = sp_cim_value_to_text(v);
+    sp_buf_addch(b, ' ');
     if (spi_cim_type_is_stringlike(v->type))
         quoted(b, t ? t : "");
     else
@@ -74,7 +76,7 @@ static void value_body(sp_buf *b, const sp_cim_value *v, int indent)
 void spi_cim_dump_value(sp_buf *b, const sp_cim_value *v, int indent)
 {
     pad(b, indent);
-    sp_buf_addf(b, "%s%s ", type_label(v), v->is_array ? "[]" : "");
+    sp_buf_addf(b, "%s%s", type_label(v), v->is_array ? "[]" : "");
     value_body(b, v, indent);
 }
 
@@ -93,7 +95,7 @@ static void path_inline(sp_buf *b, const sp_cim_path *p, int indent)
     for (size_t i = 0; i < p->keys.n; i++) {
         const sp_cim_value *v = p->keys.items[i].value;
         pad(b, indent + 1);
-        sp_buf_addf(b, "key %s %s ", p->keys.items[i].name, type_label(v));
+        sp_buf_addf(b, "key %s %s", p->keys.items[i].name, type_label(v));
         value_body(b, v, indent + 1);
     }
 }
@@ -114,7 +116,7 @@ void spi_cim_dump_instance(sp_buf *b, const sp_cim_instance *i, int indent)
     for (size_t k = 0; k < i->props.n; k++) {
         const sp_cim_value *v = i->props.items[k].value;
         pad(b, indent + 1);
-        sp_buf_addf(b, "prop %s %s%s ", i->props.items[k].name,
+        sp_buf_addf(b, "prop %s %s%s", i->props.items[k].name,
                     type_label(v), v->is_array ? "[]" : "");
         value_body(b, v, indent + 1);
     }
@@ -125,7 +127,7 @@ static void dump_quals(sp_buf *b, const struct spi_nvlist *q, int indent)
     for (size_t i = 0; i < q->n; i++) {
         const sp_cim_value *v = q->items[i].value;
         pad(b, indent);
-        sp_buf_addf(b, "qualifier %s %s%s ", q->items[i].name, type_label(v),
+        sp_buf_addf(b, "qualifier %s %s%s", q->items[i].name, type_label(v),
                     v->is_array ? "[]" : "");
         value_body(b, v, indent);
     }
@@ -143,7 +145,7 @@ static void dump_decl(sp_buf *b, const char *what,
     sp_buf_addch(b, '\n');
     if (d->def) {
         pad(b, indent + 1);
-        sp_buf_addstr(b, "default ");
+        sp_buf_addstr(b, "default");
         value_body(b, d->def, indent + 1);
     }
     dump_quals(b, &d->quals, indent + 1);
