@@ -141,6 +141,22 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
         r = &empty;
     const char *body = r->body ? r->body : "";
     size_t len = r->len ? r->len : strlen(body);
+    /* "@ID@" in a canned reply becomes the request's MESSAGE ID. */
+    char *subst = NULL;
+    const char *at = r->mode == HF_NORMAL ? strstr(body, "@ID@") : NULL;
+    if (at) {
+        char id[32] = "0";
+        const char *m = f->last_body ? strstr(f->last_body, "MESSAGE ID=\"")
+                                     : NULL;
+        if (m)
+            sscanf(m + 12, "%31[0-9]", id);
+        sp_buf sb = SP_BUF_INIT(1u << 26);
+        sp_buf_add(&sb, body, (size_t)(at - body));
+        sp_buf_addstr(&sb, id);
+        sp_buf_addstr(&sb, at + 4);
+        subst = sp_buf_detach(&sb, &len);
+        body = subst;
+    }
     if (r->mode == HF_SLOW)
         usleep((useconds_t)r->delay_ms * 1000);
     if (r->mode == HF_DROP_MIDBODY || r->mode == HF_ENDLESS ||
@@ -158,6 +174,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
         resp = MHD_create_response_from_buffer(len, (void *)body,
                                                MHD_RESPMEM_MUST_COPY);
     }
+    free(subst);
     MHD_add_response_header(resp, "Content-Type",
                             r->content_type ? r->content_type
                                             : "application/xml; "
@@ -194,7 +211,7 @@ static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
 void httpfix_start(struct httpfix *f, const char *cert_pem,
                    const char *key_pem)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
     if (cert_pem)
         flags |= MHD_USE_TLS;
     struct sockaddr_in sa = {.sin_family = AF_INET,
