@@ -416,9 +416,17 @@ char *sp_cim_value_to_text(const sp_cim_value *v)
             return spi_xstrdup("NaN");
         if (isinf(v->v.r))
             return spi_xstrdup(v->v.r > 0 ? "INF" : "-INF");
-        /* Enough digits to read back the same binary value. */
-        return spi_xasprintf(v->type == SP_CIM_REAL32 ? "%.9g" : "%.17g",
-                             v->v.r);
+        /* The shortest text that reads back to the same binary value. */
+        for (int prec = v->type == SP_CIM_REAL32 ? 6 : 15;; prec++) {
+            char *t = spi_xasprintf("%.*g", prec, v->v.r);
+            double back = strtod(t, NULL);
+            bool same = v->type == SP_CIM_REAL32
+                            ? (float)back == (float)v->v.r
+                            : back == v->v.r;
+            if (same || prec >= 17)
+                return t;
+            free(t);
+        }
     case SP_CIM_BOOLEAN:
         return spi_xstrdup(v->v.b ? "TRUE" : "FALSE");
     case SP_CIM_STRING:
@@ -522,7 +530,8 @@ sp_code spi_cim_value_from_text(sp_cim_type t, const char *text,
         return (*out = sp_cim_value_new_string(t, text)), SP_OK;
     if (t == SP_CIM_CHAR16) {
         if (!*text)
-            return sp_error_set(err, SP_ERR_PROTOCOL, "empty char16 value");
+            return sp_error_set(err, SP_ERR_PROTOCOL,
+                                "'' is not a valid char16");
         return (*out = sp_cim_value_new_string(t, text)), SP_OK;
     }
     SPI_AUTOFREE char *s = trimmed(text);
