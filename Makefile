@@ -115,12 +115,27 @@ $(B)/tests/%: tests/tools/%.c $(LIB_A)
 	    $(shell pkg-config --cflags $(TEST_PKGS)) $(CFLAGS) $(LDFLAGS) \
 	    -o $@ $< $(LIB_A) $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
-tests: all $(UNIT_BINS) $(TOOL_BINS)
+# ---- fuzz targets replayed without libFuzzer ----
+# Each tests/fuzz/fuzz_*.c linked with tests/fuzz/replay.c (a main() that
+# feeds it corpus files) as $(B)/tests/fuzz-replay-TARGET, built by any
+# compiler; tests/sh/t0900-fuzz-corpus.sh replays tests/fuzz/corpus/TARGET.
+# "make fuzz" builds the real libFuzzer binaries (tests/fuzz/run.sh).
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/tests/fuzz-replay-%)
+
+$(B)/tests/fuzz-replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CCLD    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilib $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) \
+	    -o $@ $< tests/fuzz/replay.c $(LIB_A) $(PKG_LIBS)
+
+tests: all $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_REPLAY_BINS)
 
 # The README's test command.  Installs missing packages first when root.
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@B=$(B) VALGRIND=$(VALGRIND) sh tests/run.sh
+	@B=$(B) VALGRIND=$(VALGRIND) CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" \
+	    sh tests/run.sh
 
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan \
@@ -132,7 +147,6 @@ check-valgrind: deps
 	    VALGRIND=1 check
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 

@@ -38,7 +38,7 @@ failures=""
 
 selected() {
     [ -z "$TESTS" ] && return 0
-    for t in $TESTS; do [ "$t" = "$1" ] && return 0; done
+    for _sel in $TESTS; do [ "$_sel" = "$1" ] && return 0; done
     return 1
 }
 
