@@ -61,7 +61,7 @@ MANPAGES := $(wildcard man/*.[1-8])
         install uninstall clean tests
 
 all: $(LIB_SO) $(B)/libsanprov.so.$(SOVERSION) $(B)/libsanprov.so $(LIB_A) \
-     $(B)/sanprov.pc $(CMDS)
+     $(CMDS)
 
 # ---- library ----
 
@@ -83,11 +83,13 @@ $(LIB_A): $(LIB_OBJS)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(B)/sanprov.pc: sanprov.pc.in Makefile
-	@mkdir -p $(@D)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@REQUIRES@|$(LIB_PKGS)|' $< > $@
+# sanprov.pc describes the installed layout, so it is written at install
+# time with the PREFIX, LIBDIR and INCLUDEDIR of that install.
+define write_pc
+sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+    -e 's|@REQUIRES@|$(LIB_PKGS)|' sanprov.pc.in
+endef
 
 # ---- programs: public API only, linked against the shared library ----
 
@@ -198,7 +200,7 @@ install: all
 	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/libsanprov.so
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/sanprov/
-	install -m 644 $(B)/sanprov.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(write_pc) > $(DESTDIR)$(PKGCONFIGDIR)/sanprov.pc
 	$(if $(CMDS),install -m 755 $(CMDS) $(DESTDIR)$(BINDIR)/)
 	for m in $(MANPAGES); do \
 	    s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
