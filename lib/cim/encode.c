@@ -50,8 +50,11 @@ void spi_xml_escape(sp_buf *b, const char *s)
     sp_buf_add(b, run, (size_t)(s - run));
 }
 
-/* Write "<NAME a="v" ...": attribute pairs end with a NULL name; a pair
- * with a NULL value is skipped. */
+/* The end of an attribute list: a typed null, as variadic calls need. */
+#define END ((const char *)NULL)
+
+/* Write "<NAME a="v" ...": attribute pairs end with END; a pair with a NULL
+ * value is skipped. */
 static void tag_start(sp_buf *b, const char *name, va_list ap)
 {
     sp_buf_addch(b, '<');
@@ -102,14 +105,14 @@ static void text_el(sp_buf *b, const char *name, const char *text)
 
 void spi_cimxml_localnamespacepath(sp_buf *b, const char *ns)
 {
-    open_el(b, "LOCALNAMESPACEPATH", NULL);
+    open_el(b, "LOCALNAMESPACEPATH", END);
     const char *p = ns;
     while (*p) {
         const char *slash = strchr(p, '/');
         size_t n = slash ? (size_t)(slash - p) : strlen(p);
         if (n) {
             SPI_AUTOFREE char *part = spi_xstrndup(p, n);
-            empty_el(b, "NAMESPACE", "NAME", part, NULL);
+            empty_el(b, "NAMESPACE", "NAME", part, END);
         }
         p += n + (slash ? 1 : 0);
     }
@@ -131,7 +134,7 @@ static const char *valuetype_of(const sp_cim_value *v)
 
 static void keybinding(sp_buf *b, const char *name, const sp_cim_value *v)
 {
-    open_el(b, "KEYBINDING", "NAME", name, NULL);
+    open_el(b, "KEYBINDING", "NAME", name, END);
     if (v->type == SP_CIM_REFERENCE && !v->untyped && !v->is_null) {
         spi_cimxml_value_reference(b, v->v.ref);
     } else {
@@ -152,10 +155,10 @@ static void keybinding(sp_buf *b, const char *name, const sp_cim_value *v)
 void spi_cimxml_instancename(sp_buf *b, const sp_cim_path *p)
 {
     if (!p->keys.n) {
-        empty_el(b, "INSTANCENAME", "CLASSNAME", p->classname, NULL);
+        empty_el(b, "INSTANCENAME", "CLASSNAME", p->classname, END);
         return;
     }
-    open_el(b, "INSTANCENAME", "CLASSNAME", p->classname, NULL);
+    open_el(b, "INSTANCENAME", "CLASSNAME", p->classname, END);
     for (size_t i = 0; i < p->keys.n; i++)
         keybinding(b, p->keys.items[i].name, p->keys.items[i].value);
     close_el(b, "INSTANCENAME");
@@ -163,7 +166,7 @@ void spi_cimxml_instancename(sp_buf *b, const sp_cim_path *p)
 
 static void namespacepath(sp_buf *b, const char *host, const char *ns)
 {
-    open_el(b, "NAMESPACEPATH", NULL);
+    open_el(b, "NAMESPACEPATH", END);
     text_el(b, "HOST", host);
     spi_cimxml_localnamespacepath(b, ns);
     close_el(b, "NAMESPACEPATH");
@@ -172,7 +175,7 @@ static void namespacepath(sp_buf *b, const char *host, const char *ns)
 void spi_cimxml_instancepath(sp_buf *b, const sp_cim_path *p,
                              const char *default_host, const char *default_ns)
 {
-    open_el(b, "INSTANCEPATH", NULL);
+    open_el(b, "INSTANCEPATH", END);
     namespacepath(b, p->host ? p->host : default_host,
                   p->ns ? p->ns : default_ns);
     spi_cimxml_instancename(b, p);
@@ -184,7 +187,7 @@ void spi_cimxml_best_path(sp_buf *b, const sp_cim_path *p)
     if (p->host && p->ns) {
         spi_cimxml_instancepath(b, p, NULL, NULL);
     } else if (p->ns) {
-        open_el(b, "LOCALINSTANCEPATH", NULL);
+        open_el(b, "LOCALINSTANCEPATH", END);
         spi_cimxml_localnamespacepath(b, p->ns);
         spi_cimxml_instancename(b, p);
         close_el(b, "LOCALINSTANCEPATH");
@@ -195,7 +198,7 @@ void spi_cimxml_best_path(sp_buf *b, const sp_cim_path *p)
 
 void spi_cimxml_value_reference(sp_buf *b, const sp_cim_path *p)
 {
-    open_el(b, "VALUE.REFERENCE", NULL);
+    open_el(b, "VALUE.REFERENCE", END);
     spi_cimxml_best_path(b, p);
     close_el(b, "VALUE.REFERENCE");
 }
@@ -217,11 +220,11 @@ void spi_cimxml_value(sp_buf *b, const sp_cim_value *v)
         return;
     if (v->is_array) {
         bool refs = v->type == SP_CIM_REFERENCE;
-        open_el(b, refs ? "VALUE.REFARRAY" : "VALUE.ARRAY", NULL);
+        open_el(b, refs ? "VALUE.REFARRAY" : "VALUE.ARRAY", END);
         for (size_t i = 0; i < v->v.arr.n; i++) {
             const sp_cim_value *e = v->v.arr.items[i];
             if (e->is_null)
-                empty_el(b, "VALUE.NULL", NULL);
+                empty_el(b, "VALUE.NULL", END);
             else
                 spi_cimxml_value(b, e);
         }
@@ -247,10 +250,10 @@ static const char *wire_type(const sp_cim_value *v)
 static void qualifier(sp_buf *b, const char *name, const sp_cim_value *v)
 {
     if (v->is_null) {
-        empty_el(b, "QUALIFIER", "NAME", name, "TYPE", wire_type(v), NULL);
+        empty_el(b, "QUALIFIER", "NAME", name, "TYPE", wire_type(v), END);
         return;
     }
-    open_el(b, "QUALIFIER", "NAME", name, "TYPE", wire_type(v), NULL);
+    open_el(b, "QUALIFIER", "NAME", name, "TYPE", wire_type(v), END);
     spi_cimxml_value(b, v);
     close_el(b, "QUALIFIER");
 }
@@ -283,11 +286,11 @@ static void property(sp_buf *b, const char *name, sp_cim_type type,
     bool has_body = (quals && quals->n) || (v && !v->is_null);
     if (!has_body) {
         empty_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS",
-                 refclass, "EmbeddedObject", embedded, NULL);
+                 refclass, "EmbeddedObject", embedded, END);
         return;
     }
     open_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS", refclass,
-            "EmbeddedObject", embedded, NULL);
+            "EmbeddedObject", embedded, END);
     if (quals)
         qualifiers(b, quals);
     if (v)
@@ -297,7 +300,7 @@ static void property(sp_buf *b, const char *name, sp_cim_type type,
 
 void spi_cimxml_instance(sp_buf *b, const sp_cim_instance *i)
 {
-    open_el(b, "INSTANCE", "CLASSNAME", i->classname, NULL);
+    open_el(b, "INSTANCE", "CLASSNAME", i->classname, END);
     for (size_t k = 0; k < i->props.n; k++) {
         const sp_cim_value *v = i->props.items[k].value;
         sp_cim_type t = v->untyped ? SP_CIM_STRING : v->type;
@@ -319,18 +322,18 @@ static void parameter(sp_buf *b, const struct sp_cim_qualified *p)
     }
     if (!p->quals.n) {
         empty_el(b, el, "NAME", p->name, "TYPE", tname, "REFERENCECLASS",
-                 p->refclass, NULL);
+                 p->refclass, END);
         return;
     }
     open_el(b, el, "NAME", p->name, "TYPE", tname, "REFERENCECLASS",
-            p->refclass, NULL);
+            p->refclass, END);
     qualifiers(b, &p->quals);
     close_el(b, el);
 }
 
 void spi_cimxml_class(sp_buf *b, const sp_cim_class *c)
 {
-    open_el(b, "CLASS", "NAME", c->name, "SUPERCLASS", c->super, NULL);
+    open_el(b, "CLASS", "NAME", c->name, "SUPERCLASS", c->super, END);
     qualifiers(b, &c->quals);
     for (size_t i = 0; i < c->nprops; i++) {
         const struct sp_cim_qualified *p = c->props[i];
@@ -340,7 +343,7 @@ void spi_cimxml_class(sp_buf *b, const sp_cim_class *c)
     for (size_t i = 0; i < c->nmethods; i++) {
         const sp_cim_method_decl *m = c->methods[i];
         open_el(b, "METHOD", "NAME", m->name, "TYPE",
-                m->rtype ? sp_cim_type_name(m->rtype) : NULL, NULL);
+                m->rtype ? sp_cim_type_name(m->rtype) : NULL, END);
         qualifiers(b, &m->quals);
         for (size_t k = 0; k < m->nparams; k++)
             parameter(b, m->params[k]);
@@ -362,11 +365,11 @@ void spi_cimxml_paramvalue(sp_buf *b, const char *name, const sp_cim_value *v)
     }
     if (v->is_null) {
         empty_el(b, "PARAMVALUE", "NAME", name, "PARAMTYPE", ptype,
-                 "EmbeddedObject", embedded, NULL);
+                 "EmbeddedObject", embedded, END);
         return;
     }
     open_el(b, "PARAMVALUE", "NAME", name, "PARAMTYPE", ptype,
-            "EmbeddedObject", embedded, NULL);
+            "EmbeddedObject", embedded, END);
     spi_cimxml_value(b, v);
     close_el(b, "PARAMVALUE");
 }
@@ -374,8 +377,8 @@ void spi_cimxml_paramvalue(sp_buf *b, const char *name, const sp_cim_value *v)
 static void message_start(sp_buf *b, const char *msgid)
 {
     sp_buf_addstr(b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n");
-    open_el(b, "CIM", "CIMVERSION", "2.0", "DTDVERSION", "2.0", NULL);
-    open_el(b, "MESSAGE", "ID", msgid, "PROTOCOLVERSION", "1.0", NULL);
+    open_el(b, "CIM", "CIMVERSION", "2.0", "DTDVERSION", "2.0", END);
+    open_el(b, "MESSAGE", "ID", msgid, "PROTOCOLVERSION", "1.0", END);
 }
 
 static void message_end(sp_buf *b)
@@ -397,17 +400,17 @@ static bool is_classname_param(const char *name)
 static void iparamvalue(sp_buf *b, const char *name, const sp_cim_value *v)
 {
     if (v->is_null) {
-        empty_el(b, "IPARAMVALUE", "NAME", name, NULL);
+        empty_el(b, "IPARAMVALUE", "NAME", name, END);
         return;
     }
-    open_el(b, "IPARAMVALUE", "NAME", name, NULL);
+    open_el(b, "IPARAMVALUE", "NAME", name, END);
     if (!v->is_array && v->type == SP_CIM_REFERENCE)
         spi_cimxml_instancename(b, v->v.ref);
     else if (!v->is_array && v->type == SP_CIM_INSTANCE)
         spi_cimxml_instance(b, v->v.inst);
     else if (!v->is_array && v->type == SP_CIM_STRING &&
              is_classname_param(name))
-        empty_el(b, "CLASSNAME", "NAME", v->v.str, NULL);
+        empty_el(b, "CLASSNAME", "NAME", v->v.str, END);
     else
         spi_cimxml_value(b, v);
     close_el(b, "IPARAMVALUE");
@@ -419,8 +422,8 @@ void spi_cimxml_imethodcall(sp_buf *b, unsigned long msgid, const char *name,
     char id[24];
     snprintf(id, sizeof(id), "%lu", msgid);
     message_start(b, id);
-    open_el(b, "SIMPLEREQ", NULL);
-    open_el(b, "IMETHODCALL", "NAME", name, NULL);
+    open_el(b, "SIMPLEREQ", END);
+    open_el(b, "IMETHODCALL", "NAME", name, END);
     spi_cimxml_localnamespacepath(b, ns);
     for (size_t i = 0; params && i < params->list.n; i++)
         iparamvalue(b, params->list.items[i].name,
@@ -438,17 +441,17 @@ void spi_cimxml_methodcall(sp_buf *b, unsigned long msgid, const char *method,
     snprintf(id, sizeof(id), "%lu", msgid);
     const char *ns = target->ns ? target->ns : default_ns;
     message_start(b, id);
-    open_el(b, "SIMPLEREQ", NULL);
-    open_el(b, "METHODCALL", "NAME", method, NULL);
+    open_el(b, "SIMPLEREQ", END);
+    open_el(b, "METHODCALL", "NAME", method, END);
     if (target->keys.n) {
-        open_el(b, "LOCALINSTANCEPATH", NULL);
+        open_el(b, "LOCALINSTANCEPATH", END);
         spi_cimxml_localnamespacepath(b, ns);
         spi_cimxml_instancename(b, target);
         close_el(b, "LOCALINSTANCEPATH");
     } else {
-        open_el(b, "LOCALCLASSPATH", NULL);
+        open_el(b, "LOCALCLASSPATH", END);
         spi_cimxml_localnamespacepath(b, ns);
-        empty_el(b, "CLASSNAME", "NAME", target->classname, NULL);
+        empty_el(b, "CLASSNAME", "NAME", target->classname, END);
         close_el(b, "LOCALCLASSPATH");
     }
     for (size_t i = 0; params && i < params->list.n; i++)
@@ -463,9 +466,9 @@ void spi_cimxml_response_begin(sp_buf *b, const char *msgid, bool intrinsic,
                                const char *name)
 {
     message_start(b, msgid);
-    open_el(b, "SIMPLERSP", NULL);
+    open_el(b, "SIMPLERSP", END);
     open_el(b, intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE", "NAME", name,
-            NULL);
+            END);
 }
 
 void spi_cimxml_response_end(sp_buf *b, bool intrinsic)
@@ -481,10 +484,10 @@ void spi_cimxml_error(sp_buf *b, int code, const char *description,
     char c[16];
     snprintf(c, sizeof(c), "%d", code);
     if (!cim_error) {
-        empty_el(b, "ERROR", "CODE", c, "DESCRIPTION", description, NULL);
+        empty_el(b, "ERROR", "CODE", c, "DESCRIPTION", description, END);
         return;
     }
-    open_el(b, "ERROR", "CODE", c, "DESCRIPTION", description, NULL);
+    open_el(b, "ERROR", "CODE", c, "DESCRIPTION", description, END);
     spi_cimxml_instance(b, cim_error);
     close_el(b, "ERROR");
 }

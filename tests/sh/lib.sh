@@ -78,7 +78,7 @@ test_cmp() {
 # test_line_count OP N FILE
 test_line_count() {
     _n=$(wc -l <"$3" | tr -d ' ')
-    if ! [ "$_n" "$1" "$2" ]; then
+    if ! test "$_n" "$1" "$2"; then
         echo "line count of $3 is $_n, wanted $1 $2"
         return 1
     fi

@@ -1,6 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/sh/t0001-install.sh: make install/uninstall into a staging tree; a program built with pkg-config links and runs.
+# Test bodies are single-quoted and run by eval (see lib.sh):
+# shellcheck disable=SC2016,SC2034
 . "$SANPROV_SRCDIR/tests/sh/lib.sh"
 
 D=$TRASH/stage

@@ -809,7 +809,7 @@ static bool make_pki(struct pki *k, const char *cn)
 
 static void test_tls(void **state)
 {
-    struct pki good, wrong;
+    struct pki good = {0}, wrong = {0};
     if (!make_pki(&good, "127.0.0.1") || !make_pki(&wrong, "wrong.invalid"))
         fail_msg("openssl could not make test certificates");
     struct httpfix f = {0};

@@ -65,8 +65,10 @@ char *tu_path(const char *dir, const char *fmt, ...)
 char *tu_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!f) {
         fail_msg("cannot read '%s': %s", path, strerror(errno));
+        return NULL;
+    }
     sp_buf b = SP_BUF_INIT(1u << 30);
     char chunk[65536];
     size_t n;
