@@ -9,6 +9,7 @@
  * method arguments and qualifiers all use it. */
 struct spi_nv {
     char *name;
+    size_t len; /* strlen(name): names of other lengths never match */
     sp_cim_value *value;
 };
 struct spi_nvlist {

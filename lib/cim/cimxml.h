@@ -23,6 +23,8 @@ void spi_cimxml_class(sp_buf *b, const sp_cim_class *c);
 /* A VALUE / VALUE.ARRAY / VALUE.REFERENCE / VALUE.REFARRAY for @v; nothing
  * for a NULL value.  Embedded instances are written as escaped text. */
 void spi_cimxml_value(sp_buf *b, const sp_cim_value *v);
+/* A RETURNVALUE with PARAMTYPE derived from the scalar @v. */
+void spi_cimxml_returnvalue(sp_buf *b, const sp_cim_value *v);
 /* A PARAMVALUE with PARAMTYPE (and EmbeddedObject) derived from @v. */
 void spi_cimxml_paramvalue(sp_buf *b, const char *name, const sp_cim_value *v);
 

@@ -81,8 +81,12 @@ static const char *node_list_text(struct spi_conv *cv, const xmlNode *c)
 const char *spi_xml_attr(struct spi_conv *cv, const xmlNode *n,
                          const char *name)
 {
+    /* Called for every attribute of every element: names whose first
+     * bytes differ under tolower() cannot be equal under strcasecmp(). */
+    int first = tolower((unsigned char)name[0]);
     for (const xmlAttr *a = n->properties; a; a = a->next)
-        if (strcasecmp((const char *)a->name, name) == 0)
+        if (tolower(a->name[0]) == first &&
+            strcasecmp((const char *)a->name, name) == 0)
             return node_list_text(cv, a->children);
     return NULL;
 }
@@ -114,6 +118,9 @@ static char *trim_dup(const char *s)
 sp_code spi_conv_localnamespacepath(struct spi_conv *cv, const xmlNode *n,
                                     char **out)
 {
+    /* Set even on error: callers free the previous value before the call,
+     * so a stale pointer left here would be freed twice. */
+    *out = NULL;
     sp_buf b = SP_BUF_INIT(SIZE_MAX / 2);
     for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
         if (!spi_xml_is(c, "NAMESPACE"))
@@ -145,6 +152,7 @@ static sp_code namespacepath(struct spi_conv *cv, const xmlNode *n,
             free(*ns);
             if (spi_conv_localnamespacepath(cv, c, ns)) {
                 free(*host);
+                *host = NULL;
                 return SP_ERR_PROTOCOL;
             }
         }
@@ -267,8 +275,8 @@ static sp_code composite_path(struct spi_conv *cv, const xmlNode *n,
     return rc;
 }
 
-static sp_code any_path(struct spi_conv *cv, const xmlNode *n,
-                        sp_cim_path **out)
+sp_code spi_conv_path(struct spi_conv *cv, const xmlNode *n,
+                      sp_cim_path **out)
 {
     if (spi_xml_is(n, "INSTANCENAME"))
         return spi_conv_instancename(cv, n, NULL, NULL, out);
@@ -293,7 +301,7 @@ static sp_code value_reference(struct spi_conv *cv, const xmlNode *n,
     xmlNode *c = spi_xml_first(n);
     if (!c)
         return bad(cv, "empty %.32s", n->name);
-    return any_path(cv, c, out);
+    return spi_conv_path(cv, c, out);
 }
 
 /* ---- values ---- */
@@ -610,7 +618,7 @@ static sp_code object_with_path(struct spi_conv *cv, const xmlNode *n,
     if (!spi_xml_is(on, "INSTANCE"))
         return bad(cv, "unexpected <%.32s> in %.32s", on->name, n->name);
     sp_cim_path *p = NULL;
-    sp_code rc = any_path(cv, pn, &p);
+    sp_code rc = spi_conv_path(cv, pn, &p);
     if (!rc)
         rc = spi_conv_instance(cv, on, &it->inst);
     if (rc) {
@@ -648,7 +656,7 @@ sp_code spi_conv_item(struct spi_conv *cv, const xmlNode *n,
     if (spi_xml_is(n, "INSTANCENAME") || spi_xml_is(n, "INSTANCEPATH") ||
         spi_xml_is(n, "OBJECTPATH") || spi_xml_is(n, "VALUE.REFERENCE")) {
         it->kind = SPI_ITEM_PATH;
-        return any_path(cv, n, &it->path);
+        return spi_conv_path(cv, n, &it->path);
     }
     if (spi_xml_is(n, "CLASSNAME")) {
         const char *cls = spi_xml_attr(cv, n, "NAME");
@@ -701,7 +709,7 @@ sp_code spi_conv_paramvalue(struct spi_conv *cv, const xmlNode *n,
     }
     if (spi_xml_is(c, "INSTANCENAME") || spi_xml_is(c, "CLASSNAME")) {
         sp_cim_path *p = NULL;
-        sp_code rc = any_path(cv, c, &p);
+        sp_code rc = spi_conv_path(cv, c, &p);
         if (rc)
             return rc;
         if (spi_xml_is(c, "CLASSNAME")) {

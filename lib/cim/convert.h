@@ -51,5 +51,12 @@ sp_code spi_conv_instancename(struct spi_conv *cv, const xmlNode *n,
  */
 sp_code spi_xml_parse_dom(const char *data, size_t len, size_t max_bytes,
                           xmlDoc **out, sp_error *err);
+/* The same, naming the document @what ("request") in error messages. */
+sp_code spi_xml_parse_named(const char *data, size_t len, size_t max_bytes,
+                            const char *what, xmlDoc **out, sp_error *err);
+/* Any path element: INSTANCENAME, (LOCAL)INSTANCEPATH, (LOCAL)CLASSPATH,
+ * CLASSNAME, OBJECTPATH, VALUE.REFERENCE. */
+sp_code spi_conv_path(struct spi_conv *cv, const xmlNode *n,
+                      sp_cim_path **out);
 
 #endif

@@ -42,6 +42,7 @@ struct spi_decoder {
     size_t max_bytes;
     size_t nitems;
     uint64_t fed; /* bytes given to the parser */
+    const char *what; /* "response", "request": for messages */
 };
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -76,7 +77,7 @@ static void charge(struct spi_decoder *d, size_t n)
     d->bytes += n;
     if (d->bytes > d->max_bytes)
         fail(d, SP_ERR_TOO_LARGE,
-             "response has an object larger than %zu bytes", d->max_bytes);
+             "%s has an object larger than %zu bytes", d->what, d->max_bytes);
 }
 
 static void on_start(void *ctx, const xmlChar *localname,
@@ -88,7 +89,7 @@ static void on_start(void *ctx, const xmlChar *localname,
     if (d->rc)
         return;
     if (++d->depth > MAX_DEPTH) {
-        fail(d, SP_ERR_PROTOCOL, "response nests elements deeper than %d",
+        fail(d, SP_ERR_PROTOCOL, "%s nests elements deeper than %d", d->what,
              MAX_DEPTH);
         return;
     }
@@ -97,7 +98,7 @@ static void on_start(void *ctx, const xmlChar *localname,
         if (d->mode == MODE_RESPONSE &&
             strcmp((const char *)localname, "CIM") != 0) {
             fail(d, SP_ERR_PROTOCOL,
-                 "response is not CIM-XML: root element is <%.32s>",
+                 "%s is not CIM-XML: root element is <%.32s>", d->what,
                  localname);
             return;
         }
@@ -181,9 +182,11 @@ static void on_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
                    const xmlChar *system_id)
 {
     (void)name, (void)external_id, (void)system_id;
-    fail(decoder_of(ctx), SP_ERR_PROTOCOL,
-         "response contains a document type declaration, which CIM-XML "
-         "never has; refused");
+    struct spi_decoder *d = decoder_of(ctx);
+    fail(d, SP_ERR_PROTOCOL,
+         "%s contains a document type declaration, which CIM-XML never "
+         "has; refused",
+         d->what);
 }
 
 static void on_entity_decl(void *ctx, const xmlChar *name, int type,
@@ -191,16 +194,17 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type,
                            xmlChar *content)
 {
     (void)name, (void)type, (void)public_id, (void)system_id, (void)content;
-    fail(decoder_of(ctx), SP_ERR_PROTOCOL,
-         "response declares an entity; refused");
+    struct spi_decoder *d = decoder_of(ctx);
+    fail(d, SP_ERR_PROTOCOL, "%s declares an entity; refused", d->what);
 }
 
 static xmlParserInputPtr on_resolve(void *ctx, const xmlChar *public_id,
                                     const xmlChar *system_id)
 {
     (void)public_id, (void)system_id;
-    fail(decoder_of(ctx), SP_ERR_PROTOCOL,
-         "response refers to an external resource; refused");
+    struct spi_decoder *d = decoder_of(ctx);
+    fail(d, SP_ERR_PROTOCOL, "%s refers to an external resource; refused",
+         d->what);
     return NULL;
 }
 
@@ -219,6 +223,7 @@ static struct spi_decoder *decoder_new(const struct spi_decode_opts *opts,
     if (opts)
         d->o = *opts;
     d->mode = mode;
+    d->what = "response";
     d->max_bytes =
         d->o.max_item_bytes ? d->o.max_item_bytes : DEFAULT_MAX_ITEM_BYTES;
 
@@ -249,9 +254,19 @@ static struct spi_decoder *decoder_new(const struct spi_decode_opts *opts,
     /* Not XML_PARSE_NOBLANKS: its blank-text heuristic looks ahead, and in
      * push mode the answer depends on where a chunk ends, so "<VALUE>\n
      * </VALUE>" would decode differently by packet boundaries.  Whitespace
-     * between elements is ignored by the converter instead. */
-    xmlCtxtUseOptions(d->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                   XML_PARSE_NOWARNING);
+     * between elements is ignored by the converter instead.
+     * XML_PARSE_IGNORE_ENC: CIM-XML is UTF-8, and an embedded instance is
+     * already UTF-8 text.  Honouring encoding="..." would run whatever
+     * iconv converter a peer names on its bytes, and a stateful one (UTF-7)
+     * decodes differently by chunk boundaries (fuzz_cimxml_decode). */
+    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                  XML_PARSE_IGNORE_ENC;
+    /* Short text (most CIM values) lives inside its node: a malloc and a
+     * free less per value.  Such a tree must not be edited, only read and
+     * freed, which is all the converter and on_end do. */
+    if (mode == MODE_RESPONSE)
+        options |= XML_PARSE_COMPACT;
+    xmlCtxtUseOptions(d->ctxt, options);
     /* UseOptions may reset handlers; make sure ours stay in place. */
     d->ctxt->sax->cdataBlock = on_characters;
     d->ctxt->sax->serror = on_xml_error;
@@ -297,11 +312,11 @@ static sp_code parse_status(struct spi_decoder *d, int r, sp_error *err)
         line = e->line;
     }
     if (e && e->code == XML_ERR_DOCUMENT_EMPTY)
-        d->rc = sp_error_set(&d->err, SP_ERR_PROTOCOL, "empty response");
+        d->rc = sp_error_set(&d->err, SP_ERR_PROTOCOL, "empty %s", d->what);
     else
         d->rc = sp_error_set(&d->err, SP_ERR_PROTOCOL,
-                             "response is not well-formed XML: %s (line %d)",
-                             msg, line);
+                             "%s is not well-formed XML: %s (line %d)",
+                             d->what, msg, line);
     if (err)
         sp_error_copy(err, &d->err);
     return d->rc;
@@ -431,7 +446,7 @@ sp_code spi_decoder_finish(struct spi_decoder *d,
     if (d->rc)
         return parse_status(d, 0, err);
     if (!d->fed)
-        return sp_error_set(err, SP_ERR_PROTOCOL, "empty response");
+        return sp_error_set(err, SP_ERR_PROTOCOL, "empty %s", d->what);
     int r = xmlParseChunk(d->ctxt, NULL, 0, 1);
     sp_code rc = parse_status(d, r, err);
     if (rc)
@@ -464,14 +479,22 @@ sp_code spi_cimxml_decode(const char *data, size_t len,
 sp_code spi_xml_parse_dom(const char *data, size_t len, size_t max_bytes,
                           xmlDoc **out, sp_error *err)
 {
+    return spi_xml_parse_named(data, len, max_bytes, "document", out, err);
+}
+
+sp_code spi_xml_parse_named(const char *data, size_t len, size_t max_bytes,
+                            const char *what, xmlDoc **out, sp_error *err)
+{
     *out = NULL;
     struct spi_decode_opts o = {.max_item_bytes = max_bytes};
     struct spi_decoder *d = decoder_new(&o, MODE_DOM);
-    sp_code rc = spi_decoder_feed(d, data, len, err);
+    d->what = what;
+    sp_code rc = len ? spi_decoder_feed(d, data, len, err)
+                     : sp_error_set(err, SP_ERR_PROTOCOL, "empty %s", what);
     if (!rc)
         rc = parse_status(d, xmlParseChunk(d->ctxt, NULL, 0, 1), err);
     if (!rc && !d->ctxt->myDoc)
-        rc = sp_error_set(err, SP_ERR_PROTOCOL, "empty document");
+        rc = sp_error_set(err, SP_ERR_PROTOCOL, "empty %s", what);
     if (!rc) {
         *out = d->ctxt->myDoc;
         d->ctxt->myDoc = NULL;

@@ -374,6 +374,19 @@ void spi_cimxml_paramvalue(sp_buf *b, const char *name, const sp_cim_value *v)
     close_el(b, "PARAMVALUE");
 }
 
+void spi_cimxml_returnvalue(sp_buf *b, const sp_cim_value *v)
+{
+    const char *ptype = v->untyped ? NULL : sp_cim_type_name(v->type);
+    if (v->is_null || v->is_array) {
+        /* RETURNVALUE holds one value: an array cannot be returned. */
+        empty_el(b, "RETURNVALUE", "PARAMTYPE", ptype, END);
+        return;
+    }
+    open_el(b, "RETURNVALUE", "PARAMTYPE", ptype, END);
+    spi_cimxml_value(b, v);
+    close_el(b, "RETURNVALUE");
+}
+
 static void message_start(sp_buf *b, const char *msgid)
 {
     sp_buf_addstr(b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n");

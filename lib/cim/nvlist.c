@@ -2,17 +2,24 @@
 /* lib/cim/nvlist.c: the ordered name/value list behind keys, properties, args and qualifiers. */
 #include "cim_internal.h"
 
-static struct spi_nv *find(const struct spi_nvlist *l, const char *name)
+/*
+ * Every set looks for a duplicate, so building a list of n items costs
+ * n^2/2 comparisons.  Names equal under strcasecmp() have the same length
+ * in any locale, so the stored length rules out most of them cheaply.
+ */
+static struct spi_nv *find(const struct spi_nvlist *l, const char *name,
+                           size_t len)
 {
     for (size_t i = 0; i < l->n; i++)
-        if (spi_name_eq(l->items[i].name, name))
+        if (l->items[i].len == len && spi_name_eq(l->items[i].name, name))
             return &l->items[i];
     return NULL;
 }
 
 void spi_nvlist_set(struct spi_nvlist *l, const char *name, sp_cim_value *v)
 {
-    struct spi_nv *nv = find(l, name);
+    size_t len = name ? strlen(name) : 0;
+    struct spi_nv *nv = find(l, name, len);
     if (nv) {
         sp_cim_value_free(nv->value);
         nv->value = v;
@@ -20,6 +27,7 @@ void spi_nvlist_set(struct spi_nvlist *l, const char *name, sp_cim_value *v)
     }
     spi_xgrow((void **)&l->items, &l->cap, l->n + 1, sizeof(*l->items));
     l->items[l->n].name = spi_xstrdup(name);
+    l->items[l->n].len = len;
     l->items[l->n].value = v;
     l->n++;
 }
@@ -27,7 +35,7 @@ void spi_nvlist_set(struct spi_nvlist *l, const char *name, sp_cim_value *v)
 const sp_cim_value *spi_nvlist_get(const struct spi_nvlist *l,
                                    const char *name)
 {
-    struct spi_nv *nv = find(l, name);
+    struct spi_nv *nv = find(l, name, name ? strlen(name) : 0);
     return nv ? nv->value : NULL;
 }
 
@@ -37,6 +45,7 @@ void spi_nvlist_copy(struct spi_nvlist *dst, const struct spi_nvlist *src)
     dst->n = dst->cap = src->n;
     for (size_t i = 0; i < src->n; i++) {
         dst->items[i].name = spi_xstrdup(src->items[i].name);
+        dst->items[i].len = src->items[i].len;
         dst->items[i].value = sp_cim_value_copy(src->items[i].value);
     }
 }

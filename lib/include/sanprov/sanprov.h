@@ -10,5 +10,6 @@
 #include <sanprov/id.h>
 #include <sanprov/cim.h>
 #include <sanprov/cimclient.h>
+#include <sanprov/cimserver.h>
 
 #endif
