@@ -46,6 +46,10 @@ LIB_A    := $(B)/libsanprov.a
 CMD_HELPER_SRCS := $(wildcard cmd/common/*.c)
 CMD_SRCS  := $(wildcard cmd/*.c)
 CMDS      := $(CMD_SRCS:cmd/%.c=$(B)/bin/%)
+# Every program links popt; some need more (target-specific below).
+CMD_LIBS  := $(shell pkg-config --libs popt 2>/dev/null) -lpthread
+$(B)/bin/smis-sim: CMD_LIBS += $(shell pkg-config --libs libmicrohttpd json-c \
+                                   2>/dev/null)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
@@ -92,13 +96,16 @@ sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 endef
 
 # ---- programs: public API only, linked against the shared library ----
+# A program is cmd/NAME.c, plus cmd/NAME/*.c when it needs more than one
+# file, plus the shared helper in cmd/common/.
 
-$(B)/bin/%: cmd/%.c $(CMD_HELPER_SRCS) $(wildcard cmd/common/*.h) $(HEADERS) \
-            $(B)/libsanprov.so
+.SECONDEXPANSION:
+$(B)/bin/%: cmd/%.c $$(wildcard cmd/$$*/*.c cmd/$$*/*.h) $(CMD_HELPER_SRCS) \
+            $(wildcard cmd/common/*.h) $(HEADERS) $(B)/libsanprov.so
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
 	$(Q)$(CC) $(BASE_CFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(CMD_HELPER_SRCS) -L$(B) -lsanprov $(CMD_LIBS)
+	    $(wildcard cmd/$*/*.c) $(CMD_HELPER_SRCS) -L$(B) -lsanprov $(CMD_LIBS)
 
 # ---- tests ----
 

@@ -275,6 +275,28 @@ static struct spi_decoder *decoder_new(const struct spi_decode_opts *opts,
     return d;
 }
 
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx, (void)msg;
+}
+
+/*
+ * Parse a chunk.  Some libxml2 complaints (bad encodings) bypass the
+ * context's error handler and go to the thread's generic error function,
+ * which prints on stderr; the failure is reported through our error, so
+ * mute that channel for the call only and give it back as it was.
+ */
+static int parse_chunk(struct spi_decoder *d, const char *data, int len,
+                       int terminate)
+{
+    xmlGenericErrorFunc saved = xmlGenericError;
+    void *saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
+    int r = xmlParseChunk(d->ctxt, data, len, terminate);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+    return r;
+}
+
 struct spi_decoder *spi_decoder_new(const struct spi_decode_opts *opts)
 {
     return decoder_new(opts, MODE_RESPONSE);
@@ -331,7 +353,7 @@ sp_code spi_decoder_feed(struct spi_decoder *d, const char *data, size_t len,
     while (len) {
         /* xmlParseChunk takes an int size. */
         int n = len > (1u << 30) ? 1 << 30 : (int)len;
-        int r = xmlParseChunk(d->ctxt, data, n, 0);
+        int r = parse_chunk(d, data, n, 0);
         sp_code rc = parse_status(d, r, err);
         if (rc)
             return rc;
@@ -447,7 +469,7 @@ sp_code spi_decoder_finish(struct spi_decoder *d,
         return parse_status(d, 0, err);
     if (!d->fed)
         return sp_error_set(err, SP_ERR_PROTOCOL, "empty %s", d->what);
-    int r = xmlParseChunk(d->ctxt, NULL, 0, 1);
+    int r = parse_chunk(d, NULL, 0, 1);
     sp_code rc = parse_status(d, r, err);
     if (rc)
         return rc;
@@ -492,7 +514,7 @@ sp_code spi_xml_parse_named(const char *data, size_t len, size_t max_bytes,
     sp_code rc = len ? spi_decoder_feed(d, data, len, err)
                      : sp_error_set(err, SP_ERR_PROTOCOL, "empty %s", what);
     if (!rc)
-        rc = parse_status(d, xmlParseChunk(d->ctxt, NULL, 0, 1), err);
+        rc = parse_status(d, parse_chunk(d, NULL, 0, 1), err);
     if (!rc && !d->ctxt->myDoc)
         rc = sp_error_set(err, SP_ERR_PROTOCOL, "empty %s", what);
     if (!rc) {

@@ -80,14 +80,22 @@ static void open_el(sp_buf *b, const char *name, ...)
     sp_buf_addstr(b, ">\n");
 }
 
-/* <NAME attrs/>\n */
+/*
+ * An element without content.  Only NAMESPACE, CLASSNAME and VALUE.NULL are
+ * written "<X/>", as every server writes them; the others get an end tag,
+ * because some CIM clients (sblim's wbemcli) only parse "<X ...></X>".
+ */
 static void empty_el(sp_buf *b, const char *name, ...)
 {
     va_list ap;
     va_start(ap, name);
     tag_start(b, name, ap);
     va_end(ap);
-    sp_buf_addstr(b, "/>\n");
+    if (SPI_STREQ(name, "NAMESPACE") || SPI_STREQ(name, "CLASSNAME") ||
+        SPI_STREQ(name, "VALUE.NULL"))
+        sp_buf_addstr(b, "/>\n");
+    else
+        sp_buf_addf(b, "></%s>\n", name);
 }
 
 static void close_el(sp_buf *b, const char *name)

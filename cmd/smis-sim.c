@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/smis-sim.c: smis-sim, a simulated SMI-S array provider (CIM-XML over HTTP/HTTPS). */
+#include <popt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cmd.h"
+#include "smis-sim/sim.h"
+
+enum { OPT_FAIL = 1, OPT_DROP, OPT_VERSION, OPT_VERBOSE };
+
+static void add_fault(struct sim_opts *o, const char *spec, bool drop)
+{
+    /* METHOD:N, or for --fail METHOD:N:CODE */
+    char *copy = cmd_xstrdup(spec);
+    char *c1 = strchr(copy, ':');
+    char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    char *end = NULL;
+    if (!c1 || c1 == copy || (drop && c2))
+        cmd_usage_error("'%s' is not METHOD:N%s", spec, drop ? "" : "[:CODE]");
+    *c1 = '\0';
+    if (c2)
+        *c2 = '\0';
+    unsigned long n = strtoul(c1 + 1, &end, 10);
+    if (!n || *end)
+        cmd_usage_error("'%s': N must be a call number from 1", spec);
+    long code = SP_CIM_ERR_FAILED;
+    if (c2) {
+        code = strtol(c2 + 1, &end, 10);
+        if (*end || code < 1 || code > 28)
+            cmd_usage_error("'%s': CODE must be a CIM status 1..28", spec);
+    }
+    o->faults = cmd_xrealloc(o->faults, (o->nfaults + 1) * sizeof(*o->faults));
+    o->faults[o->nfaults++] = (struct sim_fault){
+        .name = cmd_xstrdup(copy), .nth = n, .drop = drop,
+        .cim_code = (int)code};
+    free(copy);
+}
+
+int main(int argc, char **argv)
+{
+    cmd_init(argv[0]);
+    struct sim_opts o = {.listen_host = "127.0.0.1",
+                         .port = 5988,
+                         .personality = SIM_GROUP,
+                         .max_enums = 256};
+    char *listen = NULL, *personality = NULL, *password_file = NULL;
+    char *fault = NULL;
+    int verbose = 0;
+    long preload = 0, latency = 0, job_fail = 0, job_stall = 0, max_enums = 256;
+    int no_pull = 0;
+    struct poptOption table[] = {
+        {"listen", 'l', POPT_ARG_STRING, &listen, 0,
+         "address and port to listen on (port 0: any)", "HOST:PORT"},
+        {"port-file", 0, POPT_ARG_STRING, &o.port_file, 0,
+         "write the port listened on to FILE", "FILE"},
+        {"state", 's', POPT_ARG_STRING, &o.state, 0,
+         "keep the array's state in FILE", "FILE"},
+        {"tls-cert", 0, POPT_ARG_STRING, &o.tls_cert, 0,
+         "serve HTTPS with this certificate (PEM)", "FILE"},
+        {"tls-key", 0, POPT_ARG_STRING, &o.tls_key, 0,
+         "the certificate's private key (PEM)", "FILE"},
+        {"user", 'u', POPT_ARG_STRING, &o.user, 0,
+         "require basic authentication as USER", "USER"},
+        {"password-file", 0, POPT_ARG_STRING, &password_file, 0,
+         "the password USER must give (mode 0600)", "FILE"},
+        {"personality", 'p', POPT_ARG_STRING, &personality, 0,
+         "masking: group (Group Masking and Mapping) or legacy (ExposePaths)",
+         "group|legacy"},
+        {"pools", 0, POPT_ARG_STRING, &o.pools, 0,
+         "pools of a new array (default gold:10T,silver:10T)", "SPEC"},
+        {"preload-volumes", 0, POPT_ARG_LONG, &preload, 0,
+         "create N volumes of 1 GiB in a new array", "N"},
+        {"latency", 0, POPT_ARG_LONG, &latency, 0,
+         "wait MS milliseconds before answering each request", "MS"},
+        {"job-seconds", 'j', POPT_ARG_DOUBLE, &o.job_seconds, 0,
+         "run changes as jobs taking SECONDS (0: synchronous)", "SECONDS"},
+        {"fail", 0, POPT_ARG_STRING, &fault, OPT_FAIL,
+         "answer the Nth call of METHOD with a CIM error (repeatable)",
+         "METHOD:N[:CODE]"},
+        {"drop", 0, POPT_ARG_STRING, &fault, OPT_DROP,
+         "close the connection in the middle of the Nth response to METHOD "
+         "(repeatable)",
+         "METHOD:N"},
+        {"job-fail", 0, POPT_ARG_LONG, &job_fail, 0,
+         "the Nth job ends in error and changes nothing", "N"},
+        {"job-stall", 0, POPT_ARG_LONG, &job_stall, 0,
+         "the Nth job never ends", "N"},
+        {"no-pull", 0, POPT_ARG_NONE, &no_pull, 0,
+         "refuse the pull operations (CIM_ERR_NOT_SUPPORTED)", NULL},
+        {"max-enumerations", 0, POPT_ARG_LONG, &max_enums, 0,
+         "open pull enumerations allowed at once (default 256)", "N"},
+        {"verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
+         "log more (repeatable; -vvv traces every request)", NULL},
+        {"version", 0, POPT_ARG_NONE, NULL, OPT_VERSION,
+         "print the version", NULL},
+        POPT_AUTOHELP POPT_TABLEEND};
+    poptContext pc = poptGetContext(NULL, argc, (const char **)argv, table, 0);
+    int rc;
+    while ((rc = poptGetNextOpt(pc)) > 0) {
+        if (rc == OPT_FAIL || rc == OPT_DROP)
+            add_fault(&o, fault, rc == OPT_DROP);
+        else if (rc == OPT_VERBOSE)
+            verbose++;
+        else if (rc == OPT_VERSION) {
+            cmd_print_version();
+            return 0;
+        }
+    }
+    if (rc < -1)
+        cmd_usage_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+                        poptStrerror(rc));
+    if (poptPeekArg(pc))
+        cmd_usage_error("unexpected argument '%s'", poptPeekArg(pc));
+    sp_log_set_level(verbose >= 3 ? SP_LOG_TRACE
+                     : verbose == 2 ? SP_LOG_DEBUG
+                     : verbose == 1 ? SP_LOG_INFO
+                                    : SP_LOG_WARN);
+
+    if (listen) {
+        char *colon = strrchr(listen, ':');
+        char *end = NULL;
+        long port = colon ? strtol(colon + 1, &end, 10) : -1;
+        if (!colon || *end || port < 0 || port > 65535)
+            cmd_usage_error("--listen wants HOST:PORT, not '%s'", listen);
+        *colon = '\0';
+        if (listen[0] == '[' && colon[-1] == ']') {
+            colon[-1] = '\0';
+            listen++;
+        }
+        o.listen_host = listen;
+        o.port = (int)port;
+    }
+    if (personality) {
+        if (strcmp(personality, "group") == 0)
+            o.personality = SIM_GROUP;
+        else if (strcmp(personality, "legacy") == 0)
+            o.personality = SIM_LEGACY;
+        else
+            cmd_usage_error("--personality is group or legacy, not '%s'",
+                            personality);
+    }
+    if (!o.tls_cert != !o.tls_key)
+        cmd_usage_error("--tls-cert and --tls-key go together");
+    if (!o.user != !password_file)
+        cmd_usage_error("--user and --password-file go together");
+    if (preload < 0 || latency < 0 || job_fail < 0 || job_stall < 0 ||
+        max_enums < 1 || o.job_seconds < 0)
+        cmd_usage_error("numbers must not be negative");
+    o.preload = (unsigned long)preload;
+    o.latency_ms = (unsigned)latency;
+    o.job_fail = (unsigned long)job_fail;
+    o.job_stall = (unsigned long)job_stall;
+    o.max_enums = (unsigned)max_enums;
+    o.no_pull = no_pull;
+    sp_error err;
+    if (password_file && cmd_read_secret(password_file, &o.password, &err))
+        cmd_die(sp_error_exit_code(&err), "cannot read the password: %s",
+                err.message);
+
+    struct sim s;
+    if (sim_init(&s, &o, &err))
+        cmd_die(sp_error_exit_code(&err), "cannot start: %s", err.message);
+    rc = sim_serve(&s);
+    sp_error serr;
+    if (o.state && sim_save(&s, &serr))
+        cmd_error("cannot save the state: %s", serr.message);
+    sim_release(&s);
+    for (size_t i = 0; i < o.nfaults; i++)
+        free(o.faults[i].name);
+    free(o.faults);
+    if (o.password) {
+        explicit_bzero(o.password, strlen(o.password));
+        free(o.password);
+    }
+    poptFreeContext(pc);
+    return rc;
+}

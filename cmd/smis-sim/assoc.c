@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/smis-sim/assoc.c: the association classes a client walks, generated from the model. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/cmd.h"
+#include "sim.h"
+
+extern const char *const sim_services[];
+
+/* An association instance: key references @r1 -> @p1 and @r2 -> @p2
+ * (both taken). */
+static sp_cim_instance *assoc(struct sim *s, const char *cls, bool interop,
+                              const char *r1, sp_cim_path *p1,
+                              const char *r2, sp_cim_path *p2)
+{
+    sp_cim_path *p = sim_path(s, cls, interop);
+    sp_cim_path_set_key(p, r1, sp_cim_value_take_ref(p1));
+    sp_cim_path_set_key(p, r2, sp_cim_value_take_ref(p2));
+    return sim_from_path(p);
+}
+
+/* ---- interop ---- */
+
+static const char *const subprofiles[] = {
+    "SIM+PROFILE+BLOCK", "SIM+PROFILE+REPL", "SIM+PROFILE+GMM",
+    "SIM+PROFILE+MM", "SIM+PROFILE+JOB"};
+
+static bool subprofile_served(const struct sim *s, const char *id)
+{
+    if (strcmp(id, "SIM+PROFILE+GMM") == 0)
+        return s->o.personality == SIM_GROUP;
+    if (strcmp(id, "SIM+PROFILE+MM") == 0)
+        return s->o.personality == SIM_LEGACY;
+    return true;
+}
+
+static void conforms_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                          void *ud)
+{
+    if (from > 0)
+        return;
+    fn(assoc(s, "SIM_ElementConformsToProfile", true, "ConformantStandard",
+             sim_profile_path(s, "SIM+PROFILE+ARRAY"), "ManagedElement",
+             sim_system_path(s)),
+       1, ud);
+}
+
+static void referenced_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                            void *ud)
+{
+    for (size_t i = from; i < CMD_COUNT(subprofiles); i++) {
+        if (!subprofile_served(s, subprofiles[i]))
+            continue;
+        if (fn(assoc(s, "SIM_ReferencedProfile", true, "Antecedent",
+                     sim_profile_path(s, subprofiles[i]), "Dependent",
+                     sim_profile_path(s, "SIM+PROFILE+ARRAY")),
+               i + 1, ud))
+            return;
+    }
+}
+
+/* ---- the system and what it hosts ---- */
+
+static void hosted_pool_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                             void *ud)
+{
+    for (size_t i = from; i < s->npools; i++)
+        if (fn(assoc(s, "SIM_HostedStoragePool", false, "GroupComponent",
+                     sim_system_path(s), "PartComponent",
+                     sim_pool_path(s, &s->pools[i])),
+               i + 1, ud))
+            return;
+}
+
+static bool service_served(const struct sim *s, const char *cls)
+{
+    if (strcmp(cls, "SIM_GroupMaskingMappingService") == 0)
+        return s->o.personality == SIM_GROUP;
+    if (strcmp(cls, "SIM_ControllerConfigurationService") == 0)
+        return s->o.personality == SIM_LEGACY;
+    return true;
+}
+
+static void hosted_service_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                                void *ud)
+{
+    for (size_t i = from; i < 5; i++) {
+        if (!service_served(s, sim_services[i]))
+            continue;
+        if (fn(assoc(s, "SIM_HostedService", false, "Antecedent",
+                     sim_system_path(s), "Dependent",
+                     sim_service_path(s, sim_services[i],
+                                      sim_services[i] + 4)),
+               i + 1, ud))
+            return;
+    }
+}
+
+static void capabilities_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                              void *ud)
+{
+    static const char *const caps[][3] = {
+        {"SIM_StorageConfigurationService",
+         "SIM_StorageConfigurationCapabilities", "SIM+CAP+CONFIG"},
+        {"SIM_ReplicationService", "SIM_ReplicationServiceCapabilities",
+         "SIM+CAP+REPL"},
+    };
+    for (size_t i = from; i < CMD_COUNT(caps); i++) {
+        sp_cim_path *c = sim_path(s, caps[i][1], false);
+        sim_key_str(c, "InstanceID", caps[i][2]);
+        sp_cim_instance *a = assoc(s, "SIM_ElementCapabilities", false,
+                                   "ManagedElement",
+                                   sim_service_path(s, caps[i][0],
+                                                    caps[i][0] + 4),
+                                   "Capabilities", c);
+        static const uint16_t current[] = {2}; /* Default */
+        sim_set_u16s(a, "Characteristics", current, 1);
+        if (fn(a, i + 1, ud))
+            return;
+    }
+}
+
+/* Positions: pools first (index), then volumes (by number). */
+static void allocated_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                           void *ud)
+{
+    struct sim_pool *prim = NULL;
+    for (size_t i = 0; i < s->npools; i++)
+        if (s->pools[i].primordial)
+            prim = &s->pools[i];
+    if (from < s->npools) {
+        for (size_t i = from; prim && i < s->npools; i++) {
+            if (s->pools[i].primordial)
+                continue;
+            sp_cim_instance *a =
+                assoc(s, "SIM_AllocatedFromStoragePool", false, "Antecedent",
+                      sim_pool_path(s, prim), "Dependent",
+                      sim_pool_path(s, &s->pools[i]));
+            sim_set_u64(a, "SpaceConsumed", s->pools[i].total);
+            if (fn(a, i + 1, ud))
+                return;
+        }
+        from = s->npools;
+    }
+    for (size_t k = sim_volume_index(s, (uint32_t)(from - s->npools));
+         k < s->nvols; k++) {
+        const struct sim_volume *v = &s->vols[k];
+        struct sim_pool *p = sim_pool_find(s, v->pool);
+        if (!p)
+            continue;
+        sp_cim_instance *a = assoc(s, "SIM_AllocatedFromStoragePool", false,
+                                   "Antecedent", sim_pool_path(s, p),
+                                   "Dependent", sim_volume_path(s, v));
+        sim_set_u64(a, "SpaceConsumed",
+                    v->sync_type == 7 ? 0 : v->blocks * SIM_BLOCK);
+        if (fn(a, s->npools + v->num + 1, ud))
+            return;
+    }
+}
+
+/* Devices of the system: ports, views, then volumes by number. */
+static void system_device_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                               void *ud)
+{
+    static const char *const ports[] = {"iscsi0", "fc0"};
+    size_t fixed = CMD_COUNT(ports);
+    for (size_t i = from; i < fixed; i++)
+        if (fn(assoc(s, "SIM_SystemDevice", false, "GroupComponent",
+                     sim_system_path(s), "PartComponent",
+                     sim_port_path(s, ports[i])),
+               i + 1, ud))
+            return;
+    if (from < fixed)
+        from = fixed;
+    if (from < fixed + s->nviews) {
+        for (size_t i = from - fixed; i < s->nviews; i++)
+            if (fn(assoc(s, "SIM_SystemDevice", false, "GroupComponent",
+                         sim_system_path(s), "PartComponent",
+                         sim_view_path(s, &s->views[i])),
+                   fixed + i + 1, ud))
+                return;
+        from = fixed + s->nviews;
+    }
+    /* Volume positions start after a gap wide enough for the views. */
+    uint64_t base = fixed + (1u << 20);
+    uint32_t start = from > base ? (uint32_t)(from - base) : 0;
+    for (size_t k = sim_volume_index(s, start); k < s->nvols; k++)
+        if (fn(assoc(s, "SIM_SystemDevice", false, "GroupComponent",
+                     sim_system_path(s), "PartComponent",
+                     sim_volume_path(s, &s->vols[k])),
+               base + s->vols[k].num + 1, ud))
+            return;
+}
+
+/* ---- replication ---- */
+
+static void synchronized_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                              void *ud)
+{
+    for (size_t k = sim_volume_index(s, (uint32_t)from); k < s->nvols; k++) {
+        const struct sim_volume *v = &s->vols[k];
+        struct sim_volume *src = v->source ? sim_volume_by_num(s, v->source)
+                                           : NULL;
+        if (!src)
+            continue;
+        sp_cim_instance *a = assoc(s, "SIM_StorageSynchronized", false,
+                                   "SystemElement", sim_volume_path(s, src),
+                                   "SyncedElement", sim_volume_path(s, v));
+        sim_set_u16(a, "SyncType", v->sync_type);
+        sim_set_u16(a, "Mode", 2);      /* synchronous */
+        sim_set_u16(a, "SyncState", 6); /* synchronized */
+        sim_set_u16(a, "CopyState", 4); /* synchronized */
+        sim_set_str(a, "ElementName", v->name);
+        if (fn(a, (uint64_t)v->num + 1, ud))
+            return;
+    }
+}
+
+/* ---- masking ---- */
+
+static sp_cim_path *member_path(struct sim *s, const struct sim_group *g,
+                                const char *m)
+{
+    if (g->type == 2) {
+        struct sim_hwid *h = sim_hwid_find(s, m);
+        return h ? sim_hwid_path(s, h) : NULL;
+    }
+    if (g->type == 3)
+        return sim_port_path(s, m);
+    struct sim_volume *v = sim_volume_find(s, m);
+    return v ? sim_volume_path(s, v) : NULL;
+}
+
+/* Positions: group index << 32 | member index. */
+static void member_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                        void *ud)
+{
+    for (size_t g = from >> 32; g < s->ngroups; g++) {
+        const struct sim_group *grp = &s->groups[g];
+        size_t first = g == from >> 32 ? (size_t)(from & 0xFFFFFFFF) : 0;
+        for (size_t m = first; m < grp->members.n; m++) {
+            sp_cim_path *mp = member_path(s, grp, grp->members.v[m]);
+            if (!mp)
+                continue;
+            if (fn(assoc(s, "SIM_MemberOfCollection", false, "Collection",
+                         sim_group_path(s, grp), "Member", mp),
+                   ((uint64_t)g << 32) | (m + 1), ud))
+                return;
+        }
+    }
+}
+
+static void hosted_collection_each(struct sim *s, uint64_t from,
+                                   sim_emit_fn fn, void *ud)
+{
+    for (size_t i = from; i < s->ngroups; i++)
+        if (fn(assoc(s, "SIM_HostedCollection", false, "Antecedent",
+                     sim_system_path(s), "Dependent",
+                     sim_group_path(s, &s->groups[i])),
+               i + 1, ud))
+            return;
+}
+
+static void view_group_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                            void *ud, const char *cls, size_t which)
+{
+    for (size_t i = from; i < s->nviews; i++) {
+        const struct sim_view *v = &s->views[i];
+        const char *gid = which == 2 ? v->img : which == 3 ? v->tmg : v->dmg;
+        struct sim_group *g = gid ? sim_group_find(s, gid) : NULL;
+        if (!g)
+            continue;
+        if (fn(assoc(s, cls, false, "Antecedent", sim_view_path(s, v),
+                     "Dependent", sim_group_path(s, g)),
+               i + 1, ud))
+            return;
+    }
+}
+
+#define VIEW_GROUP(fname, cls, which)                                        \
+    static void fname(struct sim *s, uint64_t from, sim_emit_fn fn,          \
+                      void *ud)                                              \
+    {                                                                        \
+        view_group_each(s, from, fn, ud, cls, which);                        \
+    }
+VIEW_GROUP(assoc_ig_each, "SIM_AssociatedInitiatorMaskingGroup", 2)
+VIEW_GROUP(assoc_tg_each, "SIM_AssociatedTargetMaskingGroup", 3)
+VIEW_GROUP(assoc_dg_each, "SIM_AssociatedDeviceMaskingGroup", 4)
+
+/* Positions: view index << 32 | unit index. */
+static void pcfu_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
+{
+    for (size_t i = from >> 32; i < s->nviews; i++) {
+        const struct sim_view *v = &s->views[i];
+        size_t first = i == from >> 32 ? (size_t)(from & 0xFFFFFFFF) : 0;
+        for (size_t u = first; u < v->nunits; u++) {
+            struct sim_volume *vol = sim_volume_by_num(s, v->units[u].vol);
+            if (!vol)
+                continue;
+            sp_cim_instance *a =
+                assoc(s, "SIM_ProtocolControllerForUnit", false, "Antecedent",
+                      sim_view_path(s, v), "Dependent",
+                      sim_volume_path(s, vol));
+            char lun[16];
+            snprintf(lun, sizeof(lun), "%u", v->units[u].lun);
+            sim_set_str(a, "DeviceNumber", lun);
+            sim_set_u16(a, "DeviceAccess", 2); /* read-write */
+            if (fn(a, ((uint64_t)i << 32) | (u + 1), ud))
+                return;
+        }
+    }
+}
+
+/* The target ports of a view: its target group's, or all in the legacy
+ * personality. */
+static void pcfp_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
+{
+    static const char *const ports[] = {"iscsi0", "fc0"};
+    for (size_t i = from / 2; i < s->nviews; i++) {
+        const struct sim_view *v = &s->views[i];
+        struct sim_group *tg = v->tmg ? sim_group_find(s, v->tmg) : NULL;
+        for (size_t k = i == from / 2 ? from % 2 : 0; k < 2; k++) {
+            if (tg && !sim_strlist_has(&tg->members, ports[k]))
+                continue;
+            if (fn(assoc(s, "SIM_ProtocolControllerForPort", false,
+                         "Antecedent", sim_view_path(s, v), "Dependent",
+                         sim_port_path(s, ports[k])),
+                   i * 2 + k + 1, ud))
+                return;
+        }
+    }
+}
+
+/* ---- legacy masking: privileges ---- */
+
+static sp_cim_path *privilege_path(struct sim *s, const struct sim_view *v)
+{
+    sp_cim_path *p = sim_path(s, "SIM_AuthorizedPrivilege", false);
+    char *id = cmd_xasprintf("SIM+PRIV+%s", v->id);
+    sim_key_str(p, "InstanceID", id);
+    free(id);
+    return p;
+}
+
+static void privilege_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                           void *ud)
+{
+    for (size_t i = from; i < s->nviews; i++) {
+        sp_cim_instance *p = sim_from_path(privilege_path(s, &s->views[i]));
+        sim_set_bool(p, "PrivilegeGranted", true);
+        static const uint16_t rw[] = {5, 6}; /* read, write */
+        sim_set_u16s(p, "Activities", rw, 2);
+        if (fn(p, i + 1, ud))
+            return;
+    }
+}
+
+static void auth_target_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                             void *ud)
+{
+    for (size_t i = from; i < s->nviews; i++)
+        if (fn(assoc(s, "SIM_AuthorizedTarget", false, "Privilege",
+                     privilege_path(s, &s->views[i]), "TargetElement",
+                     sim_view_path(s, &s->views[i])),
+               i + 1, ud))
+            return;
+}
+
+static void auth_subject_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                              void *ud)
+{
+    for (size_t i = from >> 32; i < s->nviews; i++) {
+        const struct sim_view *v = &s->views[i];
+        size_t first = i == from >> 32 ? (size_t)(from & 0xFFFFFFFF) : 0;
+        for (size_t k = first; k < v->initiators.n; k++) {
+            struct sim_hwid *h = sim_hwid_find(s, v->initiators.v[k]);
+            if (!h)
+                continue;
+            if (fn(assoc(s, "SIM_AuthorizedSubject", false, "Privilege",
+                         privilege_path(s, v), "PrivilegedElement",
+                         sim_hwid_path(s, h)),
+                   ((uint64_t)i << 32) | (k + 1), ud))
+                return;
+        }
+    }
+}
+
+/* ---- jobs ---- */
+
+static sp_cim_path *affected_path(struct sim *s, const char *what)
+{
+    const char *colon = strchr(what, ':');
+    if (!colon)
+        return NULL;
+    const char *id = colon + 1;
+    if (strncmp(what, "vol:", 4) == 0) {
+        struct sim_volume *v = sim_volume_find(s, id);
+        return v ? sim_volume_path(s, v) : NULL;
+    }
+    if (strncmp(what, "view:", 5) == 0) {
+        struct sim_view *v = sim_view_find(s, id);
+        return v ? sim_view_path(s, v) : NULL;
+    }
+    if (strncmp(what, "group:", 6) == 0) {
+        struct sim_group *g = sim_group_find(s, id);
+        return g ? sim_group_path(s, g) : NULL;
+    }
+    return NULL;
+}
+
+static void affected_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                          void *ud)
+{
+    for (size_t i = from >> 32; i < s->njobs; i++) {
+        const struct sim_job *j = &s->jobs[i];
+        size_t first = i == from >> 32 ? (size_t)(from & 0xFFFFFFFF) : 0;
+        for (size_t k = first; k < j->affected.n; k++) {
+            sp_cim_path *p = affected_path(s, j->affected.v[k]);
+            if (!p)
+                continue;
+            sp_cim_instance *a =
+                assoc(s, "SIM_AffectedJobElement", false, "AffectedElement",
+                      p, "AffectingElement", sim_job_path(s, j));
+            static const uint16_t create[] = {5}; /* Create */
+            sim_set_u16s(a, "ElementEffects", create, 1);
+            if (fn(a, ((uint64_t)i << 32) | (k + 1), ud))
+                return;
+        }
+    }
+}
+
+/* ---- the table entries ---- */
+
+#define DEP "CIM_Dependency"
+static const char *const p_conforms[] = {"CIM_ElementConformsToProfile", NULL};
+static const char *const p_refprof[] = {"CIM_ReferencedProfile", DEP, NULL};
+static const char *const p_hpool[] = {"CIM_HostedStoragePool",
+                                      "CIM_SystemComponent", "CIM_Component",
+                                      NULL};
+static const char *const p_alloc[] = {"CIM_AllocatedFromStoragePool",
+                                      "CIM_AllocatedResource", DEP, NULL};
+static const char *const p_hsvc[] = {"CIM_HostedService",
+                                     "CIM_HostedDependency", DEP, NULL};
+static const char *const p_ecap[] = {"CIM_ElementCapabilities", NULL};
+static const char *const p_sysdev[] = {"CIM_SystemDevice",
+                                       "CIM_SystemComponent", "CIM_Component",
+                                       NULL};
+static const char *const p_sync[] = {"CIM_StorageSynchronized",
+                                     "CIM_Synchronized", NULL};
+static const char *const p_member[] = {"CIM_MemberOfCollection", NULL};
+static const char *const p_hcoll[] = {"CIM_HostedCollection",
+                                      "CIM_HostedDependency", DEP, NULL};
+static const char *const p_aig[] = {"CIM_AssociatedInitiatorMaskingGroup",
+                                    DEP, NULL};
+static const char *const p_atg[] = {"CIM_AssociatedTargetMaskingGroup", DEP,
+                                    NULL};
+static const char *const p_adg[] = {"CIM_AssociatedDeviceMaskingGroup", DEP,
+                                    NULL};
+static const char *const p_pcfu[] = {"CIM_ProtocolControllerForUnit",
+                                     "CIM_ProtocolControllerForDevice", DEP,
+                                     NULL};
+static const char *const p_pcfp[] = {"CIM_ProtocolControllerForPort",
+                                     "CIM_ProtocolControllerForDevice", DEP,
+                                     NULL};
+static const char *const p_priv[] = {"CIM_AuthorizedPrivilege",
+                                     "CIM_Privilege", "CIM_ManagedElement",
+                                     NULL};
+static const char *const p_atarget[] = {"CIM_AuthorizedTarget", NULL};
+static const char *const p_asubject[] = {"CIM_AuthorizedSubject", NULL};
+static const char *const p_affected[] = {"CIM_AffectedJobElement", NULL};
+
+#define REFS(c1, r1, c2, r2) "key " r1 " ref:" c1 "; key " r2 " ref:" c2
+
+const struct sim_class sim_class_conforms = {
+    "SIM_ElementConformsToProfile", p_conforms, true, -1,
+    "ConformantStandard", "ManagedElement", conforms_each, NULL,
+    REFS("CIM_RegisteredProfile", "ConformantStandard", "CIM_ManagedElement",
+         "ManagedElement")};
+const struct sim_class sim_class_refprof = {
+    "SIM_ReferencedProfile", p_refprof, true, -1, "Antecedent", "Dependent",
+    referenced_each, NULL,
+    REFS("CIM_RegisteredProfile", "Antecedent", "CIM_RegisteredProfile",
+         "Dependent")};
+const struct sim_class sim_class_hpool = {
+    "SIM_HostedStoragePool", p_hpool, false, -1, "GroupComponent",
+    "PartComponent", hosted_pool_each, NULL,
+    REFS("CIM_System", "GroupComponent", "CIM_StoragePool", "PartComponent")};
+const struct sim_class sim_class_alloc = {
+    "SIM_AllocatedFromStoragePool", p_alloc, false, -1, "Antecedent",
+    "Dependent", allocated_each, NULL,
+    REFS("CIM_StoragePool", "Antecedent", "CIM_LogicalElement", "Dependent")
+    "; SpaceConsumed uint64"};
+const struct sim_class sim_class_hsvc = {
+    "SIM_HostedService", p_hsvc, false, -1, "Antecedent", "Dependent",
+    hosted_service_each, NULL,
+    REFS("CIM_System", "Antecedent", "CIM_Service", "Dependent")};
+const struct sim_class sim_class_ecap = {
+    "SIM_ElementCapabilities", p_ecap, false, -1, "ManagedElement",
+    "Capabilities", capabilities_each, NULL,
+    REFS("CIM_ManagedElement", "ManagedElement", "CIM_Capabilities",
+         "Capabilities") "; Characteristics uint16[]"};
+const struct sim_class sim_class_sysdev = {
+    "SIM_SystemDevice", p_sysdev, false, -1, "GroupComponent",
+    "PartComponent", system_device_each, NULL,
+    REFS("CIM_System", "GroupComponent", "CIM_LogicalDevice",
+         "PartComponent")};
+const struct sim_class sim_class_sync = {
+    "SIM_StorageSynchronized", p_sync, false, -1, "SystemElement",
+    "SyncedElement", synchronized_each, NULL,
+    REFS("CIM_ManagedElement", "SystemElement", "CIM_ManagedElement",
+         "SyncedElement")
+    "; SyncType uint16; Mode uint16; SyncState uint16; CopyState uint16; "
+    "ElementName string"};
+const struct sim_class sim_class_member = {
+    "SIM_MemberOfCollection", p_member, false, SIM_GROUP, "Collection",
+    "Member", member_each, NULL,
+    REFS("CIM_Collection", "Collection", "CIM_ManagedElement", "Member")};
+const struct sim_class sim_class_hcoll = {
+    "SIM_HostedCollection", p_hcoll, false, SIM_GROUP, "Antecedent",
+    "Dependent", hosted_collection_each, NULL,
+    REFS("CIM_System", "Antecedent", "CIM_SystemSpecificCollection",
+         "Dependent")};
+const struct sim_class sim_class_aig = {
+    "SIM_AssociatedInitiatorMaskingGroup", p_aig, false, SIM_GROUP,
+    "Antecedent", "Dependent", assoc_ig_each, NULL,
+    REFS("CIM_ProtocolController", "Antecedent", "CIM_InitiatorMaskingGroup",
+         "Dependent")};
+const struct sim_class sim_class_atg = {
+    "SIM_AssociatedTargetMaskingGroup", p_atg, false, SIM_GROUP,
+    "Antecedent", "Dependent", assoc_tg_each, NULL,
+    REFS("CIM_ProtocolController", "Antecedent", "CIM_TargetMaskingGroup",
+         "Dependent")};
+const struct sim_class sim_class_adg = {
+    "SIM_AssociatedDeviceMaskingGroup", p_adg, false, SIM_GROUP,
+    "Antecedent", "Dependent", assoc_dg_each, NULL,
+    REFS("CIM_ProtocolController", "Antecedent", "CIM_DeviceMaskingGroup",
+         "Dependent")};
+const struct sim_class sim_class_pcfu = {
+    "SIM_ProtocolControllerForUnit", p_pcfu, false, -1, "Antecedent",
+    "Dependent", pcfu_each, NULL,
+    REFS("CIM_ProtocolController", "Antecedent", "CIM_LogicalDevice",
+         "Dependent") "; DeviceNumber string; DeviceAccess uint16"};
+const struct sim_class sim_class_pcfp = {
+    "SIM_ProtocolControllerForPort", p_pcfp, false, -1, "Antecedent",
+    "Dependent", pcfp_each, NULL,
+    REFS("CIM_ProtocolController", "Antecedent", "CIM_LogicalDevice",
+         "Dependent")};
+const struct sim_class sim_class_priv = {
+    "SIM_AuthorizedPrivilege", p_priv, false, SIM_LEGACY, NULL, NULL,
+    privilege_each, NULL,
+    "key InstanceID string; PrivilegeGranted boolean; Activities uint16[]"};
+const struct sim_class sim_class_atarget = {
+    "SIM_AuthorizedTarget", p_atarget, false, SIM_LEGACY, "Privilege",
+    "TargetElement", auth_target_each, NULL,
+    REFS("CIM_AuthorizedPrivilege", "Privilege", "CIM_ManagedElement",
+         "TargetElement")};
+const struct sim_class sim_class_asubject = {
+    "SIM_AuthorizedSubject", p_asubject, false, SIM_LEGACY, "Privilege",
+    "PrivilegedElement", auth_subject_each, NULL,
+    REFS("CIM_AuthorizedPrivilege", "Privilege", "CIM_ManagedElement",
+         "PrivilegedElement")};
+const struct sim_class sim_class_affected = {
+    "SIM_AffectedJobElement", p_affected, false, -1, "AffectedElement",
+    "AffectingElement", affected_each, NULL,
+    REFS("CIM_ManagedElement", "AffectedElement", "CIM_Job",
+         "AffectingElement") "; ElementEffects uint16[]"};

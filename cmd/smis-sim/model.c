@@ -1,0 +1,611 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/smis-sim/model.c: the simulated array: pools, volumes, hardware IDs, masking, jobs, and their rules. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/cmd.h"
+#include "sim.h"
+
+#define MAX_JOBS_KEPT 1000
+
+int64_t sim_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- string lists ---- */
+
+void sim_strlist_add(struct sim_strlist *l, const char *s)
+{
+    cmd_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+    l->v[l->n++] = cmd_xstrdup(s);
+}
+
+bool sim_strlist_has(const struct sim_strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+bool sim_strlist_remove(struct sim_strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->v[i], s) != 0)
+            continue;
+        free(l->v[i]);
+        memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
+        l->n--;
+        return true;
+    }
+    return false;
+}
+
+void sim_strlist_clear(struct sim_strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+/* ---- lookups ---- */
+
+struct sim_pool *sim_pool_find(struct sim *s, const char *id)
+{
+    for (size_t i = 0; id && i < s->npools; i++)
+        if (strcmp(s->pools[i].id, id) == 0)
+            return &s->pools[i];
+    return NULL;
+}
+
+size_t sim_volume_index(const struct sim *s, uint32_t num)
+{
+    size_t lo = 0, hi = s->nvols;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->vols[mid].num < num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+struct sim_volume *sim_volume_by_num(struct sim *s, uint32_t num)
+{
+    size_t i = sim_volume_index(s, num);
+    return i < s->nvols && s->vols[i].num == num ? &s->vols[i] : NULL;
+}
+
+struct sim_volume *sim_volume_find(struct sim *s, const char *device_id)
+{
+    if (!device_id || strlen(device_id) != 8)
+        return NULL;
+    for (const char *p = device_id; *p; p++)
+        if (!isxdigit((unsigned char)*p) || islower((unsigned char)*p))
+            return NULL;
+    return sim_volume_by_num(s, (uint32_t)strtoul(device_id, NULL, 16));
+}
+
+#define FIND(type, field, arr, n)                                            \
+    for (size_t i = 0; id && i < s->n; i++)                                  \
+        if (strcmp(s->arr[i].field, id) == 0)                                \
+            return &s->arr[i];                                               \
+    return NULL
+
+struct sim_hwid *sim_hwid_find(struct sim *s, const char *id)
+{
+    FIND(struct sim_hwid, id, hwids, nhwids);
+}
+
+struct sim_hwid *sim_hwid_by_storage_id(struct sim *s, const char *sid)
+{
+    for (size_t i = 0; sid && i < s->nhwids; i++)
+        if (strcasecmp(s->hwids[i].storage_id, sid) == 0)
+            return &s->hwids[i];
+    return NULL;
+}
+
+struct sim_group *sim_group_find(struct sim *s, const char *id)
+{
+    FIND(struct sim_group, id, groups, ngroups);
+}
+
+struct sim_view *sim_view_find(struct sim *s, const char *id)
+{
+    FIND(struct sim_view, id, views, nviews);
+}
+
+struct sim_job *sim_job_find(struct sim *s, const char *id)
+{
+    FIND(struct sim_job, id, jobs, njobs);
+}
+
+/* ---- volumes ---- */
+
+static void volume_free(struct sim_volume *v)
+{
+    free(v->name);
+    free(v->pool);
+}
+
+/* Space a volume takes from its pool: a snapshot shares its source's
+ * blocks until they change, so it takes none at creation. */
+static uint64_t volume_cost(const struct sim_volume *v)
+{
+    return v->sync_type == 7 ? 0 : v->blocks * SIM_BLOCK;
+}
+
+static void make_wwn(const struct sim *s, uint32_t num, char out[33])
+{
+    /* NAA 6 (IEEE registered extended), a made-up OUI, the array's
+     * serial and the volume number: unique and stable. */
+    uint32_t serial = 0;
+    for (const char *p = s->system; *p; p++)
+        serial = serial * 31 + (unsigned char)*p;
+    snprintf(out, 33, "6%06X%09X%016X", 0x5A4E50u, (unsigned)serial, num);
+}
+
+sp_code sim_volume_create(struct sim *s, const char *pool, const char *name,
+                          uint64_t bytes, uint32_t source, uint16_t sync_type,
+                          struct sim_volume **out, sp_error *err)
+{
+    struct sim_pool *p = sim_pool_find(s, pool);
+    if (!p || p->primordial)
+        return sp_error_set(err, SP_ERR_NOT_FOUND,
+                            "no concrete storage pool '%s'", pool ? pool : "");
+    if (bytes == 0)
+        return sp_error_set(err, SP_ERR_INVALID, "size must not be zero");
+    uint64_t blocks = (bytes + SIM_BLOCK - 1) / SIM_BLOCK;
+    struct sim_volume v = {.blocks = blocks, .source = source,
+                           .sync_type = sync_type};
+    uint64_t cost = volume_cost(&v);
+    if (cost > p->total - p->used)
+        return sp_error_set(err, SP_ERR_PRECONDITION,
+                            "storage pool '%s' has %llu bytes free, %llu "
+                            "asked",
+                            p->id, (unsigned long long)(p->total - p->used),
+                            (unsigned long long)cost);
+    v.num = s->next_vol++;
+    snprintf(v.id, sizeof(v.id), "%08X", v.num);
+    v.name = cmd_xstrdup(name && *name ? name : v.id);
+    v.pool = cmd_xstrdup(p->id);
+    make_wwn(s, v.num, v.wwn);
+    cmd_grow((void **)&s->vols, &s->capvols, s->nvols + 1, sizeof(*s->vols));
+    /* Numbers only grow, so appending keeps the array sorted. */
+    s->vols[s->nvols++] = v;
+    p->used += cost;
+    if (out)
+        *out = &s->vols[s->nvols - 1];
+    return SP_OK;
+}
+
+bool sim_volume_masked(const struct sim *s, uint32_t vol)
+{
+    for (size_t i = 0; i < s->nviews; i++)
+        for (size_t k = 0; k < s->views[i].nunits; k++)
+            if (s->views[i].units[k].vol == vol)
+                return true;
+    return false;
+}
+
+sp_code sim_volume_delete(struct sim *s, const char *device_id, sp_error *err)
+{
+    struct sim_volume *v = sim_volume_find(s, device_id);
+    if (!v)
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no volume '%s'",
+                            device_id);
+    if (sim_volume_masked(s, v->num))
+        return sp_error_set(err, SP_ERR_PRECONDITION,
+                            "volume '%s' is mapped to a host; unmask it first",
+                            device_id);
+    for (size_t i = 0; i < s->ngroups; i++)
+        if (sim_strlist_has(&s->groups[i].members, device_id))
+            return sp_error_set(err, SP_ERR_PRECONDITION,
+                                "volume '%s' is a member of masking group "
+                                "'%s'",
+                                device_id, s->groups[i].name);
+    size_t replicas = 0;
+    for (size_t i = 0; i < s->nvols; i++)
+        replicas += s->vols[i].source == v->num;
+    if (replicas)
+        return sp_error_set(err, SP_ERR_PRECONDITION,
+                            "volume '%s' is the source of %zu replica(s); "
+                            "detach or delete them first",
+                            device_id, replicas);
+    struct sim_pool *p = sim_pool_find(s, v->pool);
+    if (p)
+        p->used -= volume_cost(v) <= p->used ? volume_cost(v) : p->used;
+    volume_free(v);
+    size_t i = (size_t)(v - s->vols);
+    memmove(&s->vols[i], &s->vols[i + 1], (s->nvols - i - 1) * sizeof(*v));
+    s->nvols--;
+    return SP_OK;
+}
+
+sp_code sim_volume_detach(struct sim *s, const char *device_id, sp_error *err)
+{
+    struct sim_volume *v = sim_volume_find(s, device_id);
+    if (!v || !v->source)
+        return sp_error_set(err, SP_ERR_NOT_FOUND,
+                            "volume '%s' has no replication relationship",
+                            device_id);
+    if (v->sync_type == 7) {
+        /* A detached snapshot becomes a full copy: it now owns its blocks. */
+        struct sim_pool *p = sim_pool_find(s, v->pool);
+        uint64_t need = v->blocks * SIM_BLOCK;
+        if (p && need > p->total - p->used)
+            return sp_error_set(err, SP_ERR_PRECONDITION,
+                                "storage pool '%s' has no room to make the "
+                                "snapshot independent",
+                                p->id);
+        if (p)
+            p->used += need;
+    }
+    v->source = 0;
+    v->sync_type = 0;
+    return SP_OK;
+}
+
+/* ---- hardware IDs, groups, views ---- */
+
+struct sim_hwid *sim_hwid_create(struct sim *s, const char *storage_id,
+                                 uint16_t id_type, const char *name)
+{
+    cmd_grow((void **)&s->hwids, &s->caphwids, s->nhwids + 1, sizeof(*s->hwids));
+    struct sim_hwid *h = &s->hwids[s->nhwids++];
+    char id[32];
+    snprintf(id, sizeof(id), "SIM+HWID+%u", s->next_hwid++);
+    *h = (struct sim_hwid){.id = cmd_xstrdup(id),
+                           .storage_id = cmd_xstrdup(storage_id),
+                           .id_type = id_type,
+                           .name = cmd_xstrdup(name && *name ? name : storage_id)};
+    return h;
+}
+
+sp_code sim_hwid_delete(struct sim *s, const char *id, sp_error *err)
+{
+    struct sim_hwid *h = sim_hwid_find(s, id);
+    if (!h)
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no hardware ID '%s'", id);
+    for (size_t i = 0; i < s->ngroups; i++)
+        if (sim_strlist_has(&s->groups[i].members, id))
+            return sp_error_set(err, SP_ERR_PRECONDITION,
+                                "hardware ID '%s' is in masking group '%s'",
+                                h->storage_id, s->groups[i].name);
+    for (size_t i = 0; i < s->nviews; i++)
+        if (sim_strlist_has(&s->views[i].initiators, id))
+            return sp_error_set(err, SP_ERR_PRECONDITION,
+                                "hardware ID '%s' is used by view '%s'",
+                                h->storage_id, s->views[i].name);
+    free(h->id);
+    free(h->storage_id);
+    free(h->name);
+    size_t i = (size_t)(h - s->hwids);
+    memmove(&s->hwids[i], &s->hwids[i + 1],
+            (s->nhwids - i - 1) * sizeof(*h));
+    s->nhwids--;
+    return SP_OK;
+}
+
+struct sim_group *sim_group_create(struct sim *s, const char *name,
+                                   uint16_t type)
+{
+    static const char *const prefix[] = {[2] = "IG", [3] = "TG", [4] = "DG"};
+    cmd_grow((void **)&s->groups, &s->capgroups, s->ngroups + 1,
+         sizeof(*s->groups));
+    struct sim_group *g = &s->groups[s->ngroups++];
+    char id[32];
+    snprintf(id, sizeof(id), "SIM+%s+%u", prefix[type], s->next_group++);
+    *g = (struct sim_group){.id = cmd_xstrdup(id),
+                            .name = cmd_xstrdup(name && *name ? name : id),
+                            .type = type};
+    return g;
+}
+
+static bool group_in_view(const struct sim *s, const char *id)
+{
+    for (size_t i = 0; i < s->nviews; i++) {
+        const struct sim_view *v = &s->views[i];
+        if ((v->img && strcmp(v->img, id) == 0) ||
+            (v->tmg && strcmp(v->tmg, id) == 0) ||
+            (v->dmg && strcmp(v->dmg, id) == 0))
+            return true;
+    }
+    return false;
+}
+
+sp_code sim_group_delete(struct sim *s, const char *id, bool force,
+                         sp_error *err)
+{
+    struct sim_group *g = sim_group_find(s, id);
+    if (!g)
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no masking group '%s'",
+                            id);
+    if (group_in_view(s, id))
+        return sp_error_set(err, SP_ERR_PRECONDITION,
+                            "masking group '%s' is part of a masking view",
+                            g->name);
+    if (g->members.n && !force)
+        return sp_error_set(err, SP_ERR_PRECONDITION,
+                            "masking group '%s' is not empty", g->name);
+    free(g->id);
+    free(g->name);
+    sim_strlist_clear(&g->members);
+    size_t i = (size_t)(g - s->groups);
+    memmove(&s->groups[i], &s->groups[i + 1],
+            (s->ngroups - i - 1) * sizeof(*g));
+    s->ngroups--;
+    return SP_OK;
+}
+
+uint32_t sim_view_map(struct sim_view *v, uint32_t vol, long lun)
+{
+    for (size_t i = 0; i < v->nunits; i++)
+        if (v->units[i].vol == vol)
+            return v->units[i].lun;
+    uint32_t n = lun >= 0 ? (uint32_t)lun : 0;
+    if (lun < 0) {
+        /* The lowest free LUN, so numbers stay small and stable. */
+        for (bool taken = true; taken; n++) {
+            taken = false;
+            for (size_t i = 0; i < v->nunits && !taken; i++)
+                taken = v->units[i].lun == n;
+            if (!taken)
+                break;
+        }
+    }
+    cmd_grow((void **)&v->units, &v->capunits, v->nunits + 1, sizeof(*v->units));
+    v->units[v->nunits++] = (struct sim_unit){.vol = vol, .lun = n};
+    return n;
+}
+
+bool sim_view_unmap(struct sim_view *v, uint32_t vol)
+{
+    for (size_t i = 0; i < v->nunits; i++) {
+        if (v->units[i].vol != vol)
+            continue;
+        memmove(&v->units[i], &v->units[i + 1],
+                (v->nunits - i - 1) * sizeof(*v->units));
+        v->nunits--;
+        return true;
+    }
+    return false;
+}
+
+sp_code sim_group_add(struct sim *s, struct sim_group *g, const char *member,
+                      sp_error *err)
+{
+    if (sim_strlist_has(&g->members, member))
+        return SP_OK;
+    struct sim_volume *vol = NULL;
+    if (g->type == 2 && !sim_hwid_find(s, member))
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no hardware ID '%s'",
+                            member);
+    if (g->type == 3 && strcmp(member, "iscsi0") != 0 &&
+        strcmp(member, "fc0") != 0)
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no target port '%s'",
+                            member);
+    if (g->type == 4 && !(vol = sim_volume_find(s, member)))
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no volume '%s'", member);
+    sim_strlist_add(&g->members, member);
+    for (size_t i = 0; vol && i < s->nviews; i++)
+        if (s->views[i].dmg && strcmp(s->views[i].dmg, g->id) == 0)
+            sim_view_map(&s->views[i], vol->num, -1);
+    return SP_OK;
+}
+
+sp_code sim_group_remove(struct sim *s, struct sim_group *g,
+                         const char *member, sp_error *err)
+{
+    if (!sim_strlist_remove(&g->members, member))
+        return SP_OK; /* not a member: nothing to do, as arrays answer */
+    struct sim_volume *vol = g->type == 4 ? sim_volume_find(s, member) : NULL;
+    for (size_t i = 0; vol && i < s->nviews; i++)
+        if (s->views[i].dmg && strcmp(s->views[i].dmg, g->id) == 0)
+            sim_view_unmap(&s->views[i], vol->num);
+    (void)err;
+    return SP_OK;
+}
+
+struct sim_view *sim_view_create(struct sim *s, const char *name)
+{
+    cmd_grow((void **)&s->views, &s->capviews, s->nviews + 1, sizeof(*s->views));
+    struct sim_view *v = &s->views[s->nviews++];
+    char id[32];
+    snprintf(id, sizeof(id), "SIM+VIEW+%u", s->next_view++);
+    *v = (struct sim_view){.id = cmd_xstrdup(id),
+                           .name = cmd_xstrdup(name && *name ? name : id)};
+    return v;
+}
+
+void sim_view_delete(struct sim *s, const char *id)
+{
+    struct sim_view *v = sim_view_find(s, id);
+    if (!v)
+        return;
+    free(v->id);
+    free(v->name);
+    free(v->img);
+    free(v->tmg);
+    free(v->dmg);
+    sim_strlist_clear(&v->initiators);
+    free(v->units);
+    size_t i = (size_t)(v - s->views);
+    memmove(&s->views[i], &s->views[i + 1],
+            (s->nviews - i - 1) * sizeof(*v));
+    s->nviews--;
+}
+
+/* ---- jobs ---- */
+
+static void job_free(struct sim_job *j)
+{
+    free(j->id);
+    free(j->method);
+    free(j->error);
+    sim_strlist_clear(&j->affected);
+}
+
+struct sim_job *sim_job_start(struct sim *s, const char *method)
+{
+    int64_t now = sim_now_ms();
+    /* Forget the oldest finished jobs beyond a bound. */
+    while (s->njobs >= MAX_JOBS_KEPT) {
+        job_free(&s->jobs[0]);
+        memmove(&s->jobs[0], &s->jobs[1], (s->njobs - 1) * sizeof(*s->jobs));
+        s->njobs--;
+    }
+    cmd_grow((void **)&s->jobs, &s->capjobs, s->njobs + 1, sizeof(*s->jobs));
+    struct sim_job *j = &s->jobs[s->njobs++];
+    char id[32];
+    snprintf(id, sizeof(id), "SIM+JOB+%u", s->next_job++);
+    s->jobs_started++;
+    *j = (struct sim_job){
+        .id = cmd_xstrdup(id),
+        .method = cmd_xstrdup(method),
+        .start_ms = now,
+        .end_ms = now + (int64_t)(s->o.job_seconds * 1000),
+        .fail = s->o.job_fail && s->jobs_started == s->o.job_fail,
+        .stall = s->o.job_stall && s->jobs_started == s->o.job_stall,
+    };
+    return j;
+}
+
+int sim_job_state(const struct sim_job *j, int64_t now)
+{
+    if (j->stall || now < j->end_ms)
+        return 4; /* Running */
+    return j->fail ? 10 : 7; /* Exception : Completed */
+}
+
+/* ---- pools from the command line ---- */
+
+static sp_code parse_size(const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s || v <= 0)
+        return SP_ERR_INVALID;
+    static const char units[] = "KMGTP";
+    const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+    if (*end && (!u || end[1]))
+        return SP_ERR_INVALID;
+    for (int i = 0; u && i <= u - units; i++)
+        v *= 1024;
+    *out = (uint64_t)v;
+    return SP_OK;
+}
+
+static sp_code parse_pools(struct sim *s, const char *spec, sp_error *err)
+{
+    uint64_t sum = 0;
+    for (const char *p = spec; *p;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char tok[256];
+        snprintf(tok, sizeof(tok), "%.*s", (int)(n < 255 ? n : 255), p);
+        p += n + (end ? 1 : 0);
+        char *colon = strchr(tok, ':');
+        uint64_t size = 0;
+        if (!colon || colon == tok || parse_size(colon + 1, &size))
+            return sp_error_set(err, SP_ERR_INVALID,
+                                "'%s' is not NAME:SIZE (e.g. gold:10T)", tok);
+        *colon = '\0';
+        if (sim_pool_find(s, tok))
+            return sp_error_set(err, SP_ERR_INVALID, "pool '%s' given twice",
+                                tok);
+        s->pools = cmd_xrealloc(s->pools, (s->npools + 2) * sizeof(*s->pools));
+        s->pools[s->npools++] =
+            (struct sim_pool){.id = cmd_xstrdup(tok), .total = size};
+        sum += size;
+    }
+    if (!s->npools)
+        return sp_error_set(err, SP_ERR_INVALID, "no pools given");
+    /* The primordial pool: the raw capacity the concrete pools come from. */
+    s->pools[s->npools++] = (struct sim_pool){
+        .id = cmd_xstrdup("primordial"), .total = sum, .used = sum,
+        .primordial = true};
+    return SP_OK;
+}
+
+/* ---- life cycle ---- */
+
+sp_code sim_init(struct sim *s, const struct sim_opts *o, sp_error *err)
+{
+    memset(s, 0, sizeof(*s));
+    pthread_mutex_init(&s->lock, NULL);
+    s->o = *o;
+    s->host = cmd_xstrdup(o->listen_host && *o->listen_host ? o->listen_host
+                                                        : "localhost");
+    s->next_vol = s->next_group = s->next_view = s->next_job =
+        s->next_hwid = 1;
+    sp_code rc = sim_load(s, o->state, err);
+    if (rc == SP_ERR_NOT_FOUND) {
+        /* A new array. */
+        s->system = cmd_xstrdup("SIM0001");
+        rc = parse_pools(s, o->pools ? o->pools : "gold:10T,silver:10T", err);
+        for (unsigned long i = 0; !rc && i < o->preload; i++) {
+            char name[32];
+            snprintf(name, sizeof(name), "preload%lu", i + 1);
+            rc = sim_volume_create(s, s->pools[i % (s->npools - 1)].id, name,
+                                   (uint64_t)1 << 30, 0, 0, NULL, err);
+        }
+        if (!rc && o->state)
+            rc = sim_save(s, err);
+    }
+    return rc;
+}
+
+void sim_release(struct sim *s)
+{
+    for (size_t i = 0; i < s->npools; i++)
+        free(s->pools[i].id);
+    free(s->pools);
+    for (size_t i = 0; i < s->nvols; i++)
+        volume_free(&s->vols[i]);
+    free(s->vols);
+    while (s->nhwids) {
+        struct sim_hwid *h = &s->hwids[--s->nhwids];
+        free(h->id);
+        free(h->storage_id);
+        free(h->name);
+    }
+    free(s->hwids);
+    while (s->ngroups) {
+        struct sim_group *g = &s->groups[--s->ngroups];
+        free(g->id);
+        free(g->name);
+        sim_strlist_clear(&g->members);
+    }
+    free(s->groups);
+    while (s->nviews)
+        sim_view_delete(s, s->views[s->nviews - 1].id);
+    free(s->views);
+    for (size_t i = 0; i < s->njobs; i++)
+        job_free(&s->jobs[i]);
+    free(s->jobs);
+    for (size_t i = 0; i < s->nenums; i++) {
+        struct sim_enum *e = &s->enums[i];
+        free(e->classname);
+        free(e->ns);
+        sim_strlist_clear(&e->props);
+        for (size_t k = 0; k < e->npaths; k++)
+            sp_cim_path_free(e->paths[k]);
+        free(e->paths);
+    }
+    free(s->enums);
+    for (size_t i = 0; i < s->nstats; i++)
+        free(s->stats[i].name);
+    free(s->stats);
+    free(s->host);
+    free(s->system);
+    pthread_mutex_destroy(&s->lock);
+}

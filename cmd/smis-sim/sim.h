@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/smis-sim/sim.h: the simulated SMI-S array: its model, CIM views, operations and server. */
+#ifndef SMIS_SIM_H
+#define SMIS_SIM_H
+
+#include <pthread.h>
+
+#include <sanprov/sanprov.h>
+
+/*
+ * The array is a small domain model (pools, volumes, replicas, hardware
+ * IDs, masking groups and views, jobs).  It is the state kept on disk.
+ * CIM instances and associations are generated from it on demand by the
+ * class table (classes.c, assoc.c), so every intrinsic operation works
+ * the same way for every class.  One mutex guards the model; each request
+ * runs under it, so concurrent clients see a consistent array.
+ */
+
+#define SIM_NS "root/sim"
+#define SIM_INTEROP "interop"
+#define SIM_BLOCK 512u
+
+enum sim_personality { SIM_GROUP, SIM_LEGACY };
+
+struct sim_strlist {
+    char **v;
+    size_t n, cap;
+};
+void sim_strlist_add(struct sim_strlist *l, const char *s);
+bool sim_strlist_has(const struct sim_strlist *l, const char *s);
+bool sim_strlist_remove(struct sim_strlist *l, const char *s);
+void sim_strlist_clear(struct sim_strlist *l);
+
+struct sim_pool {
+    char *id;          /* short name, e.g. "gold"; InstanceID SIM+POOL+id */
+    uint64_t total;    /* bytes */
+    uint64_t used;     /* bytes, kept up to date */
+    bool primordial;
+};
+
+struct sim_volume {
+    uint32_t num;      /* DeviceID is num in hex, "%08X" */
+    char id[12];
+    char *name;        /* ElementName */
+    char *pool;        /* pool id */
+    uint64_t blocks;
+    char wwn[33];      /* NAA 6 */
+    uint32_t source;   /* the replica's source volume, 0 if none */
+    uint16_t sync_type; /* 7 snapshot, 8 clone */
+};
+
+struct sim_hwid {
+    char *id;          /* InstanceID */
+    char *storage_id;  /* IQN or WWPN */
+    uint16_t id_type;  /* 5 iSCSI name, 2 port WWN */
+    char *name;
+};
+
+struct sim_group {
+    char *id;          /* InstanceID */
+    char *name;
+    uint16_t type;     /* 2 initiator, 3 target, 4 device */
+    struct sim_strlist members; /* hwid ids, port ids or volume DeviceIDs */
+};
+
+struct sim_unit {
+    uint32_t vol;
+    uint32_t lun;
+};
+
+struct sim_view {
+    char *id;          /* SCSIProtocolController DeviceID */
+    char *name;
+    char *img, *tmg, *dmg;          /* group personality: its groups */
+    struct sim_strlist initiators;  /* legacy personality: hwid ids */
+    struct sim_unit *units;         /* volumes and their host LUNs */
+    size_t nunits, capunits;
+};
+
+struct sim_job {
+    char *id;
+    char *method;
+    int64_t start_ms, end_ms;
+    bool fail, stall;
+    char *error;                 /* text of a failed job */
+    struct sim_strlist affected; /* "vol:ID", "view:ID", "group:ID" */
+};
+
+/* An open pull enumeration. */
+struct sim_enum {
+    char id[24];
+    int64_t expires_ms;
+    uint32_t timeout_s;
+    char *classname;       /* OpenEnumerateInstances, or NULL */
+    char *ns;
+    bool deep;
+    struct sim_strlist props; /* PropertyList (empty: all) */
+    bool have_props;
+    size_t klass;          /* next class of the table to visit */
+    uint64_t pos;          /* position inside it */
+    sp_cim_path **paths;   /* OpenAssociatorInstances: the results */
+    size_t npaths, next;
+};
+
+/* One fault to inject: on the Nth call of an operation or method. */
+struct sim_fault {
+    char *name;
+    unsigned long nth;
+    bool drop;             /* close the connection mid-response */
+    int cim_code;          /* else answer with this CIM error */
+};
+
+struct sim_opts {
+    const char *listen_host;
+    int port;
+    const char *port_file;
+    const char *state;
+    const char *tls_cert, *tls_key;
+    const char *user;
+    char *password;
+    enum sim_personality personality;
+    const char *pools;     /* "gold:10T,silver:2T" */
+    unsigned long preload;
+    unsigned latency_ms;
+    double job_seconds;
+    struct sim_fault *faults;
+    size_t nfaults;
+    unsigned long job_fail;  /* the Nth job fails (0: none) */
+    unsigned long job_stall; /* the Nth job never ends */
+    bool no_pull;
+    unsigned max_enums;
+};
+
+struct sim_stat {
+    char *name;
+    unsigned long n;
+};
+
+struct sim {
+    pthread_mutex_t lock;
+    struct sim_opts o;
+    char *host;            /* HOST in instance paths */
+    char *system;          /* the array's Name */
+    struct sim_pool *pools;
+    size_t npools;
+    struct sim_volume *vols; /* sorted by num */
+    size_t nvols, capvols;
+    struct sim_hwid *hwids;
+    size_t nhwids, caphwids;
+    struct sim_group *groups;
+    size_t ngroups, capgroups;
+    struct sim_view *views;
+    size_t nviews, capviews;
+    struct sim_job *jobs;
+    size_t njobs, capjobs;
+    uint32_t next_vol, next_group, next_view, next_job, next_hwid;
+    unsigned long jobs_started;
+    struct sim_enum *enums;
+    size_t nenums, capenums;
+    unsigned long next_enum;
+    /* request accounting, for GET /stats */
+    struct sim_stat *stats;
+    size_t nstats, capstats;
+    unsigned long requests, connections;
+};
+
+int64_t sim_now_ms(void);
+
+/* ---- model.c: the array and its state file ---- */
+
+/* Build the array from the options; load the state file if it exists. */
+sp_code sim_init(struct sim *s, const struct sim_opts *o, sp_error *err);
+void sim_release(struct sim *s);
+/* Load the state file; SP_ERR_NOT_FOUND when there is none yet. */
+sp_code sim_load(struct sim *s, const char *path, sp_error *err);
+/* Write the state file atomically (temporary file, fsync, rename). */
+sp_code sim_save(struct sim *s, sp_error *err);
+
+struct sim_pool *sim_pool_find(struct sim *s, const char *id);
+struct sim_volume *sim_volume_find(struct sim *s, const char *device_id);
+struct sim_volume *sim_volume_by_num(struct sim *s, uint32_t num);
+/* Index of the first volume with num >= @num. */
+size_t sim_volume_index(const struct sim *s, uint32_t num);
+struct sim_hwid *sim_hwid_find(struct sim *s, const char *id);
+struct sim_hwid *sim_hwid_by_storage_id(struct sim *s, const char *sid);
+struct sim_group *sim_group_find(struct sim *s, const char *id);
+struct sim_view *sim_view_find(struct sim *s, const char *id);
+struct sim_job *sim_job_find(struct sim *s, const char *id);
+
+/* Mutations; each checks what an array checks and says why it refuses
+ * (SP_ERR_PRECONDITION, SP_ERR_NOT_FOUND, SP_ERR_INVALID). */
+sp_code sim_volume_create(struct sim *s, const char *pool, const char *name,
+                          uint64_t bytes, uint32_t source, uint16_t sync_type,
+                          struct sim_volume **out, sp_error *err);
+sp_code sim_volume_delete(struct sim *s, const char *device_id, sp_error *err);
+/* Make a replica independent of its source (Detach). */
+sp_code sim_volume_detach(struct sim *s, const char *device_id, sp_error *err);
+struct sim_hwid *sim_hwid_create(struct sim *s, const char *storage_id,
+                                 uint16_t id_type, const char *name);
+sp_code sim_hwid_delete(struct sim *s, const char *id, sp_error *err);
+struct sim_group *sim_group_create(struct sim *s, const char *name,
+                                   uint16_t type);
+sp_code sim_group_delete(struct sim *s, const char *id, bool force,
+                         sp_error *err);
+/* Add / remove members, keeping the LUNs of the views using the group. */
+sp_code sim_group_add(struct sim *s, struct sim_group *g, const char *member,
+                      sp_error *err);
+sp_code sim_group_remove(struct sim *s, struct sim_group *g,
+                         const char *member, sp_error *err);
+struct sim_view *sim_view_create(struct sim *s, const char *name);
+void sim_view_delete(struct sim *s, const char *id);
+/* Map a volume in a view at the lowest free LUN (or @lun if >= 0). */
+uint32_t sim_view_map(struct sim_view *v, uint32_t vol, long lun);
+bool sim_view_unmap(struct sim_view *v, uint32_t vol);
+/* True when any view maps the volume. */
+bool sim_volume_masked(const struct sim *s, uint32_t vol);
+struct sim_job *sim_job_start(struct sim *s, const char *method);
+/* JobState: 4 running, 7 completed, 10 exception. */
+int sim_job_state(const struct sim_job *j, int64_t now);
+
+/* ---- classes.c and assoc.c: the CIM view of the model ---- */
+
+/* Receives each generated instance (owned by the callee) and its
+ * position; returning non-zero stops the walk. */
+typedef int (*sim_emit_fn)(sp_cim_instance *inst, uint64_t pos, void *ud);
+
+struct sim_class {
+    const char *name;
+    const char *const *parents;  /* CIM ancestors, nearest first */
+    bool interop;                /* lives in the interop namespace */
+    int personality;             /* -1 both, or only SIM_GROUP/SIM_LEGACY */
+    const char *role1, *role2;   /* association roles, or NULL */
+    void (*each)(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud);
+    /* Fast lookup by path; NULL: search with each(). */
+    sp_cim_instance *(*get)(struct sim *s, const sp_cim_path *p);
+    const char *decl;            /* properties and methods, see classes.c */
+};
+
+extern const struct sim_class *const sim_classes[];
+extern const size_t sim_nclasses;
+
+/* Is the class visible in this personality and namespace? */
+bool sim_class_served(const struct sim *s, const struct sim_class *c,
+                      const char *ns);
+/* Does @c answer to requests for @name (itself or an ancestor)? */
+bool sim_class_is_a(const struct sim_class *c, const char *name);
+/* Is @name a class this server knows of (served or an ancestor)? */
+bool sim_class_known(const char *name);
+const struct sim_class *sim_class_find(const char *name);
+/* The class declaration for GetClass (cached; owned by the table). */
+const sp_cim_class *sim_class_decl(const char *name);
+/* Canonical namespace name, or NULL if not served ("root/interop" is
+ * the same as "interop"). */
+const char *sim_namespace(const char *ns);
+
+/* The instance at @p, or NULL. */
+sp_cim_instance *sim_get_instance(struct sim *s, const sp_cim_path *p);
+
+/* Paths and keys shared by the class builders and the methods. */
+sp_cim_path *sim_path(struct sim *s, const char *cls, bool interop);
+void sim_key_str(sp_cim_path *p, const char *name, const char *value);
+sp_cim_path *sim_system_path(struct sim *s);
+sp_cim_path *sim_service_path(struct sim *s, const char *cls,
+                              const char *name);
+sp_cim_path *sim_pool_path(struct sim *s, const struct sim_pool *p);
+sp_cim_path *sim_volume_path(struct sim *s, const struct sim_volume *v);
+sp_cim_path *sim_hwid_path(struct sim *s, const struct sim_hwid *h);
+sp_cim_path *sim_group_path(struct sim *s, const struct sim_group *g);
+sp_cim_path *sim_view_path(struct sim *s, const struct sim_view *v);
+sp_cim_path *sim_job_path(struct sim *s, const struct sim_job *j);
+sp_cim_path *sim_profile_path(struct sim *s, const char *id);
+sp_cim_path *sim_port_path(struct sim *s, const char *id); /* iscsi0, fc0 */
+/* An instance whose key properties are the keys of @p (taken). */
+sp_cim_instance *sim_from_path(sp_cim_path *p);
+void sim_set_str(sp_cim_instance *i, const char *n, const char *v);
+void sim_set_u16(sp_cim_instance *i, const char *n, uint16_t v);
+void sim_set_u32(sp_cim_instance *i, const char *n, uint32_t v);
+void sim_set_u64(sp_cim_instance *i, const char *n, uint64_t v);
+void sim_set_bool(sp_cim_instance *i, const char *n, bool v);
+void sim_set_u16s(sp_cim_instance *i, const char *n, const uint16_t *v,
+                  size_t count);
+void sim_set_ok(sp_cim_instance *i);
+void sim_set_time(sp_cim_instance *i, const char *n, int64_t ms);
+/* The string value of key @name of @p, or NULL. */
+const char *sim_path_key(const sp_cim_path *p, const char *name);
+
+/* ---- ops.c: intrinsic operations; methods.c: extrinsic methods ---- */
+
+/*
+ * Answer one request into @out (a complete CIM-XML response).  Errors
+ * that are CIM errors are written as ERROR responses; a non-zero return
+ * means an HTTP-level failure (with @err set).
+ */
+void sim_intrinsic(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+void sim_method(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+/* Write an ERROR response for @rq. */
+void sim_error(const sp_cim_request *rq, sp_buf *out, int code,
+               const char *fmt, ...) SP_PRINTF(4, 5);
+
+/* ---- server.c ---- */
+
+/* Serve until SIGINT/SIGTERM.  Returns the exit code. */
+int sim_serve(struct sim *s);
+void sim_count(struct sim *s, const char *name);
+
+#endif
