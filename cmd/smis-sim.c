@@ -90,6 +90,8 @@ int main(int argc, char **argv)
          "refuse the pull operations (CIM_ERR_NOT_SUPPORTED)", NULL},
         {"max-enumerations", 0, POPT_ARG_LONG, &max_enums, 0,
          "open pull enumerations allowed at once (default 256)", "N"},
+        {"trace-dir", 0, POPT_ARG_STRING, &o.trace_dir, 0,
+         "write every request and response into DIR", "DIR"},
         {"verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
          "log more (repeatable; -vvv traces every request)", NULL},
         {"version", 0, POPT_ARG_NONE, NULL, OPT_VERSION,

@@ -548,19 +548,33 @@ sp_code sim_init(struct sim *s, const struct sim_opts *o, sp_error *err)
     s->next_vol = s->next_group = s->next_view = s->next_job =
         s->next_hwid = 1;
     sp_code rc = sim_load(s, o->state, err);
-    if (rc == SP_ERR_NOT_FOUND) {
-        /* A new array. */
-        s->system = cmd_xstrdup("SIM0001");
-        rc = parse_pools(s, o->pools ? o->pools : "gold:10T,silver:10T", err);
-        for (unsigned long i = 0; !rc && i < o->preload; i++) {
-            char name[32];
-            snprintf(name, sizeof(name), "preload%lu", i + 1);
-            rc = sim_volume_create(s, s->pools[i % (s->npools - 1)].id, name,
-                                   (uint64_t)1 << 30, 0, 0, NULL, err);
-        }
-        if (!rc && o->state)
-            rc = sim_save(s, err);
+    if (rc != SP_ERR_NOT_FOUND)
+        return rc;
+    /* A new array.  Preloaded volumes are 1 GiB each, spread over the
+     * pools; the default pools grow to hold them. */
+    s->system = cmd_xstrdup("SIM0001");
+    char *spec = NULL;
+    if (!o->pools) {
+        unsigned long long tib = 10 + (o->preload + 2047) / 2048;
+        spec = cmd_xasprintf("gold:%lluT,silver:%lluT", tib, tib);
     }
+    rc = parse_pools(s, o->pools ? o->pools : spec, err);
+    free(spec);
+    size_t concrete = s->npools - 1;
+    for (unsigned long i = 0; !rc && i < o->preload; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "preload%lu", i + 1);
+        rc = sim_volume_create(s, s->pools[i % concrete].id, name,
+                               (uint64_t)1 << 30, 0, 0, NULL, err);
+        if (rc) {
+            sp_error_set(err, rc,
+                         "--preload-volumes %lu does not fit in the pools "
+                         "(%lu GiB needed); give larger --pools",
+                         o->preload, o->preload);
+        }
+    }
+    if (!rc && o->state)
+        rc = sim_save(s, err);
     return rc;
 }
 

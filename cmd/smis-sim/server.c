@@ -160,6 +160,19 @@ static void half_free(void *cls)
     free(h);
 }
 
+/* --trace-dir: NNNNNN-METHOD.req.xml and .rsp.xml for each exchange. */
+static void trace(struct sim *s, unsigned long seq, const char *name,
+                  const char *kind, const char *data, size_t len)
+{
+    char *path = cmd_xasprintf("%s/%06lu-%s.%s.xml", s->o.trace_dir, seq,
+                               name, kind);
+    FILE *f = fopen(path, "w");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+        sp_log(SP_LOG_WARN, "cannot write trace '%s': %s", path,
+               strerror(errno));
+    free(path);
+}
+
 /* ---- one CIM request ---- */
 
 static enum MHD_Result cim_request(struct sim *s, struct MHD_Connection *c,
@@ -206,7 +219,12 @@ static enum MHD_Result cim_request(struct sim *s, struct MHD_Connection *c,
     } else {
         sim_method(s, rq, &out);
     }
+    unsigned long seq = ++s->traced;
     pthread_mutex_unlock(&s->lock);
+    if (s->o.trace_dir) {
+        trace(s, seq, name, "req", u->body.data, u->body.len);
+        trace(s, seq, name, "rsp", sp_buf_cstr(&out), out.len);
+    }
     sp_cim_request_free(rq);
 
     if (sp_buf_overflowed(&out)) {

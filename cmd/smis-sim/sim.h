@@ -129,6 +129,7 @@ struct sim_opts {
     unsigned long job_stall; /* the Nth job never ends */
     bool no_pull;
     unsigned max_enums;
+    const char *trace_dir; /* write every request and response here */
 };
 
 struct sim_stat {
@@ -162,6 +163,7 @@ struct sim {
     struct sim_stat *stats;
     size_t nstats, capstats;
     unsigned long requests, connections;
+    unsigned long traced;
 };
 
 int64_t sim_now_ms(void);
