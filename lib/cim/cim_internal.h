@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/cim_internal.h: the CIM model's structures, shared by the model, codec and client. */
+/* lib/cim/cim_internal.h: the CIM model's structures, shared by the model,
+ * codec and client. */
 #ifndef SANPROV_CIM_INTERNAL_H
 #define SANPROV_CIM_INTERNAL_H
 

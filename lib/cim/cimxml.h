@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/cimxml.h: the CIM-XML codec (DSP0201): request/response encoders and the streaming decoder. */
+/* lib/cim/cimxml.h: the CIM-XML codec (DSP0201): request/response encoders and
+ * the streaming decoder. */
 #ifndef SANPROV_CIMXML_H
 #define SANPROV_CIMXML_H
 
@@ -15,8 +16,7 @@ void spi_cimxml_instancename(sp_buf *b, const sp_cim_path *p);
  * has a namespace, else INSTANCENAME. */
 void spi_cimxml_best_path(sp_buf *b, const sp_cim_path *p);
 void spi_cimxml_instancepath(sp_buf *b, const sp_cim_path *p,
-                             const char *default_host,
-                             const char *default_ns);
+                             const char *default_host, const char *default_ns);
 void spi_cimxml_value_reference(sp_buf *b, const sp_cim_path *p);
 void spi_cimxml_instance(sp_buf *b, const sp_cim_instance *i);
 void spi_cimxml_class(sp_buf *b, const sp_cim_class *c);
@@ -102,8 +102,8 @@ void spi_decoder_free(struct spi_decoder *d);
 sp_code spi_decoder_feed(struct spi_decoder *d, const char *data, size_t len,
                          sp_error *err);
 /* End of input: check the document and return the rest of the response. */
-sp_code spi_decoder_finish(struct spi_decoder *d,
-                           struct spi_cim_response **out, sp_error *err);
+sp_code spi_decoder_finish(struct spi_decoder *d, struct spi_cim_response **out,
+                           sp_error *err);
 
 /* Decode a whole response held in memory (tests, fuzzing). */
 sp_code spi_cimxml_decode(const char *data, size_t len,

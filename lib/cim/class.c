@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/class.c: class declarations (properties, methods, parameters, qualifiers) for GetClass. */
+/* lib/cim/class.c: class declarations (properties, methods, parameters,
+ * qualifiers) for GetClass. */
 #include "cim_internal.h"
 
 static struct sp_cim_qualified *decl_new(const char *name, sp_cim_type t,
@@ -85,8 +86,8 @@ const sp_cim_value *sp_cim_class_get_qualifier(const sp_cim_class *c,
 }
 
 sp_cim_property_decl *sp_cim_class_add_property(sp_cim_class *c,
-                                                const char *name,
-                                                sp_cim_type t, bool is_array,
+                                                const char *name, sp_cim_type t,
+                                                bool is_array,
                                                 const char *refclass,
                                                 sp_cim_value *default_value)
 {
@@ -176,8 +177,7 @@ sp_cim_param_decl *sp_cim_method_add_param(sp_cim_method_decl *m,
                                            const char *name, sp_cim_type t,
                                            bool is_array, const char *refclass)
 {
-    spi_xgrow((void **)&m->params, &m->cap, m->nparams + 1,
-              sizeof(*m->params));
+    spi_xgrow((void **)&m->params, &m->cap, m->nparams + 1, sizeof(*m->params));
     struct sp_cim_qualified *d = decl_new(name, t, is_array, refclass, NULL);
     m->params[m->nparams++] = d;
     return d;
@@ -236,8 +236,7 @@ size_t sp_cim_decl_qualifier_count(const sp_cim_property_decl *d)
     return d->quals.n;
 }
 
-const char *sp_cim_decl_qualifier_name(const sp_cim_property_decl *d,
-                                       size_t i)
+const char *sp_cim_decl_qualifier_name(const sp_cim_property_decl *d, size_t i)
 {
     return i < d->quals.n ? d->quals.items[i].name : NULL;
 }

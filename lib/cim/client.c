@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/client.c: the CIM client handle: settings, one request/response round trip, CIM errors. */
+/* lib/cim/client.c: the CIM client handle: settings, one request/response round
+ * trip, CIM errors. */
 #include <stdio.h>
 
 #include "client_internal.h"
 
 #define DEFAULT_NAMESPACE "root/cimv2"
-#define DEFAULT_PULL_MAX 1000
+#define DEFAULT_PULL_MAX  1000
 #define MAX_REQUEST_BYTES ((size_t)64 << 20)
 
 sp_code sp_cim_client_new(const char *url, unsigned int flags,
@@ -132,9 +133,10 @@ static sp_code cim_error(sp_cim_client *c, const struct spi_cim_response *r)
         code = SP_ERR_AUTH;
     const char *name = sp_cim_status_name(r->error_code);
     const char *desc = r->error_description ? r->error_description : "";
-    const char *extra = r->error_instance
-        ? sp_cim_instance_get_string(r->error_instance, "Message")
-        : NULL;
+    const char *extra =
+        r->error_instance
+            ? sp_cim_instance_get_string(r->error_instance, "Message")
+            : NULL;
     if (extra && (!*extra || strstr(desc, extra)))
         extra = NULL;
     char head[64];
@@ -158,7 +160,8 @@ sp_code spi_client_call(sp_cim_client *c, const struct spi_call *call,
     char msgid[24];
     snprintf(msgid, sizeof(msgid), "%lu", id);
     const char *ns = spi_client_ns(
-        c, call->intrinsic ? call->ns : (call->target->ns ? call->target->ns : NULL));
+        c, call->intrinsic ? call->ns
+                           : (call->target->ns ? call->target->ns : NULL));
 
     sp_buf body = SP_BUF_INIT(MAX_REQUEST_BYTES);
     SPI_AUTOFREE char *object = NULL;
@@ -179,8 +182,9 @@ sp_code spi_client_call(sp_cim_client *c, const struct spi_call *call,
                                "request is larger than %zu bytes",
                                MAX_REQUEST_BYTES);
     }
-    sp_log(SP_LOG_DEBUG, "CIM %s %s on %s", call->intrinsic ? "operation" : "method",
-           call->name, call->intrinsic ? ns : object);
+    sp_log(SP_LOG_DEBUG, "CIM %s %s on %s",
+           call->intrinsic ? "operation" : "method", call->name,
+           call->intrinsic ? ns : object);
 
     struct spi_decode_opts o = {
         .expect_name = call->name,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/client_internal.h: the client handle and its one-request primitive, shared by the operations. */
+/* lib/cim/client_internal.h: the client handle and its one-request primitive,
+ * shared by the operations. */
 #ifndef SANPROV_CLIENT_INTERNAL_H
 #define SANPROV_CLIENT_INTERNAL_H
 

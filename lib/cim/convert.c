@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/convert.c: CIM-XML element trees to values, paths, instances and classes. */
+/* lib/cim/convert.c: CIM-XML element trees to values, paths, instances and
+ * classes. */
 #include <ctype.h>
 
 #include "convert.h"
@@ -68,7 +69,8 @@ static const char *node_list_text(struct spi_conv *cv, const xmlNode *c)
 {
     if (!c)
         return "";
-    if (!c->next && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE))
+    if (!c->next &&
+        (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE))
         return c->content ? (const char *)c->content : "";
     sp_buf b = SP_BUF_INIT(SIZE_MAX / 2);
     for (; c; c = c->next)
@@ -140,8 +142,8 @@ sp_code spi_conv_localnamespacepath(struct spi_conv *cv, const xmlNode *n,
     return SP_OK;
 }
 
-static sp_code namespacepath(struct spi_conv *cv, const xmlNode *n,
-                             char **host, char **ns)
+static sp_code namespacepath(struct spi_conv *cv, const xmlNode *n, char **host,
+                             char **ns)
 {
     *host = *ns = NULL;
     for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
@@ -275,8 +277,7 @@ static sp_code composite_path(struct spi_conv *cv, const xmlNode *n,
     return rc;
 }
 
-sp_code spi_conv_path(struct spi_conv *cv, const xmlNode *n,
-                      sp_cim_path **out)
+sp_code spi_conv_path(struct spi_conv *cv, const xmlNode *n, sp_cim_path **out)
 {
     if (spi_xml_is(n, "INSTANCENAME"))
         return spi_conv_instancename(cv, n, NULL, NULL, out);
@@ -347,15 +348,16 @@ static sp_code value_el(struct spi_conv *cv, const xmlNode *n, sp_cim_type t,
     bool refs = spi_xml_is(n, "VALUE.REFARRAY");
     if (!refs && !spi_xml_is(n, "VALUE.ARRAY"))
         return bad(cv, "<%.32s> where a value was expected", n->name);
-    sp_cim_type at = refs ? SP_CIM_REFERENCE
+    sp_cim_type at = refs       ? SP_CIM_REFERENCE
                      : embedded ? SP_CIM_INSTANCE
-                     : t ? t
-                         : SP_CIM_STRING;
+                     : t        ? t
+                                : SP_CIM_STRING;
     sp_cim_value *arr = sp_cim_value_new_array(at);
     for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
         sp_cim_value *e = NULL;
         sp_code rc = value_el(cv, c, refs ? SP_CIM_REFERENCE : t, embedded, &e);
-        if (!rc && (e->is_array || (!e->untyped && !e->is_null && e->type != at)))
+        if (!rc &&
+            (e->is_array || (!e->untyped && !e->is_null && e->type != at)))
             rc = bad(cv, "mixed types in %.32s", n->name);
         if (rc) {
             sp_cim_value_free(e);
@@ -390,8 +392,8 @@ static sp_code qualifier(struct spi_conv *cv, const xmlNode *n,
 static bool embedded_attr(struct spi_conv *cv, const xmlNode *n)
 {
     const char *e = spi_xml_attr(cv, n, "EmbeddedObject");
-    return e && (strcasecmp(e, "instance") == 0 ||
-                 strcasecmp(e, "object") == 0);
+    return e &&
+           (strcasecmp(e, "instance") == 0 || strcasecmp(e, "object") == 0);
 }
 
 /* Older servers mark embedded instances with a qualifier instead. */
@@ -420,10 +422,12 @@ static sp_code property(struct spi_conv *cv, const xmlNode *n,
     sp_cim_type t = SP_CIM_REFERENCE;
     if (!is_ref) {
         t = sp_cim_type_from_name(spi_xml_attr(cv, n, "TYPE"));
-        if (t == SP_CIM_INVALID || t == SP_CIM_REFERENCE || t == SP_CIM_INSTANCE)
+        if (t == SP_CIM_INVALID || t == SP_CIM_REFERENCE ||
+            t == SP_CIM_INSTANCE)
             return bad(cv, "property '%.64s' without a valid TYPE", *name);
     }
-    bool embedded = !is_ref && (embedded_attr(cv, n) || embedded_qualifier(cv, n));
+    bool embedded =
+        !is_ref && (embedded_attr(cv, n) || embedded_qualifier(cv, n));
     const xmlNode *v = NULL;
     for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c))
         if (!spi_xml_is(c, "QUALIFIER"))
@@ -488,9 +492,9 @@ static sp_code parse_embedded(struct spi_conv *cv, const char *text,
                    MAX_EMBED_DEPTH);
     xmlDoc *doc = NULL;
     sp_error perr;
-    sp_code rc = spi_xml_parse_dom(text, strlen(text),
-                                   cv->max_bytes ? cv->max_bytes : 1 << 24,
-                                   &doc, &perr);
+    sp_code rc =
+        spi_xml_parse_dom(text, strlen(text),
+                          cv->max_bytes ? cv->max_bytes : 1 << 24, &doc, &perr);
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (rc || !spi_xml_is(root, "INSTANCE")) {
         /* Not an instance after all (an embedded class, or junk): keep
@@ -566,8 +570,9 @@ static sp_code method(struct spi_conv *cv, const xmlNode *n, sp_cim_class *cls)
         if (!ref && !arr && !spi_xml_is(c, "PARAMETER"))
             continue;
         const char *pn = spi_xml_attr(cv, c, "NAME");
-        sp_cim_type t = ref ? SP_CIM_REFERENCE
-                            : sp_cim_type_from_name(spi_xml_attr(cv, c, "TYPE"));
+        sp_cim_type t =
+            ref ? SP_CIM_REFERENCE
+                : sp_cim_type_from_name(spi_xml_attr(cv, c, "TYPE"));
         if (!pn || t == SP_CIM_INVALID)
             return bad(cv, "parameter of '%.64s' without NAME or TYPE", name);
         sp_cim_param_decl *p = sp_cim_method_add_param(
@@ -684,8 +689,9 @@ sp_code spi_conv_paramvalue(struct spi_conv *cv, const xmlNode *n,
     }
     const char *pt = spi_xml_attr(cv, n, "PARAMTYPE");
     sp_cim_type t = sp_cim_type_from_name(pt);
-    bool embedded = embedded_attr(cv, n) ||
-                    (pt && (SPI_STREQ(pt, "instance") || SPI_STREQ(pt, "object")));
+    bool embedded =
+        embedded_attr(cv, n) ||
+        (pt && (SPI_STREQ(pt, "instance") || SPI_STREQ(pt, "object")));
     if (pt && t == SP_CIM_INVALID && !embedded)
         return bad(cv, "%.32s with unknown PARAMTYPE '%.32s'", n->name, pt);
     if (embedded)
@@ -694,8 +700,8 @@ sp_code spi_conv_paramvalue(struct spi_conv *cv, const xmlNode *n,
     if (!c) {
         /* No value: a NULL (of unknown type when untyped). */
         *out = sp_cim_value_new_null(embedded ? SP_CIM_INSTANCE
-                                     : t ? t
-                                         : SP_CIM_STRING,
+                                     : t      ? t
+                                              : SP_CIM_STRING,
                                      false);
         return SP_OK;
     }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/convert.h: turning CIM-XML element trees (libxml2 nodes) into model objects. */
+/* lib/cim/convert.h: turning CIM-XML element trees (libxml2 nodes) into model
+ * objects. */
 #ifndef SANPROV_CONVERT_H
 #define SANPROV_CONVERT_H
 
@@ -56,7 +57,6 @@ sp_code spi_xml_parse_named(const char *data, size_t len, size_t max_bytes,
                             const char *what, xmlDoc **out, sp_error *err);
 /* Any path element: INSTANCENAME, (LOCAL)INSTANCEPATH, (LOCAL)CLASSPATH,
  * CLASSNAME, OBJECTPATH, VALUE.REFERENCE. */
-sp_code spi_conv_path(struct spi_conv *cv, const xmlNode *n,
-                      sp_cim_path **out);
+sp_code spi_conv_path(struct spi_conv *cv, const xmlNode *n, sp_cim_path **out);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/decode.c: the streaming CIM-XML response decoder (libxml2 push parser, bounded memory). */
+/* lib/cim/decode.c: the streaming CIM-XML response decoder (libxml2 push
+ * parser, bounded memory). */
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -21,9 +22,9 @@
  * entities can happen; network access is off; nesting depth is capped.
  */
 
-#define MAX_DEPTH 64
+#define MAX_DEPTH              64
 #define DEFAULT_MAX_ITEM_BYTES ((size_t)16 << 20)
-#define ELEMENT_COST 64 /* bytes charged per element against the cap */
+#define ELEMENT_COST           64 /* bytes charged per element against the cap */
 
 enum decode_mode {
     MODE_RESPONSE, /* a CIM response: check the envelope, stream items */
@@ -41,7 +42,7 @@ struct spi_decoder {
     size_t bytes; /* charged since the last streamed item */
     size_t max_bytes;
     size_t nitems;
-    uint64_t fed; /* bytes given to the parser */
+    uint64_t fed;     /* bytes given to the parser */
     const char *what; /* "response", "request": for messages */
 };
 
@@ -76,14 +77,14 @@ static void charge(struct spi_decoder *d, size_t n)
 {
     d->bytes += n;
     if (d->bytes > d->max_bytes)
-        fail(d, SP_ERR_TOO_LARGE,
-             "%s has an object larger than %zu bytes", d->what, d->max_bytes);
+        fail(d, SP_ERR_TOO_LARGE, "%s has an object larger than %zu bytes",
+             d->what, d->max_bytes);
 }
 
-static void on_start(void *ctx, const xmlChar *localname,
-                     const xmlChar *prefix, const xmlChar *uri, int nb_ns,
-                     const xmlChar **namespaces, int nb_attributes,
-                     int nb_defaulted, const xmlChar **attributes)
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                     const xmlChar *uri, int nb_ns, const xmlChar **namespaces,
+                     int nb_attributes, int nb_defaulted,
+                     const xmlChar **attributes)
 {
     struct spi_decoder *d = decoder_of(ctx);
     if (d->rc)
@@ -216,7 +217,7 @@ static void on_xml_error(void *user, xmlErrorPtr e)
 }
 
 static struct spi_decoder *decoder_new(const struct spi_decode_opts *opts,
-                                enum decode_mode mode)
+                                       enum decode_mode mode)
 {
     pthread_once(&xml_once, xml_init);
     struct spi_decoder *d = spi_xcalloc(1, sizeof(*d));
@@ -337,8 +338,8 @@ static sp_code parse_status(struct spi_decoder *d, int r, sp_error *err)
         d->rc = sp_error_set(&d->err, SP_ERR_PROTOCOL, "empty %s", d->what);
     else
         d->rc = sp_error_set(&d->err, SP_ERR_PROTOCOL,
-                             "%s is not well-formed XML: %s (line %d)",
-                             d->what, msg, line);
+                             "%s is not well-formed XML: %s (line %d)", d->what,
+                             msg, line);
     if (err)
         sp_error_copy(err, &d->err);
     return d->rc;
@@ -372,9 +373,8 @@ static sp_code env_error(sp_error *err, const char *what)
 static sp_code envelope(struct spi_decoder *d, struct spi_cim_response *r,
                         sp_error *err)
 {
-    struct spi_conv cv = {.err = err,
-                          .default_ns = d->o.default_ns,
-                          .max_bytes = d->max_bytes};
+    struct spi_conv cv = {
+        .err = err, .default_ns = d->o.default_ns, .max_bytes = d->max_bytes};
     sp_code rc = SP_OK;
     xmlNode *root = xmlDocGetRootElement(d->ctxt->myDoc);
     xmlNode *msg = root ? spi_xml_first(root) : NULL;
@@ -461,8 +461,8 @@ void spi_cim_response_free(struct spi_cim_response *r)
     free(r);
 }
 
-sp_code spi_decoder_finish(struct spi_decoder *d,
-                           struct spi_cim_response **out, sp_error *err)
+sp_code spi_decoder_finish(struct spi_decoder *d, struct spi_cim_response **out,
+                           sp_error *err)
 {
     *out = NULL;
     if (d->rc)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/dump.c: a stable text dump of decoded CIM objects, for tests and -vvv traces. */
+/* lib/cim/dump.c: a stable text dump of decoded CIM objects, for tests and -vvv
+ * traces. */
 #include "cimxml.h"
 
 static void pad(sp_buf *b, int indent)
@@ -30,7 +31,7 @@ static void quoted(sp_buf *b, const char *s)
 static const char *type_label(const sp_cim_value *v)
 {
     if (v->untyped)
-        return v->valuetype == 'n' ? "untyped-numeric"
+        return v->valuetype == 'n'   ? "untyped-numeric"
                : v->valuetype == 'b' ? "untyped-boolean"
                                      : "untyped";
     return sp_cim_type_name(v->type) ? sp_cim_type_name(v->type) : "?";
@@ -116,8 +117,8 @@ void spi_cim_dump_instance(sp_buf *b, const sp_cim_instance *i, int indent)
     for (size_t k = 0; k < i->props.n; k++) {
         const sp_cim_value *v = i->props.items[k].value;
         pad(b, indent + 1);
-        sp_buf_addf(b, "prop %s %s%s", i->props.items[k].name,
-                    type_label(v), v->is_array ? "[]" : "");
+        sp_buf_addf(b, "prop %s %s%s", i->props.items[k].name, type_label(v),
+                    v->is_array ? "[]" : "");
         value_body(b, v, indent + 1);
     }
 }

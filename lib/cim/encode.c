@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/encode.c: CIM-XML encoder for requests, responses and every model object. */
+/* lib/cim/encode.c: CIM-XML encoder for requests, responses and every model
+ * object. */
 #include <stdarg.h>
 
 #include "cimxml.h"
@@ -130,7 +131,7 @@ void spi_cimxml_localnamespacepath(sp_buf *b, const char *ns)
 static const char *valuetype_of(const sp_cim_value *v)
 {
     if (v->untyped)
-        return v->valuetype == 'n' ? "numeric"
+        return v->valuetype == 'n'   ? "numeric"
                : v->valuetype == 'b' ? "boolean"
                                      : "string";
     if (v->type == SP_CIM_BOOLEAN)
@@ -275,8 +276,8 @@ static void qualifiers(sp_buf *b, const struct spi_nvlist *q)
 /* A PROPERTY, PROPERTY.ARRAY or PROPERTY.REFERENCE for @v, with the
  * declaration's qualifiers when given (classes). */
 static void property(sp_buf *b, const char *name, sp_cim_type type,
-                     bool is_array, const char *refclass,
-                     const sp_cim_value *v, const struct spi_nvlist *quals)
+                     bool is_array, const char *refclass, const sp_cim_value *v,
+                     const struct spi_nvlist *quals)
 {
     const char *embedded = type == SP_CIM_INSTANCE ? "instance" : NULL;
     const char *tname = type == SP_CIM_INSTANCE || type == SP_CIM_INVALID
@@ -293,8 +294,8 @@ static void property(sp_buf *b, const char *name, sp_cim_type type,
     }
     bool has_body = (quals && quals->n) || (v && !v->is_null);
     if (!has_body) {
-        empty_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS",
-                 refclass, "EmbeddedObject", embedded, END);
+        empty_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS", refclass,
+                 "EmbeddedObject", embedded, END);
         return;
     }
     open_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS", refclass,
@@ -376,8 +377,8 @@ void spi_cimxml_paramvalue(sp_buf *b, const char *name, const sp_cim_value *v)
                  "EmbeddedObject", embedded, END);
         return;
     }
-    open_el(b, "PARAMVALUE", "NAME", name, "PARAMTYPE", ptype,
-            "EmbeddedObject", embedded, END);
+    open_el(b, "PARAMVALUE", "NAME", name, "PARAMTYPE", ptype, "EmbeddedObject",
+            embedded, END);
     spi_cimxml_value(b, v);
     close_el(b, "PARAMVALUE");
 }
@@ -447,8 +448,7 @@ void spi_cimxml_imethodcall(sp_buf *b, unsigned long msgid, const char *name,
     open_el(b, "IMETHODCALL", "NAME", name, END);
     spi_cimxml_localnamespacepath(b, ns);
     for (size_t i = 0; params && i < params->list.n; i++)
-        iparamvalue(b, params->list.items[i].name,
-                    params->list.items[i].value);
+        iparamvalue(b, params->list.items[i].name, params->list.items[i].value);
     close_el(b, "IMETHODCALL");
     close_el(b, "SIMPLEREQ");
     message_end(b);

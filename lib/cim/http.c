@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/http.c: CIM-XML over HTTP(S) with libcurl: headers, auth, TLS, limits, error mapping. */
+/* lib/cim/http.c: CIM-XML over HTTP(S) with libcurl: headers, auth, TLS,
+ * limits, error mapping. */
 #include <ctype.h>
 #include <curl/curl.h>
 #include <pthread.h>
 
 #include "http.h"
 
-#define DEFAULT_CONNECT_MS 10000L
-#define DEFAULT_TOTAL_MS 300000L
+#define DEFAULT_CONNECT_MS   10000L
+#define DEFAULT_TOTAL_MS     300000L
 #define DEFAULT_MAX_RESPONSE ((uint64_t)256 << 20)
-#define TRACE_BODY_MAX (64u << 10)
+#define TRACE_BODY_MAX       (64u << 10)
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
@@ -100,8 +101,8 @@ struct xfer {
     char content_type[128];
 };
 
-static void header_value(const char *line, size_t len, size_t nlen,
-                         char *out, size_t outsz)
+static void header_value(const char *line, size_t len, size_t nlen, char *out,
+                         size_t outsz)
 {
     size_t i = nlen;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
@@ -165,9 +166,8 @@ static size_t on_write(char *data, size_t size, size_t n, void *ud)
         return 0;
     }
     if (sp_log_enabled(SP_LOG_TRACE) && x->traced < TRACE_BODY_MAX) {
-        size_t show = len < TRACE_BODY_MAX - x->traced
-                          ? len
-                          : TRACE_BODY_MAX - x->traced;
+        size_t show =
+            len < TRACE_BODY_MAX - x->traced ? len : TRACE_BODY_MAX - x->traced;
         sp_log_block(SP_LOG_TRACE, "CIM response data", data, show, show);
         x->traced += show;
     }
@@ -209,8 +209,7 @@ static void setup_handle(struct spi_http *h)
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->total_ms);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-                     (curl_off_t)h->max_response);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_response);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "sanprov/" SP_VERSION_STRING);
     if (h->user) {
         curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
@@ -268,8 +267,7 @@ static sp_code transfer_error(struct spi_http *h, CURLcode cc,
                             "response is larger than the limit of %llu bytes",
                             (unsigned long long)h->max_response);
     case CURLE_LOGIN_DENIED:
-        return sp_error_set(err, SP_ERR_AUTH, "%s refused the login",
-                            h->url);
+        return sp_error_set(err, SP_ERR_AUTH, "%s refused the login", h->url);
     default:
         return sp_error_set(err, SP_ERR_CONNECT, "request to %s failed: %s",
                             h->url, d);
@@ -290,9 +288,8 @@ static sp_code status_error(struct spi_http *h, const struct xfer *x,
         rc = sp_error_set(err, SP_ERR_AUTH, "access denied (HTTP 403)");
     else if (x->cim_error[0])
         rc = sp_error_set(err, x->status == 200 ? SP_ERR_PROTOCOL : SP_ERR_HTTP,
-                          "HTTP %ld, CIMError: %s%s%s", x->status,
-                          x->cim_error, x->error_detail[0] ? ": " : "",
-                          x->error_detail);
+                          "HTTP %ld, CIMError: %s%s%s", x->status, x->cim_error,
+                          x->error_detail[0] ? ": " : "", x->error_detail);
     else
         rc = sp_error_set(err, SP_ERR_HTTP, "HTTP %ld from %s", x->status,
                           h->url);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/http.h: the CIM-XML HTTP transport (DSP0200) over one kept-alive libcurl handle. */
+/* lib/cim/http.h: the CIM-XML HTTP transport (DSP0200) over one kept-alive
+ * libcurl handle. */
 #ifndef SANPROV_HTTP_H
 #define SANPROV_HTTP_H
 

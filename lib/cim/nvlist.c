@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/nvlist.c: the ordered name/value list behind keys, properties, args and qualifiers. */
+/* lib/cim/nvlist.c: the ordered name/value list behind keys, properties, args
+ * and qualifiers. */
 #include "cim_internal.h"
 
 /*
@@ -32,8 +33,7 @@ void spi_nvlist_set(struct spi_nvlist *l, const char *name, sp_cim_value *v)
     l->n++;
 }
 
-const sp_cim_value *spi_nvlist_get(const struct spi_nvlist *l,
-                                   const char *name)
+const sp_cim_value *spi_nvlist_get(const struct spi_nvlist *l, const char *name)
 {
     struct spi_nv *nv = find(l, name, name ? strlen(name) : 0);
     return nv ? nv->value : NULL;

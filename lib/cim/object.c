@@ -81,8 +81,7 @@ const sp_cim_value *sp_cim_path_key_value(const sp_cim_path *p, size_t i)
     return i < p->keys.n ? p->keys.items[i].value : NULL;
 }
 
-const sp_cim_value *sp_cim_path_get_key(const sp_cim_path *p,
-                                        const char *name)
+const sp_cim_value *sp_cim_path_get_key(const sp_cim_path *p, const char *name)
 {
     return spi_nvlist_get(&p->keys, name);
 }
@@ -97,7 +96,8 @@ bool sp_cim_path_equal(const sp_cim_path *a, const sp_cim_path *b,
     if ((flags & SP_CIM_PATH_CMP_NAMESPACE) && !spi_name_eq(a->ns, b->ns))
         return false;
     for (size_t i = 0; i < a->keys.n; i++) {
-        const sp_cim_value *bv = spi_nvlist_get(&b->keys, a->keys.items[i].name);
+        const sp_cim_value *bv =
+            spi_nvlist_get(&b->keys, a->keys.items[i].name);
         if (!sp_cim_value_equal(a->keys.items[i].value, bv))
             return false;
     }
@@ -195,8 +195,7 @@ void sp_cim_instance_set_path(sp_cim_instance *i, sp_cim_path *p)
     i->path = p;
 }
 
-void sp_cim_instance_set(sp_cim_instance *i, const char *name,
-                         sp_cim_value *v)
+void sp_cim_instance_set(sp_cim_instance *i, const char *name, sp_cim_value *v)
 {
     spi_nvlist_set(&i->props, name, v);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/ops.c: the intrinsic operations, InvokeMethod, and pull enumeration with fallback. */
+/* lib/cim/ops.c: the intrinsic operations, InvokeMethod, and pull enumeration
+ * with fallback. */
 #include <stdio.h>
 
 #include "client_internal.h"
@@ -119,7 +120,8 @@ static void arg_props(sp_cim_args *a, const char *const *props)
         return;
     sp_cim_value *arr = sp_cim_value_new_array(SP_CIM_STRING);
     for (size_t i = 0; props[i]; i++)
-        sp_cim_value_append(arr, sp_cim_value_new_string(SP_CIM_STRING, props[i]));
+        sp_cim_value_append(arr,
+                            sp_cim_value_new_string(SP_CIM_STRING, props[i]));
     sp_cim_args_set(a, "PropertyList", arr);
 }
 
@@ -319,8 +321,7 @@ sp_code sp_cim_references(sp_cim_client *c, const sp_cim_path *obj,
 
 sp_code sp_cim_reference_names(sp_cim_client *c, const sp_cim_path *obj,
                                const char *result_class, const char *role,
-                               unsigned int flags, sp_cim_path_fn fn,
-                               void *ctx)
+                               unsigned int flags, sp_cim_path_fn fn, void *ctx)
 {
     if (check_flags(c, flags, 0) || check_path(c, obj, false))
         return c->err.code;
@@ -561,23 +562,21 @@ static bool pull_unsupported(const sp_cim_client *c, size_t delivered)
     if (delivered)
         return false;
     return c->err.cim_status == SP_CIM_ERR_NOT_SUPPORTED ||
-           c->err.cim_status == SP_CIM_ERR_FAILED ||
-           c->err.http_status == 501;
+           c->err.cim_status == SP_CIM_ERR_FAILED || c->err.http_status == 501;
 }
 
 static void note_no_pull(sp_cim_client *c, const char *op)
 {
     sp_log(SP_LOG_INFO,
-           "%s failed (%s); using the classic operations for this array",
-           op, c->err.message);
+           "%s failed (%s); using the classic operations for this array", op,
+           c->err.message);
     c->pull = PULL_NO;
 }
 
 sp_code sp_cim_enumerate_instances(sp_cim_client *c, const char *ns,
                                    const char *classname,
-                                   const char *const *props,
-                                   unsigned int flags, sp_cim_instance_fn fn,
-                                   void *ctx)
+                                   const char *const *props, unsigned int flags,
+                                   sp_cim_instance_fn fn, void *ctx)
 {
     if (check_flags(c, flags,
                     SP_CIM_SHALLOW | SP_CIM_INCLUDE_CLASS_ORIGIN |
@@ -588,8 +587,8 @@ sp_code sp_cim_enumerate_instances(sp_cim_client *c, const char *ns,
     if (!(flags & SP_CIM_NO_PULL) && c->pull != PULL_NO) {
         sp_cim_enum *e = NULL;
         size_t delivered = 0;
-        sp_code rc = open_enumerate(c, ns, classname, props, c->pull_max, f,
-                                    fn, ctx, &delivered, &e);
+        sp_code rc = open_enumerate(c, ns, classname, props, c->pull_max, f, fn,
+                                    ctx, &delivered, &e);
         if (!rc) {
             c->pull = PULL_YES;
             return drain(c, e, fn, ctx);

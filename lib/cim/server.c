@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/server.c: the server side of CIM-XML: request decoding and the response writer. */
+/* lib/cim/server.c: the server side of CIM-XML: request decoding and the
+ * response writer. */
 #include <assert.h>
 #include <libxml/tree.h>
 
@@ -34,8 +35,8 @@ static sp_code bad_request(sp_error *err, const char *what)
 }
 
 /* The parameters of an (I)METHODCALL, converted in the request's namespace. */
-static sp_code params(struct spi_conv *cv, const xmlNode *call,
-                      const char *el, sp_cim_args *out)
+static sp_code params(struct spi_conv *cv, const xmlNode *call, const char *el,
+                      sp_cim_args *out)
 {
     for (xmlNode *c = spi_xml_first(call); c; c = spi_xml_next(c)) {
         if (!spi_xml_is(c, el))
@@ -88,10 +89,9 @@ sp_code sp_cim_request_parse(const char *data, size_t len, size_t max_bytes,
 {
     *out = NULL;
     xmlDoc *doc = NULL;
-    sp_code rc = spi_xml_parse_named(data, len,
-                                     max_bytes ? max_bytes
-                                               : DEFAULT_MAX_REQUEST,
-                                     "request", &doc, err);
+    sp_code rc = spi_xml_parse_named(
+        data, len, max_bytes ? max_bytes : DEFAULT_MAX_REQUEST, "request", &doc,
+        err);
     if (rc)
         return rc;
     sp_cim_request *r = spi_xcalloc(1, sizeof(*r));
@@ -225,9 +225,8 @@ void sp_cimxml_write_instance(sp_buf *b, const sp_cim_instance *i,
     spi_cimxml_instance(b, i);
 }
 
-void sp_cimxml_write_path(sp_buf *b, const sp_cim_path *p,
-                          sp_cimxml_form form, const char *host,
-                          const char *ns)
+void sp_cimxml_write_path(sp_buf *b, const sp_cim_path *p, sp_cimxml_form form,
+                          const char *host, const char *ns)
 {
     if (form == SP_CIMXML_OBJECT_PATH) {
         sp_buf_addstr(b, "<OBJECTPATH>\n");

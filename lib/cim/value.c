@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/value.c: typed CIM values: construction, conversion to and from text, equality. */
+/* lib/cim/value.c: typed CIM values: construction, conversion to and from text,
+ * equality. */
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
@@ -420,9 +421,8 @@ char *sp_cim_value_to_text(const sp_cim_value *v)
         for (int prec = v->type == SP_CIM_REAL32 ? 6 : 15;; prec++) {
             char *t = spi_xasprintf("%.*g", prec, v->v.r);
             double back = strtod(t, NULL);
-            bool same = v->type == SP_CIM_REAL32
-                            ? (float)back == (float)v->v.r
-                            : back == v->v.r;
+            bool same = v->type == SP_CIM_REAL32 ? (float)back == (float)v->v.r
+                                                 : back == v->v.r;
             if (same || prec >= 17)
                 return t;
             free(t);
@@ -475,8 +475,7 @@ bool sp_cim_value_equal(const sp_cim_value *a, const sp_cim_value *b)
     case SP_CIM_BOOLEAN:
         return a->v.b == b->v.b;
     case SP_CIM_REFERENCE:
-        return sp_cim_path_equal(a->v.ref, b->v.ref,
-                                 SP_CIM_PATH_CMP_NAMESPACE);
+        return sp_cim_path_equal(a->v.ref, b->v.ref, SP_CIM_PATH_CMP_NAMESPACE);
     case SP_CIM_INSTANCE: {
         const sp_cim_instance *x = a->v.inst, *y = b->v.inst;
         if (!spi_name_eq(x->classname, y->classname) ||

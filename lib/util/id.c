@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/util/id.c: parse and format object IDs (KIND:FIELD[:FIELD], percent-encoded). */
+/* lib/util/id.c: parse and format object IDs (KIND:FIELD[:FIELD],
+ * percent-encoded). */
 #include <uuid/uuid.h>
 
 #include "internal.h"
@@ -111,9 +112,8 @@ static sp_code make(sp_id_kind kind, size_t n, char **fields, sp_id **out,
     if (strlen(text) > SP_ID_MAX) {
         free(text);
         free_fields(fields, n);
-        return sp_error_set(err, SP_ERR_BAD_ID,
-                            "%s ID is longer than %d bytes", kinds[kind].name,
-                            SP_ID_MAX);
+        return sp_error_set(err, SP_ERR_BAD_ID, "%s ID is longer than %d bytes",
+                            kinds[kind].name, SP_ID_MAX);
     }
     sp_id *id = spi_xcalloc(1, sizeof(*id));
     id->kind = kind;
@@ -182,11 +182,10 @@ sp_code sp_id_parse(const char *text, sp_id **out, sp_error *err)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c <= 0x20 || c >= 0x7f)
-            return sp_error_set(err, SP_ERR_BAD_ID,
-                                "ID contains %s at byte %zu",
-                                c == ' ' || c == '\t' ? "whitespace"
-                                                      : "a non-printable byte",
-                                i + 1);
+            return sp_error_set(
+                err, SP_ERR_BAD_ID, "ID contains %s at byte %zu",
+                c == ' ' || c == '\t' ? "whitespace" : "a non-printable byte",
+                i + 1);
     }
     const char *colon = strchr(text, ':');
     if (!colon)

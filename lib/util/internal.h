@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/util/internal.h: helpers every library module uses (memory, strings, cleanup). */
+/* lib/util/internal.h: helpers every library module uses (memory, strings,
+ * cleanup). */
 #ifndef SANPROV_UTIL_INTERNAL_H
 #define SANPROV_UTIL_INTERNAL_H
 
@@ -22,7 +23,7 @@ void *spi_xcalloc(size_t n, size_t size);
 void *spi_xrealloc(void *p, size_t n);
 /* Grow *@p (of *@cap elements of @size) to hold at least @need elements. */
 void spi_xgrow(void **p, size_t *cap, size_t need, size_t size);
-char *spi_xstrdup(const char *s);        /* NULL -> NULL */
+char *spi_xstrdup(const char *s); /* NULL -> NULL */
 char *spi_xstrndup(const char *s, size_t n);
 char *spi_xasprintf(const char *fmt, ...) SP_PRINTF(1, 2);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/util/mem.c: allocation helpers that abort on out-of-memory, and name comparison. */
+/* lib/util/mem.c: allocation helpers that abort on out-of-memory, and name
+ * comparison. */
 #include <stdio.h>
 
 #include "internal.h"

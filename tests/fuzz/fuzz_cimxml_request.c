@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/fuzz/fuzz_cimxml_request.c: fuzz the server-side request decoder smis-sim runs on every request. */
+/* tests/fuzz/fuzz_cimxml_request.c: fuzz the server-side request decoder
+ * smis-sim runs on every request. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sp_cim_request *r = NULL;
     sp_error err = {0};
-    sp_code rc = sp_cim_request_parse((const char *)data, size, REQUEST_MAX,
-                                      &r, &err);
+    sp_code rc =
+        sp_cim_request_parse((const char *)data, size, REQUEST_MAX, &r, &err);
     if (rc) {
         if (r || err.code != rc || !err.message[0]) {
             fprintf(stderr, "parse failed (%d) without a clean error\n",

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/httpfix.c: a real HTTP(S) server (libmicrohttpd) in a test thread, with scripted replies and faults. */
+/* tests/unit/httpfix.c: a real HTTP(S) server (libmicrohttpd) in a test thread,
+ * with scripted replies and faults. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -26,8 +27,8 @@ static void record_header(struct httpfix *f, struct MHD_Connection *c,
     if (!v)
         return;
     size_t n = strlen(f->last_headers);
-    snprintf(f->last_headers + n, sizeof(f->last_headers) - n, "%s: %s\n",
-             name, v);
+    snprintf(f->last_headers + n, sizeof(f->last_headers) - n, "%s: %s\n", name,
+             v);
 }
 
 /* HF_DROP_MIDBODY: half the body, then an error that closes the socket. */
@@ -146,8 +147,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
     const char *at = r->mode == HF_NORMAL ? strstr(body, "@ID@") : NULL;
     if (at) {
         char id[32] = "0";
-        const char *m = f->last_body ? strstr(f->last_body, "MESSAGE ID=\"")
-                                     : NULL;
+        const char *m =
+            f->last_body ? strstr(f->last_body, "MESSAGE ID=\"") : NULL;
         if (m)
             sscanf(m + 12, "%31[0-9]", id);
         sp_buf sb = SP_BUF_INIT(1u << 26);
@@ -163,7 +164,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
         r->mode == HF_HUGE_DECLARED) {
         struct stream *s = calloc(1, sizeof(*s));
         s->r = r;
-        uint64_t size = r->mode == HF_DROP_MIDBODY   ? len
+        uint64_t size = r->mode == HF_DROP_MIDBODY    ? len
                         : r->mode == HF_HUGE_DECLARED ? (uint64_t)2 << 30
                                                       : MHD_SIZE_UNKNOWN;
         resp = MHD_create_response_from_callback(
@@ -208,8 +209,7 @@ static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
     }
 }
 
-void httpfix_start(struct httpfix *f, const char *cert_pem,
-                   const char *key_pem)
+void httpfix_start(struct httpfix *f, const char *cert_pem, const char *key_pem)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
     if (cert_pem)
@@ -223,14 +223,12 @@ void httpfix_start(struct httpfix *f, const char *cert_pem,
                              MHD_OPTION_NOTIFY_COMPLETED, completed, f,
                              MHD_OPTION_NOTIFY_CONNECTION, notify_conn, f,
                              MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
-                             MHD_OPTION_HTTPS_MEM_KEY, key_pem,
-                             MHD_OPTION_END);
+                             MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_END);
     else
-        d = MHD_start_daemon(flags, 0, NULL, NULL, handler, f,
-                             MHD_OPTION_SOCK_ADDR, &sa,
-                             MHD_OPTION_NOTIFY_COMPLETED, completed, f,
-                             MHD_OPTION_NOTIFY_CONNECTION, notify_conn, f,
-                             MHD_OPTION_END);
+        d = MHD_start_daemon(
+            flags, 0, NULL, NULL, handler, f, MHD_OPTION_SOCK_ADDR, &sa,
+            MHD_OPTION_NOTIFY_COMPLETED, completed, f,
+            MHD_OPTION_NOTIFY_CONNECTION, notify_conn, f, MHD_OPTION_END);
     if (!d)
         fail_msg("cannot start the HTTP fixture server");
     f->daemon = d;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/test_client.c: the CIM client against a real HTTP server: every operation's request, pull fallback, faults. */
+/* tests/unit/test_client.c: the CIM client against a real HTTP server: every
+ * operation's request, pull fallback, faults. */
 #include <unistd.h>
 
 #include "testutil.h"
@@ -8,36 +9,38 @@
 static char *rsp(bool intrinsic, const char *name, const char *inner)
 {
     sp_buf b = SP_BUF_INIT(1u << 24);
-    sp_buf_addf(&b,
-                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE "
-                "ID=\"@ID@\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP><%s NAME=\"%s\">"
-                "%s</%s></SIMPLERSP></MESSAGE></CIM>\n",
-                intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE", name, inner,
-                intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
+    sp_buf_addf(
+        &b,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE "
+        "ID=\"@ID@\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP><%s NAME=\"%s\">"
+        "%s</%s></SIMPLERSP></MESSAGE></CIM>\n",
+        intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE", name, inner,
+        intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
     return sp_buf_detach(&b, NULL);
 }
 
-#define VOL_NAME(id)                                                          \
-    "<INSTANCENAME CLASSNAME=\"SIM_StorageVolume\"><KEYBINDING "              \
-    "NAME=\"DeviceID\"><KEYVALUE VALUETYPE=\"string\" TYPE=\"string\">" id    \
+#define VOL_NAME(id)                                                           \
+    "<INSTANCENAME CLASSNAME=\"SIM_StorageVolume\"><KEYBINDING "               \
+    "NAME=\"DeviceID\"><KEYVALUE VALUETYPE=\"string\" TYPE=\"string\">" id     \
     "</KEYVALUE></KEYBINDING></INSTANCENAME>"
-#define VOL_INST(id)                                                          \
-    "<INSTANCE CLASSNAME=\"SIM_StorageVolume\"><PROPERTY NAME=\"DeviceID\" "  \
-    "TYPE=\"string\"><VALUE>" id "</VALUE></PROPERTY><PROPERTY "              \
-    "NAME=\"NumberOfBlocks\" TYPE=\"uint64\"><VALUE>2097152</VALUE>"          \
+#define VOL_INST(id)                                                           \
+    "<INSTANCE CLASSNAME=\"SIM_StorageVolume\"><PROPERTY NAME=\"DeviceID\" "   \
+    "TYPE=\"string\"><VALUE>" id "</VALUE></PROPERTY><PROPERTY "               \
+    "NAME=\"NumberOfBlocks\" TYPE=\"uint64\"><VALUE>2097152</VALUE>"           \
     "</PROPERTY></INSTANCE>"
-#define VOL_PATH(id)                                                          \
-    "<INSTANCEPATH><NAMESPACEPATH><HOST>sim</HOST><LOCALNAMESPACEPATH>"       \
+#define VOL_PATH(id)                                                           \
+    "<INSTANCEPATH><NAMESPACEPATH><HOST>sim</HOST><LOCALNAMESPACEPATH>"        \
     "<NAMESPACE NAME=\"root\"/><NAMESPACE NAME=\"sim\"/></LOCALNAMESPACEPATH>" \
     "</NAMESPACEPATH>" VOL_NAME(id) "</INSTANCEPATH>"
-#define NAMED(id) "<VALUE.NAMEDINSTANCE>" VOL_NAME(id) VOL_INST(id) "</VALUE.NAMEDINSTANCE>"
-#define WITHPATH(id)                                                          \
-    "<VALUE.INSTANCEWITHPATH>" VOL_PATH(id) VOL_INST(id)                      \
-    "</VALUE.INSTANCEWITHPATH>"
-#define PULL_TAIL(eos, ctx)                                                   \
-    "<PARAMVALUE NAME=\"EndOfSequence\" PARAMTYPE=\"boolean\"><VALUE>" eos    \
-    "</VALUE></PARAMVALUE><PARAMVALUE NAME=\"EnumerationContext\" "           \
+#define NAMED(id)                                                              \
+    "<VALUE.NAMEDINSTANCE>" VOL_NAME(id) VOL_INST(id) "</VALUE.NAMEDINSTANCE>"
+#define WITHPATH(id)                                                           \
+    "<VALUE.INSTANCEWITHPATH>" VOL_PATH(id)                                    \
+        VOL_INST(id) "</VALUE.INSTANCEWITHPATH>"
+#define PULL_TAIL(eos, ctx)                                                    \
+    "<PARAMVALUE NAME=\"EndOfSequence\" PARAMTYPE=\"boolean\"><VALUE>" eos     \
+    "</VALUE></PARAMVALUE><PARAMVALUE NAME=\"EnumerationContext\" "            \
     "PARAMTYPE=\"string\"><VALUE>" ctx "</VALUE></PARAMVALUE>"
 
 struct env {
@@ -82,9 +85,8 @@ static void check_request(struct env *e, const char *name)
 {
     char *body = tu_path(tu_outdir(), "request-%s.xml", name);
     tu_write_file(body, e->fix.last_body, e->fix.last_len);
-    tu_check_expected(
-        tu_path(tu_srcdir(), "tests/data/requests/%s.xml", name),
-        e->fix.last_body, e->fix.last_len);
+    tu_check_expected(tu_path(tu_srcdir(), "tests/data/requests/%s.xml", name),
+                      e->fix.last_body, e->fix.last_len);
     sp_buf h = SP_BUF_INIT(1 << 16);
     sp_buf_addf(&h, "%s\n%s", e->fix.last_url, e->fix.last_headers);
     tu_check_expected(
@@ -103,9 +105,9 @@ static void check_request(struct env *e, const char *name)
 static sp_cim_path *vol(const char *id)
 {
     sp_cim_path *p = sp_cim_path_new(NULL, "root/sim", "SIM_StorageVolume");
-    sp_cim_path_set_key(p, "CreationClassName",
-                        sp_cim_value_new_string(SP_CIM_STRING,
-                                                "SIM_StorageVolume"));
+    sp_cim_path_set_key(
+        p, "CreationClassName",
+        sp_cim_value_new_string(SP_CIM_STRING, "SIM_StorageVolume"));
     sp_cim_path_set_key(p, "DeviceID",
                         sp_cim_value_new_string(SP_CIM_STRING, id));
     return p;
@@ -133,7 +135,8 @@ static int collect_inst(sp_cim_instance *i, void *ud)
 static int collect_path(sp_cim_path *p, void *ud)
 {
     struct collected *c = ud;
-    const char *id = sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID"));
+    const char *id =
+        sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID"));
     if (c->n < 16)
         snprintf(c->ids[c->n], 32, "%s", id ? id : "?");
     c->n++;
@@ -148,9 +151,9 @@ static const char *const props[] = {"DeviceID", "NumberOfBlocks", NULL};
 static void test_enumerate_instances_classic(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "EnumerateInstances",
-                      "<IRETURNVALUE>" NAMED("00A1") NAMED("00A2")
-                      "</IRETURNVALUE>"));
+    reply(e, 200,
+          rsp(true, "EnumerateInstances",
+              "<IRETURNVALUE>" NAMED("00A1") NAMED("00A2") "</IRETURNVALUE>"));
     struct collected got = {0};
     assert_int_equal(sp_cim_enumerate_instances(e->c, NULL, "CIM_StorageVolume",
                                                 props, SP_CIM_NO_PULL,
@@ -164,12 +167,13 @@ static void test_enumerate_instances_classic(void **state)
 static void test_enumerate_instance_names(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "EnumerateInstanceNames",
-                      "<IRETURNVALUE>" VOL_NAME("00A1") "</IRETURNVALUE>"));
+    reply(e, 200,
+          rsp(true, "EnumerateInstanceNames",
+              "<IRETURNVALUE>" VOL_NAME("00A1") "</IRETURNVALUE>"));
     struct collected got = {0};
-    assert_int_equal(sp_cim_enumerate_instance_names(
-                         e->c, "root/sim", "CIM_StorageVolume", 0,
-                         collect_path, &got),
+    assert_int_equal(sp_cim_enumerate_instance_names(e->c, "root/sim",
+                                                     "CIM_StorageVolume", 0,
+                                                     collect_path, &got),
                      SP_OK);
     assert_int_equal(got.n, 1);
     assert_string_equal(got.ids[0], "00A1");
@@ -179,8 +183,9 @@ static void test_enumerate_instance_names(void **state)
 static void test_get_instance(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "GetInstance",
-                      "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>"));
+    reply(e, 200,
+          rsp(true, "GetInstance",
+              "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>"));
     sp_cim_path *p = vol("00A1");
     sp_cim_instance *inst = NULL;
     assert_int_equal(sp_cim_get_instance(e->c, p, props, 0, &inst), SP_OK);
@@ -206,9 +211,9 @@ static void test_get_class(void **state)
     reply(e, 200, rsp(true, "GetClass", start));
     free(cls);
     sp_cim_class *c = NULL;
-    assert_int_equal(sp_cim_get_class(e->c, NULL,
-                                      "SIM_StorageConfigurationService", 0, &c),
-                     SP_OK);
+    assert_int_equal(
+        sp_cim_get_class(e->c, NULL, "SIM_StorageConfigurationService", 0, &c),
+        SP_OK);
     const sp_cim_method_decl *m =
         sp_cim_class_find_method(c, "createormodifyelementfromstoragepool");
     assert_non_null(m);
@@ -217,8 +222,8 @@ static void test_get_class(void **state)
     assert_string_equal(sp_cim_decl_name(job), "Job");
     assert_true(sp_cim_decl_has_flag(job, "Out"));
     assert_false(sp_cim_decl_has_flag(job, "In"));
-    assert_true(sp_cim_decl_has_flag(sp_cim_class_find_property(c, "Name"),
-                                     "Key"));
+    assert_true(
+        sp_cim_decl_has_flag(sp_cim_class_find_property(c, "Name"), "Key"));
     sp_cim_class_free(c);
     check_request(e, "GetClass");
 }
@@ -226,10 +231,11 @@ static void test_get_class(void **state)
 static void test_associators_classic(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "Associators",
-                      "<IRETURNVALUE><VALUE.OBJECTWITHPATH>" VOL_PATH("00A1")
-                          VOL_INST("00A1") "</VALUE.OBJECTWITHPATH>"
-                      "</IRETURNVALUE>"));
+    reply(e, 200,
+          rsp(true, "Associators",
+              "<IRETURNVALUE><VALUE.OBJECTWITHPATH>" VOL_PATH("00A1")
+                  VOL_INST("00A1") "</VALUE.OBJECTWITHPATH>"
+                                   "</IRETURNVALUE>"));
     sp_cim_path *p = sp_cim_path_new(NULL, "root/sim", "SIM_StoragePool");
     sp_cim_path_set_key(p, "InstanceID",
                         sp_cim_value_new_string(SP_CIM_STRING, "SIM+gold"));
@@ -247,9 +253,10 @@ static void test_associators_classic(void **state)
 static void test_associator_names(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "AssociatorNames",
-                      "<IRETURNVALUE><OBJECTPATH>" VOL_PATH("00A1")
-                      "</OBJECTPATH></IRETURNVALUE>"));
+    reply(e, 200,
+          rsp(true, "AssociatorNames",
+              "<IRETURNVALUE><OBJECTPATH>" VOL_PATH(
+                  "00A1") "</OBJECTPATH></IRETURNVALUE>"));
     sp_cim_path *p = vol("00A1");
     struct collected got = {0};
     assert_int_equal(sp_cim_associator_names(e->c, p, "CIM_StorageSynchronized",
@@ -282,9 +289,9 @@ static void test_reference_names(void **state)
     reply(e, 200, rsp(true, "ReferenceNames", "<IRETURNVALUE/>"));
     sp_cim_path *p = vol("00A1");
     struct collected got = {0};
-    assert_int_equal(sp_cim_reference_names(e->c, p, NULL, NULL, 0,
-                                            collect_path, &got),
-                     SP_OK);
+    assert_int_equal(
+        sp_cim_reference_names(e->c, p, NULL, NULL, 0, collect_path, &got),
+        SP_OK);
     sp_cim_path_free(p);
     check_request(e, "ReferenceNames");
 }
@@ -303,7 +310,8 @@ static void test_invoke_method_typed(void **state)
               "NAME=\"InstanceID\"><KEYVALUE VALUETYPE=\"string\" "
               "TYPE=\"string\">JOB1</KEYVALUE></KEYBINDING></INSTANCENAME>"
               "</INSTANCEPATH></VALUE.REFERENCE></PARAMVALUE>"));
-    sp_cim_path *svc = sp_cim_path_new(NULL, "root/sim", "SIM_ReplicationService");
+    sp_cim_path *svc =
+        sp_cim_path_new(NULL, "root/sim", "SIM_ReplicationService");
     sp_cim_path_set_key(svc, "Name",
                         sp_cim_value_new_string(SP_CIM_STRING, "repl"));
     sp_cim_path *src = vol("00A1");
@@ -332,8 +340,8 @@ static void test_invoke_method_typed(void **state)
 
     sp_cim_value *ret = NULL;
     sp_cim_args *out = NULL;
-    assert_int_equal(sp_cim_invoke_method(e->c, svc, "CreateElementReplica",
-                                          in, 0, &ret, &out),
+    assert_int_equal(sp_cim_invoke_method(e->c, svc, "CreateElementReplica", in,
+                                          0, &ret, &out),
                      SP_OK);
     uint64_t rv = 0;
     assert_true(sp_cim_value_get_uint(ret, &rv));
@@ -352,13 +360,14 @@ static void test_invoke_method_typed(void **state)
 static void test_invoke_static_method(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(false, "Ping", "<RETURNVALUE PARAMTYPE=\"uint32\">"
-                                     "<VALUE>0</VALUE></RETURNVALUE>"));
+    reply(e, 200,
+          rsp(false, "Ping",
+              "<RETURNVALUE PARAMTYPE=\"uint32\">"
+              "<VALUE>0</VALUE></RETURNVALUE>"));
     sp_cim_path *cls = sp_cim_path_new(NULL, NULL, "SIM_Service");
     sp_cim_value *ret = NULL;
-    assert_int_equal(sp_cim_invoke_method(e->c, cls, "Ping", NULL, 0, &ret,
-                                          NULL),
-                     SP_OK);
+    assert_int_equal(
+        sp_cim_invoke_method(e->c, cls, "Ping", NULL, 0, &ret, NULL), SP_OK);
     sp_cim_value_free(ret);
     sp_cim_path_free(cls);
     check_request(e, "InvokeMethod-static");
@@ -370,12 +379,14 @@ static void test_pull_enumeration(void **state)
 {
     struct env *e = *state;
     sp_cim_client_set_pull_max(e->c, 2);
-    reply(e, 200, rsp(true, "OpenEnumerateInstances",
-                      "<IRETURNVALUE>" WITHPATH("00A1") WITHPATH("00A2")
-                      "</IRETURNVALUE>" PULL_TAIL("FALSE", "ctx-1")));
-    reply(e, 200, rsp(true, "PullInstancesWithPath",
-                      "<IRETURNVALUE>" WITHPATH("00A3")
-                      "</IRETURNVALUE>" PULL_TAIL("TRUE", "")));
+    reply(e, 200,
+          rsp(true, "OpenEnumerateInstances",
+              "<IRETURNVALUE>" WITHPATH("00A1") WITHPATH(
+                  "00A2") "</IRETURNVALUE>" PULL_TAIL("FALSE", "ctx-1")));
+    reply(e, 200,
+          rsp(true, "PullInstancesWithPath",
+              "<IRETURNVALUE>" WITHPATH("00A3") "</IRETURNVALUE>" PULL_TAIL(
+                  "TRUE", "")));
     struct collected got = {0};
     assert_int_equal(sp_cim_enumerate_instances(e->c, NULL, "CIM_StorageVolume",
                                                 props, 0, collect_inst, &got),
@@ -389,8 +400,9 @@ static void test_pull_enumeration(void **state)
 static void test_open_request(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "OpenEnumerateInstances",
-                      "<IRETURNVALUE/>" PULL_TAIL("TRUE", "")));
+    reply(e, 200,
+          rsp(true, "OpenEnumerateInstances",
+              "<IRETURNVALUE/>" PULL_TAIL("TRUE", "")));
     sp_cim_enum *en = NULL;
     struct collected got = {0};
     assert_int_equal(sp_cim_open_enumerate_instances(
@@ -405,9 +417,10 @@ static void test_open_request(void **state)
 static void test_open_associators_and_close(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "OpenAssociatorInstances",
-                      "<IRETURNVALUE>" WITHPATH("00A1")
-                      "</IRETURNVALUE>" PULL_TAIL("FALSE", "ctx-9")));
+    reply(e, 200,
+          rsp(true, "OpenAssociatorInstances",
+              "<IRETURNVALUE>" WITHPATH("00A1") "</IRETURNVALUE>" PULL_TAIL(
+                  "FALSE", "ctx-9")));
     reply(e, 200, rsp(true, "CloseEnumeration", ""));
     sp_cim_path *p = sp_cim_path_new(NULL, "root/sim", "SIM_StoragePool");
     sp_cim_path_set_key(p, "InstanceID",
@@ -443,8 +456,9 @@ static void test_pull_fallback(void **state)
         setup((void **)&e);
         reply(e, refusals[i].status,
               rsp(true, "OpenEnumerateInstances", refusals[i].error));
-        reply(e, 200, rsp(true, "EnumerateInstances",
-                          "<IRETURNVALUE>" NAMED("00A1") "</IRETURNVALUE>"));
+        reply(e, 200,
+              rsp(true, "EnumerateInstances",
+                  "<IRETURNVALUE>" NAMED("00A1") "</IRETURNVALUE>"));
         struct collected got = {0};
         assert_int_equal(sp_cim_enumerate_instances(e->c, NULL,
                                                     "CIM_StorageVolume", NULL,
@@ -452,8 +466,8 @@ static void test_pull_fallback(void **state)
                          SP_OK);
         assert_int_equal(got.n, 1);
         assert_int_equal(e->fix.requests, 2);
-        assert_non_null(strstr(e->fix.last_headers,
-                               "CIMMethod: EnumerateInstances"));
+        assert_non_null(
+            strstr(e->fix.last_headers, "CIMMethod: EnumerateInstances"));
         assert_int_equal(sp_cim_enumerate_instances(e->c, NULL,
                                                     "CIM_StorageVolume", NULL,
                                                     0, collect_inst, &got),
@@ -466,16 +480,16 @@ static void test_pull_fallback(void **state)
 static void test_pull_other_error_not_hidden(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "OpenEnumerateInstances",
-                      "<ERROR CODE=\"5\" DESCRIPTION=\"no such class\"/>"));
+    reply(e, 200,
+          rsp(true, "OpenEnumerateInstances",
+              "<ERROR CODE=\"5\" DESCRIPTION=\"no such class\"/>"));
     struct collected got = {0};
-    assert_int_equal(sp_cim_enumerate_instances(e->c, NULL, "CIM_Nope", NULL,
-                                                0, collect_inst, &got),
+    assert_int_equal(sp_cim_enumerate_instances(e->c, NULL, "CIM_Nope", NULL, 0,
+                                                collect_inst, &got),
                      SP_ERR_CIM);
     const sp_error *err = sp_cim_client_error(e->c);
     assert_int_equal(err->cim_status, SP_CIM_ERR_INVALID_CLASS);
-    assert_string_equal(err->message,
-                        "CIM_ERR_INVALID_CLASS: no such class");
+    assert_string_equal(err->message, "CIM_ERR_INVALID_CLASS: no such class");
     assert_int_equal(e->fix.requests, 1);
 }
 
@@ -488,11 +502,13 @@ static int stop_now(sp_cim_instance *i, void *ud)
 static void test_cancel_closes_enumeration(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "OpenEnumerateInstances",
-                      "<IRETURNVALUE/>" PULL_TAIL("FALSE", "ctx-2")));
-    reply(e, 200, rsp(true, "PullInstancesWithPath",
-                      "<IRETURNVALUE>" WITHPATH("00A1") WITHPATH("00A2")
-                      "</IRETURNVALUE>" PULL_TAIL("FALSE", "ctx-2")));
+    reply(e, 200,
+          rsp(true, "OpenEnumerateInstances",
+              "<IRETURNVALUE/>" PULL_TAIL("FALSE", "ctx-2")));
+    reply(e, 200,
+          rsp(true, "PullInstancesWithPath",
+              "<IRETURNVALUE>" WITHPATH("00A1") WITHPATH(
+                  "00A2") "</IRETURNVALUE>" PULL_TAIL("FALSE", "ctx-2")));
     reply(e, 200, rsp(true, "CloseEnumeration", ""));
     assert_int_equal(sp_cim_enumerate_instances(e->c, NULL, "CIM_StorageVolume",
                                                 NULL, 0, stop_now, NULL),
@@ -508,8 +524,9 @@ static void test_cancel_closes_enumeration(void **state)
 static void test_connection_reused(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "GetInstance",
-                      "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>"));
+    reply(e, 200,
+          rsp(true, "GetInstance",
+              "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>"));
     sp_cim_path *p = vol("00A1");
     for (int i = 0; i < 10; i++) {
         sp_cim_instance *inst = NULL;
@@ -528,8 +545,9 @@ static void test_connection_reused(void **state)
 static void test_cim_errors_mapped(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "GetInstance",
-                      "<ERROR CODE=\"6\" DESCRIPTION=\"no volume 00A9\"/>"));
+    reply(e, 200,
+          rsp(true, "GetInstance",
+              "<ERROR CODE=\"6\" DESCRIPTION=\"no volume 00A9\"/>"));
     reply(e, 200,
           rsp(true, "GetInstance",
               "<ERROR CODE=\"1\" DESCRIPTION=\"internal failure\"><INSTANCE "
@@ -556,8 +574,8 @@ static void test_cim_errors_mapped(void **state)
 static void test_http_errors(void **state)
 {
     struct env *e = *state;
-    struct httpfix_reply r500 = {.status = 500, .body = "oops",
-                                 .content_type = "text/plain"};
+    struct httpfix_reply r500 = {
+        .status = 500, .body = "oops", .content_type = "text/plain"};
     struct httpfix_reply r400 = {.status = 400,
                                  .header_name = "CIMError",
                                  .header_value = "request-not-valid"};
@@ -585,11 +603,13 @@ static void test_http_errors(void **state)
 static void test_message_id_checked(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, strdup("<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE "
-                         "ID=\"999\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP>"
-                         "<IMETHODRESPONSE NAME=\"GetInstance\"><IRETURNVALUE>"
-                         VOL_INST("00A1") "</IRETURNVALUE></IMETHODRESPONSE>"
-                         "</SIMPLERSP></MESSAGE></CIM>"));
+    reply(
+        e, 200,
+        strdup("<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE "
+               "ID=\"999\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP>"
+               "<IMETHODRESPONSE NAME=\"GetInstance\"><IRETURNVALUE>" VOL_INST(
+                   "00A1") "</IRETURNVALUE></IMETHODRESPONSE>"
+                           "</SIMPLERSP></MESSAGE></CIM>"));
     sp_cim_path *p = vol("00A1");
     sp_cim_instance *inst = NULL;
     assert_int_equal(sp_cim_get_instance(e->c, p, NULL, 0, &inst),
@@ -603,8 +623,8 @@ static void test_dropped_mid_body(void **state)
 {
     struct env *e = *state;
     char *body = rsp(true, "EnumerateInstances",
-                     "<IRETURNVALUE>" NAMED("00A1") NAMED("00A2") NAMED("00A3")
-                     "</IRETURNVALUE>");
+                     "<IRETURNVALUE>" NAMED("00A1") NAMED("00A2")
+                         NAMED("00A3") "</IRETURNVALUE>");
     e->bodies[e->nbodies++] = body;
     struct httpfix_reply r = {.body = body, .mode = HF_DROP_MIDBODY};
     httpfix_reply(&e->fix, &r);
@@ -679,7 +699,8 @@ static void test_connect_refused(void **state)
     sp_cim_path *p = vol("00A1");
     sp_cim_instance *inst = NULL;
     assert_int_equal(sp_cim_get_instance(c, p, NULL, 0, &inst), SP_ERR_CONNECT);
-    assert_non_null(strstr(sp_cim_client_error(c)->message, "cannot connect to"));
+    assert_non_null(
+        strstr(sp_cim_client_error(c)->message, "cannot connect to"));
     sp_cim_path_free(p);
     sp_cim_client_free(c);
 }
@@ -692,9 +713,9 @@ static void test_bad_urls(void **state)
                      SP_ERR_INVALID);
     assert_int_equal(sp_cim_client_new("not a url", 0, &c, &err),
                      SP_ERR_INVALID);
-    assert_int_equal(sp_cim_client_new("https://admin:hunter2@array:5989", 0,
-                                       &c, &err),
-                     SP_ERR_INVALID);
+    assert_int_equal(
+        sp_cim_client_new("https://admin:hunter2@array:5989", 0, &c, &err),
+        SP_ERR_INVALID);
     assert_null(strstr(err.message, "hunter2"));
     assert_int_equal(sp_cim_client_new("http://x", 1, &c, &err),
                      SP_ERR_INVALID);
@@ -709,9 +730,9 @@ static void test_bad_arguments(void **state)
     sp_cim_path *cls = sp_cim_path_new(NULL, NULL, "CIM_X");
     assert_int_equal(sp_cim_get_instance(e->c, cls, NULL, 0, &inst),
                      SP_ERR_INVALID);
-    assert_int_equal(sp_cim_enumerate_instances(e->c, NULL, "", NULL, 0,
-                                                collect_inst, NULL),
-                     SP_ERR_INVALID);
+    assert_int_equal(
+        sp_cim_enumerate_instances(e->c, NULL, "", NULL, 0, collect_inst, NULL),
+        SP_ERR_INVALID);
     assert_int_equal(sp_cim_enumerate_instances(e->c, NULL, "X", NULL, 0x8000,
                                                 collect_inst, NULL),
                      SP_ERR_INVALID);
@@ -735,8 +756,9 @@ static void test_basic_auth(void **state)
     struct env *e = *state;
     e->fix.user = "provisioner";
     e->fix.password = "Sw0rdf1sh!";
-    reply(e, 200, rsp(true, "GetInstance",
-                      "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>"));
+    reply(e, 200,
+          rsp(true, "GetInstance",
+              "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>"));
     sp_cim_path *p = vol("00A1");
     sp_cim_instance *inst = NULL;
     const sp_error *err = sp_cim_client_error(e->c);
@@ -797,7 +819,8 @@ static bool make_pki(struct pki *k, const char *cn)
              "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key "
              "-CAcreateserial -days 2 -extfile ext -out srv.pem 2>/dev/null",
              k->dir, cn,
-             strcmp(cn, "127.0.0.1") == 0 ? "IP:127.0.0.1" : "DNS:wrong.invalid");
+             strcmp(cn, "127.0.0.1") == 0 ? "IP:127.0.0.1"
+                                          : "DNS:wrong.invalid");
     if (system(cmd) != 0)
         return false;
     snprintf(k->ca, sizeof(k->ca), "%s/ca.pem", k->dir);
@@ -870,8 +893,9 @@ static void test_tls(void **state)
 static void test_proxy_from_environment(void **state)
 {
     struct env *e = *state;
-    reply(e, 200, rsp(true, "GetInstance",
-                      "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>"));
+    reply(e, 200,
+          rsp(true, "GetInstance",
+              "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>"));
     setenv("http_proxy", e->fix.url, 1);
     unsetenv("no_proxy");
     unsetenv("NO_PROXY");

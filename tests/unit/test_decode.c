@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/test_decode.c: table-driven CIM-XML decoding: real captures, every response form, hostile input. */
+/* tests/unit/test_decode.c: table-driven CIM-XML decoding: real captures, every
+ * response form, hostile input. */
 #include "cim/cimxml.h"
 #include "testutil.h"
 
@@ -9,25 +10,41 @@ static const struct fixture {
     const char *name; /* expected output: tests/data/expected/decode-NAME.txt */
     enum src src;
     const char *file;
-    const char *dtd;   /* validate the fixture itself: "2.4.0", "2.3.1", NULL */
-    bool fragment;     /* a bare IRETURNVALUE child: wrap it in an envelope */
+    const char *dtd; /* validate the fixture itself: "2.4.0", "2.3.1", NULL */
+    bool fragment;   /* a bare IRETURNVALUE child: wrap it in an envelope */
 } fixtures[] = {
     /* real servers (OpenPegasus, SFCB, an EMC VNX fragment) */
-    {"pegasus-enum", SHARED, "cim/captures/pegasus_EnumerateInstances51000.rsp.xml", "2.3.1", false},
-    {"pegasus-open", SHARED, "cim/captures/pegasus_OpenEnumerateInstances61002.rsp.xml", NULL, false},
-    {"pegasus-open-empty", SHARED, "cim/captures/pegasus_OpenEnumerateInstances61000.rsp.xml", NULL, false},
-    {"pegasus-open-error", SHARED, "cim/captures/pegasus_OpenEnumerateInstances61005.rsp.xml", "2.3.1", false},
-    {"pegasus-getinstance", SHARED, "cim/captures/pegasus_GetInstance52004.rsp.xml", "2.3.1", false},
-    {"pegasus-method-error", SHARED, "cim/captures/pegasus_Headers_GoodCIMObjectValueEncoding01.rsp.xml", "2.3.1", false},
-    {"sfcb-getinstance", SHARED, "cim/captures/sfcb_InstanceTest2Get.rsp.xml", "2.3.1", false},
-    {"sfcb-error", SHARED, "cim/captures/sfcb_ErrorTest01.rsp.xml", "2.3.1", false},
-    {"vnx-fragment", SHARED, "cim/captures/zenoss_vnx_Clar_DiskDrive_fragment.xml", NULL, true},
+    {"pegasus-enum", SHARED,
+     "cim/captures/pegasus_EnumerateInstances51000.rsp.xml", "2.3.1", false},
+    {"pegasus-open", SHARED,
+     "cim/captures/pegasus_OpenEnumerateInstances61002.rsp.xml", NULL, false},
+    {"pegasus-open-empty", SHARED,
+     "cim/captures/pegasus_OpenEnumerateInstances61000.rsp.xml", NULL, false},
+    {"pegasus-open-error", SHARED,
+     "cim/captures/pegasus_OpenEnumerateInstances61005.rsp.xml", "2.3.1",
+     false},
+    {"pegasus-getinstance", SHARED,
+     "cim/captures/pegasus_GetInstance52004.rsp.xml", "2.3.1", false},
+    {"pegasus-method-error", SHARED,
+     "cim/captures/pegasus_Headers_GoodCIMObjectValueEncoding01.rsp.xml",
+     "2.3.1", false},
+    {"sfcb-getinstance", SHARED, "cim/captures/sfcb_InstanceTest2Get.rsp.xml",
+     "2.3.1", false},
+    {"sfcb-error", SHARED, "cim/captures/sfcb_ErrorTest01.rsp.xml", "2.3.1",
+     false},
+    {"vnx-fragment", SHARED,
+     "cim/captures/zenoss_vnx_Clar_DiskDrive_fragment.xml", NULL, true},
     /* pywbem-encoded responses */
-    {"pywbem-associatornames", SHARED, "cim/requests/02_rsp_AssociatorNames.xml", "2.4.0", false},
-    {"pywbem-associators", SHARED, "cim/requests/03_rsp_Associators_StoragePool.xml", "2.4.0", false},
-    {"pywbem-job-started", SHARED, "cim/requests/06_rsp_MethodResponse_JobStarted.xml", "2.4.0", false},
-    {"pywbem-not-found", SHARED, "cim/requests/09_rsp_Error_NotFound.xml", "2.4.0", false},
-    {"pywbem-pull", SHARED, "cim/requests/10_rsp_PullInstancesWithPath.xml", "2.4.0", false},
+    {"pywbem-associatornames", SHARED,
+     "cim/requests/02_rsp_AssociatorNames.xml", "2.4.0", false},
+    {"pywbem-associators", SHARED,
+     "cim/requests/03_rsp_Associators_StoragePool.xml", "2.4.0", false},
+    {"pywbem-job-started", SHARED,
+     "cim/requests/06_rsp_MethodResponse_JobStarted.xml", "2.4.0", false},
+    {"pywbem-not-found", SHARED, "cim/requests/09_rsp_Error_NotFound.xml",
+     "2.4.0", false},
+    {"pywbem-pull", SHARED, "cim/requests/10_rsp_PullInstancesWithPath.xml",
+     "2.4.0", false},
     /* every other form the client must accept */
     {"embedded-escaped", OWN, "embedded_escaped.xml", "2.4.0", false},
     {"embedded-cdata", OWN, "embedded_cdata.xml", "2.4.0", false},
@@ -104,8 +121,9 @@ static char *decode_dump(const char *data, size_t len, size_t chunk,
 static char *load(const struct fixture *f, size_t *len)
 {
     const char *dir = f->src == SHARED ? tu_shared_dir()
-                      : f->src == OWN  ? tu_path(tu_srcdir(), "tests/data/responses")
-                                       : tu_path(tu_srcdir(), "tests/data/hostile");
+                      : f->src == OWN
+                          ? tu_path(tu_srcdir(), "tests/data/responses")
+                          : tu_path(tu_srcdir(), "tests/data/hostile");
     char *path = tu_path(dir, "%s", f->file);
     if (f->dtd) {
         const char *shared = tu_shared_dir();
@@ -149,9 +167,9 @@ static void test_fixture(void **state)
     /* Streaming must not depend on how the bytes arrive. */
     assert_string_equal(whole, bytes);
     assert_string_equal(whole, odd);
-    tu_check_expected(tu_path(tu_srcdir(), "tests/data/expected/decode-%s.txt",
-                              f->name),
-                      whole, strlen(whole));
+    tu_check_expected(
+        tu_path(tu_srcdir(), "tests/data/expected/decode-%s.txt", f->name),
+        whole, strlen(whole));
     /* Hostile input fails cleanly, except an embedded instance that is
      * not acceptable XML: it is kept as the text it is, unexpanded. */
     if (f->src == HOSTILE && !strstr(f->file, "embedded"))
@@ -257,9 +275,8 @@ static void test_callback_stops(void **state)
     char *data = tu_read_file(
         tu_path(tu_srcdir(), "tests/data/responses/objectwithpath.xml"), &len);
     int n = 0;
-    struct spi_decode_opts o = {.expect_intrinsic = -1,
-                                .fn = stop_at_second,
-                                .ctx = &n};
+    struct spi_decode_opts o = {
+        .expect_intrinsic = -1, .fn = stop_at_second, .ctx = &n};
     struct spi_cim_response *r = NULL;
     sp_error err;
     assert_int_equal(spi_cimxml_decode(data, len, &o, &r, &err),
@@ -275,8 +292,7 @@ int main(void)
     for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
         tests[n++] = (struct CMUnitTest){.name = fixtures[i].name,
                                          .test_func = test_fixture,
-                                         .initial_state =
-                                             (void *)&fixtures[i]};
+                                         .initial_state = (void *)&fixtures[i]};
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_binary_body);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_deep_nesting);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_item_size_bounded);

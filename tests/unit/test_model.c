@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/test_model.c: CIM values, paths, instances, classes, and the encoder's round trip through the decoder. */
+/* tests/unit/test_model.c: CIM values, paths, instances, classes, and the
+ * encoder's round trip through the decoder. */
 #include <math.h>
 
 #include "cim/cimxml.h"
@@ -61,12 +62,12 @@ static void test_value_from_text(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sp_cim_value *v = NULL;
         sp_error err;
-        sp_code rc = spi_cim_value_from_text(cases[i].t, cases[i].text, &v,
-                                             &err);
+        sp_code rc =
+            spi_cim_value_from_text(cases[i].t, cases[i].text, &v, &err);
         if (!cases[i].want) {
             if (rc == SP_OK)
-                fail_msg("%s '%s' was accepted",
-                         sp_cim_type_name(cases[i].t), cases[i].text);
+                fail_msg("%s '%s' was accepted", sp_cim_type_name(cases[i].t),
+                         cases[i].text);
             assert_int_equal(rc, SP_ERR_PROTOCOL);
             assert_non_null(strstr(err.message, "is not a valid"));
             continue;
@@ -143,14 +144,16 @@ static void test_getters_convert(void **state)
 static void test_arrays(void **state)
 {
     sp_cim_value *a = sp_cim_value_new_array(SP_CIM_UINT16);
-    assert_int_equal(sp_cim_value_append(a, sp_cim_value_new_uint(SP_CIM_UINT16, 2)),
-                     SP_OK);
-    assert_int_equal(sp_cim_value_append(a, sp_cim_value_new_null(SP_CIM_UINT16, false)),
-                     SP_OK);
+    assert_int_equal(
+        sp_cim_value_append(a, sp_cim_value_new_uint(SP_CIM_UINT16, 2)), SP_OK);
+    assert_int_equal(
+        sp_cim_value_append(a, sp_cim_value_new_null(SP_CIM_UINT16, false)),
+        SP_OK);
     assert_int_equal(sp_cim_value_append(a, sp_cim_value_new_bool(true)),
                      SP_ERR_INVALID);
-    assert_int_equal(sp_cim_value_append(a, sp_cim_value_new_array(SP_CIM_UINT16)),
-                     SP_ERR_INVALID);
+    assert_int_equal(
+        sp_cim_value_append(a, sp_cim_value_new_array(SP_CIM_UINT16)),
+        SP_ERR_INVALID);
     assert_int_equal(sp_cim_value_count(a), 2);
     assert_true(sp_cim_value_is_null(sp_cim_value_at(a, 1)));
     assert_null(sp_cim_value_at(a, 2));
@@ -198,8 +201,8 @@ static void test_paths(void **state)
     assert_int_equal(sp_cim_path_key_count(q), 3);
 
     sp_cim_path *c = sp_cim_path_copy(p);
-    assert_true(sp_cim_path_equal(p, c, SP_CIM_PATH_CMP_HOST |
-                                            SP_CIM_PATH_CMP_NAMESPACE));
+    assert_true(sp_cim_path_equal(
+        p, c, SP_CIM_PATH_CMP_HOST | SP_CIM_PATH_CMP_NAMESPACE));
     sp_cim_path_set_namespace(c, "");
     assert_null(sp_cim_path_namespace(c));
     assert_string_equal(sp_cim_path_key_name(c, 0), "DeviceID");
@@ -251,22 +254,29 @@ static sp_cim_instance *every_type(void)
     sp_cim_instance_set(i, "S16", sp_cim_value_new_sint(SP_CIM_SINT16, -300));
     sp_cim_instance_set(i, "U32", sp_cim_value_new_uint(SP_CIM_UINT32, 70000));
     sp_cim_instance_set(i, "S32", sp_cim_value_new_sint(SP_CIM_SINT32, -70000));
-    sp_cim_instance_set(i, "U64", sp_cim_value_new_uint(SP_CIM_UINT64, UINT64_MAX));
-    sp_cim_instance_set(i, "S64", sp_cim_value_new_sint(SP_CIM_SINT64, INT64_MIN));
+    sp_cim_instance_set(i, "U64",
+                        sp_cim_value_new_uint(SP_CIM_UINT64, UINT64_MAX));
+    sp_cim_instance_set(i, "S64",
+                        sp_cim_value_new_sint(SP_CIM_SINT64, INT64_MIN));
     sp_cim_instance_set(i, "R32", sp_cim_value_new_real(SP_CIM_REAL32, 0.1));
     sp_cim_instance_set(i, "R64", sp_cim_value_new_real(SP_CIM_REAL64, M_PI));
-    sp_cim_instance_set(i, "Inf", sp_cim_value_new_real(SP_CIM_REAL64, -INFINITY));
+    sp_cim_instance_set(i, "Inf",
+                        sp_cim_value_new_real(SP_CIM_REAL64, -INFINITY));
     sp_cim_instance_set(i, "Bool", sp_cim_value_new_bool(false));
-    sp_cim_instance_set(i, "Str", sp_cim_value_new_string(
-                                      SP_CIM_STRING,
-                                      " <&>\"' \t\n\r\xC3\xA9\xE2\x82\xAC "));
-    sp_cim_instance_set(i, "C16", sp_cim_value_new_string(SP_CIM_CHAR16, "\xE2\x82\xAC"));
-    sp_cim_instance_set(i, "When", sp_cim_value_new_string(
-                                       SP_CIM_DATETIME,
-                                       "20261126103000.000000+000"));
-    sp_cim_instance_set(i, "Ref", sp_cim_value_take_ref(pool_path("gold \"1\"")));
+    sp_cim_instance_set(
+        i, "Str",
+        sp_cim_value_new_string(SP_CIM_STRING,
+                                " <&>\"' \t\n\r\xC3\xA9\xE2\x82\xAC "));
+    sp_cim_instance_set(i, "C16",
+                        sp_cim_value_new_string(SP_CIM_CHAR16, "\xE2\x82\xAC"));
+    sp_cim_instance_set(
+        i, "When",
+        sp_cim_value_new_string(SP_CIM_DATETIME, "20261126103000.000000+000"));
+    sp_cim_instance_set(i, "Ref",
+                        sp_cim_value_take_ref(pool_path("gold \"1\"")));
     sp_cim_instance_set(i, "Null", sp_cim_value_new_null(SP_CIM_SINT32, false));
-    sp_cim_instance_set(i, "NullArr", sp_cim_value_new_null(SP_CIM_STRING, true));
+    sp_cim_instance_set(i, "NullArr",
+                        sp_cim_value_new_null(SP_CIM_STRING, true));
     sp_cim_value *arr = sp_cim_value_new_array(SP_CIM_STRING);
     sp_cim_value_append(arr, sp_cim_value_new_string(SP_CIM_STRING, "x"));
     sp_cim_value_append(arr, sp_cim_value_new_null(SP_CIM_STRING, false));
@@ -305,9 +315,8 @@ static int grab_item(struct spi_item *it, void *ud)
     return 0;
 }
 
-static struct spi_cim_response *decode_doc(const sp_buf *b,
-                                           sp_cim_instance **inst,
-                                           sp_cim_class **cls)
+static struct spi_cim_response *
+decode_doc(const sp_buf *b, sp_cim_instance **inst, sp_cim_class **cls)
 {
     struct grab g = {0};
     struct spi_decode_opts o = {
@@ -342,8 +351,8 @@ static void test_instance_round_trip(void **state)
     sp_cim_instance *orig = every_type();
     sp_cim_path *path = sp_cim_path_new(NULL, NULL, "T_Every");
     sp_cim_path_set_key(path, "Id", sp_cim_value_new_uint(SP_CIM_UINT32, 7));
-    sp_cim_path_set_key(path, "Name", sp_cim_value_new_string(SP_CIM_STRING,
-                                                              "x&y"));
+    sp_cim_path_set_key(path, "Name",
+                        sp_cim_value_new_string(SP_CIM_STRING, "x&y"));
     sp_cim_path_set_key(path, "Owner", sp_cim_value_take_ref(pool_path("p")));
 
     sp_buf b = SP_BUF_INIT(1u << 24);
@@ -387,12 +396,11 @@ static void test_class_and_error_round_trip(void **state)
     sp_cim_decl_set_qualifier(k, "Key", sp_cim_value_new_bool(true));
     sp_cim_class_add_property(c, "State", SP_CIM_UINT16, false, NULL,
                               sp_cim_value_new_uint(SP_CIM_UINT16, 2));
-    sp_cim_class_add_property(c, "Owner", SP_CIM_REFERENCE, false,
-                              "CIM_System", NULL);
+    sp_cim_class_add_property(c, "Owner", SP_CIM_REFERENCE, false, "CIM_System",
+                              NULL);
     sp_cim_method_decl *m = sp_cim_class_add_method(c, "Do", SP_CIM_UINT32);
-    sp_cim_param_decl *p =
-        sp_cim_method_add_param(m, "Target", SP_CIM_REFERENCE, false,
-                                "CIM_LogicalElement");
+    sp_cim_param_decl *p = sp_cim_method_add_param(
+        m, "Target", SP_CIM_REFERENCE, false, "CIM_LogicalElement");
     sp_cim_decl_set_qualifier(p, "In", sp_cim_value_new_bool(true));
     p = sp_cim_method_add_param(m, "Job", SP_CIM_REFERENCE, false,
                                 "CIM_ConcreteJob");
@@ -422,14 +430,15 @@ static void test_class_and_error_round_trip(void **state)
     sp_cim_instance *e = sp_cim_instance_new("CIM_Error");
     sp_cim_instance_set(e, "Message",
                         sp_cim_value_new_string(SP_CIM_STRING, "pool full"));
-    spi_cimxml_response_begin(&b, "2", false, "CreateOrModifyElementFromStoragePool");
+    spi_cimxml_response_begin(&b, "2", false,
+                              "CreateOrModifyElementFromStoragePool");
     spi_cimxml_error(&b, 1, "CIM_ERR_FAILED", e);
     spi_cimxml_response_end(&b, false);
     validate(&b, "roundtrip-error.xml");
     r = decode_doc(&b, &none, NULL);
     assert_int_equal(r->error_code, 1);
-    assert_string_equal(sp_cim_instance_get_string(r->error_instance, "Message"),
-                        "pool full");
+    assert_string_equal(
+        sp_cim_instance_get_string(r->error_instance, "Message"), "pool full");
     spi_cim_response_free(r);
     sp_cim_instance_free(e);
     sp_buf_release(&b);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/test_server.c: the server side of CIM-XML: requests from other clients, and the response writer. */
+/* tests/unit/test_server.c: the server side of CIM-XML: requests from other
+ * clients, and the response writer. */
 #include <dirent.h>
 
 #include "cim/cimxml.h"
@@ -11,8 +12,7 @@ static char *dump_request(const char *data, size_t len)
     sp_cim_request *r = NULL;
     sp_error err;
     if (sp_cim_request_parse(data, len, 0, &r, &err) != SP_OK) {
-        sp_buf_addf(&b, "failed: %s: %s\n", sp_strerror(err.code),
-                    err.message);
+        sp_buf_addf(&b, "failed: %s: %s\n", sp_strerror(err.code), err.message);
         return sp_buf_detach(&b, NULL);
     }
     sp_buf_addf(&b, "%s %s ns=%s id=%s\n",
@@ -43,8 +43,7 @@ static const char *body_of(const char *data, size_t *len)
     return x ? x : data;
 }
 
-static void check_dir(const char *where, const char *prefix,
-                      const char *match)
+static void check_dir(const char *where, const char *prefix, const char *match)
 {
     char dir[4096]; /* tu_path() buffers are reused: keep our own copy */
     snprintf(dir, sizeof(dir), "%s", where);
@@ -133,8 +132,8 @@ static void test_bad_requests(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sp_cim_request *r = NULL;
         sp_error err;
-        sp_code rc = sp_cim_request_parse(cases[i].doc, strlen(cases[i].doc),
-                                          0, &r, &err);
+        sp_code rc = sp_cim_request_parse(cases[i].doc, strlen(cases[i].doc), 0,
+                                          &r, &err);
         assert_int_not_equal(rc, SP_OK);
         assert_null(r);
         assert_string_equal(err.message, cases[i].msg);
@@ -195,8 +194,8 @@ static void test_response_writer(void **state)
         char *file = tu_path(tu_outdir(), "writer-form%zu.xml", f);
         tu_write_file(file, b.data, b.len);
         if (tu_shared_dir() &&
-            tu_xmllint(file, tu_path(tu_shared_dir(),
-                                     "cim/DSP0203_2.4.0.dtd")) != 0)
+            tu_xmllint(file,
+                       tu_path(tu_shared_dir(), "cim/DSP0203_2.4.0.dtd")) != 0)
             fail_msg("form %zu does not validate", f);
         struct seen s = {.dump = SP_BUF_INIT(1u << 20)};
         struct spi_decode_opts o = {.expect_intrinsic = 1,
@@ -208,8 +207,8 @@ static void test_response_writer(void **state)
         sp_error err;
         if (spi_cimxml_decode(b.data, b.len, &o, &r, &err))
             fail_msg("form %zu: %s", f, err.message);
-        bool is_path = forms[f] == SP_CIMXML_NAME ||
-                       forms[f] == SP_CIMXML_OBJECT_PATH;
+        bool is_path =
+            forms[f] == SP_CIMXML_NAME || forms[f] == SP_CIMXML_OBJECT_PATH;
         assert_int_equal(s.instances, is_path ? 0 : 2);
         assert_int_equal(s.paths, is_path ? 2 : 0);
         sp_buf_addf(&all, "form %zu\n%s", f, sp_buf_cstr(&s.dump));
@@ -217,9 +216,9 @@ static void test_response_writer(void **state)
         sp_buf_release(&s.dump);
         sp_buf_release(&b);
     }
-    tu_check_expected(tu_path(tu_srcdir(),
-                              "tests/data/expected/writer-forms.txt"),
-                      all.data, all.len);
+    tu_check_expected(
+        tu_path(tu_srcdir(), "tests/data/expected/writer-forms.txt"), all.data,
+        all.len);
     sp_buf_release(&all);
     sp_cim_instance_free(v);
 }

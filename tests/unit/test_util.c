@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/test_util.c: the error model, the bounded buffer, logging with redaction, object IDs. */
+/* tests/unit/test_util.c: the error model, the bounded buffer, logging with
+ * redaction, object IDs. */
 #include "testutil.h"
 
 /* ---- errors ---- */
@@ -117,9 +118,10 @@ static void test_log_levels_and_redaction(void **state)
     sp_log_set_level(SP_LOG_TRACE);
     sp_log_add_secret("s3cr3t-pass");
     sp_log(SP_LOG_DEBUG, "login with s3cr3t-pass and again s3cr3t-pass!");
-    static const char hdrs[] = "POST /cimom HTTP/1.1\r\n"
-                               "Authorization: Basic dXNlcjpzM2NyM3QtcGFzcw==\r\n"
-                               "CIMOperation: MethodCall\r\n";
+    static const char hdrs[] =
+        "POST /cimom HTTP/1.1\r\n"
+        "Authorization: Basic dXNlcjpzM2NyM3QtcGFzcw==\r\n"
+        "CIMOperation: MethodCall\r\n";
     sp_log_block(SP_LOG_TRACE, "headers", hdrs, strlen(hdrs), 4096);
     assert_null(strstr(logged, "s3cr3t"));
     assert_null(strstr(logged, "dXNlcjpz"));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/testutil.c: fixture files, expected-output comparison and xmllint for the cmocka tests. */
+/* tests/unit/testutil.c: fixture files, expected-output comparison and xmllint
+ * for the cmocka tests. */
 #include <errno.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -102,8 +103,7 @@ void tu_check_expected(const char *expected, const char *actual, size_t len)
     }
     FILE *f = fopen(expected, "rb");
     if (!f)
-        fail_msg("no expected file '%s' (SANPROV_REGEN=1 writes it)",
-                 expected);
+        fail_msg("no expected file '%s' (SANPROV_REGEN=1 writes it)", expected);
     fclose(f);
     size_t elen;
     char *want = tu_read_file(expected, &elen);

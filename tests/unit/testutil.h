@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/testutil.h: helpers for the cmocka tests: fixture files, expected output, an HTTP fixture server. */
+/* tests/unit/testutil.h: helpers for the cmocka tests: fixture files, expected
+ * output, an HTTP fixture server. */
 #ifndef SANPROV_TESTUTIL_H
 #define SANPROV_TESTUTIL_H
 
@@ -42,30 +43,30 @@ void tu_check_expected(const char *expected, const char *actual, size_t len);
 int tu_xmllint(const char *file, const char *dtd);
 
 /* Skip the current test with a reason (printed as a TAP comment). */
-#define tu_skip(...)                                                          \
-    do {                                                                      \
-        printf("# skipped: ");                                                \
-        printf(__VA_ARGS__);                                                  \
-        printf("\n");                                                         \
-        skip();                                                               \
+#define tu_skip(...)                                                           \
+    do {                                                                       \
+        printf("# skipped: ");                                                 \
+        printf(__VA_ARGS__);                                                   \
+        printf("\n");                                                          \
+        skip();                                                                \
     } while (0)
 
 /* ---- an HTTP(S) server in a thread of the test (libmicrohttpd) ---- */
 
 enum httpfix_mode {
-    HF_NORMAL,         /* status, headers and body as given */
-    HF_DROP_MIDBODY,   /* send half the body, then close the connection */
-    HF_HUGE_DECLARED,  /* declare a 2 GiB body, send a little */
-    HF_ENDLESS,        /* chunked, never-ending stream of valid XML */
-    HF_SLOW,           /* wait delay_ms before answering */
+    HF_NORMAL,        /* status, headers and body as given */
+    HF_DROP_MIDBODY,  /* send half the body, then close the connection */
+    HF_HUGE_DECLARED, /* declare a 2 GiB body, send a little */
+    HF_ENDLESS,       /* chunked, never-ending stream of valid XML */
+    HF_SLOW,          /* wait delay_ms before answering */
 };
 
 struct httpfix_reply {
-    int status;                /* default 200 */
-    const char *body;          /* default: empty */
-    size_t len;                /* default: strlen(body) */
-    const char *content_type;  /* default application/xml */
-    const char *header_name;   /* one extra header, or NULL */
+    int status;               /* default 200 */
+    const char *body;         /* default: empty */
+    size_t len;               /* default: strlen(body) */
+    const char *content_type; /* default application/xml */
+    const char *header_name;  /* one extra header, or NULL */
     const char *header_value;
     enum httpfix_mode mode;
     int delay_ms;

@@ -29,7 +29,10 @@ typedef struct sp_buf {
     bool overflow;
 } sp_buf;
 
-#define SP_BUF_INIT(maxbytes) {NULL, 0, 0, (maxbytes), false}
+#define SP_BUF_INIT(maxbytes)                                                  \
+    {                                                                          \
+        NULL, 0, 0, (maxbytes), false                                          \
+    }
 
 /* Initialise @b empty, with the given maximum. */
 SP_API void sp_buf_init(sp_buf *b, size_t max);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/cim.h: the CIM data model: typed values, instance paths, instances, classes. */
+/* sanprov/cim.h: the CIM data model: typed values, instance paths, instances,
+ * classes. */
 #ifndef SANPROV_CIM_H
 #define SANPROV_CIM_H
 
@@ -133,7 +134,7 @@ SP_API sp_cim_path *sp_cim_path_new(const char *host, const char *ns,
 SP_API void sp_cim_path_free(sp_cim_path *p);
 SP_API sp_cim_path *sp_cim_path_copy(const sp_cim_path *p);
 
-SP_API const char *sp_cim_path_host(const sp_cim_path *p);     /* or NULL */
+SP_API const char *sp_cim_path_host(const sp_cim_path *p);      /* or NULL */
 SP_API const char *sp_cim_path_namespace(const sp_cim_path *p); /* or NULL */
 SP_API const char *sp_cim_path_class(const sp_cim_path *p);
 SP_API void sp_cim_path_set_host(sp_cim_path *p, const char *host);
@@ -151,7 +152,7 @@ SP_API const sp_cim_value *sp_cim_path_get_key(const sp_cim_path *p,
                                                const char *name);
 
 /* Flags of sp_cim_path_equal(). */
-#define SP_CIM_PATH_CMP_HOST 0x1u /* also compare the hosts */
+#define SP_CIM_PATH_CMP_HOST      0x1u /* also compare the hosts */
 #define SP_CIM_PATH_CMP_NAMESPACE 0x2u /* also compare the namespaces */
 
 /* Same class and same keys (in any order); host and namespace as asked. */
@@ -197,8 +198,8 @@ SP_API const sp_cim_value *sp_cim_instance_prop_value(const sp_cim_instance *i,
  * or not convertible. */
 SP_API const char *sp_cim_instance_get_string(const sp_cim_instance *i,
                                               const char *name);
-SP_API bool sp_cim_instance_get_uint(const sp_cim_instance *i,
-                                     const char *name, uint64_t *out);
+SP_API bool sp_cim_instance_get_uint(const sp_cim_instance *i, const char *name,
+                                     uint64_t *out);
 
 /* ---- classes (enough for GetClass) ------------------------------------- */
 
@@ -244,13 +245,13 @@ SP_API sp_cim_method_decl *sp_cim_class_add_method(sp_cim_class *c,
 SP_API size_t sp_cim_class_method_count(const sp_cim_class *c);
 SP_API const sp_cim_method_decl *sp_cim_class_method_at(const sp_cim_class *c,
                                                         size_t i);
-SP_API const sp_cim_method_decl *
-sp_cim_class_find_method(const sp_cim_class *c, const char *name);
+SP_API const sp_cim_method_decl *sp_cim_class_find_method(const sp_cim_class *c,
+                                                          const char *name);
 
 SP_API const char *sp_cim_method_name(const sp_cim_method_decl *m);
 SP_API sp_cim_type sp_cim_method_return_type(const sp_cim_method_decl *m);
-SP_API void sp_cim_method_set_qualifier(sp_cim_method_decl *m,
-                                        const char *name, sp_cim_value *v);
+SP_API void sp_cim_method_set_qualifier(sp_cim_method_decl *m, const char *name,
+                                        sp_cim_value *v);
 SP_API const sp_cim_value *
 sp_cim_method_get_qualifier(const sp_cim_method_decl *m, const char *name);
 SP_API sp_cim_param_decl *sp_cim_method_add_param(sp_cim_method_decl *m,
@@ -268,8 +269,8 @@ SP_API bool sp_cim_decl_is_array(const sp_cim_property_decl *d);
 SP_API const char *sp_cim_decl_refclass(const sp_cim_property_decl *d);
 SP_API const sp_cim_value *
 sp_cim_decl_default(const sp_cim_property_decl *d); /* or NULL */
-SP_API void sp_cim_decl_set_qualifier(sp_cim_property_decl *d,
-                                      const char *name, sp_cim_value *v);
+SP_API void sp_cim_decl_set_qualifier(sp_cim_property_decl *d, const char *name,
+                                      sp_cim_value *v);
 SP_API const sp_cim_value *
 sp_cim_decl_get_qualifier(const sp_cim_property_decl *d, const char *name);
 SP_API size_t sp_cim_decl_qualifier_count(const sp_cim_property_decl *d);

@@ -87,11 +87,11 @@ typedef int (*sp_cim_instance_fn)(sp_cim_instance *inst, void *ctx);
 typedef int (*sp_cim_path_fn)(sp_cim_path *path, void *ctx);
 
 /* Operation flags (each operation documents which it accepts). */
-#define SP_CIM_SHALLOW 0x01u            /* DeepInheritance = false */
-#define SP_CIM_INCLUDE_QUALIFIERS 0x02u /* IncludeQualifiers = true */
+#define SP_CIM_SHALLOW              0x01u /* DeepInheritance = false */
+#define SP_CIM_INCLUDE_QUALIFIERS   0x02u /* IncludeQualifiers = true */
 #define SP_CIM_INCLUDE_CLASS_ORIGIN 0x04u
-#define SP_CIM_LOCAL_ONLY 0x08u /* GetClass: LocalOnly = true */
-#define SP_CIM_NO_PULL 0x10u    /* use the classic operation only */
+#define SP_CIM_LOCAL_ONLY           0x08u /* GetClass: LocalOnly = true */
+#define SP_CIM_NO_PULL              0x10u /* use the classic operation only */
 
 /*
  * @ns: the namespace; NULL for the client's default.
@@ -113,8 +113,7 @@ SP_API sp_code sp_cim_enumerate_instances(sp_cim_client *c, const char *ns,
                                           sp_cim_instance_fn fn, void *ctx);
 
 /* EnumerateInstanceNames.  Flags: none. */
-SP_API sp_code sp_cim_enumerate_instance_names(sp_cim_client *c,
-                                               const char *ns,
+SP_API sp_code sp_cim_enumerate_instance_names(sp_cim_client *c, const char *ns,
                                                const char *classname,
                                                unsigned int flags,
                                                sp_cim_path_fn fn, void *ctx);
@@ -125,8 +124,8 @@ SP_API sp_code sp_cim_enumerate_instance_names(sp_cim_client *c,
  * A missing instance gives SP_ERR_NOT_FOUND.
  */
 SP_API sp_code sp_cim_get_instance(sp_cim_client *c, const sp_cim_path *path,
-                                   const char *const *props,
-                                   unsigned int flags, sp_cim_instance **out);
+                                   const char *const *props, unsigned int flags,
+                                   sp_cim_instance **out);
 
 /* GetClass.  Flags: SP_CIM_LOCAL_ONLY, SP_CIM_INCLUDE_CLASS_ORIGIN
  * (qualifiers are always asked for). */
@@ -144,17 +143,12 @@ SP_API sp_code sp_cim_associators(sp_cim_client *c, const sp_cim_path *obj,
                                   const char *assoc_class,
                                   const char *result_class, const char *role,
                                   const char *result_role,
-                                  const char *const *props,
-                                  unsigned int flags, sp_cim_instance_fn fn,
-                                  void *ctx);
-SP_API sp_code sp_cim_associator_names(sp_cim_client *c,
-                                       const sp_cim_path *obj,
-                                       const char *assoc_class,
-                                       const char *result_class,
-                                       const char *role,
-                                       const char *result_role,
-                                       unsigned int flags, sp_cim_path_fn fn,
-                                       void *ctx);
+                                  const char *const *props, unsigned int flags,
+                                  sp_cim_instance_fn fn, void *ctx);
+SP_API sp_code sp_cim_associator_names(
+    sp_cim_client *c, const sp_cim_path *obj, const char *assoc_class,
+    const char *result_class, const char *role, const char *result_role,
+    unsigned int flags, sp_cim_path_fn fn, void *ctx);
 
 /* References / ReferenceNames of @obj (association instances).  Flags:
  * SP_CIM_INCLUDE_CLASS_ORIGIN (instances only). */
@@ -162,8 +156,7 @@ SP_API sp_code sp_cim_references(sp_cim_client *c, const sp_cim_path *obj,
                                  const char *result_class, const char *role,
                                  const char *const *props, unsigned int flags,
                                  sp_cim_instance_fn fn, void *ctx);
-SP_API sp_code sp_cim_reference_names(sp_cim_client *c,
-                                      const sp_cim_path *obj,
+SP_API sp_code sp_cim_reference_names(sp_cim_client *c, const sp_cim_path *obj,
                                       const char *result_class,
                                       const char *role, unsigned int flags,
                                       sp_cim_path_fn fn, void *ctx);
@@ -195,14 +188,12 @@ typedef struct sp_cim_enum sp_cim_enum;
  * already ended the sequence.  Flags: SP_CIM_SHALLOW,
  * SP_CIM_INCLUDE_CLASS_ORIGIN.
  */
-SP_API sp_code sp_cim_open_enumerate_instances(sp_cim_client *c,
-                                               const char *ns,
+SP_API sp_code sp_cim_open_enumerate_instances(sp_cim_client *c, const char *ns,
                                                const char *classname,
                                                const char *const *props,
-                                               uint32_t max,
-                                               unsigned int flags,
-                                               sp_cim_instance_fn fn,
-                                               void *ctx, sp_cim_enum **e);
+                                               uint32_t max, unsigned int flags,
+                                               sp_cim_instance_fn fn, void *ctx,
+                                               sp_cim_enum **e);
 
 /* OpenAssociatorInstances, likewise.  Flags: SP_CIM_INCLUDE_CLASS_ORIGIN. */
 SP_API sp_code sp_cim_open_associator_instances(
@@ -215,8 +206,8 @@ SP_API sp_code sp_cim_open_associator_instances(
  * PullInstancesWithPath: deliver the next (at most @max) instances.  When
  * the server ends the sequence, sp_cim_enum_done(@e) becomes true.
  */
-SP_API sp_code sp_cim_pull_instances_with_path(sp_cim_client *c,
-                                               sp_cim_enum *e, uint32_t max,
+SP_API sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
+                                               uint32_t max,
                                                sp_cim_instance_fn fn,
                                                void *ctx);
 

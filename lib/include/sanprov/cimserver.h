@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/cimserver.h: the server side of CIM-XML: decoding requests, writing responses. */
+/* sanprov/cimserver.h: the server side of CIM-XML: decoding requests, writing
+ * responses. */
 #ifndef SANPROV_CIMSERVER_H
 #define SANPROV_CIMSERVER_H
 
@@ -59,12 +60,12 @@ SP_API const sp_cim_args *sp_cim_request_params(const sp_cim_request *r);
  * are complete (a path with keys where the form needs one).
  */
 typedef enum sp_cimxml_form {
-    SP_CIMXML_INSTANCE,     /* INSTANCE (GetInstance) */
-    SP_CIMXML_NAMED,        /* VALUE.NAMEDINSTANCE (EnumerateInstances) */
-    SP_CIMXML_WITH_PATH,    /* VALUE.INSTANCEWITHPATH (pull operations) */
-    SP_CIMXML_OBJECT,       /* VALUE.OBJECTWITHPATH (Associators...) */
-    SP_CIMXML_NAME,         /* INSTANCENAME (EnumerateInstanceNames) */
-    SP_CIMXML_OBJECT_PATH,  /* OBJECTPATH (AssociatorNames...) */
+    SP_CIMXML_INSTANCE,    /* INSTANCE (GetInstance) */
+    SP_CIMXML_NAMED,       /* VALUE.NAMEDINSTANCE (EnumerateInstances) */
+    SP_CIMXML_WITH_PATH,   /* VALUE.INSTANCEWITHPATH (pull operations) */
+    SP_CIMXML_OBJECT,      /* VALUE.OBJECTWITHPATH (Associators...) */
+    SP_CIMXML_NAME,        /* INSTANCENAME (EnumerateInstanceNames) */
+    SP_CIMXML_OBJECT_PATH, /* OBJECTPATH (AssociatorNames...) */
 } sp_cimxml_form;
 
 SP_API void sp_cimxml_begin_response(sp_buf *b, const char *msgid,
@@ -91,8 +92,7 @@ SP_API void sp_cimxml_write_return_value(sp_buf *b, const sp_cim_value *v);
 SP_API void sp_cimxml_write_param(sp_buf *b, const char *name,
                                   const sp_cim_value *v);
 /* ERROR with an optional embedded CIM_Error instance. */
-SP_API void sp_cimxml_write_error(sp_buf *b, int code,
-                                  const char *description,
+SP_API void sp_cimxml_write_error(sp_buf *b, int code, const char *description,
                                   const sp_cim_instance *cim_error);
 SP_API void sp_cimxml_end_response(sp_buf *b, bool intrinsic);
 

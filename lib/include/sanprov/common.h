@@ -9,7 +9,7 @@
 
 #ifdef __cplusplus
 #define SP_BEGIN_DECLS extern "C" {
-#define SP_END_DECLS }
+#define SP_END_DECLS   }
 #else
 #define SP_BEGIN_DECLS
 #define SP_END_DECLS
@@ -21,9 +21,9 @@
 
 #define SP_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 
-#define SP_VERSION_MAJOR 0
-#define SP_VERSION_MINOR 1
-#define SP_VERSION_PATCH 0
+#define SP_VERSION_MAJOR  0
+#define SP_VERSION_MINOR  1
+#define SP_VERSION_PATCH  0
 #define SP_VERSION_STRING "0.1.0"
 
 SP_BEGIN_DECLS

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/error.h: the error model: one code enum, a message and the array's detail. */
+/* sanprov/error.h: the error model: one code enum, a message and the array's
+ * detail. */
 #ifndef SANPROV_ERROR_H
 #define SANPROV_ERROR_H
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/id.h: object IDs, the tokens programs pass to each other (sanprov(7)). */
+/* sanprov/id.h: object IDs, the tokens programs pass to each other
+ * (sanprov(7)). */
 #ifndef SANPROV_ID_H
 #define SANPROV_ID_H
 
@@ -48,8 +49,7 @@ SP_API sp_code sp_id_parse(const char *text, sp_id **out, sp_error *err);
  * vm field must be UUIDs.  Errors: SP_ERR_BAD_ID.
  */
 SP_API sp_code sp_id_new(sp_id_kind kind, size_t nfields,
-                         const char *const *fields, sp_id **out,
-                         sp_error *err);
+                         const char *const *fields, sp_id **out, sp_error *err);
 
 SP_API void sp_id_free(sp_id *id);
 

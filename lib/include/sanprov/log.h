@@ -9,8 +9,8 @@ SP_BEGIN_DECLS
 
 typedef enum sp_log_level {
     SP_LOG_ERROR = 0,
-    SP_LOG_WARN = 1, /* the default: errors and warnings */
-    SP_LOG_INFO = 2, /* -v */
+    SP_LOG_WARN = 1,  /* the default: errors and warnings */
+    SP_LOG_INFO = 2,  /* -v */
     SP_LOG_DEBUG = 3, /* -vv */
     SP_LOG_TRACE = 4, /* -vvv: every CIM request and response */
 } sp_log_level;
