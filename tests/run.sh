@@ -46,17 +46,17 @@ selected() {
 # "optional:" (a component CI is not expected to have).
 count() {
     name=$1 log=$2 rc=$3
-    p=$(grep -c '^ok ' "$log" | tr -d ' ')
-    f=$(grep '^not ok ' "$log" | grep -vc '# SKIP' | tr -d ' ')
-    s=$(grep -c '# SKIP' "$log" | tr -d ' ')
-    p=$((p - $(grep '^ok ' "$log" | grep -c '# SKIP')))
+    p=$(grep -ac '^ok ' "$log" | tr -d ' ')
+    f=$(grep -a '^not ok ' "$log" | grep -vc '# SKIP' | tr -d ' ')
+    s=$(grep -ac '# SKIP' "$log" | tr -d ' ')
+    p=$((p - $(grep -a '^ok ' "$log" | grep -c '# SKIP')))
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         # Crashed, or valgrind found an error after the tests passed.
         f=1
         echo "not ok - $name exited with status $rc"
     fi
     if [ "$s" -gt 0 ] && [ "$CI" = true ]; then
-        core=$(grep -B1 '# SKIP' "$log" | grep -vc 'optional:' | tr -d ' ')
+        core=$(grep -aB1 '# SKIP' "$log" | grep -vc 'optional:' | tr -d ' ')
         if [ "$core" -gt 0 ]; then
             echo "not ok - $name skipped a core test in CI"
             f=$((f + 1))
@@ -75,7 +75,7 @@ run_one() {
     echo "# $name"
     "$@" >"$log" 2>&1
     rc=$?
-    grep -E '^(not ok|# skipped|# SKIP|ERROR:)|^#  ' "$log" | head -40
+    grep -aE '^(not ok|# skipped|# SKIP|ERROR:)|^#  ' "$log" | head -40
     count "$name" "$log" "$rc"
 }
 

@@ -486,6 +486,16 @@ int sim_job_state(const struct sim_job *j, int64_t now)
     return j->fail ? 10 : 7; /* Exception : Completed */
 }
 
+void sim_enum_release(struct sim_enum *e)
+{
+    free(e->classname);
+    free(e->ns);
+    sim_strlist_clear(&e->props);
+    for (size_t k = 0; k < e->npaths; k++)
+        sp_cim_path_free(e->paths[k]);
+    free(e->paths);
+}
+
 /* ---- pools from the command line ---- */
 
 static sp_code parse_size(const char *s, uint64_t *out)
@@ -606,15 +616,8 @@ void sim_release(struct sim *s)
     for (size_t i = 0; i < s->njobs; i++)
         job_free(&s->jobs[i]);
     free(s->jobs);
-    for (size_t i = 0; i < s->nenums; i++) {
-        struct sim_enum *e = &s->enums[i];
-        free(e->classname);
-        free(e->ns);
-        sim_strlist_clear(&e->props);
-        for (size_t k = 0; k < e->npaths; k++)
-            sp_cim_path_free(e->paths[k]);
-        free(e->paths);
-    }
+    for (size_t i = 0; i < s->nenums; i++)
+        sim_enum_release(&s->enums[i]);
     free(s->enums);
     for (size_t i = 0; i < s->nstats; i++)
         free(s->stats[i].name);

@@ -373,15 +373,9 @@ static void associators(struct sim *s, const sp_cim_request *rq, sp_buf *out,
 
 static void enum_drop(struct sim *s, size_t i)
 {
-    struct sim_enum *e = &s->enums[i];
-    free(e->classname);
-    free(e->ns);
-    sim_strlist_clear(&e->props);
-    for (size_t k = 0; k < e->npaths; k++)
-        sp_cim_path_free(e->paths[k]);
-    free(e->paths);
+    sim_enum_release(&s->enums[i]);
     memmove(&s->enums[i], &s->enums[i + 1],
-            (s->nenums - i - 1) * sizeof(*e));
+            (s->nenums - i - 1) * sizeof(*s->enums));
     s->nenums--;
 }
 

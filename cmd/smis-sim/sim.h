@@ -102,6 +102,9 @@ struct sim_enum {
     size_t npaths, next;
 };
 
+/* Free what @e holds (not @e itself). */
+void sim_enum_release(struct sim_enum *e);
+
 /* One fault to inject: on the Nth call of an operation or method. */
 struct sim_fault {
     char *name;

@@ -105,15 +105,6 @@ static bool blank(const char *s)
     return !*s;
 }
 
-static char *trim_dup(const char *s)
-{
-    while (*s && isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    return spi_xstrndup(s, n);
-}
 
 /* ---- naming ---- */
 
@@ -149,7 +140,7 @@ static sp_code namespacepath(struct spi_conv *cv, const xmlNode *n, char **host,
     for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
         if (spi_xml_is(c, "HOST")) {
             free(*host);
-            *host = trim_dup(spi_xml_text(cv, c));
+            *host = spi_xstrdup_trim(spi_xml_text(cv, c));
         } else if (spi_xml_is(c, "LOCALNAMESPACEPATH")) {
             free(*ns);
             if (spi_conv_localnamespacepath(cv, c, ns)) {
@@ -188,7 +179,7 @@ static sp_code keyvalue(struct spi_conv *cv, const xmlNode *n,
     else if (vt && !SPI_STREQ(vt, "string"))
         return bad(cv, "KEYVALUE with unknown VALUETYPE '%.32s'", vt);
     if (hint != 's') {
-        SPI_AUTOFREE char *t = trim_dup(text);
+        SPI_AUTOFREE char *t = spi_xstrdup_trim(text);
         *out = sp_cim_value_new_untyped(t);
     } else {
         *out = sp_cim_value_new_untyped(text);

@@ -130,6 +130,22 @@ static void arg_object(sp_cim_args *a, const char *name, const sp_cim_path *p)
     sp_cim_args_set(a, name, sp_cim_value_new_ref(p));
 }
 
+/* The parameters every association operation starts with: the object (as
+ * ObjectName, or InstanceName for the pull form) and the filters. */
+static sp_cim_args *assoc_args(const char *objparam, const sp_cim_path *obj,
+                               const char *assoc_class,
+                               const char *result_class, const char *role,
+                               const char *result_role)
+{
+    sp_cim_args *a = sp_cim_args_new();
+    arg_object(a, objparam, obj);
+    arg_class(a, "AssocClass", assoc_class);
+    arg_class(a, "ResultClass", result_class);
+    arg_string(a, "Role", role);
+    arg_string(a, "ResultRole", result_role);
+    return a;
+}
+
 static sp_code check_flags(sp_cim_client *c, unsigned int flags,
                            unsigned int allowed)
 {
@@ -269,12 +285,8 @@ static sp_code associators_classic(sp_cim_client *c, const sp_cim_path *obj,
                                    const char *const *props, unsigned int flags,
                                    sp_cim_instance_fn fn, void *ctx)
 {
-    sp_cim_args *a = sp_cim_args_new();
-    arg_object(a, "ObjectName", obj);
-    arg_class(a, "AssocClass", assoc_class);
-    arg_class(a, "ResultClass", result_class);
-    arg_string(a, "Role", role);
-    arg_string(a, "ResultRole", result_role);
+    sp_cim_args *a = assoc_args("ObjectName", obj, assoc_class,
+                                result_class, role, result_role);
     arg_bool(a, "IncludeQualifiers", false);
     arg_bool(a, "IncludeClassOrigin", flags & SP_CIM_INCLUDE_CLASS_ORIGIN);
     arg_props(a, props);
@@ -290,12 +302,8 @@ sp_code sp_cim_associator_names(sp_cim_client *c, const sp_cim_path *obj,
 {
     if (check_flags(c, flags, 0) || check_path(c, obj, false))
         return c->err.code;
-    sp_cim_args *a = sp_cim_args_new();
-    arg_object(a, "ObjectName", obj);
-    arg_class(a, "AssocClass", assoc_class);
-    arg_class(a, "ResultClass", result_class);
-    arg_string(a, "Role", role);
-    arg_string(a, "ResultRole", result_role);
+    sp_cim_args *a = assoc_args("ObjectName", obj, assoc_class,
+                                result_class, role, result_role);
     struct sink s = {.want = SPI_ITEM_PATH, .path_fn = fn, .ctx = ctx};
     return run(c, "AssociatorNames", obj->ns, a, &s, NULL);
 }
@@ -308,10 +316,8 @@ sp_code sp_cim_references(sp_cim_client *c, const sp_cim_path *obj,
     if (check_flags(c, flags, SP_CIM_INCLUDE_CLASS_ORIGIN) ||
         check_path(c, obj, false))
         return c->err.code;
-    sp_cim_args *a = sp_cim_args_new();
-    arg_object(a, "ObjectName", obj);
-    arg_class(a, "ResultClass", result_class);
-    arg_string(a, "Role", role);
+    sp_cim_args *a =
+        assoc_args("ObjectName", obj, NULL, result_class, role, NULL);
     arg_bool(a, "IncludeQualifiers", false);
     arg_bool(a, "IncludeClassOrigin", flags & SP_CIM_INCLUDE_CLASS_ORIGIN);
     arg_props(a, props);
@@ -325,10 +331,8 @@ sp_code sp_cim_reference_names(sp_cim_client *c, const sp_cim_path *obj,
 {
     if (check_flags(c, flags, 0) || check_path(c, obj, false))
         return c->err.code;
-    sp_cim_args *a = sp_cim_args_new();
-    arg_object(a, "ObjectName", obj);
-    arg_class(a, "ResultClass", result_class);
-    arg_string(a, "Role", role);
+    sp_cim_args *a =
+        assoc_args("ObjectName", obj, NULL, result_class, role, NULL);
     struct sink s = {.want = SPI_ITEM_PATH, .path_fn = fn, .ctx = ctx};
     return run(c, "ReferenceNames", obj->ns, a, &s, NULL);
 }
@@ -452,12 +456,8 @@ static sp_code open_associators(sp_cim_client *c, const sp_cim_path *obj,
                                 unsigned int flags, sp_cim_instance_fn fn,
                                 void *ctx, size_t *delivered, sp_cim_enum **e)
 {
-    sp_cim_args *a = sp_cim_args_new();
-    arg_object(a, "InstanceName", obj);
-    arg_class(a, "AssocClass", assoc_class);
-    arg_class(a, "ResultClass", result_class);
-    arg_string(a, "Role", role);
-    arg_string(a, "ResultRole", result_role);
+    sp_cim_args *a = assoc_args("InstanceName", obj, assoc_class,
+                                result_class, role, result_role);
     arg_bool(a, "IncludeClassOrigin", flags & SP_CIM_INCLUDE_CLASS_ORIGIN);
     arg_props(a, props);
     return open_call(c, "OpenAssociatorInstances", obj->ns, a, max, fn, ctx,

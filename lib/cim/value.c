@@ -495,16 +495,6 @@ bool sp_cim_value_equal(const sp_cim_value *a, const sp_cim_value *b)
 
 /* ---- parsing text as CIM-XML carries it ---- */
 
-/* Trim ASCII whitespace into a new string. */
-static char *trimmed(const char *s)
-{
-    while (*s && isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    return spi_xstrndup(s, n);
-}
 
 static bool parse_datetime(const char *s)
 {
@@ -533,7 +523,7 @@ sp_code spi_cim_value_from_text(sp_cim_type t, const char *text,
                                 "'' is not a valid char16");
         return (*out = sp_cim_value_new_string(t, text)), SP_OK;
     }
-    SPI_AUTOFREE char *s = trimmed(text);
+    SPI_AUTOFREE char *s = spi_xstrdup_trim(text);
     char *end = NULL;
     errno = 0;
     if (spi_cim_type_is_uint(t)) {

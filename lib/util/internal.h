@@ -26,6 +26,8 @@ void spi_xgrow(void **p, size_t *cap, size_t need, size_t size);
 char *spi_xstrdup(const char *s); /* NULL -> NULL */
 char *spi_xstrndup(const char *s, size_t n);
 char *spi_xasprintf(const char *fmt, ...) SP_PRINTF(1, 2);
+/* A copy of @s without leading and trailing ASCII whitespace. */
+char *spi_xstrdup_trim(const char *s);
 
 /* Overwrite then free a secret. */
 void spi_free_secret(char *s);

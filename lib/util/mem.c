@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/util/mem.c: allocation helpers that abort on out-of-memory, and name
  * comparison. */
+#include <ctype.h>
 #include <stdio.h>
 
 #include "internal.h"
@@ -80,6 +81,16 @@ char *spi_xasprintf(const char *fmt, ...)
     if (r < 0)
         oom(0);
     return s;
+}
+
+char *spi_xstrdup_trim(const char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    return spi_xstrndup(s, n);
 }
 
 void spi_free_secret(char *s)
