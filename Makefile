@@ -27,7 +27,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -Wvla
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Ilib/include $(WARNINGS)
 
-LIB_PKGS := libxml-2.0 libcurl uuid
+LIB_PKGS := libxml-2.0 libcurl uuid inih
 TEST_PKGS := cmocka libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(LIB_PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(LIB_PKGS)) -lpthread
@@ -36,7 +36,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(LIB_PKGS)) -lpthread
 DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             libcurl4-openssl-dev uuid-dev libpopt-dev libmicrohttpd-dev \
             libinih-dev libjson-c-dev libcmocka-dev openssl ca-certificates \
-            mandoc jq valgrind clang llvm libclang-rt-14-dev
+            mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli
 
 LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/smis-sim.c: smis-sim, a simulated SMI-S array provider (CIM-XML over HTTP/HTTPS). */
+#include <errno.h>
 #include <popt.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,25 +158,27 @@ int main(int argc, char **argv)
     o.max_enums = (unsigned)max_enums;
     o.no_pull = no_pull;
     sp_error err;
-    if (password_file && cmd_read_secret(password_file, &o.password, &err))
+    if (password_file && sp_read_secret_file(password_file, &o.password, &err))
         cmd_die(sp_error_exit_code(&err), "cannot read the password: %s",
                 err.message);
 
+    if (o.trace_dir && mkdir(o.trace_dir, 0755) != 0 && errno != EEXIST)
+        cmd_die(SP_EXIT_FAILED, "cannot create the trace directory '%s': %s",
+                o.trace_dir, strerror(errno));
     struct sim s;
     if (sim_init(&s, &o, &err))
         cmd_die(sp_error_exit_code(&err), "cannot start: %s", err.message);
     rc = sim_serve(&s);
     sp_error serr;
-    if (o.state && sim_save(&s, &serr))
+    if (o.state && sim_save(&s, &serr)) {
         cmd_error("cannot save the state: %s", serr.message);
+        rc = SP_EXIT_FAILED;
+    }
     sim_release(&s);
     for (size_t i = 0; i < o.nfaults; i++)
         free(o.faults[i].name);
     free(o.faults);
-    if (o.password) {
-        explicit_bzero(o.password, strlen(o.password));
-        free(o.password);
-    }
+    sp_free_secret(o.password);
     poptFreeContext(pc);
     return rc;
 }

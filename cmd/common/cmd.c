@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/common/cmd.c: the shared program helper: allocation, messages, version, secrets. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/cmd.h"
 
@@ -126,37 +122,4 @@ void cmd_usage_error(const char *fmt, ...)
 void cmd_print_version(void)
 {
     printf("%s (sanprov) %s\n", progname, sp_version());
-}
-
-sp_code cmd_read_secret(const char *path, char **out, sp_error *err)
-{
-    *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return sp_error_set(err, SP_ERR_IO, "cannot open '%s': %s", path,
-                            strerror(errno));
-    struct stat st;
-    sp_code rc = SP_OK;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        rc = sp_error_set(err, SP_ERR_IO, "'%s' is not a regular file", path);
-    } else if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-        rc = sp_error_set(err, SP_ERR_PRECONDITION,
-                          "'%s' is readable by others (mode %04o); refused: "
-                          "run chmod 600 '%s'",
-                          path, (unsigned)(st.st_mode & 07777), path);
-    }
-    char buf[4096];
-    ssize_t n = rc ? 0 : read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (rc)
-        return rc;
-    if (n < 0)
-        return sp_error_set(err, SP_ERR_IO, "cannot read '%s': %s", path,
-                            strerror(errno));
-    buf[n] = '\0';
-    buf[strcspn(buf, "\r\n")] = '\0';
-    *out = cmd_xstrdup(buf);
-    explicit_bzero(buf, sizeof(buf));
-    sp_log_add_secret(*out);
-    return SP_OK;
 }

@@ -39,12 +39,4 @@ _Noreturn void cmd_usage_error(const char *fmt, ...) SP_PRINTF(1, 2);
 /* "PROGRAM (sanprov) VERSION" on stdout. */
 void cmd_print_version(void);
 
-/*
- * Read a secret from @path: refused when the file is readable by group or
- * others (so a leaked mode is noticed), or not a regular file.  The first
- * line, without its newline.  Registers it with sp_log_add_secret().
- * Errors: SP_ERR_IO, SP_ERR_PRECONDITION (permissions).
- */
-sp_code cmd_read_secret(const char *path, char **out, sp_error *err);
-
 #endif

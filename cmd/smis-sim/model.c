@@ -468,13 +468,14 @@ struct sim_job *sim_job_start(struct sim *s, const char *method)
     char id[32];
     snprintf(id, sizeof(id), "SIM+JOB+%u", s->next_job++);
     s->jobs_started++;
+    s->jobs_this_run++;
     *j = (struct sim_job){
         .id = cmd_xstrdup(id),
         .method = cmd_xstrdup(method),
         .start_ms = now,
         .end_ms = now + (int64_t)(s->o.job_seconds * 1000),
-        .fail = s->o.job_fail && s->jobs_started == s->o.job_fail,
-        .stall = s->o.job_stall && s->jobs_started == s->o.job_stall,
+        .fail = s->o.job_fail && s->jobs_this_run == s->o.job_fail,
+        .stall = s->o.job_stall && s->jobs_this_run == s->o.job_stall,
     };
     return j;
 }
@@ -577,10 +578,10 @@ sp_code sim_init(struct sim *s, const struct sim_opts *o, sp_error *err)
         rc = sim_volume_create(s, s->pools[i % concrete].id, name,
                                (uint64_t)1 << 30, 0, 0, NULL, err);
         if (rc) {
-            sp_error_set(err, rc,
-                         "--preload-volumes %lu does not fit in the pools "
-                         "(%lu GiB needed); give larger --pools",
-                         o->preload, o->preload);
+            rc = sp_error_set(err, SP_ERR_INVALID,
+                              "--preload-volumes %lu does not fit in the "
+                              "pools (%lu GiB needed); give larger --pools",
+                              o->preload, o->preload);
         }
     }
     if (!rc && o->state)

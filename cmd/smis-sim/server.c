@@ -207,6 +207,13 @@ static enum MHD_Result cim_request(struct sim *s, struct MHD_Connection *c,
         usleep((useconds_t)s->o.latency_ms * 1000);
 
     const char *name = sp_cim_request_name(rq);
+    sp_log(SP_LOG_DEBUG, "%s %s in %s", sp_cim_request_is_intrinsic(rq)
+                                            ? "operation"
+                                            : "method",
+           name, sp_cim_request_namespace(rq));
+    if (sp_log_enabled(SP_LOG_TRACE))
+        sp_log_block(SP_LOG_TRACE, "request", u->body.data, u->body.len,
+                     1 << 16);
     sp_buf out = SP_BUF_INIT((size_t)1 << 31);
     pthread_mutex_lock(&s->lock);
     sim_count(s, name);
@@ -221,6 +228,9 @@ static enum MHD_Result cim_request(struct sim *s, struct MHD_Connection *c,
     }
     unsigned long seq = ++s->traced;
     pthread_mutex_unlock(&s->lock);
+    if (sp_log_enabled(SP_LOG_TRACE))
+        sp_log_block(SP_LOG_TRACE, "response", sp_buf_cstr(&out), out.len,
+                     1 << 16);
     if (s->o.trace_dir) {
         trace(s, seq, name, "req", u->body.data, u->body.len);
         trace(s, seq, name, "rsp", sp_buf_cstr(&out), out.len);
@@ -403,7 +413,9 @@ int sim_serve(struct sim *s)
     int bound = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
     if (s->o.port_file)
         write_port_file(s->o.port_file, bound);
-    printf("%s://%s:%d\n", cert ? "https" : "http", s->o.listen_host, bound);
+    bool v6 = strchr(s->o.listen_host, ':') != NULL;
+    printf("%s://%s%s%s:%d\n", cert ? "https" : "http", v6 ? "[" : "",
+           s->o.listen_host, v6 ? "]" : "", bound);
     fflush(stdout);
     sp_log(SP_LOG_INFO, "serving %s (%s personality) with %zu volumes",
            s->system, s->o.personality == SIM_GROUP ? "group" : "legacy",

@@ -158,7 +158,8 @@ struct sim {
     struct sim_job *jobs;
     size_t njobs, capjobs;
     uint32_t next_vol, next_group, next_view, next_job, next_hwid;
-    unsigned long jobs_started;
+    unsigned long jobs_started; /* ever, kept in the state */
+    unsigned long jobs_this_run; /* since start: what --job-fail counts */
     struct sim_enum *enums;
     size_t nenums, capenums;
     unsigned long next_enum;

@@ -22,7 +22,9 @@ const char *tu_srcdir(void);
 const char *tu_shared_dir(void);
 /* Where tests write what they produced ($SANPROV_TEST_OUT). */
 const char *tu_outdir(void);
-/* A path under one of the above (static buffer rotation: use at once). */
+/* A path under one of the above.  The result lives in one of 8 rotating
+ * static buffers: use it at once, or copy it if it must outlive 7 more
+ * calls. */
 char *tu_path(const char *dir, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

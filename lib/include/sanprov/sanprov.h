@@ -8,6 +8,7 @@
 #include <sanprov/buf.h>
 #include <sanprov/log.h>
 #include <sanprov/id.h>
+#include <sanprov/config.h>
 #include <sanprov/cim.h>
 #include <sanprov/cimclient.h>
 #include <sanprov/cimserver.h>
