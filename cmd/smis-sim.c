@@ -102,12 +102,15 @@ int main(int argc, char **argv)
     poptContext pc = poptGetContext(NULL, argc, (const char **)argv, table, 0);
     int rc;
     while ((rc = poptGetNextOpt(pc)) > 0) {
-        if (rc == OPT_FAIL || rc == OPT_DROP)
+        if (rc == OPT_FAIL || rc == OPT_DROP) {
             add_fault(&o, fault, rc == OPT_DROP);
-        else if (rc == OPT_VERBOSE)
+            free(fault); /* popt gives each argument as a new string */
+            fault = NULL;
+        } else if (rc == OPT_VERBOSE) {
             verbose++;
-        else if (rc == OPT_VERSION) {
+        } else if (rc == OPT_VERSION) {
             cmd_print_version();
+            poptFreeContext(pc);
             return 0;
         }
     }
@@ -121,6 +124,7 @@ int main(int argc, char **argv)
                      : verbose == 1 ? SP_LOG_INFO
                                     : SP_LOG_WARN);
 
+    char *listen_arg = listen; /* listen moves past a '[' */
     if (listen) {
         char *colon = strrchr(listen, ':');
         char *end = NULL;
@@ -179,6 +183,14 @@ int main(int argc, char **argv)
         free(o.faults[i].name);
     free(o.faults);
     sp_free_secret(o.password);
+    /* The strings popt allocated for the string options. */
+    free(listen_arg);
+    free(personality);
+    free(password_file);
+    const char *const owned[] = {o.port_file, o.state, o.tls_cert, o.tls_key,
+                                 o.user,      o.pools, o.trace_dir};
+    for (size_t i = 0; i < CMD_COUNT(owned); i++)
+        free((char *)owned[i]);
     poptFreeContext(pc);
     return rc;
 }
