@@ -167,9 +167,10 @@ bench: deps tests
 lint:
 	clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --inline-suppr --suppress=missingIncludeSystem -Ilib/include \
+	    --inline-suppr --suppress=missingIncludeSystem -Ilib/include -Icmd \
 	    -D__GNUC__ lib cmd tests/unit tests/tools tests/fuzz
 	shellcheck -x .ci/run tests/*.sh tests/*/*.sh
+	shellcheck -s bash completions/*.bash
 	mandoc -T lint -W warning $(MANPAGES)
 
 # Missing packages: installed when root, else the one line to run.

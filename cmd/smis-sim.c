@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim.c: smis-sim, a simulated SMI-S array provider (CIM-XML over HTTP/HTTPS). */
+/* cmd/smis-sim.c: smis-sim, a simulated SMI-S array provider (CIM-XML over
+ * HTTP/HTTPS). */
 #include <errno.h>
 #include <popt.h>
 #include <sys/stat.h>
@@ -9,7 +10,7 @@
 #include "common/cmd.h"
 #include "smis-sim/sim.h"
 
-enum { OPT_FAIL = 1, OPT_DROP, OPT_VERSION, OPT_VERBOSE };
+enum { OPT_FAIL = 1, OPT_DROP, OPT_VERSION, OPT_VERBOSE, OPT_HELP };
 
 static void add_fault(struct sim_opts *o, const char *spec, bool drop)
 {
@@ -33,9 +34,10 @@ static void add_fault(struct sim_opts *o, const char *spec, bool drop)
             cmd_usage_error("'%s': CODE must be a CIM status 1..28", spec);
     }
     o->faults = cmd_xrealloc(o->faults, (o->nfaults + 1) * sizeof(*o->faults));
-    o->faults[o->nfaults++] = (struct sim_fault){
-        .name = cmd_xstrdup(copy), .nth = n, .drop = drop,
-        .cim_code = (int)code};
+    o->faults[o->nfaults++] = (struct sim_fault){.name = cmd_xstrdup(copy),
+                                                 .nth = n,
+                                                 .drop = drop,
+                                                 .cim_code = (int)code};
     free(copy);
 }
 
@@ -52,30 +54,34 @@ int main(int argc, char **argv)
     long preload = 0, latency = 0, job_fail = 0, job_stall = 0, max_enums = 256;
     int no_pull = 0;
     struct poptOption table[] = {
-        {"listen", 'l', POPT_ARG_STRING, &listen, 0,
-         "address and port to listen on (port 0: any)", "HOST:PORT"},
+        {"listen", 0, POPT_ARG_STRING, &listen, 0,
+         "address and port to listen on (port 0: any; default "
+         "127.0.0.1:5988)",
+         "HOST:PORT"},
         {"port-file", 0, POPT_ARG_STRING, &o.port_file, 0,
          "write the port listened on to FILE", "FILE"},
-        {"state", 's', POPT_ARG_STRING, &o.state, 0,
+        {"state", 0, POPT_ARG_STRING, &o.state, 0,
          "keep the array's state in FILE", "FILE"},
         {"tls-cert", 0, POPT_ARG_STRING, &o.tls_cert, 0,
          "serve HTTPS with this certificate (PEM)", "FILE"},
         {"tls-key", 0, POPT_ARG_STRING, &o.tls_key, 0,
          "the certificate's private key (PEM)", "FILE"},
-        {"user", 'u', POPT_ARG_STRING, &o.user, 0,
+        {"user", 0, POPT_ARG_STRING, &o.user, 0,
          "require basic authentication as USER", "USER"},
         {"password-file", 0, POPT_ARG_STRING, &password_file, 0,
          "the password USER must give (mode 0600)", "FILE"},
-        {"personality", 'p', POPT_ARG_STRING, &personality, 0,
-         "masking: group (Group Masking and Mapping) or legacy (ExposePaths)",
+        {"personality", 0, POPT_ARG_STRING, &personality, 0,
+         "masking: group (Group Masking and Mapping, the default) or legacy "
+         "(ExposePaths)",
          "group|legacy"},
         {"pools", 0, POPT_ARG_STRING, &o.pools, 0,
          "pools of a new array (default gold:10T,silver:10T)", "SPEC"},
         {"preload-volumes", 0, POPT_ARG_LONG, &preload, 0,
          "create N volumes of 1 GiB in a new array", "N"},
         {"latency", 0, POPT_ARG_LONG, &latency, 0,
-         "wait MS milliseconds before answering each request", "MS"},
-        {"job-seconds", 'j', POPT_ARG_DOUBLE, &o.job_seconds, 0,
+         "wait MS milliseconds before answering each request (default 0)",
+         "MS"},
+        {"job-seconds", 0, POPT_ARG_DOUBLE, &o.job_seconds, 0,
          "run changes as jobs taking SECONDS (0: synchronous)", "SECONDS"},
         {"fail", 0, POPT_ARG_STRING, &fault, OPT_FAIL,
          "answer the Nth call of METHOD with a CIM error (repeatable)",
@@ -86,8 +92,8 @@ int main(int argc, char **argv)
          "METHOD:N"},
         {"job-fail", 0, POPT_ARG_LONG, &job_fail, 0,
          "the Nth job ends in error and changes nothing", "N"},
-        {"job-stall", 0, POPT_ARG_LONG, &job_stall, 0,
-         "the Nth job never ends", "N"},
+        {"job-stall", 0, POPT_ARG_LONG, &job_stall, 0, "the Nth job never ends",
+         "N"},
         {"no-pull", 0, POPT_ARG_NONE, &no_pull, 0,
          "refuse the pull operations (CIM_ERR_NOT_SUPPORTED)", NULL},
         {"max-enumerations", 0, POPT_ARG_LONG, &max_enums, 0,
@@ -96,9 +102,10 @@ int main(int argc, char **argv)
          "write every request and response into DIR", "DIR"},
         {"verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
          "log more (repeatable; -vvv traces every request)", NULL},
-        {"version", 0, POPT_ARG_NONE, NULL, OPT_VERSION,
-         "print the version", NULL},
-        POPT_AUTOHELP POPT_TABLEEND};
+        {"version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version",
+         NULL},
+        {"help", 'h', POPT_ARG_NONE, NULL, OPT_HELP, "show this help", NULL},
+        POPT_TABLEEND};
     poptContext pc = poptGetContext(NULL, argc, (const char **)argv, table, 0);
     int rc;
     while ((rc = poptGetNextOpt(pc)) > 0) {
@@ -108,8 +115,11 @@ int main(int argc, char **argv)
             fault = NULL;
         } else if (rc == OPT_VERBOSE) {
             verbose++;
-        } else if (rc == OPT_VERSION) {
-            cmd_print_version();
+        } else if (rc == OPT_VERSION || rc == OPT_HELP) {
+            if (rc == OPT_HELP)
+                poptPrintHelp(pc, stdout, 0);
+            else
+                cmd_print_version();
             poptFreeContext(pc);
             return 0;
         }
@@ -119,7 +129,7 @@ int main(int argc, char **argv)
                         poptStrerror(rc));
     if (poptPeekArg(pc))
         cmd_usage_error("unexpected argument '%s'", poptPeekArg(pc));
-    sp_log_set_level(verbose >= 3 ? SP_LOG_TRACE
+    sp_log_set_level(verbose >= 3   ? SP_LOG_TRACE
                      : verbose == 2 ? SP_LOG_DEBUG
                      : verbose == 1 ? SP_LOG_INFO
                                     : SP_LOG_WARN);

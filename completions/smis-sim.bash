@@ -27,7 +27,7 @@ _smis_sim() {
     COMPREPLY=()
 
     case $prev in
-    -s | --state | --port-file | --tls-cert | --tls-key | --password-file)
+    --state | --port-file | --tls-cert | --tls-key | --password-file)
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return
@@ -37,7 +37,7 @@ _smis_sim() {
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return
         ;;
-    -p | --personality)
+    --personality)
         mapfile -t COMPREPLY < <(compgen -W 'group legacy' -- "$cur")
         return
         ;;
@@ -48,11 +48,11 @@ _smis_sim() {
             -- "$cur")
         return
         ;;
-    -u | --user)
+    --user)
         mapfile -t COMPREPLY < <(compgen -u -- "$cur")
         return
         ;;
-    -l | --listen | --pools | --preload-volumes | --latency | -j | \
+    --listen | --pools | --preload-volumes | --latency | \
         --job-seconds | --job-fail | --job-stall | --max-enumerations)
         # A value to type: nothing to offer.
         return
@@ -63,8 +63,8 @@ _smis_sim() {
         local opts=(--listen --port-file --state --tls-cert --tls-key --user
             --password-file --personality --pools --preload-volumes --latency
             --job-seconds --fail --drop --job-fail --job-stall --no-pull
-            --max-enumerations --trace-dir --verbose --version --help --usage
-            -l -s -u -p -j -v '-?')
+            --max-enumerations --trace-dir --verbose --version --help
+            -v -h)
         local o
         for o in "${opts[@]}"; do
             [[ $o == "$cur"* ]] && COMPREPLY+=("$o")

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/common/cmd.c: the shared program helper: allocation, messages, version, secrets. */
+/* cmd/common/cmd.c: the shared program helper: allocation, messages, version,
+ * secrets. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,8 @@ const char *cmd_name(void)
     return progname;
 }
 
-static _Noreturn void oom(void)
+static void oom(void) __attribute__((noreturn));
+static void oom(void)
 {
     fprintf(stderr, "%s: out of memory\n", progname);
     abort();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/common/cmd.h: what every sanprov program shares: allocation, errors, exit codes, usage. */
+/* cmd/common/cmd.h: what every sanprov program shares: allocation, errors, exit
+ * codes, usage. */
 #ifndef SANPROV_CMD_H
 #define SANPROV_CMD_H
 
@@ -32,9 +33,11 @@ void cmd_grow(void **p, size_t *cap, size_t need, size_t size);
  */
 void cmd_error(const char *fmt, ...) SP_PRINTF(1, 2);
 /* cmd_error() and exit with @code. */
-_Noreturn void cmd_die(int code, const char *fmt, ...) SP_PRINTF(2, 3);
+void cmd_die(int code, const char *fmt, ...) SP_PRINTF(2, 3)
+    __attribute__((noreturn));
 /* A usage error: the message, a hint to --help, exit 2. */
-_Noreturn void cmd_usage_error(const char *fmt, ...) SP_PRINTF(1, 2);
+void cmd_usage_error(const char *fmt, ...) SP_PRINTF(1, 2)
+    __attribute__((noreturn));
 
 /* "PROGRAM (sanprov) VERSION" on stdout. */
 void cmd_print_version(void);

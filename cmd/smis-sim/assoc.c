@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/assoc.c: the association classes a client walks, generated from the model. */
+/* cmd/smis-sim/assoc.c: the association classes a client walks, generated from
+ * the model. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,8 +12,8 @@ extern const char *const sim_services[];
 /* An association instance: key references @r1 -> @p1 and @r2 -> @p2
  * (both taken). */
 static sp_cim_instance *assoc(struct sim *s, const char *cls, bool interop,
-                              const char *r1, sp_cim_path *p1,
-                              const char *r2, sp_cim_path *p2)
+                              const char *r1, sp_cim_path *p1, const char *r2,
+                              sp_cim_path *p2)
 {
     sp_cim_path *p = sim_path(s, cls, interop);
     sp_cim_path_set_key(p, r1, sp_cim_value_take_ref(p1));
@@ -22,9 +23,9 @@ static sp_cim_instance *assoc(struct sim *s, const char *cls, bool interop,
 
 /* ---- interop ---- */
 
-static const char *const subprofiles[] = {
-    "SIM+PROFILE+BLOCK", "SIM+PROFILE+REPL", "SIM+PROFILE+GMM",
-    "SIM+PROFILE+MM", "SIM+PROFILE+JOB"};
+static const char *const subprofiles[] = {"SIM+PROFILE+BLOCK",
+                                          "SIM+PROFILE+REPL", "SIM+PROFILE+GMM",
+                                          "SIM+PROFILE+MM", "SIM+PROFILE+JOB"};
 
 static bool subprofile_served(const struct sim *s, const char *id)
 {
@@ -90,8 +91,7 @@ static void hosted_service_each(struct sim *s, uint64_t from, sim_emit_fn fn,
             continue;
         if (fn(assoc(s, "SIM_HostedService", false, "Antecedent",
                      sim_system_path(s), "Dependent",
-                     sim_service_path(s, sim_services[i],
-                                      sim_services[i] + 4)),
+                     sim_service_path(s, sim_services[i], sim_services[i] + 4)),
                i + 1, ud))
             return;
     }
@@ -109,11 +109,9 @@ static void capabilities_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     for (size_t i = from; i < CMD_COUNT(caps); i++) {
         sp_cim_path *c = sim_path(s, caps[i][1], false);
         sim_key_str(c, "InstanceID", caps[i][2]);
-        sp_cim_instance *a = assoc(s, "SIM_ElementCapabilities", false,
-                                   "ManagedElement",
-                                   sim_service_path(s, caps[i][0],
-                                                    caps[i][0] + 4),
-                                   "Capabilities", c);
+        sp_cim_instance *a = assoc(
+            s, "SIM_ElementCapabilities", false, "ManagedElement",
+            sim_service_path(s, caps[i][0], caps[i][0] + 4), "Capabilities", c);
         static const uint16_t current[] = {2}; /* Default */
         sim_set_u16s(a, "Characteristics", current, 1);
         if (fn(a, i + 1, ud))
@@ -149,9 +147,9 @@ static void allocated_each(struct sim *s, uint64_t from, sim_emit_fn fn,
         struct sim_pool *p = sim_pool_find(s, v->pool);
         if (!p)
             continue;
-        sp_cim_instance *a = assoc(s, "SIM_AllocatedFromStoragePool", false,
-                                   "Antecedent", sim_pool_path(s, p),
-                                   "Dependent", sim_volume_path(s, v));
+        sp_cim_instance *a =
+            assoc(s, "SIM_AllocatedFromStoragePool", false, "Antecedent",
+                  sim_pool_path(s, p), "Dependent", sim_volume_path(s, v));
         sim_set_u64(a, "SpaceConsumed",
                     v->sync_type == 7 ? 0 : v->blocks * SIM_BLOCK);
         if (fn(a, s->npools + v->num + 1, ud))
@@ -200,8 +198,8 @@ static void synchronized_each(struct sim *s, uint64_t from, sim_emit_fn fn,
 {
     for (size_t k = sim_volume_index(s, (uint32_t)from); k < s->nvols; k++) {
         const struct sim_volume *v = &s->vols[k];
-        struct sim_volume *src = v->source ? sim_volume_by_num(s, v->source)
-                                           : NULL;
+        struct sim_volume *src =
+            v->source ? sim_volume_by_num(s, v->source) : NULL;
         if (!src)
             continue;
         sp_cim_instance *a = assoc(s, "SIM_StorageSynchronized", false,
@@ -233,8 +231,7 @@ static sp_cim_path *member_path(struct sim *s, const struct sim_group *g,
 }
 
 /* Positions: group index << 32 | member index. */
-static void member_each(struct sim *s, uint64_t from, sim_emit_fn fn,
-                        void *ud)
+static void member_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
 {
     for (size_t g = from >> 32; g < s->ngroups; g++) {
         const struct sim_group *grp = &s->groups[g];
@@ -251,8 +248,8 @@ static void member_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     }
 }
 
-static void hosted_collection_each(struct sim *s, uint64_t from,
-                                   sim_emit_fn fn, void *ud)
+static void hosted_collection_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                                   void *ud)
 {
     for (size_t i = from; i < s->ngroups; i++)
         if (fn(assoc(s, "SIM_HostedCollection", false, "Antecedent",
@@ -278,11 +275,10 @@ static void view_group_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     }
 }
 
-#define VIEW_GROUP(fname, cls, which)                                        \
-    static void fname(struct sim *s, uint64_t from, sim_emit_fn fn,          \
-                      void *ud)                                              \
-    {                                                                        \
-        view_group_each(s, from, fn, ud, cls, which);                        \
+#define VIEW_GROUP(fname, cls, which)                                          \
+    static void fname(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)  \
+    {                                                                          \
+        view_group_each(s, from, fn, ud, cls, which);                          \
     }
 VIEW_GROUP(assoc_ig_each, "SIM_AssociatedInitiatorMaskingGroup", 2)
 VIEW_GROUP(assoc_tg_each, "SIM_AssociatedTargetMaskingGroup", 3)
@@ -298,10 +294,9 @@ static void pcfu_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
             struct sim_volume *vol = sim_volume_by_num(s, v->units[u].vol);
             if (!vol)
                 continue;
-            sp_cim_instance *a =
-                assoc(s, "SIM_ProtocolControllerForUnit", false, "Antecedent",
-                      sim_view_path(s, v), "Dependent",
-                      sim_volume_path(s, vol));
+            sp_cim_instance *a = assoc(s, "SIM_ProtocolControllerForUnit",
+                                       false, "Antecedent", sim_view_path(s, v),
+                                       "Dependent", sim_volume_path(s, vol));
             char lun[16];
             snprintf(lun, sizeof(lun), "%u", v->units[u].lun);
             sim_set_str(a, "DeviceNumber", lun);
@@ -420,8 +415,8 @@ static void affected_each(struct sim *s, uint64_t from, sim_emit_fn fn,
             if (!p)
                 continue;
             sp_cim_instance *a =
-                assoc(s, "SIM_AffectedJobElement", false, "AffectedElement",
-                      p, "AffectingElement", sim_job_path(s, j));
+                assoc(s, "SIM_AffectedJobElement", false, "AffectedElement", p,
+                      "AffectingElement", sim_job_path(s, j));
             static const uint16_t create[] = {5}; /* Create */
             sim_set_u16s(a, "ElementEffects", create, 1);
             if (fn(a, ((uint64_t)i << 32) | (k + 1), ud))
@@ -435,24 +430,22 @@ static void affected_each(struct sim *s, uint64_t from, sim_emit_fn fn,
 #define DEP "CIM_Dependency"
 static const char *const p_conforms[] = {"CIM_ElementConformsToProfile", NULL};
 static const char *const p_refprof[] = {"CIM_ReferencedProfile", DEP, NULL};
-static const char *const p_hpool[] = {"CIM_HostedStoragePool",
-                                      "CIM_SystemComponent", "CIM_Component",
-                                      NULL};
+static const char *const p_hpool[] = {
+    "CIM_HostedStoragePool", "CIM_SystemComponent", "CIM_Component", NULL};
 static const char *const p_alloc[] = {"CIM_AllocatedFromStoragePool",
                                       "CIM_AllocatedResource", DEP, NULL};
 static const char *const p_hsvc[] = {"CIM_HostedService",
                                      "CIM_HostedDependency", DEP, NULL};
 static const char *const p_ecap[] = {"CIM_ElementCapabilities", NULL};
-static const char *const p_sysdev[] = {"CIM_SystemDevice",
-                                       "CIM_SystemComponent", "CIM_Component",
-                                       NULL};
+static const char *const p_sysdev[] = {
+    "CIM_SystemDevice", "CIM_SystemComponent", "CIM_Component", NULL};
 static const char *const p_sync[] = {"CIM_StorageSynchronized",
                                      "CIM_Synchronized", NULL};
 static const char *const p_member[] = {"CIM_MemberOfCollection", NULL};
 static const char *const p_hcoll[] = {"CIM_HostedCollection",
                                       "CIM_HostedDependency", DEP, NULL};
-static const char *const p_aig[] = {"CIM_AssociatedInitiatorMaskingGroup",
-                                    DEP, NULL};
+static const char *const p_aig[] = {"CIM_AssociatedInitiatorMaskingGroup", DEP,
+                                    NULL};
 static const char *const p_atg[] = {"CIM_AssociatedTargetMaskingGroup", DEP,
                                     NULL};
 static const char *const p_adg[] = {"CIM_AssociatedDeviceMaskingGroup", DEP,
@@ -463,9 +456,8 @@ static const char *const p_pcfu[] = {"CIM_ProtocolControllerForUnit",
 static const char *const p_pcfp[] = {"CIM_ProtocolControllerForPort",
                                      "CIM_ProtocolControllerForDevice", DEP,
                                      NULL};
-static const char *const p_priv[] = {"CIM_AuthorizedPrivilege",
-                                     "CIM_Privilege", "CIM_ManagedElement",
-                                     NULL};
+static const char *const p_priv[] = {"CIM_AuthorizedPrivilege", "CIM_Privilege",
+                                     "CIM_ManagedElement", NULL};
 static const char *const p_atarget[] = {"CIM_AuthorizedTarget", NULL};
 static const char *const p_asubject[] = {"CIM_AuthorizedSubject", NULL};
 static const char *const p_affected[] = {"CIM_AffectedJobElement", NULL};
@@ -473,95 +465,208 @@ static const char *const p_affected[] = {"CIM_AffectedJobElement", NULL};
 #define REFS(c1, r1, c2, r2) "key " r1 " ref:" c1 "; key " r2 " ref:" c2
 
 const struct sim_class sim_class_conforms = {
-    "SIM_ElementConformsToProfile", p_conforms, true, -1,
-    "ConformantStandard", "ManagedElement", conforms_each, NULL,
+    "SIM_ElementConformsToProfile",
+    p_conforms,
+    true,
+    -1,
+    "ConformantStandard",
+    "ManagedElement",
+    conforms_each,
+    NULL,
     REFS("CIM_RegisteredProfile", "ConformantStandard", "CIM_ManagedElement",
          "ManagedElement")};
 const struct sim_class sim_class_refprof = {
-    "SIM_ReferencedProfile", p_refprof, true, -1, "Antecedent", "Dependent",
-    referenced_each, NULL,
+    "SIM_ReferencedProfile",
+    p_refprof,
+    true,
+    -1,
+    "Antecedent",
+    "Dependent",
+    referenced_each,
+    NULL,
     REFS("CIM_RegisteredProfile", "Antecedent", "CIM_RegisteredProfile",
          "Dependent")};
 const struct sim_class sim_class_hpool = {
-    "SIM_HostedStoragePool", p_hpool, false, -1, "GroupComponent",
-    "PartComponent", hosted_pool_each, NULL,
+    "SIM_HostedStoragePool",
+    p_hpool,
+    false,
+    -1,
+    "GroupComponent",
+    "PartComponent",
+    hosted_pool_each,
+    NULL,
     REFS("CIM_System", "GroupComponent", "CIM_StoragePool", "PartComponent")};
 const struct sim_class sim_class_alloc = {
-    "SIM_AllocatedFromStoragePool", p_alloc, false, -1, "Antecedent",
-    "Dependent", allocated_each, NULL,
-    REFS("CIM_StoragePool", "Antecedent", "CIM_LogicalElement", "Dependent")
-    "; SpaceConsumed uint64"};
+    "SIM_AllocatedFromStoragePool",
+    p_alloc,
+    false,
+    -1,
+    "Antecedent",
+    "Dependent",
+    allocated_each,
+    NULL,
+    REFS("CIM_StoragePool", "Antecedent", "CIM_LogicalElement",
+         "Dependent") "; SpaceConsumed uint64"};
 const struct sim_class sim_class_hsvc = {
-    "SIM_HostedService", p_hsvc, false, -1, "Antecedent", "Dependent",
-    hosted_service_each, NULL,
+    "SIM_HostedService",
+    p_hsvc,
+    false,
+    -1,
+    "Antecedent",
+    "Dependent",
+    hosted_service_each,
+    NULL,
     REFS("CIM_System", "Antecedent", "CIM_Service", "Dependent")};
 const struct sim_class sim_class_ecap = {
-    "SIM_ElementCapabilities", p_ecap, false, -1, "ManagedElement",
-    "Capabilities", capabilities_each, NULL,
+    "SIM_ElementCapabilities",
+    p_ecap,
+    false,
+    -1,
+    "ManagedElement",
+    "Capabilities",
+    capabilities_each,
+    NULL,
     REFS("CIM_ManagedElement", "ManagedElement", "CIM_Capabilities",
          "Capabilities") "; Characteristics uint16[]"};
 const struct sim_class sim_class_sysdev = {
-    "SIM_SystemDevice", p_sysdev, false, -1, "GroupComponent",
-    "PartComponent", system_device_each, NULL,
-    REFS("CIM_System", "GroupComponent", "CIM_LogicalDevice",
-         "PartComponent")};
+    "SIM_SystemDevice",
+    p_sysdev,
+    false,
+    -1,
+    "GroupComponent",
+    "PartComponent",
+    system_device_each,
+    NULL,
+    REFS("CIM_System", "GroupComponent", "CIM_LogicalDevice", "PartComponent")};
 const struct sim_class sim_class_sync = {
-    "SIM_StorageSynchronized", p_sync, false, -1, "SystemElement",
-    "SyncedElement", synchronized_each, NULL,
+    "SIM_StorageSynchronized",
+    p_sync,
+    false,
+    -1,
+    "SystemElement",
+    "SyncedElement",
+    synchronized_each,
+    NULL,
     REFS("CIM_ManagedElement", "SystemElement", "CIM_ManagedElement",
-         "SyncedElement")
-    "; SyncType uint16; Mode uint16; SyncState uint16; CopyState uint16; "
-    "ElementName string"};
+         "SyncedElement") "; SyncType uint16; Mode uint16; SyncState uint16; "
+                          "CopyState uint16; "
+                          "ElementName string"};
 const struct sim_class sim_class_member = {
-    "SIM_MemberOfCollection", p_member, false, SIM_GROUP, "Collection",
-    "Member", member_each, NULL,
+    "SIM_MemberOfCollection",
+    p_member,
+    false,
+    SIM_GROUP,
+    "Collection",
+    "Member",
+    member_each,
+    NULL,
     REFS("CIM_Collection", "Collection", "CIM_ManagedElement", "Member")};
-const struct sim_class sim_class_hcoll = {
-    "SIM_HostedCollection", p_hcoll, false, SIM_GROUP, "Antecedent",
-    "Dependent", hosted_collection_each, NULL,
-    REFS("CIM_System", "Antecedent", "CIM_SystemSpecificCollection",
-         "Dependent")};
+const struct sim_class sim_class_hcoll = {"SIM_HostedCollection",
+                                          p_hcoll,
+                                          false,
+                                          SIM_GROUP,
+                                          "Antecedent",
+                                          "Dependent",
+                                          hosted_collection_each,
+                                          NULL,
+                                          REFS("CIM_System", "Antecedent",
+                                               "CIM_SystemSpecificCollection",
+                                               "Dependent")};
 const struct sim_class sim_class_aig = {
-    "SIM_AssociatedInitiatorMaskingGroup", p_aig, false, SIM_GROUP,
-    "Antecedent", "Dependent", assoc_ig_each, NULL,
+    "SIM_AssociatedInitiatorMaskingGroup",
+    p_aig,
+    false,
+    SIM_GROUP,
+    "Antecedent",
+    "Dependent",
+    assoc_ig_each,
+    NULL,
     REFS("CIM_ProtocolController", "Antecedent", "CIM_InitiatorMaskingGroup",
          "Dependent")};
 const struct sim_class sim_class_atg = {
-    "SIM_AssociatedTargetMaskingGroup", p_atg, false, SIM_GROUP,
-    "Antecedent", "Dependent", assoc_tg_each, NULL,
+    "SIM_AssociatedTargetMaskingGroup",
+    p_atg,
+    false,
+    SIM_GROUP,
+    "Antecedent",
+    "Dependent",
+    assoc_tg_each,
+    NULL,
     REFS("CIM_ProtocolController", "Antecedent", "CIM_TargetMaskingGroup",
          "Dependent")};
 const struct sim_class sim_class_adg = {
-    "SIM_AssociatedDeviceMaskingGroup", p_adg, false, SIM_GROUP,
-    "Antecedent", "Dependent", assoc_dg_each, NULL,
+    "SIM_AssociatedDeviceMaskingGroup",
+    p_adg,
+    false,
+    SIM_GROUP,
+    "Antecedent",
+    "Dependent",
+    assoc_dg_each,
+    NULL,
     REFS("CIM_ProtocolController", "Antecedent", "CIM_DeviceMaskingGroup",
          "Dependent")};
 const struct sim_class sim_class_pcfu = {
-    "SIM_ProtocolControllerForUnit", p_pcfu, false, -1, "Antecedent",
-    "Dependent", pcfu_each, NULL,
+    "SIM_ProtocolControllerForUnit",
+    p_pcfu,
+    false,
+    -1,
+    "Antecedent",
+    "Dependent",
+    pcfu_each,
+    NULL,
     REFS("CIM_ProtocolController", "Antecedent", "CIM_LogicalDevice",
          "Dependent") "; DeviceNumber string; DeviceAccess uint16"};
-const struct sim_class sim_class_pcfp = {
-    "SIM_ProtocolControllerForPort", p_pcfp, false, -1, "Antecedent",
-    "Dependent", pcfp_each, NULL,
-    REFS("CIM_ProtocolController", "Antecedent", "CIM_LogicalDevice",
-         "Dependent")};
+const struct sim_class sim_class_pcfp = {"SIM_ProtocolControllerForPort",
+                                         p_pcfp,
+                                         false,
+                                         -1,
+                                         "Antecedent",
+                                         "Dependent",
+                                         pcfp_each,
+                                         NULL,
+                                         REFS("CIM_ProtocolController",
+                                              "Antecedent", "CIM_LogicalDevice",
+                                              "Dependent")};
 const struct sim_class sim_class_priv = {
-    "SIM_AuthorizedPrivilege", p_priv, false, SIM_LEGACY, NULL, NULL,
-    privilege_each, NULL,
+    "SIM_AuthorizedPrivilege",
+    p_priv,
+    false,
+    SIM_LEGACY,
+    NULL,
+    NULL,
+    privilege_each,
+    NULL,
     "key InstanceID string; PrivilegeGranted boolean; Activities uint16[]"};
 const struct sim_class sim_class_atarget = {
-    "SIM_AuthorizedTarget", p_atarget, false, SIM_LEGACY, "Privilege",
-    "TargetElement", auth_target_each, NULL,
+    "SIM_AuthorizedTarget",
+    p_atarget,
+    false,
+    SIM_LEGACY,
+    "Privilege",
+    "TargetElement",
+    auth_target_each,
+    NULL,
     REFS("CIM_AuthorizedPrivilege", "Privilege", "CIM_ManagedElement",
          "TargetElement")};
 const struct sim_class sim_class_asubject = {
-    "SIM_AuthorizedSubject", p_asubject, false, SIM_LEGACY, "Privilege",
-    "PrivilegedElement", auth_subject_each, NULL,
+    "SIM_AuthorizedSubject",
+    p_asubject,
+    false,
+    SIM_LEGACY,
+    "Privilege",
+    "PrivilegedElement",
+    auth_subject_each,
+    NULL,
     REFS("CIM_AuthorizedPrivilege", "Privilege", "CIM_ManagedElement",
          "PrivilegedElement")};
 const struct sim_class sim_class_affected = {
-    "SIM_AffectedJobElement", p_affected, false, -1, "AffectedElement",
-    "AffectingElement", affected_each, NULL,
+    "SIM_AffectedJobElement",
+    p_affected,
+    false,
+    -1,
+    "AffectedElement",
+    "AffectingElement",
+    affected_each,
+    NULL,
     REFS("CIM_ManagedElement", "AffectedElement", "CIM_Job",
          "AffectingElement") "; ElementEffects uint16[]"};

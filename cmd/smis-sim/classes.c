@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/classes.c: the array's CIM classes: profiles, system, pools, volumes, services, masking objects, jobs. */
+/* cmd/smis-sim/classes.c: the array's CIM classes: profiles, system, pools,
+ * volumes, services, masking objects, jobs. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -53,8 +54,7 @@ sp_cim_path *sim_system_path(struct sim *s)
     return p;
 }
 
-sp_cim_path *sim_service_path(struct sim *s, const char *cls,
-                              const char *name)
+sp_cim_path *sim_service_path(struct sim *s, const char *cls, const char *name)
 {
     return system_part(s, cls, "Name", name);
 }
@@ -101,7 +101,7 @@ sp_cim_path *sim_job_path(struct sim *s, const struct sim_job *j)
 /* ---- instance helpers ---- */
 
 /* An instance whose key properties are the keys of @p (taken). */
-sp_cim_instance * sim_from_path(sp_cim_path *p)
+sp_cim_instance *sim_from_path(sp_cim_path *p)
 {
     sp_cim_instance *i = sp_cim_instance_new(sp_cim_path_class(p));
     for (size_t k = 0; k < sp_cim_path_key_count(p); k++)
@@ -139,7 +139,7 @@ void sim_set_bool(sp_cim_instance *i, const char *n, bool v)
 }
 
 void sim_set_u16s(sp_cim_instance *i, const char *n, const uint16_t *v,
-                     size_t count)
+                  size_t count)
 {
     sp_cim_value *a = sp_cim_value_new_array(SP_CIM_UINT16);
     for (size_t k = 0; k < count; k++)
@@ -201,8 +201,8 @@ struct emit {
     void *ud;
 };
 
-static int emit_profile(struct sim *s, const struct profile *pr,
-                        uint64_t pos, void *ud)
+static int emit_profile(struct sim *s, const struct profile *pr, uint64_t pos,
+                        void *ud)
 {
     struct emit *e = ud;
     sp_cim_instance *i = sim_from_path(
@@ -230,8 +230,7 @@ sp_cim_path *sim_profile_path(struct sim *s, const char *id)
 
 /* ---- the system and its services ---- */
 
-static void system_each(struct sim *s, uint64_t from, sim_emit_fn fn,
-                        void *ud)
+static void system_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
 {
     if (from > 0)
         return;
@@ -247,7 +246,7 @@ static void system_each(struct sim *s, uint64_t from, sim_emit_fn fn,
 
 const char *const sim_services[] = {
     "SIM_StorageConfigurationService", "SIM_ReplicationService",
-    "SIM_GroupMaskingMappingService",  "SIM_ControllerConfigurationService",
+    "SIM_GroupMaskingMappingService", "SIM_ControllerConfigurationService",
     "SIM_StorageHardwareIDManagementService"};
 
 static void service_each(struct sim *s, const char *cls, sim_emit_fn fn,
@@ -262,11 +261,10 @@ static void service_each(struct sim *s, const char *cls, sim_emit_fn fn,
     fn(i, 1, ud);
 }
 
-#define SERVICE(fname, cls)                                                  \
-    static void fname(struct sim *s, uint64_t from, sim_emit_fn fn,          \
-                      void *ud)                                              \
-    {                                                                        \
-        service_each(s, cls, fn, ud, from);                                  \
+#define SERVICE(fname, cls)                                                    \
+    static void fname(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)  \
+    {                                                                          \
+        service_each(s, cls, fn, ud, from);                                    \
     }
 SERVICE(scs_each, "SIM_StorageConfigurationService")
 SERVICE(rs_each, "SIM_ReplicationService")
@@ -288,9 +286,9 @@ static void config_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     sp_cim_instance *i = sim_from_path(instance_id_path(
         s, "SIM_StorageConfigurationCapabilities", "SIM+CAP+CONFIG", false));
     sim_set_str(i, "ElementName", "volume creation");
-    static const uint16_t types[] = {2};        /* StorageVolume */
-    static const uint16_t features[] = {3, 4};  /* create, modify */
-    static const uint16_t actions[] = {5, 6};   /* create, return to pool */
+    static const uint16_t types[] = {2};       /* StorageVolume */
+    static const uint16_t features[] = {3, 4}; /* create, modify */
+    static const uint16_t actions[] = {5, 6};  /* create, return to pool */
     sim_set_u16s(i, "SupportedStorageElementTypes", types, 1);
     sim_set_u16s(i, "SupportedStorageElementFeatures", features, 2);
     sim_set_u16s(i, "SupportedAsynchronousActions", actions, async(s) ? 2 : 0);
@@ -308,7 +306,7 @@ static void repl_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     sim_set_str(i, "ElementName", "snapshots and clones");
     /* 6/7: synchronous/asynchronous snapshot, 10/11: clone (local) */
     uint16_t types[] = {async(s) ? 7 : 6, async(s) ? 11 : 10};
-    static const uint16_t objects[] = {2}; /* StorageVolume */
+    static const uint16_t objects[] = {2};    /* StorageVolume */
     static const uint16_t actions[] = {2, 5}; /* CreateElementReplica,
                                                  ModifyReplicaSynchronization */
     sim_set_u16s(i, "SupportedReplicationTypes", types, 2);
@@ -342,7 +340,8 @@ static void pools_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
 static sp_cim_instance *pool_get(struct sim *s, const sp_cim_path *p)
 {
     const char *id = sim_path_key(p, "InstanceID");
-    if (!id || strncmp(id, "SIM+POOL+", 9) != 0 || sp_cim_path_key_count(p) != 1)
+    if (!id || strncmp(id, "SIM+POOL+", 9) != 0 ||
+        sp_cim_path_key_count(p) != 1)
         return NULL;
     struct sim_pool *pool = sim_pool_find(s, id + 9);
     return pool ? pool_instance(s, pool) : NULL;
@@ -367,8 +366,7 @@ static sp_cim_instance *volume_instance(struct sim *s,
     return i;
 }
 
-static void volumes_each(struct sim *s, uint64_t from, sim_emit_fn fn,
-                         void *ud)
+static void volumes_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
 {
     /* Positions are volume numbers, so a paused walk resumes correctly
      * even when volumes come and go meanwhile. */
@@ -387,9 +385,8 @@ static bool ours(struct sim *s, const sp_cim_path *p)
 
 static sp_cim_instance *volume_get(struct sim *s, const sp_cim_path *p)
 {
-    struct sim_volume *v = ours(s, p)
-                               ? sim_volume_find(s, sim_path_key(p, "DeviceID"))
-                               : NULL;
+    struct sim_volume *v =
+        ours(s, p) ? sim_volume_find(s, sim_path_key(p, "DeviceID")) : NULL;
     return v ? volume_instance(s, v) : NULL;
 }
 
@@ -423,11 +420,10 @@ static void groups_each(struct sim *s, uint16_t type, uint64_t from,
     }
 }
 
-#define GROUPS(fname, type)                                                  \
-    static void fname(struct sim *s, uint64_t from, sim_emit_fn fn,          \
-                      void *ud)                                              \
-    {                                                                        \
-        groups_each(s, type, from, fn, ud);                                  \
+#define GROUPS(fname, type)                                                    \
+    static void fname(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)  \
+    {                                                                          \
+        groups_each(s, type, from, fn, ud);                                    \
     }
 GROUPS(igs_each, 2)
 GROUPS(tgs_each, 3)
@@ -498,16 +494,19 @@ static sp_cim_instance *job_instance(struct sim *s, const struct sim_job *j)
                               : 0;
     sim_set_u16(i, "PercentComplete", pct > 100 ? 99 : pct);
     uint16_t st[2] = {state == 10 ? 6 : 2, state == 4 ? 8 : 17};
-    sim_set_u16s(i, "OperationalStatus", st, 2); /* OK/Error, Dormant/Completed */
-    sim_set_str(i, "JobStatus", state == 4 ? "running"
-                            : state == 7 ? "completed"
-                                         : "failed");
+    sim_set_u16s(i, "OperationalStatus", st,
+                 2); /* OK/Error, Dormant/Completed */
+    sim_set_str(i, "JobStatus",
+                state == 4   ? "running"
+                : state == 7 ? "completed"
+                             : "failed");
     sim_set_u16(i, "ErrorCode", state == 10 ? 1 : 0);
     sim_set_str(i, "ErrorDescription", state == 10 ? j->error : NULL);
     sim_set_bool(i, "DeleteOnCompletion", false);
     sim_set_time(i, "TimeSubmitted", j->start_ms);
     sim_set_time(i, "StartTime", j->start_ms);
-    sim_set_time(i, "TimeOfLastStateChange", state == 4 ? j->start_ms : j->end_ms);
+    sim_set_time(i, "TimeOfLastStateChange",
+                 state == 4 ? j->start_ms : j->end_ms);
     return i;
 }
 
@@ -526,13 +525,13 @@ static sp_cim_instance *job_get(struct sim *s, const sp_cim_path *p)
 
 /* ---- the table ---- */
 
-#define MANAGED "CIM_ManagedSystemElement", "CIM_ManagedElement"
-#define LOGICAL "CIM_LogicalElement", MANAGED
-#define ENABLED "CIM_EnabledLogicalElement", LOGICAL
+#define MANAGED         "CIM_ManagedSystemElement", "CIM_ManagedElement"
+#define LOGICAL         "CIM_LogicalElement", MANAGED
+#define ENABLED         "CIM_EnabledLogicalElement", LOGICAL
 #define SERVICE_PARENTS "CIM_Service", ENABLED
-#define DEVICE "CIM_LogicalDevice", ENABLED
-#define SYSKEYS                                                              \
-    "key CreationClassName string; key SystemCreationClassName string; "     \
+#define DEVICE          "CIM_LogicalDevice", ENABLED
+#define SYSKEYS                                                                \
+    "key CreationClassName string; key SystemCreationClassName string; "       \
     "key SystemName string; "
 #define STATUS "OperationalStatus uint16[]; "
 
@@ -542,8 +541,8 @@ static const char *const p_system[] = {"CIM_ComputerSystem", "CIM_System",
                                        ENABLED, NULL};
 static const char *const p_pool[] = {"CIM_StoragePool", "CIM_ResourcePool",
                                      LOGICAL, NULL};
-static const char *const p_volume[] = {"CIM_StorageVolume",
-                                       "CIM_StorageExtent", DEVICE, NULL};
+static const char *const p_volume[] = {"CIM_StorageVolume", "CIM_StorageExtent",
+                                       DEVICE, NULL};
 static const char *const p_scs[] = {"CIM_StorageConfigurationService",
                                     SERVICE_PARENTS, NULL};
 static const char *const p_rs[] = {"CIM_ReplicationService", SERVICE_PARENTS,
@@ -552,26 +551,24 @@ static const char *const p_gmms[] = {"CIM_GroupMaskingMappingService",
                                      SERVICE_PARENTS, NULL};
 static const char *const p_ccs[] = {"CIM_ControllerConfigurationService",
                                     SERVICE_PARENTS, NULL};
-static const char *const p_hwms[] = {"CIM_StorageHardwareIDManagementService",
-                                     "CIM_AuthenticationService",
-                                     "CIM_SecurityService", SERVICE_PARENTS,
-                                     NULL};
+static const char *const p_hwms[] = {
+    "CIM_StorageHardwareIDManagementService", "CIM_AuthenticationService",
+    "CIM_SecurityService", SERVICE_PARENTS, NULL};
 static const char *const p_ccaps[] = {"CIM_StorageConfigurationCapabilities",
-                                      "CIM_Capabilities",
-                                      "CIM_ManagedElement", NULL};
+                                      "CIM_Capabilities", "CIM_ManagedElement",
+                                      NULL};
 static const char *const p_rcaps[] = {"CIM_ReplicationServiceCapabilities",
-                                      "CIM_Capabilities",
-                                      "CIM_ManagedElement", NULL};
+                                      "CIM_Capabilities", "CIM_ManagedElement",
+                                      NULL};
 static const char *const p_hwid[] = {"CIM_StorageHardwareID", "CIM_Identity",
                                      "CIM_ManagedElement", NULL};
-#define COLLECTION "CIM_MaskingGroup", "CIM_SystemSpecificCollection",       \
-                   "CIM_Collection", "CIM_ManagedElement"
+#define COLLECTION                                                             \
+    "CIM_MaskingGroup", "CIM_SystemSpecificCollection", "CIM_Collection",      \
+        "CIM_ManagedElement"
 static const char *const p_ig[] = {"CIM_InitiatorMaskingGroup", COLLECTION,
                                    NULL};
-static const char *const p_tg[] = {"CIM_TargetMaskingGroup", COLLECTION,
-                                   NULL};
-static const char *const p_dg[] = {"CIM_DeviceMaskingGroup", COLLECTION,
-                                   NULL};
+static const char *const p_tg[] = {"CIM_TargetMaskingGroup", COLLECTION, NULL};
+static const char *const p_dg[] = {"CIM_DeviceMaskingGroup", COLLECTION, NULL};
 static const char *const p_spc[] = {"CIM_SCSIProtocolController",
                                     "CIM_ProtocolController", DEVICE, NULL};
 static const char *const p_iscsi[] = {"CIM_iSCSIProtocolEndpoint",
@@ -582,34 +579,68 @@ static const char *const p_fc[] = {"CIM_FCPort", "CIM_NetworkPort",
 static const char *const p_job[] = {"CIM_ConcreteJob", "CIM_Job", LOGICAL,
                                     NULL};
 
-#define SERVICE_DECL SYSKEYS "key Name string; ElementName string; " \
-    "EnabledState uint16; " STATUS
+#define SERVICE_DECL                                                           \
+    SYSKEYS "key Name string; ElementName string; "                            \
+            "EnabledState uint16; " STATUS
 
 const struct sim_class sim_class_profile = {
-    "SIM_RegisteredProfile", p_profile, true, -1, NULL, NULL, profiles_each,
+    "SIM_RegisteredProfile",
+    p_profile,
+    true,
+    -1,
+    NULL,
+    NULL,
+    profiles_each,
     NULL,
     "key InstanceID string; RegisteredName string; RegisteredVersion string; "
     "RegisteredOrganization uint16; ElementName string; "
     "AdvertiseTypes uint16[]"};
 const struct sim_class sim_class_system = {
-    "SIM_StorageSystem", p_system, false, -1, NULL, NULL, system_each, NULL,
+    "SIM_StorageSystem",
+    p_system,
+    false,
+    -1,
+    NULL,
+    NULL,
+    system_each,
+    NULL,
     "key CreationClassName string; key Name string; ElementName string; "
     "NameFormat string; " STATUS "Dedicated uint16[]; EnabledState uint16"};
 const struct sim_class sim_class_pool = {
-    "SIM_StoragePool", p_pool, false, -1, NULL, NULL, pools_each, pool_get,
+    "SIM_StoragePool",
+    p_pool,
+    false,
+    -1,
+    NULL,
+    NULL,
+    pools_each,
+    pool_get,
     "key InstanceID string; PoolID string; ElementName string; "
     "Primordial boolean; TotalManagedSpace uint64; "
     "RemainingManagedSpace uint64; " STATUS};
 const struct sim_class sim_class_volume = {
-    "SIM_StorageVolume", p_volume, false, -1, NULL, NULL, volumes_each,
+    "SIM_StorageVolume",
+    p_volume,
+    false,
+    -1,
+    NULL,
+    NULL,
+    volumes_each,
     volume_get,
-    SYSKEYS "key DeviceID string; ElementName string; Name string; "
+    SYSKEYS
+    "key DeviceID string; ElementName string; Name string; "
     "NameFormat uint16; NameNamespace uint16; BlockSize uint64; "
     "NumberOfBlocks uint64; ConsumableBlocks uint64; "
     "ThinlyProvisioned boolean; Primordial boolean; EnabledState uint16; "
     "HealthState uint16; " STATUS};
 const struct sim_class sim_class_scs = {
-    "SIM_StorageConfigurationService", p_scs, false, -1, NULL, NULL, scs_each,
+    "SIM_StorageConfigurationService",
+    p_scs,
+    false,
+    -1,
+    NULL,
+    NULL,
+    scs_each,
     NULL,
     SERVICE_DECL
     "method CreateOrModifyElementFromStoragePool uint32(in ElementName "
@@ -619,7 +650,14 @@ const struct sim_class sim_class_scs = {
     "method ReturnToStoragePool uint32(in TheElement ref:CIM_LogicalElement, "
     "out Job ref:CIM_ConcreteJob)"};
 const struct sim_class sim_class_rs = {
-    "SIM_ReplicationService", p_rs, false, -1, NULL, NULL, rs_each, NULL,
+    "SIM_ReplicationService",
+    p_rs,
+    false,
+    -1,
+    NULL,
+    NULL,
+    rs_each,
+    NULL,
     SERVICE_DECL
     "method CreateElementReplica uint32(in ElementName string, "
     "in SyncType uint16, in Mode uint16, in SourceElement "
@@ -630,8 +668,14 @@ const struct sim_class sim_class_rs = {
     "in Synchronization ref:CIM_Synchronized, in Force boolean, "
     "out Job ref:CIM_ConcreteJob)"};
 const struct sim_class sim_class_gmms = {
-    "SIM_GroupMaskingMappingService", p_gmms, false, SIM_GROUP, NULL, NULL,
-    gmms_each, NULL,
+    "SIM_GroupMaskingMappingService",
+    p_gmms,
+    false,
+    SIM_GROUP,
+    NULL,
+    NULL,
+    gmms_each,
+    NULL,
     SERVICE_DECL
     "method CreateGroup uint32(in GroupName string, in Type uint16, "
     "in Members ref:CIM_ManagedElement[], out MaskingGroup "
@@ -651,8 +695,14 @@ const struct sim_class sim_class_gmms = {
     "method DeleteMaskingView uint32(in ProtocolController "
     "ref:CIM_SCSIProtocolController, out Job ref:CIM_ConcreteJob)"};
 const struct sim_class sim_class_ccs = {
-    "SIM_ControllerConfigurationService", p_ccs, false, SIM_LEGACY, NULL,
-    NULL, ccs_each, NULL,
+    "SIM_ControllerConfigurationService",
+    p_ccs,
+    false,
+    SIM_LEGACY,
+    NULL,
+    NULL,
+    ccs_each,
+    NULL,
     SERVICE_DECL
     "method ExposePaths uint32(in LUNames string[], in InitiatorPortIDs "
     "string[], in TargetPortIDs string[], in DeviceNumbers string[], "
@@ -662,60 +712,129 @@ const struct sim_class sim_class_ccs = {
     "string[], in TargetPortIDs string[], in out ProtocolControllers "
     "ref:CIM_SCSIProtocolController[], out Job ref:CIM_ConcreteJob)"};
 const struct sim_class sim_class_hwms = {
-    "SIM_StorageHardwareIDManagementService", p_hwms, false, -1, NULL, NULL,
-    hwms_each, NULL,
-    SERVICE_DECL
-    "method CreateStorageHardwareID uint32(in ElementName string, "
-    "in StorageID string, in IDType uint16, out HardwareID "
-    "ref:CIM_StorageHardwareID); "
-    "method DeleteStorageHardwareID uint32(in HardwareID "
-    "ref:CIM_StorageHardwareID)"};
+    "SIM_StorageHardwareIDManagementService",
+    p_hwms,
+    false,
+    -1,
+    NULL,
+    NULL,
+    hwms_each,
+    NULL,
+    SERVICE_DECL "method CreateStorageHardwareID uint32(in ElementName string, "
+                 "in StorageID string, in IDType uint16, out HardwareID "
+                 "ref:CIM_StorageHardwareID); "
+                 "method DeleteStorageHardwareID uint32(in HardwareID "
+                 "ref:CIM_StorageHardwareID)"};
 const struct sim_class sim_class_ccaps = {
-    "SIM_StorageConfigurationCapabilities", p_ccaps, false, -1, NULL, NULL,
-    config_caps_each, NULL,
+    "SIM_StorageConfigurationCapabilities",
+    p_ccaps,
+    false,
+    -1,
+    NULL,
+    NULL,
+    config_caps_each,
+    NULL,
     "key InstanceID string; ElementName string; "
     "SupportedStorageElementTypes uint16[]; "
     "SupportedStorageElementFeatures uint16[]; "
     "SupportedAsynchronousActions uint16[]; "
     "SupportedSynchronousActions uint16[]"};
 const struct sim_class sim_class_rcaps = {
-    "SIM_ReplicationServiceCapabilities", p_rcaps, false, -1, NULL, NULL,
-    repl_caps_each, NULL,
+    "SIM_ReplicationServiceCapabilities",
+    p_rcaps,
+    false,
+    -1,
+    NULL,
+    NULL,
+    repl_caps_each,
+    NULL,
     "key InstanceID string; ElementName string; "
     "SupportedReplicationTypes uint16[]; SupportedStorageObjects uint16[]; "
     "SupportedAsynchronousActions uint16[]; "
     "SupportedSynchronousActions uint16[]"};
 const struct sim_class sim_class_hwid = {
-    "SIM_StorageHardwareID", p_hwid, false, -1, NULL, NULL, hwids_each, NULL,
+    "SIM_StorageHardwareID",
+    p_hwid,
+    false,
+    -1,
+    NULL,
+    NULL,
+    hwids_each,
+    NULL,
     "key InstanceID string; StorageID string; IDType uint16; "
     "ElementName string"};
-#define GROUP_DECL "key InstanceID string; ElementName string; " \
+#define GROUP_DECL                                                             \
+    "key InstanceID string; ElementName string; "                              \
     "DeleteOnEmpty boolean"
-const struct sim_class sim_class_ig = {"SIM_InitiatorMaskingGroup", p_ig,
-                                       false, SIM_GROUP, NULL, NULL, igs_each,
-                                       NULL, GROUP_DECL};
-const struct sim_class sim_class_tg = {"SIM_TargetMaskingGroup", p_tg, false,
-                                       SIM_GROUP, NULL, NULL, tgs_each, NULL,
+const struct sim_class sim_class_ig = {"SIM_InitiatorMaskingGroup",
+                                       p_ig,
+                                       false,
+                                       SIM_GROUP,
+                                       NULL,
+                                       NULL,
+                                       igs_each,
+                                       NULL,
                                        GROUP_DECL};
-const struct sim_class sim_class_dg = {"SIM_DeviceMaskingGroup", p_dg, false,
-                                       SIM_GROUP, NULL, NULL, dgs_each, NULL,
+const struct sim_class sim_class_tg = {"SIM_TargetMaskingGroup",
+                                       p_tg,
+                                       false,
+                                       SIM_GROUP,
+                                       NULL,
+                                       NULL,
+                                       tgs_each,
+                                       NULL,
+                                       GROUP_DECL};
+const struct sim_class sim_class_dg = {"SIM_DeviceMaskingGroup",
+                                       p_dg,
+                                       false,
+                                       SIM_GROUP,
+                                       NULL,
+                                       NULL,
+                                       dgs_each,
+                                       NULL,
                                        GROUP_DECL};
 const struct sim_class sim_class_spc = {
-    "SIM_SCSIProtocolController", p_spc, false, -1, NULL, NULL, views_each,
+    "SIM_SCSIProtocolController",
+    p_spc,
+    false,
+    -1,
+    NULL,
+    NULL,
+    views_each,
     NULL,
     SYSKEYS "key DeviceID string; ElementName string; "
-    "MaxUnitsControlled uint32; " STATUS};
+            "MaxUnitsControlled uint32; " STATUS};
 const struct sim_class sim_class_iscsi = {
-    "SIM_iSCSIProtocolEndpoint", p_iscsi, false, -1, NULL, NULL,
-    iscsi_ports_each, NULL,
+    "SIM_iSCSIProtocolEndpoint",
+    p_iscsi,
+    false,
+    -1,
+    NULL,
+    NULL,
+    iscsi_ports_each,
+    NULL,
     SYSKEYS "key Name string; ElementName string; Identifier string; "
-    "Role uint16; ProtocolIFType uint16; " STATUS};
+            "Role uint16; ProtocolIFType uint16; " STATUS};
 const struct sim_class sim_class_fc = {
-    "SIM_FCPort", p_fc, false, -1, NULL, NULL, fc_ports_each, NULL,
+    "SIM_FCPort",
+    p_fc,
+    false,
+    -1,
+    NULL,
+    NULL,
+    fc_ports_each,
+    NULL,
     SYSKEYS "key DeviceID string; ElementName string; "
-    "PermanentAddress string; UsageRestriction uint16; " STATUS};
+            "PermanentAddress string; UsageRestriction uint16; " STATUS};
 const struct sim_class sim_class_job = {
-    "SIM_ConcreteJob", p_job, false, -1, NULL, NULL, jobs_each, job_get,
+    "SIM_ConcreteJob",
+    p_job,
+    false,
+    -1,
+    NULL,
+    NULL,
+    jobs_each,
+    job_get,
     "key InstanceID string; Name string; ElementName string; "
     "JobState uint16; PercentComplete uint16; " STATUS
     "JobStatus string; ErrorCode uint16; ErrorDescription string; "

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/decl.c: class declarations for GetClass, written as compact text in the class table. */
+/* cmd/smis-sim/decl.c: class declarations for GetClass, written as compact text
+ * in the class table. */
 #include <ctype.h>
 #include <string.h>
 
@@ -76,8 +77,8 @@ static void add_param(sp_cim_method_decl *m, char *spec, const char *cls)
             p++;
     }
     int i = 0;
-    for (; i < n && (strcmp(words[i], "in") == 0 ||
-                     strcmp(words[i], "out") == 0);
+    for (;
+         i < n && (strcmp(words[i], "in") == 0 || strcmp(words[i], "out") == 0);
          i++) {
         if (strcmp(words[i], "in") == 0)
             in = true;
@@ -108,8 +109,7 @@ static void add_method(sp_cim_class *c, char *spec)
     char *open = strchr(spec, '(');
     char *close = strrchr(spec, ')');
     if (!open || !close)
-        cmd_die(1, "bad method '%s' in class %s", spec,
-                sp_cim_class_name(c));
+        cmd_die(1, "bad method '%s' in class %s", spec, sp_cim_class_name(c));
     *open = '\0';
     *close = '\0';
     char *head = trim(spec);
@@ -137,8 +137,7 @@ static void add_property(sp_cim_class *c, char *spec)
         spec += 4;
     char *sp = strchr(spec, ' ');
     if (!sp)
-        cmd_die(1, "bad property '%s' in class %s", spec,
-                sp_cim_class_name(c));
+        cmd_die(1, "bad property '%s' in class %s", spec, sp_cim_class_name(c));
     *sp = '\0';
     bool arr, emb;
     const char *ref;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/methods.c: the extrinsic methods: volumes, replicas, masking (group and legacy), hardware IDs, jobs. */
+/* cmd/smis-sim/methods.c: the extrinsic methods: volumes, replicas, masking
+ * (group and legacy), hardware IDs, jobs. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,8 +23,7 @@ struct call {
 
 static const sp_cim_value *arg(struct call *c, const char *name)
 {
-    const sp_cim_value *v =
-        sp_cim_args_get(sp_cim_request_params(c->rq), name);
+    const sp_cim_value *v = sp_cim_args_get(sp_cim_request_params(c->rq), name);
     return v && !sp_cim_value_is_null(v) ? v : NULL;
 }
 
@@ -82,8 +82,7 @@ static bool begin_job(struct call *c, const char *method)
     c->job = sim_job_start(c->s, method);
     if (c->job->fail) {
         c->job->error = cmd_xasprintf(
-            "simulated failure of job %s (%s, --job-fail)", c->job->id,
-            method);
+            "simulated failure of job %s (%s, --job-fail)", c->job->id, method);
         return false;
     }
     return true;
@@ -141,8 +140,8 @@ static struct sim_group *ref_group(struct call *c, const sp_cim_path *p,
     struct sim_group *g = sim_group_find(c->s, sim_path_key(p, "InstanceID"));
     if (!g || (type && g->type != type)) {
         fail(c, g ? SP_CIM_ERR_INVALID_PARAMETER : SP_CIM_ERR_NOT_FOUND,
-             "%s: %s", what, g ? "masking group of the wrong type"
-                               : "no such masking group");
+             "%s: %s", what,
+             g ? "masking group of the wrong type" : "no such masking group");
         return NULL;
     }
     return g;
@@ -150,9 +149,9 @@ static struct sim_group *ref_group(struct call *c, const sp_cim_path *p,
 
 static struct sim_view *ref_view(struct call *c, const sp_cim_path *p)
 {
-    struct sim_view *v =
-        p && ours(c, p) ? sim_view_find(c->s, sim_path_key(p, "DeviceID"))
-                        : NULL;
+    struct sim_view *v = p && ours(c, p)
+                             ? sim_view_find(c->s, sim_path_key(p, "DeviceID"))
+                             : NULL;
     if (!v)
         fail(c, SP_CIM_ERR_NOT_FOUND, "no such protocol controller");
     return v;
@@ -185,8 +184,8 @@ static uint32_t create_volume(struct call *c)
         fail(c, SP_CIM_ERR_NOT_SUPPORTED, "modifying volumes is not supported");
         return 0;
     }
-    if (arg(c, "ElementType") && (!arg_uint(c, "ElementType", &type) ||
-                                  type != 2)) {
+    if (arg(c, "ElementType") &&
+        (!arg_uint(c, "ElementType", &type) || type != 2)) {
         fail(c, SP_CIM_ERR_NOT_SUPPORTED,
              "only ElementType 2 (StorageVolume) is supported");
         return 0;
@@ -218,23 +217,23 @@ static uint32_t create_volume(struct call *c)
         return RC_JOB;
     struct sim_volume *v = NULL;
     sp_error e;
-    if (sim_volume_create(c->s, pool->id, arg_str(c, "ElementName"), size, 0,
-                          0, &v, &e)) {
+    if (sim_volume_create(c->s, pool->id, arg_str(c, "ElementName"), size, 0, 0,
+                          &v, &e)) {
         refuse(c, &e);
         return 0;
     }
     job_affects(c, "vol", v->id);
     out_ref(c, "TheElement", sim_volume_path(c->s, v));
-    sp_cim_args_set(c->outp, "Size",
-                    sp_cim_value_new_uint(SP_CIM_UINT64,
-                                          v->blocks * SIM_BLOCK));
+    sp_cim_args_set(
+        c->outp, "Size",
+        sp_cim_value_new_uint(SP_CIM_UINT64, v->blocks * SIM_BLOCK));
     return c->job ? RC_JOB : RC_OK;
 }
 
 static uint32_t return_to_pool(struct call *c)
 {
-    struct sim_volume *v = ref_volume(c, arg_ref(c, "TheElement"),
-                                      "TheElement");
+    struct sim_volume *v =
+        ref_volume(c, arg_ref(c, "TheElement"), "TheElement");
     if (!v)
         return 0;
     char id[12];
@@ -265,8 +264,8 @@ static uint32_t create_replica(struct call *c)
              "SyncType must be 7 (snapshot) or 8 (clone)");
         return 0;
     }
-    struct sim_volume *src = ref_volume(c, arg_ref(c, "SourceElement"),
-                                        "SourceElement");
+    struct sim_volume *src =
+        ref_volume(c, arg_ref(c, "SourceElement"), "SourceElement");
     if (!src)
         return 0;
     struct sim_pool *pool = arg_ref(c, "TargetPool")
@@ -436,8 +435,8 @@ static uint32_t delete_group(struct call *c)
 
 static uint32_t create_view(struct call *c)
 {
-    struct sim_group *ig = ref_group(c, arg_ref(c, "InitiatorMaskingGroup"),
-                                     2, "InitiatorMaskingGroup");
+    struct sim_group *ig = ref_group(c, arg_ref(c, "InitiatorMaskingGroup"), 2,
+                                     "InitiatorMaskingGroup");
     struct sim_group *tg = ig ? ref_group(c, arg_ref(c, "TargetMaskingGroup"),
                                           3, "TargetMaskingGroup")
                               : NULL;
@@ -640,10 +639,9 @@ static uint32_t get_error(struct call *c)
         sim_set_u16(e, "PerceivedSeverity", 6); /* major */
         sim_set_u32(e, "CIMStatusCode", SP_CIM_ERR_FAILED);
         sp_cim_args_set(c->outp, "Error", sp_cim_value_take_instance(e));
-    } else {
-        sp_cim_args_set(c->outp, "Error",
-                        sp_cim_value_new_null(SP_CIM_INSTANCE, false));
     }
+    /* No error: the output parameter is left out (a NULL one is valid
+     * CIM-XML, but sblim's wbemcli crashes on it). */
     return RC_OK;
 }
 
@@ -656,8 +654,8 @@ static const struct method {
 } methods[] = {
     {"SIM_StorageConfigurationService", "CreateOrModifyElementFromStoragePool",
      create_volume, true},
-    {"SIM_StorageConfigurationService", "ReturnToStoragePool",
-     return_to_pool, true},
+    {"SIM_StorageConfigurationService", "ReturnToStoragePool", return_to_pool,
+     true},
     {"SIM_ReplicationService", "CreateElementReplica", create_replica, true},
     {"SIM_ReplicationService", "ModifyReplicaSynchronization", modify_sync,
      true},
@@ -665,10 +663,8 @@ static const struct method {
     {"SIM_GroupMaskingMappingService", "DeleteGroup", delete_group, true},
     {"SIM_GroupMaskingMappingService", "AddMembers", NULL, true},
     {"SIM_GroupMaskingMappingService", "RemoveMembers", NULL, true},
-    {"SIM_GroupMaskingMappingService", "CreateMaskingView", create_view,
-     true},
-    {"SIM_GroupMaskingMappingService", "DeleteMaskingView", delete_view,
-     true},
+    {"SIM_GroupMaskingMappingService", "CreateMaskingView", create_view, true},
+    {"SIM_GroupMaskingMappingService", "DeleteMaskingView", delete_view, true},
     {"SIM_ControllerConfigurationService", "ExposePaths", expose_paths, true},
     {"SIM_ControllerConfigurationService", "HidePaths", hide_paths, true},
     {"SIM_StorageHardwareIDManagementService", "CreateStorageHardwareID",
@@ -695,8 +691,7 @@ void sim_method(struct sim *s, const sp_cim_request *rq, sp_buf *out)
     const char *cls = sp_cim_path_class(target);
     if (!sim_namespace(sp_cim_request_namespace(rq))) {
         sim_error(rq, out, SP_CIM_ERR_INVALID_NAMESPACE,
-                  "namespace '%s' is not served",
-                  sp_cim_request_namespace(rq));
+                  "namespace '%s' is not served", sp_cim_request_namespace(rq));
         return;
     }
     const struct method *m = NULL;
@@ -730,8 +725,7 @@ void sim_method(struct sim *s, const sp_cim_request *rq, sp_buf *out)
     }
     sp_cim_instance_free(self);
 
-    struct call c = {.s = s, .rq = rq, .out = out,
-                     .outp = sp_cim_args_new()};
+    struct call c = {.s = s, .rq = rq, .out = out, .outp = sp_cim_args_new()};
     uint32_t (*fn)(struct call *) = m->fn;
     if (!fn)
         fn = strcasecmp(name, "AddMembers") == 0 ? add_members_call

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/model.c: the simulated array: pools, volumes, hardware IDs, masking, jobs, and their rules. */
+/* cmd/smis-sim/model.c: the simulated array: pools, volumes, hardware IDs,
+ * masking, jobs, and their rules. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,10 +95,10 @@ struct sim_volume *sim_volume_find(struct sim *s, const char *device_id)
     return sim_volume_by_num(s, (uint32_t)strtoul(device_id, NULL, 16));
 }
 
-#define FIND(type, field, arr, n)                                            \
-    for (size_t i = 0; id && i < s->n; i++)                                  \
-        if (strcmp(s->arr[i].field, id) == 0)                                \
-            return &s->arr[i];                                               \
+#define FIND(type, field, arr, n)                                              \
+    for (size_t i = 0; id && i < s->n; i++)                                    \
+        if (strcmp(s->arr[i].field, id) == 0)                                  \
+            return &s->arr[i];                                                 \
     return NULL
 
 struct sim_hwid *sim_hwid_find(struct sim *s, const char *id)
@@ -164,8 +165,8 @@ sp_code sim_volume_create(struct sim *s, const char *pool, const char *name,
     if (bytes == 0)
         return sp_error_set(err, SP_ERR_INVALID, "size must not be zero");
     uint64_t blocks = (bytes + SIM_BLOCK - 1) / SIM_BLOCK;
-    struct sim_volume v = {.blocks = blocks, .source = source,
-                           .sync_type = sync_type};
+    struct sim_volume v = {
+        .blocks = blocks, .source = source, .sync_type = sync_type};
     uint64_t cost = volume_cost(&v);
     if (cost > p->total - p->used)
         return sp_error_set(err, SP_ERR_PRECONDITION,
@@ -200,8 +201,7 @@ sp_code sim_volume_delete(struct sim *s, const char *device_id, sp_error *err)
 {
     struct sim_volume *v = sim_volume_find(s, device_id);
     if (!v)
-        return sp_error_set(err, SP_ERR_NOT_FOUND, "no volume '%s'",
-                            device_id);
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no volume '%s'", device_id);
     if (sim_volume_masked(s, v->num))
         return sp_error_set(err, SP_ERR_PRECONDITION,
                             "volume '%s' is mapped to a host; unmask it first",
@@ -259,14 +259,16 @@ sp_code sim_volume_detach(struct sim *s, const char *device_id, sp_error *err)
 struct sim_hwid *sim_hwid_create(struct sim *s, const char *storage_id,
                                  uint16_t id_type, const char *name)
 {
-    cmd_grow((void **)&s->hwids, &s->caphwids, s->nhwids + 1, sizeof(*s->hwids));
+    cmd_grow((void **)&s->hwids, &s->caphwids, s->nhwids + 1,
+             sizeof(*s->hwids));
     struct sim_hwid *h = &s->hwids[s->nhwids++];
     char id[32];
     snprintf(id, sizeof(id), "SIM+HWID+%u", s->next_hwid++);
     *h = (struct sim_hwid){.id = cmd_xstrdup(id),
                            .storage_id = cmd_xstrdup(storage_id),
                            .id_type = id_type,
-                           .name = cmd_xstrdup(name && *name ? name : storage_id)};
+                           .name =
+                               cmd_xstrdup(name && *name ? name : storage_id)};
     return h;
 }
 
@@ -289,8 +291,7 @@ sp_code sim_hwid_delete(struct sim *s, const char *id, sp_error *err)
     free(h->storage_id);
     free(h->name);
     size_t i = (size_t)(h - s->hwids);
-    memmove(&s->hwids[i], &s->hwids[i + 1],
-            (s->nhwids - i - 1) * sizeof(*h));
+    memmove(&s->hwids[i], &s->hwids[i + 1], (s->nhwids - i - 1) * sizeof(*h));
     s->nhwids--;
     return SP_OK;
 }
@@ -300,7 +301,7 @@ struct sim_group *sim_group_create(struct sim *s, const char *name,
 {
     static const char *const prefix[] = {[2] = "IG", [3] = "TG", [4] = "DG"};
     cmd_grow((void **)&s->groups, &s->capgroups, s->ngroups + 1,
-         sizeof(*s->groups));
+             sizeof(*s->groups));
     struct sim_group *g = &s->groups[s->ngroups++];
     char id[32];
     snprintf(id, sizeof(id), "SIM+%s+%u", prefix[type], s->next_group++);
@@ -327,8 +328,7 @@ sp_code sim_group_delete(struct sim *s, const char *id, bool force,
 {
     struct sim_group *g = sim_group_find(s, id);
     if (!g)
-        return sp_error_set(err, SP_ERR_NOT_FOUND, "no masking group '%s'",
-                            id);
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no masking group '%s'", id);
     if (group_in_view(s, id))
         return sp_error_set(err, SP_ERR_PRECONDITION,
                             "masking group '%s' is part of a masking view",
@@ -362,7 +362,8 @@ uint32_t sim_view_map(struct sim_view *v, uint32_t vol, long lun)
                 break;
         }
     }
-    cmd_grow((void **)&v->units, &v->capunits, v->nunits + 1, sizeof(*v->units));
+    cmd_grow((void **)&v->units, &v->capunits, v->nunits + 1,
+             sizeof(*v->units));
     v->units[v->nunits++] = (struct sim_unit){.vol = vol, .lun = n};
     return n;
 }
@@ -402,8 +403,8 @@ sp_code sim_group_add(struct sim *s, struct sim_group *g, const char *member,
     return SP_OK;
 }
 
-sp_code sim_group_remove(struct sim *s, struct sim_group *g,
-                         const char *member, sp_error *err)
+sp_code sim_group_remove(struct sim *s, struct sim_group *g, const char *member,
+                         sp_error *err)
 {
     if (!sim_strlist_remove(&g->members, member))
         return SP_OK; /* not a member: nothing to do, as arrays answer */
@@ -417,7 +418,8 @@ sp_code sim_group_remove(struct sim *s, struct sim_group *g,
 
 struct sim_view *sim_view_create(struct sim *s, const char *name)
 {
-    cmd_grow((void **)&s->views, &s->capviews, s->nviews + 1, sizeof(*s->views));
+    cmd_grow((void **)&s->views, &s->capviews, s->nviews + 1,
+             sizeof(*s->views));
     struct sim_view *v = &s->views[s->nviews++];
     char id[32];
     snprintf(id, sizeof(id), "SIM+VIEW+%u", s->next_view++);
@@ -439,8 +441,7 @@ void sim_view_delete(struct sim *s, const char *id)
     sim_strlist_clear(&v->initiators);
     free(v->units);
     size_t i = (size_t)(v - s->views);
-    memmove(&s->views[i], &s->views[i + 1],
-            (s->nviews - i - 1) * sizeof(*v));
+    memmove(&s->views[i], &s->views[i + 1], (s->nviews - i - 1) * sizeof(*v));
     s->nviews--;
 }
 
@@ -483,7 +484,7 @@ struct sim_job *sim_job_start(struct sim *s, const char *method)
 int sim_job_state(const struct sim_job *j, int64_t now)
 {
     if (j->stall || now < j->end_ms)
-        return 4; /* Running */
+        return 4;            /* Running */
     return j->fail ? 10 : 7; /* Exception : Completed */
 }
 
@@ -541,9 +542,10 @@ static sp_code parse_pools(struct sim *s, const char *spec, sp_error *err)
     if (!s->npools)
         return sp_error_set(err, SP_ERR_INVALID, "no pools given");
     /* The primordial pool: the raw capacity the concrete pools come from. */
-    s->pools[s->npools++] = (struct sim_pool){
-        .id = cmd_xstrdup("primordial"), .total = sum, .used = sum,
-        .primordial = true};
+    s->pools[s->npools++] = (struct sim_pool){.id = cmd_xstrdup("primordial"),
+                                              .total = sum,
+                                              .used = sum,
+                                              .primordial = true};
     return SP_OK;
 }
 
@@ -555,9 +557,8 @@ sp_code sim_init(struct sim *s, const struct sim_opts *o, sp_error *err)
     pthread_mutex_init(&s->lock, NULL);
     s->o = *o;
     s->host = cmd_xstrdup(o->listen_host && *o->listen_host ? o->listen_host
-                                                        : "localhost");
-    s->next_vol = s->next_group = s->next_view = s->next_job =
-        s->next_hwid = 1;
+                                                            : "localhost");
+    s->next_vol = s->next_group = s->next_view = s->next_job = s->next_hwid = 1;
     sp_code rc = sim_load(s, o->state, err);
     if (rc != SP_ERR_NOT_FOUND)
         return rc;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/ops.c: the intrinsic operations: enumerations, Get*, associations, pull operations. */
+/* cmd/smis-sim/ops.c: the intrinsic operations: enumerations, Get*,
+ * associations, pull operations. */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,10 +8,10 @@
 #include "sim.h"
 
 #define DEFAULT_ENUM_TIMEOUT_S 60u
-#define MAX_ENUM_TIMEOUT_S 3600u
+#define MAX_ENUM_TIMEOUT_S     3600u
 
-void sim_error(const sp_cim_request *rq, sp_buf *out, int code,
-               const char *fmt, ...)
+void sim_error(const sp_cim_request *rq, sp_buf *out, int code, const char *fmt,
+               ...)
 {
     char msg[1024];
     va_list ap;
@@ -48,8 +49,7 @@ static bool param_bool(const sp_cim_request *rq, const char *name, bool def)
     return v && sp_cim_value_get_bool(v, &b) ? b : def;
 }
 
-static const sp_cim_path *param_path(const sp_cim_request *rq,
-                                     const char *name)
+static const sp_cim_path *param_path(const sp_cim_request *rq, const char *name)
 {
     return sp_cim_value_get_ref(param(rq, name));
 }
@@ -87,8 +87,8 @@ static sp_cim_instance *filtered(sp_cim_instance *i,
     for (size_t k = 0; k < sp_cim_instance_prop_count(i); k++) {
         const char *n = sp_cim_instance_prop_name(i, k);
         if (has_prop(props, n))
-            sp_cim_instance_set(f, n, sp_cim_value_copy(
-                                          sp_cim_instance_prop_value(i, k)));
+            sp_cim_instance_set(
+                f, n, sp_cim_value_copy(sp_cim_instance_prop_value(i, k)));
     }
     sp_cim_instance_free(i);
     return f;
@@ -116,8 +116,8 @@ static int write_one(sp_cim_instance *i, uint64_t pos, void *ud)
     return w->max && ++w->count >= w->max;
 }
 
-static bool check_class(struct sim *s, const sp_cim_request *rq,
-                        sp_buf *out, const char *cls)
+static bool check_class(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                        const char *cls)
 {
     if (!cls) {
         sim_error(rq, out, SP_CIM_ERR_INVALID_PARAMETER, "no ClassName");
@@ -161,9 +161,8 @@ static void get_instance(struct sim *s, const sp_cim_request *rq, sp_buf *out,
         return;
     }
     const struct sim_class *c = sim_class_find(sp_cim_path_class(p));
-    sp_cim_instance *i = c && sim_class_served(s, c, ns)
-                             ? sim_get_instance(s, p)
-                             : NULL;
+    sp_cim_instance *i =
+        c && sim_class_served(s, c, ns) ? sim_get_instance(s, p) : NULL;
     if (!i) {
         char *txt = sp_cim_path_to_string(p);
         sim_error(rq, out, SP_CIM_ERR_NOT_FOUND, "no instance %s", txt);
@@ -191,8 +190,8 @@ static void get_class(struct sim *s, const sp_cim_request *rq, sp_buf *out,
         c && sim_class_served(s, c, ns) ? sim_class_decl(cls) : NULL;
     if (!decl) {
         sim_error(rq, out, SP_CIM_ERR_NOT_FOUND,
-                  "class '%s' is not served in namespace '%s'",
-                  cls ? cls : "", ns);
+                  "class '%s' is not served in namespace '%s'", cls ? cls : "",
+                  ns);
         return;
     }
     sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), true, "GetClass");
@@ -400,8 +399,8 @@ static struct sim_enum *enum_find(struct sim *s, const char *id, size_t *idx)
     return NULL;
 }
 
-static bool pull_params(const sp_cim_request *rq, sp_buf *out,
-                        uint32_t *max, uint32_t *timeout)
+static bool pull_params(const sp_cim_request *rq, sp_buf *out, uint32_t *max,
+                        uint32_t *timeout)
 {
     uint64_t v = 0;
     const sp_cim_value *m = param(rq, "MaxObjectCount");
@@ -441,11 +440,13 @@ static bool pull_params(const sp_cim_request *rq, sp_buf *out,
 }
 
 /* Write up to @max objects of @e; true when the sequence is complete. */
-static bool page(struct sim *s, struct sim_enum *e, sp_buf *out,
-                 uint32_t max)
+static bool page(struct sim *s, struct sim_enum *e, sp_buf *out, uint32_t max)
 {
-    struct writer w = {.s = s, .out = out, .form = SP_CIMXML_WITH_PATH,
-                       .props = e->props, .have_props = e->have_props,
+    struct writer w = {.s = s,
+                       .out = out,
+                       .form = SP_CIMXML_WITH_PATH,
+                       .props = e->props,
+                       .have_props = e->have_props,
                        .max = max};
     if (e->paths) {
         while (e->next < e->npaths && w.count < max) {
@@ -479,9 +480,8 @@ static bool page(struct sim *s, struct sim_enum *e, sp_buf *out,
     return true;
 }
 
-static void pull_response(struct sim *s, const sp_cim_request *rq,
-                          sp_buf *out, struct sim_enum *e, size_t idx,
-                          uint32_t max)
+static void pull_response(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                          struct sim_enum *e, size_t idx, uint32_t max)
 {
     sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), true,
                              sp_cim_request_name(rq));
@@ -524,13 +524,11 @@ static struct sim_enum *enum_new(struct sim *s, const sp_cim_request *rq,
     return e;
 }
 
-static void open_enumerate(struct sim *s, const sp_cim_request *rq,
-                           sp_buf *out)
+static void open_enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out)
 {
     uint32_t max, timeout;
     const char *cls = param_str(rq, "ClassName");
-    if (!pull_params(rq, out, &max, &timeout) ||
-        !check_class(s, rq, out, cls))
+    if (!pull_params(rq, out, &max, &timeout) || !check_class(s, rq, out, cls))
         return;
     size_t idx;
     struct sim_enum *e = enum_new(s, rq, out, timeout, &idx);
@@ -615,8 +613,7 @@ void sim_intrinsic(struct sim *s, const sp_cim_request *rq, sp_buf *out)
                   sp_cim_request_namespace(rq), SIM_NS);
         return;
     }
-    bool is_pull = strncmp(op, "Open", 4) == 0 ||
-                   strncmp(op, "Pull", 4) == 0 ||
+    bool is_pull = strncmp(op, "Open", 4) == 0 || strncmp(op, "Pull", 4) == 0 ||
                    strcmp(op, "CloseEnumeration") == 0;
     if (is_pull && s->o.no_pull) {
         sim_error(rq, out, SP_CIM_ERR_NOT_SUPPORTED,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/server.c: the HTTP(S) side of smis-sim: DSP0200 headers, auth, TLS, faults, /stats. */
+/* cmd/smis-sim/server.c: the HTTP(S) side of smis-sim: DSP0200 headers, auth,
+ * TLS, faults, /stats. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,8 +44,8 @@ static unsigned long count_of(const struct sim *s, const char *name)
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
-                               const char *type, const char *body,
-                               size_t len, const char *cim_error)
+                               const char *type, const char *body, size_t len,
+                               const char *cim_error)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(
         len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -117,8 +118,8 @@ static enum MHD_Result stats(struct sim *s, struct MHD_Connection *c)
                     s->stats[i].n);
     pthread_mutex_unlock(&s->lock);
     sp_buf_addstr(&b, "}}\n");
-    enum MHD_Result r = respond(c, 200, "application/json", b.data, b.len,
-                                NULL);
+    enum MHD_Result r =
+        respond(c, 200, "application/json", b.data, b.len, NULL);
     sp_buf_release(&b);
     return r;
 }
@@ -126,8 +127,8 @@ static enum MHD_Result stats(struct sim *s, struct MHD_Connection *c)
 /* ---- faults ---- */
 
 /* The fault for the @n-th call of @name, if one was asked for. */
-static const struct sim_fault *fault_for(const struct sim *s,
-                                         const char *name, unsigned long n)
+static const struct sim_fault *fault_for(const struct sim *s, const char *name,
+                                         unsigned long n)
 {
     for (size_t i = 0; i < s->o.nfaults; i++)
         if (strcasecmp(s->o.faults[i].name, name) == 0 &&
@@ -164,8 +165,8 @@ static void half_free(void *cls)
 static void trace(struct sim *s, unsigned long seq, const char *name,
                   const char *kind, const char *data, size_t len)
 {
-    char *path = cmd_xasprintf("%s/%06lu-%s.%s.xml", s->o.trace_dir, seq,
-                               name, kind);
+    char *path =
+        cmd_xasprintf("%s/%06lu-%s.%s.xml", s->o.trace_dir, seq, name, kind);
     FILE *f = fopen(path, "w");
     if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
         sp_log(SP_LOG_WARN, "cannot write trace '%s': %s", path,
@@ -187,13 +188,11 @@ static enum MHD_Result cim_request(struct sim *s, struct MHD_Connection *c,
     sp_error err;
     if (sp_cim_request_parse(u->body.data, u->body.len, 0, &rq, &err)) {
         sp_log(SP_LOG_INFO, "refused a request: %s", err.message);
-        return respond(c, err.code == SP_ERR_NOT_SUPPORTED ? 501 : 400, NULL,
-                       "", 0,
-                       strstr(err.message, "well-formed")
-                           ? "request-not-well-formed"
-                       : err.code == SP_ERR_NOT_SUPPORTED
-                           ? "multiple-requests-unsupported"
-                           : "request-not-valid");
+        return respond(
+            c, err.code == SP_ERR_NOT_SUPPORTED ? 501 : 400, NULL, "", 0,
+            strstr(err.message, "well-formed") ? "request-not-well-formed"
+            : err.code == SP_ERR_NOT_SUPPORTED ? "multiple-requests-unsupported"
+                                               : "request-not-valid");
     }
     const char *method = cim_header(c, "CIMMethod");
     char hdr[256] = "";
@@ -207,10 +206,9 @@ static enum MHD_Result cim_request(struct sim *s, struct MHD_Connection *c,
         usleep((useconds_t)s->o.latency_ms * 1000);
 
     const char *name = sp_cim_request_name(rq);
-    sp_log(SP_LOG_DEBUG, "%s %s in %s", sp_cim_request_is_intrinsic(rq)
-                                            ? "operation"
-                                            : "method",
-           name, sp_cim_request_namespace(rq));
+    sp_log(SP_LOG_DEBUG, "%s %s in %s",
+           sp_cim_request_is_intrinsic(rq) ? "operation" : "method", name,
+           sp_cim_request_namespace(rq));
     if (sp_log_enabled(SP_LOG_TRACE))
         sp_log_block(SP_LOG_TRACE, "request", u->body.data, u->body.len,
                      1 << 16);
@@ -384,8 +382,8 @@ int sim_serve(struct sim *s)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_INTERNAL_POLLING_THREAD;
+    unsigned flags =
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     char *cert = NULL, *key = NULL;
@@ -401,14 +399,14 @@ int sim_serve(struct sim *s)
     };
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, connection, s,
-        MHD_OPTION_CONNECTION_TIMEOUT, 300u, MHD_OPTION_ARRAY, tls,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+        connection, s, MHD_OPTION_CONNECTION_TIMEOUT, 300u, MHD_OPTION_ARRAY,
+        tls, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!d)
-        cmd_die(SP_EXIT_CONNECT, "cannot listen on %s:%d (address in use, or "
-                                 "a bad TLS certificate or key)",
+        cmd_die(SP_EXIT_CONNECT,
+                "cannot listen on %s:%d (address in use, or "
+                "a bad TLS certificate or key)",
                 s->o.listen_host, s->o.port);
     int bound = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
     if (s->o.port_file)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/sim.h: the simulated SMI-S array: its model, CIM views, operations and server. */
+/* cmd/smis-sim/sim.h: the simulated SMI-S array: its model, CIM views,
+ * operations and server. */
 #ifndef SMIS_SIM_H
 #define SMIS_SIM_H
 
@@ -16,9 +17,9 @@
  * runs under it, so concurrent clients see a consistent array.
  */
 
-#define SIM_NS "root/sim"
+#define SIM_NS      "root/sim"
 #define SIM_INTEROP "interop"
-#define SIM_BLOCK 512u
+#define SIM_BLOCK   512u
 
 enum sim_personality { SIM_GROUP, SIM_LEGACY };
 
@@ -32,34 +33,34 @@ bool sim_strlist_remove(struct sim_strlist *l, const char *s);
 void sim_strlist_clear(struct sim_strlist *l);
 
 struct sim_pool {
-    char *id;          /* short name, e.g. "gold"; InstanceID SIM+POOL+id */
-    uint64_t total;    /* bytes */
-    uint64_t used;     /* bytes, kept up to date */
+    char *id;       /* short name, e.g. "gold"; InstanceID SIM+POOL+id */
+    uint64_t total; /* bytes */
+    uint64_t used;  /* bytes, kept up to date */
     bool primordial;
 };
 
 struct sim_volume {
-    uint32_t num;      /* DeviceID is num in hex, "%08X" */
+    uint32_t num; /* DeviceID is num in hex, "%08X" */
     char id[12];
-    char *name;        /* ElementName */
-    char *pool;        /* pool id */
+    char *name; /* ElementName */
+    char *pool; /* pool id */
     uint64_t blocks;
-    char wwn[33];      /* NAA 6 */
-    uint32_t source;   /* the replica's source volume, 0 if none */
+    char wwn[33];       /* NAA 6 */
+    uint32_t source;    /* the replica's source volume, 0 if none */
     uint16_t sync_type; /* 7 snapshot, 8 clone */
 };
 
 struct sim_hwid {
-    char *id;          /* InstanceID */
-    char *storage_id;  /* IQN or WWPN */
-    uint16_t id_type;  /* 5 iSCSI name, 2 port WWN */
+    char *id;         /* InstanceID */
+    char *storage_id; /* IQN or WWPN */
+    uint16_t id_type; /* 5 iSCSI name, 2 port WWN */
     char *name;
 };
 
 struct sim_group {
-    char *id;          /* InstanceID */
+    char *id; /* InstanceID */
     char *name;
-    uint16_t type;     /* 2 initiator, 3 target, 4 device */
+    uint16_t type;              /* 2 initiator, 3 target, 4 device */
     struct sim_strlist members; /* hwid ids, port ids or volume DeviceIDs */
 };
 
@@ -69,11 +70,11 @@ struct sim_unit {
 };
 
 struct sim_view {
-    char *id;          /* SCSIProtocolController DeviceID */
+    char *id; /* SCSIProtocolController DeviceID */
     char *name;
-    char *img, *tmg, *dmg;          /* group personality: its groups */
-    struct sim_strlist initiators;  /* legacy personality: hwid ids */
-    struct sim_unit *units;         /* volumes and their host LUNs */
+    char *img, *tmg, *dmg;         /* group personality: its groups */
+    struct sim_strlist initiators; /* legacy personality: hwid ids */
+    struct sim_unit *units;        /* volumes and their host LUNs */
     size_t nunits, capunits;
 };
 
@@ -91,14 +92,14 @@ struct sim_enum {
     char id[24];
     int64_t expires_ms;
     uint32_t timeout_s;
-    char *classname;       /* OpenEnumerateInstances, or NULL */
+    char *classname; /* OpenEnumerateInstances, or NULL */
     char *ns;
     bool deep;
     struct sim_strlist props; /* PropertyList (empty: all) */
     bool have_props;
-    size_t klass;          /* next class of the table to visit */
-    uint64_t pos;          /* position inside it */
-    sp_cim_path **paths;   /* OpenAssociatorInstances: the results */
+    size_t klass;        /* next class of the table to visit */
+    uint64_t pos;        /* position inside it */
+    sp_cim_path **paths; /* OpenAssociatorInstances: the results */
     size_t npaths, next;
 };
 
@@ -109,8 +110,8 @@ void sim_enum_release(struct sim_enum *e);
 struct sim_fault {
     char *name;
     unsigned long nth;
-    bool drop;             /* close the connection mid-response */
-    int cim_code;          /* else answer with this CIM error */
+    bool drop;    /* close the connection mid-response */
+    int cim_code; /* else answer with this CIM error */
 };
 
 struct sim_opts {
@@ -122,7 +123,7 @@ struct sim_opts {
     const char *user;
     char *password;
     enum sim_personality personality;
-    const char *pools;     /* "gold:10T,silver:2T" */
+    const char *pools; /* "gold:10T,silver:2T" */
     unsigned long preload;
     unsigned latency_ms;
     double job_seconds;
@@ -143,8 +144,8 @@ struct sim_stat {
 struct sim {
     pthread_mutex_t lock;
     struct sim_opts o;
-    char *host;            /* HOST in instance paths */
-    char *system;          /* the array's Name */
+    char *host;   /* HOST in instance paths */
+    char *system; /* the array's Name */
     struct sim_pool *pools;
     size_t npools;
     struct sim_volume *vols; /* sorted by num */
@@ -158,7 +159,7 @@ struct sim {
     struct sim_job *jobs;
     size_t njobs, capjobs;
     uint32_t next_vol, next_group, next_view, next_job, next_hwid;
-    unsigned long jobs_started; /* ever, kept in the state */
+    unsigned long jobs_started;  /* ever, kept in the state */
     unsigned long jobs_this_run; /* since start: what --job-fail counts */
     struct sim_enum *enums;
     size_t nenums, capenums;
@@ -211,8 +212,8 @@ sp_code sim_group_delete(struct sim *s, const char *id, bool force,
 /* Add / remove members, keeping the LUNs of the views using the group. */
 sp_code sim_group_add(struct sim *s, struct sim_group *g, const char *member,
                       sp_error *err);
-sp_code sim_group_remove(struct sim *s, struct sim_group *g,
-                         const char *member, sp_error *err);
+sp_code sim_group_remove(struct sim *s, struct sim_group *g, const char *member,
+                         sp_error *err);
 struct sim_view *sim_view_create(struct sim *s, const char *name);
 void sim_view_delete(struct sim *s, const char *id);
 /* Map a volume in a view at the lowest free LUN (or @lun if >= 0). */
@@ -232,14 +233,14 @@ typedef int (*sim_emit_fn)(sp_cim_instance *inst, uint64_t pos, void *ud);
 
 struct sim_class {
     const char *name;
-    const char *const *parents;  /* CIM ancestors, nearest first */
-    bool interop;                /* lives in the interop namespace */
-    int personality;             /* -1 both, or only SIM_GROUP/SIM_LEGACY */
-    const char *role1, *role2;   /* association roles, or NULL */
+    const char *const *parents; /* CIM ancestors, nearest first */
+    bool interop;               /* lives in the interop namespace */
+    int personality;            /* -1 both, or only SIM_GROUP/SIM_LEGACY */
+    const char *role1, *role2;  /* association roles, or NULL */
     void (*each)(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud);
     /* Fast lookup by path; NULL: search with each(). */
     sp_cim_instance *(*get)(struct sim *s, const sp_cim_path *p);
-    const char *decl;            /* properties and methods, see classes.c */
+    const char *decl; /* properties and methods, see classes.c */
 };
 
 extern const struct sim_class *const sim_classes[];
@@ -266,8 +267,7 @@ sp_cim_instance *sim_get_instance(struct sim *s, const sp_cim_path *p);
 sp_cim_path *sim_path(struct sim *s, const char *cls, bool interop);
 void sim_key_str(sp_cim_path *p, const char *name, const char *value);
 sp_cim_path *sim_system_path(struct sim *s);
-sp_cim_path *sim_service_path(struct sim *s, const char *cls,
-                              const char *name);
+sp_cim_path *sim_service_path(struct sim *s, const char *cls, const char *name);
 sp_cim_path *sim_pool_path(struct sim *s, const struct sim_pool *p);
 sp_cim_path *sim_volume_path(struct sim *s, const struct sim_volume *v);
 sp_cim_path *sim_hwid_path(struct sim *s, const struct sim_hwid *h);
@@ -300,8 +300,8 @@ const char *sim_path_key(const sp_cim_path *p, const char *name);
 void sim_intrinsic(struct sim *s, const sp_cim_request *rq, sp_buf *out);
 void sim_method(struct sim *s, const sp_cim_request *rq, sp_buf *out);
 /* Write an ERROR response for @rq. */
-void sim_error(const sp_cim_request *rq, sp_buf *out, int code,
-               const char *fmt, ...) SP_PRINTF(4, 5);
+void sim_error(const sp_cim_request *rq, sp_buf *out, int code, const char *fmt,
+               ...) SP_PRINTF(4, 5);
 
 /* ---- server.c ---- */
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/state.c: the state file: the model as JSON, written atomically, read back at start. */
+/* cmd/smis-sim/state.c: the state file: the model as JSON, written atomically,
+ * read back at start. */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -11,7 +12,7 @@
 #include "sim.h"
 
 #define STATE_VERSION 1
-#define STATE_MAX ((size_t)1 << 31)
+#define STATE_MAX     ((size_t)1 << 31)
 
 /* ---- writing: by hand, so 100,000 volumes save in milliseconds ---- */
 
@@ -138,16 +139,16 @@ static void serialize(const struct sim *s, sp_buf *b)
     sp_buf_addstr(b, "]}\n");
 }
 
-static sp_code write_all(int fd, const char *data, size_t len,
-                         const char *path, sp_error *err)
+static sp_code write_all(int fd, const char *data, size_t len, const char *path,
+                         sp_error *err)
 {
     while (len) {
         ssize_t n = write(fd, data, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return sp_error_set(err, SP_ERR_IO, "cannot write '%s': %s",
-                                path, strerror(errno));
+            return sp_error_set(err, SP_ERR_IO, "cannot write '%s': %s", path,
+                                strerror(errno));
         data += n;
         len -= (size_t)n;
     }
@@ -205,7 +206,8 @@ out:
 static const char *jget_str(json_object *o, const char *k)
 {
     json_object *v;
-    if (!json_object_object_get_ex(o, k, &v) || json_object_is_type(v, json_type_null))
+    if (!json_object_object_get_ex(o, k, &v) ||
+        json_object_is_type(v, json_type_null))
         return NULL;
     return json_object_get_string(v);
 }
@@ -237,8 +239,8 @@ static void jget_list(json_object *o, const char *k, struct sim_strlist *l)
 {
     json_object *a = jget_array(o, k);
     for (size_t i = 0; a && i < json_object_array_length(a); i++)
-        sim_strlist_add(l, json_object_get_string(
-                               json_object_array_get_idx(a, i)));
+        sim_strlist_add(
+            l, json_object_get_string(json_object_array_get_idx(a, i)));
 }
 
 static char *dup_or_null(const char *s)
@@ -305,11 +307,11 @@ static sp_code load_objects(struct sim *s, json_object *root, sp_error *err)
         json_object *o = json_object_array_get_idx(a, i);
         cmd_grow((void **)&s->hwids, &s->caphwids, s->nhwids + 1,
                  sizeof(*s->hwids));
-        s->hwids[s->nhwids++] = (struct sim_hwid){
-            .id = cmd_xstrdup(jget_str(o, "id")),
-            .storage_id = cmd_xstrdup(jget_str(o, "sid")),
-            .id_type = (uint16_t)jget_u64(o, "type"),
-            .name = cmd_xstrdup(jget_str(o, "name"))};
+        s->hwids[s->nhwids++] =
+            (struct sim_hwid){.id = cmd_xstrdup(jget_str(o, "id")),
+                              .storage_id = cmd_xstrdup(jget_str(o, "sid")),
+                              .id_type = (uint16_t)jget_u64(o, "type"),
+                              .name = cmd_xstrdup(jget_str(o, "name"))};
         if (!s->hwids[s->nhwids - 1].id || !s->hwids[s->nhwids - 1].storage_id)
             return sp_error_set(err, SP_ERR_IO, "hardware ID %zu is damaged",
                                 i);
@@ -346,11 +348,11 @@ static sp_code load_objects(struct sim *s, json_object *root, sp_error *err)
         json_object *units = jget_array(o, "units");
         for (size_t k = 0; units && k < json_object_array_length(units); k++) {
             json_object *u = json_object_array_get_idx(units, k);
-            sim_view_map(v,
-                         (uint32_t)json_object_get_int64(
-                             json_object_array_get_idx(u, 0)),
-                         (long)json_object_get_int64(
-                             json_object_array_get_idx(u, 1)));
+            sim_view_map(
+                v,
+                (uint32_t)json_object_get_int64(
+                    json_object_array_get_idx(u, 0)),
+                (long)json_object_get_int64(json_object_array_get_idx(u, 1)));
         }
     }
     a = jget_array(root, "jobs");
@@ -384,8 +386,8 @@ sp_code sim_load(struct sim *s, const char *path, sp_error *err)
     if (fd < 0 && errno == ENOENT)
         return SP_ERR_NOT_FOUND;
     if (fd < 0)
-        return sp_error_set(err, SP_ERR_IO, "cannot open state '%s': %s",
-                            path, strerror(errno));
+        return sp_error_set(err, SP_ERR_IO, "cannot open state '%s': %s", path,
+                            strerror(errno));
     sp_buf b = SP_BUF_INIT(STATE_MAX);
     char chunk[1 << 16];
     ssize_t n;
@@ -407,8 +409,8 @@ sp_code sim_load(struct sim *s, const char *path, sp_error *err)
         rc = sp_error_set(err, SP_ERR_IO, "state '%s' is not valid JSON: %s",
                           path, json_tokener_error_desc(jerr));
     else if (jget_u64(root, "version") != STATE_VERSION)
-        rc = sp_error_set(err, SP_ERR_IO,
-                          "state '%s' has an unknown version", path);
+        rc = sp_error_set(err, SP_ERR_IO, "state '%s' has an unknown version",
+                          path);
     else
         rc = load_objects(s, root, err);
     if (rc && rc != SP_ERR_NOT_FOUND && !strstr(err->message, path)) {

@@ -105,7 +105,6 @@ static bool blank(const char *s)
     return !*s;
 }
 
-
 /* ---- naming ---- */
 
 sp_code spi_conv_localnamespacepath(struct spi_conv *cv, const xmlNode *n,

@@ -285,8 +285,8 @@ static sp_code associators_classic(sp_cim_client *c, const sp_cim_path *obj,
                                    const char *const *props, unsigned int flags,
                                    sp_cim_instance_fn fn, void *ctx)
 {
-    sp_cim_args *a = assoc_args("ObjectName", obj, assoc_class,
-                                result_class, role, result_role);
+    sp_cim_args *a = assoc_args("ObjectName", obj, assoc_class, result_class,
+                                role, result_role);
     arg_bool(a, "IncludeQualifiers", false);
     arg_bool(a, "IncludeClassOrigin", flags & SP_CIM_INCLUDE_CLASS_ORIGIN);
     arg_props(a, props);
@@ -302,8 +302,8 @@ sp_code sp_cim_associator_names(sp_cim_client *c, const sp_cim_path *obj,
 {
     if (check_flags(c, flags, 0) || check_path(c, obj, false))
         return c->err.code;
-    sp_cim_args *a = assoc_args("ObjectName", obj, assoc_class,
-                                result_class, role, result_role);
+    sp_cim_args *a = assoc_args("ObjectName", obj, assoc_class, result_class,
+                                role, result_role);
     struct sink s = {.want = SPI_ITEM_PATH, .path_fn = fn, .ctx = ctx};
     return run(c, "AssociatorNames", obj->ns, a, &s, NULL);
 }
@@ -456,8 +456,8 @@ static sp_code open_associators(sp_cim_client *c, const sp_cim_path *obj,
                                 unsigned int flags, sp_cim_instance_fn fn,
                                 void *ctx, size_t *delivered, sp_cim_enum **e)
 {
-    sp_cim_args *a = assoc_args("InstanceName", obj, assoc_class,
-                                result_class, role, result_role);
+    sp_cim_args *a = assoc_args("InstanceName", obj, assoc_class, result_class,
+                                role, result_role);
     arg_bool(a, "IncludeClassOrigin", flags & SP_CIM_INCLUDE_CLASS_ORIGIN);
     arg_props(a, props);
     return open_call(c, "OpenAssociatorInstances", obj->ns, a, max, fn, ctx,

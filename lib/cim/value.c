@@ -495,7 +495,6 @@ bool sp_cim_value_equal(const sp_cim_value *a, const sp_cim_value *b)
 
 /* ---- parsing text as CIM-XML carries it ---- */
 
-
 static bool parse_datetime(const char *s)
 {
     /* yyyymmddhhmmss.mmmmmmsutc (timestamp, s is + or -) or

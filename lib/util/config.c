@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/util/config.c: find, parse (libinih) and check the configuration; secrets and passwords. */
+/* lib/util/config.c: find, parse (libinih) and check the configuration; secrets
+ * and passwords. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -91,7 +92,8 @@ static struct section *find(const sp_config *c, const char *kind,
     for (size_t i = 0; i < c->n; i++) {
         struct section *s = &c->sections[i];
         if (SPI_STREQ(s->kind, kind) &&
-            ((!name && !s->name) || (name && s->name && SPI_STREQ(s->name, name))))
+            ((!name && !s->name) ||
+             (name && s->name && SPI_STREQ(s->name, name))))
             return s;
     }
     return NULL;
@@ -110,14 +112,12 @@ static struct section *add_section(sp_config *c, const char *kind,
 {
     spi_xgrow((void **)&c->sections, &c->cap, c->n + 1, sizeof(*c->sections));
     struct section *s = &c->sections[c->n++];
-    *s = (struct section){.kind = spi_xstrdup(kind),
-                          .name = spi_xstrdup(name),
-                          .line = line};
+    *s = (struct section){
+        .kind = spi_xstrdup(kind), .name = spi_xstrdup(name), .line = line};
     return s;
 }
 
-static void set(struct section *s, const char *key, const char *value,
-                int line)
+static void set(struct section *s, const char *key, const char *value, int line)
 {
     struct entry *e = find_entry(s, key);
     if (e) {
@@ -153,8 +153,8 @@ static int fail(struct parse *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    p->rc = sp_error_set(p->err, SP_ERR_CONFIG, "%s:%d: %s", p->origin,
-                         p->line, msg);
+    p->rc = sp_error_set(p->err, SP_ERR_CONFIG, "%s:%d: %s", p->origin, p->line,
+                         msg);
     return 0;
 }
 
@@ -291,8 +291,9 @@ static sp_code check(struct parse *p)
             if (SPI_STREQ(en->key, "copy-method") &&
                 !SPI_STREQ(en->value, "snapshot") &&
                 !SPI_STREQ(en->value, "clone"))
-                return fail(p, "copy-method must be snapshot or clone, not "
-                               "'%s'",
+                return fail(p,
+                            "copy-method must be snapshot or clone, not "
+                            "'%s'",
                             en->value),
                        p->rc;
             if (SPI_STREQ(en->key, "connectivity") &&
@@ -304,17 +305,17 @@ static sp_code check(struct parse *p)
         if (SPI_STREQ(s->kind, "pool")) {
             const char *colon = strchr(s->name, ':');
             SPI_AUTOFREE char *array =
-                colon ? spi_xstrndup(s->name, (size_t)(colon - s->name))
-                      : NULL;
+                colon ? spi_xstrndup(s->name, (size_t)(colon - s->name)) : NULL;
             p->line = s->line;
             if (!colon || !colon[1])
-                return fail(p, "pool section names are \"ARRAY:POOL\", not "
-                               "\"%s\"",
+                return fail(p,
+                            "pool section names are \"ARRAY:POOL\", not "
+                            "\"%s\"",
                             s->name),
                        p->rc;
             if (!find(c, "array", array))
-                return fail(p, "pool \"%s\" is on unknown array '%s'",
-                            s->name, array),
+                return fail(p, "pool \"%s\" is on unknown array '%s'", s->name,
+                            array),
                        p->rc;
         }
     }
@@ -330,8 +331,8 @@ static sp_code check(struct parse *p)
 static sp_code parse(sp_config *c, const char *text, const char *origin,
                      sp_error *err)
 {
-    struct parse p = {.c = c, .origin = origin, .err = err, .text = text,
-                      .pos = text};
+    struct parse p = {
+        .c = c, .origin = origin, .err = err, .text = text, .pos = text};
     int r = ini_parse_stream(read_line, &p, on_entry, &p);
     if (p.rc)
         return p.rc;
@@ -383,8 +384,7 @@ static sp_code read_file(const char *path, char **out, sp_error *err)
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return sp_error_set(err,
-                            errno == ENOENT ? SP_ERR_NOT_FOUND : SP_ERR_IO,
+        return sp_error_set(err, errno == ENOENT ? SP_ERR_NOT_FOUND : SP_ERR_IO,
                             "cannot read '%s': %s", path, strerror(errno));
     sp_buf b = SP_BUF_INIT(1 << 20);
     char chunk[8192];
@@ -402,8 +402,8 @@ static sp_code read_file(const char *path, char **out, sp_error *err)
     return SP_OK;
 }
 
-sp_code sp_config_parse(const char *text, const char *origin,
-                        sp_config **out, sp_error *err)
+sp_code sp_config_parse(const char *text, const char *origin, sp_config **out,
+                        sp_error *err)
 {
     sp_config *c = spi_xcalloc(1, sizeof(*c));
     SPI_AUTOFREE char *data = xdg("XDG_DATA_HOME", ".local/share");
@@ -504,8 +504,8 @@ const char *sp_config_get(const sp_config *c, const char *kind,
     return e ? e->value : NULL;
 }
 
-bool sp_config_get_bool(const sp_config *c, const char *kind,
-                        const char *name, const char *key, bool def)
+bool sp_config_get_bool(const sp_config *c, const char *kind, const char *name,
+                        const char *key, bool def)
 {
     const char *v = sp_config_get(c, kind, name, key);
     if (!v)
@@ -599,8 +599,8 @@ static char *prompt(const char *user, const char *array)
     if (fd < 0)
         return NULL;
     char q[512];
-    int qn = snprintf(q, sizeof(q), "Password for %s on array %s: ", user,
-                      array);
+    int qn =
+        snprintf(q, sizeof(q), "Password for %s on array %s: ", user, array);
     struct termios old, quiet;
     bool echo_off = tcgetattr(fd, &old) == 0;
     if (echo_off) {

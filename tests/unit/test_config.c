@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tests/unit/test_config.c: configuration lookup, parsing, checks, the built-in default, secrets. */
+/* tests/unit/test_config.c: configuration lookup, parsing, checks, the built-in
+ * default, secrets. */
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,9 +13,12 @@ static const char design_example[] =
     "[array \"fas01\"]\n"
     "uri = smis+https://smis01.example.net:5989/interop\n"
     "user = provisioner\n"
-    "password-file = /etc/sanprov/fas01.secret      ; must not be group/world readable\n"
-    "ca-file = /etc/sanprov/fas01-ca.pem            ; TLS is verified unless insecure = yes\n"
-    "copy-method = snapshot                          ; preferred SAN copy: snapshot | clone\n"
+    "password-file = /etc/sanprov/fas01.secret      ; must not be group/world "
+    "readable\n"
+    "ca-file = /etc/sanprov/fas01-ca.pem            ; TLS is verified unless "
+    "insecure = yes\n"
+    "copy-method = snapshot                          ; preferred SAN copy: "
+    "snapshot | clone\n"
     "\n"
     "[pool \"fas01:aggr1\"]\n"
     "class = gold\n"
@@ -147,8 +151,7 @@ static void test_lookup_and_builtin(void **state)
                      SP_ERR_NOT_FOUND);
 
     /* The user's file. */
-    tu_write_file(tu_path(cfg, "sanprov.conf"), "[array \"x\"]\nuri = a\n",
-                  20);
+    tu_write_file(tu_path(cfg, "sanprov.conf"), "[array \"x\"]\nuri = a\n", 20);
     assert_int_equal(sp_config_load(NULL, 0, &c, &err), SP_OK);
     assert_string_equal(sp_config_file(c), tu_path(cfg, "sanprov.conf"));
     sp_config_free(c);
@@ -207,8 +210,7 @@ static void test_passwords(void **state)
     unsetenv("SANPROV_PASSWORD");
     /* none, and no terminal (tests run without one on stdin) */
     if (!isatty(0)) {
-        assert_int_equal(sp_config_password(c, "env", &pw, &err),
-                         SP_ERR_AUTH);
+        assert_int_equal(sp_config_password(c, "env", &pw, &err), SP_ERR_AUTH);
         assert_non_null(strstr(err.message, "password-file"));
     }
     sp_config_free(c);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/config.h: the configuration (arrays, pools, hosts, library) and credentials. */
+/* sanprov/config.h: the configuration (arrays, pools, hosts, library) and
+ * credentials. */
 #ifndef SANPROV_CONFIG_H
 #define SANPROV_CONFIG_H
 
@@ -95,8 +96,7 @@ SP_API sp_code sp_config_password(const sp_config *c, const char *array,
  * sp_log_add_secret(); free with sp_free_secret().  Errors: SP_ERR_IO,
  * SP_ERR_PRECONDITION.
  */
-SP_API sp_code sp_read_secret_file(const char *path, char **out,
-                                   sp_error *err);
+SP_API sp_code sp_read_secret_file(const char *path, char **out, sp_error *err);
 
 /* Wipe and free a secret; NULL is fine. */
 SP_API void sp_free_secret(char *secret);
