@@ -78,6 +78,8 @@ const char *sp_strerror(sp_code code)
         return "cancelled";
     case SP_ERR_INTERNAL:
         return "internal error";
+    case SP_ERR_JOB_TIMEOUT:
+        return "timed out waiting for the array";
     }
     return "unknown error";
 }
@@ -151,6 +153,8 @@ int sp_error_exit_code(const sp_error *err)
     case SP_ERR_CANCELLED:
     case SP_ERR_INTERNAL:
         return SP_EXIT_FAILED;
+    case SP_ERR_JOB_TIMEOUT:
+        return SP_EXIT_JOB_TIMEOUT;
     }
     return SP_EXIT_FAILED;
 }

@@ -7,7 +7,7 @@
 
 static void test_strerror_every_code(void **state)
 {
-    for (int c = SP_OK; c <= SP_ERR_INTERNAL; c++) {
+    for (int c = SP_OK; c <= SP_ERR_JOB_TIMEOUT; c++) {
         const char *s = sp_strerror((sp_code)c);
         assert_non_null(s);
         assert_string_not_equal(s, "unknown error");
@@ -38,6 +38,7 @@ static void test_exit_codes(void **state)
         {SP_ERR_NOT_SUPPORTED, 0, 6},
         {SP_ERR_PROTOCOL, 0, 1},
         {SP_ERR_TOO_LARGE, 0, 1},
+        {SP_ERR_JOB_TIMEOUT, 0, 7},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sp_error e;
