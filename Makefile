@@ -38,7 +38,7 @@ DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             libinih-dev libjson-c-dev libcmocka-dev openssl ca-certificates \
             mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli
 
-LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c)
+LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_SO   := $(B)/libsanprov.so.$(VERSION)
 LIB_A    := $(B)/libsanprov.a
@@ -47,7 +47,7 @@ CMD_HELPER_SRCS := $(wildcard cmd/common/*.c)
 CMD_SRCS  := $(wildcard cmd/*.c)
 CMDS      := $(CMD_SRCS:cmd/%.c=$(B)/bin/%)
 # Every program links popt; some need more (target-specific below).
-CMD_LIBS  := $(shell pkg-config --libs popt 2>/dev/null) -lpthread
+CMD_LIBS  := $(shell pkg-config --libs popt json-c 2>/dev/null) -lpthread
 $(B)/bin/smis-sim: CMD_LIBS += $(shell pkg-config --libs libmicrohttpd json-c \
                                    2>/dev/null)
 

@@ -229,6 +229,26 @@ static int on_entry(void *user, const char *header, const char *key,
     return 1;
 }
 
+/* inih's line buffer: a longer line would be split in two. */
+#define MAX_LINE (INI_MAX_LINE - 2)
+
+/* A "[...]" header line (as inih sees it: an optional "; comment" may
+ * follow), or NULL.  Returns the header text, trimmed. */
+static char *header_of(const char *line)
+{
+    SPI_AUTOFREE char *t = spi_xstrdup_trim(line);
+    char *close = t[0] == '[' ? strchr(t, ']') : NULL;
+    if (!close)
+        return NULL;
+    const char *rest = close + 1;
+    while (*rest == ' ' || *rest == '\t')
+        rest++;
+    if (*rest && *rest != ';' && *rest != '#')
+        return NULL;
+    *close = '\0';
+    return spi_xstrdup_trim(t + 1);
+}
+
 /* inih reads lines through this, so we know the line number. */
 static char *read_line(char *buf, int size, void *stream)
 {
@@ -237,20 +257,26 @@ static char *read_line(char *buf, int size, void *stream)
         return NULL;
     const char *nl = strchr(p->pos, '\n');
     size_t n = nl ? (size_t)(nl - p->pos) + 1 : strlen(p->pos);
+    p->line++;
+    /* A UTF-8 byte order mark at the start of the file is not content. */
+    if (p->line == 1 && n >= 3 && memcmp(p->pos, "\xEF\xBB\xBF", 3) == 0) {
+        p->pos += 3;
+        n -= 3;
+    }
+    size_t content = n - (nl ? 1 : 0);
+    if (content && p->pos[content - 1] == '\r')
+        content--;
+    if (content > MAX_LINE && !p->rc)
+        fail(p, "line is longer than %d characters", MAX_LINE);
     if (n >= (size_t)size)
         n = (size_t)size - 1;
     memcpy(buf, p->pos, n);
     buf[n] = '\0';
-    p->pos += n;
-    p->line++;
+    p->pos = nl ? nl + 1 : p->pos + strlen(p->pos);
     /* inih only reports keys; sections without any are still sections. */
-    SPI_AUTOFREE char *t = spi_xstrdup_trim(buf);
-    size_t tl = strlen(t);
-    if (!p->rc && tl >= 2 && t[0] == '[' && t[tl - 1] == ']') {
-        t[tl - 1] = '\0';
-        SPI_AUTOFREE char *h = spi_xstrdup_trim(t + 1);
+    SPI_AUTOFREE char *h = p->rc ? NULL : header_of(buf);
+    if (h)
         begin_section(p, h);
-    }
     return buf;
 }
 
@@ -371,9 +397,13 @@ static void builtin(sp_config *c)
     SPI_AUTOFREE char *uri =
         spi_xasprintf("local:%s/sanprov/arrays/local", data);
     set(a, "uri", uri, 0);
-    add_section(c, "pool", "local:default", 0);
+    /* The pool is allocated to the host's group, so the built-in
+     * configuration passes vm-deploy's checks. */
+    struct section *p = add_section(c, "pool", "local:default", 0);
+    set(p, "host-groups", "local", 0);
     struct section *h = add_section(c, "host", "localhost", 0);
     set(h, "uri", getuid() == 0 ? "qemu:///system" : "qemu:///session", 0);
+    set(h, "group", "local", 0);
     c->library = spi_xasprintf("%s/sanprov/library", data);
 }
 

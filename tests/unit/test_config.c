@@ -99,6 +99,15 @@ static void test_errors(void **state)
          "t:3: section [array \"a\"] is given twice"},
         {"[array \"a\"]\nthis is not ini\n",
          "t:2: syntax error (expected [section] or key = value)"},
+        {"[array \"a\"] ; a comment\nuri = x\n[array \"b\"] ; another\n"
+         "url = y\n",
+         "t:4: unknown key 'url' in [array \"b\"]"},
+        {"[array \"a\"]\nuri = "
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "\nuser = u\nbad key\n",
+         "t:2: line is longer than 198 characters"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sp_config *c = NULL;
@@ -111,6 +120,20 @@ static void test_errors(void **state)
         assert_string_equal(err.message, cases[i].msg);
         assert_int_equal(sp_error_exit_code(&err), 2);
     }
+}
+
+static void test_bom_and_header_comments(void **state)
+{
+    sp_config *c = NULL;
+    sp_error err;
+    assert_int_equal(sp_config_parse("\xEF\xBB\xBF[array \"a\"] ; main\n"
+                                     "uri = x\n[array \"b\"]\t# backup\n"
+                                     "uri = y\n",
+                                     "t", &c, &err),
+                     SP_OK);
+    assert_string_equal(sp_config_get(c, "array", "a", "uri"), "x");
+    assert_string_equal(sp_config_get(c, "array", "b", "uri"), "y");
+    sp_config_free(c);
 }
 
 static void test_lookup_and_builtin(void **state)
@@ -142,6 +165,11 @@ static void test_lookup_and_builtin(void **state)
     snprintf(uri, sizeof(uri), "local:%s", want);
     assert_string_equal(sp_config_get(c, "array", "local", "uri"), uri);
     assert_true(sp_config_has(c, "pool", "local:default"));
+    assert_string_equal(
+        sp_config_list_item(c, "pool", "local:default", "host-groups", 0),
+        "local");
+    assert_string_equal(sp_config_get(c, "host", "localhost", "group"),
+                        "local");
     assert_string_equal(sp_config_get(c, "host", "localhost", "uri"),
                         getuid() == 0 ? "qemu:///system" : "qemu:///session");
     assert_string_equal(sp_config_library(c),
@@ -222,6 +250,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_design_example),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_bom_and_header_comments),
         cmocka_unit_test(test_lookup_and_builtin),
         cmocka_unit_test(test_passwords),
     };

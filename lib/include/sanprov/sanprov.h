@@ -9,6 +9,7 @@
 #include <sanprov/log.h>
 #include <sanprov/id.h>
 #include <sanprov/config.h>
+#include <sanprov/array.h>
 #include <sanprov/cim.h>
 #include <sanprov/cimclient.h>
 #include <sanprov/cimserver.h>

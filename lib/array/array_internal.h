@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/array/array_internal.h: the array driver table, the array handle, and
+ * pool/LUN objects. */
+#ifndef SANPROV_ARRAY_INTERNAL_H
+#define SANPROV_ARRAY_INTERNAL_H
+
+#include "../util/internal.h"
+#include <sanprov/array.h>
+
+/*
+ * A driver fills this table with designated initializers; a NULL slot
+ * means "not supported" and the public wrapper says so.  Keys are the
+ * driver's own encoding of an object within the array (the last field of
+ * its ID).  Errors go to a->err.
+ */
+struct sp_array_driver {
+    const char *name;
+    const char *const *schemes; /* URI schemes, NULL-terminated */
+    /* Prepare a->priv from the configuration; no I/O. */
+    sp_code (*open)(sp_array *a);
+    void (*close)(sp_array *a);
+    sp_code (*capabilities)(sp_array *a, sp_array_caps *out);
+    sp_code (*list_pools)(sp_array *a, sp_pool_fn fn, void *ctx);
+    sp_code (*get_pool)(sp_array *a, const char *key, sp_pool **out);
+    sp_code (*list_luns)(sp_array *a, const char *pool_key, unsigned int flags,
+                         sp_lun_fn fn, void *ctx);
+    sp_code (*get_lun)(sp_array *a, const char *key, unsigned int flags,
+                       sp_lun **out);
+    sp_code (*create_lun)(sp_array *a, const char *pool_key, const char *name,
+                          uint64_t bytes, sp_lun **out);
+    sp_code (*copy_lun)(sp_array *a, const char *source_key,
+                        sp_copy_method method, const char *name,
+                        const char *pool_key, sp_lun **out);
+    sp_code (*delete_lun)(sp_array *a, const char *key, unsigned int flags);
+    sp_code (*mask)(sp_array *a, const char *const *keys, size_t n,
+                    const sp_mask_target *target, unsigned int flags,
+                    uint32_t *numbers);
+    uint64_t (*requests)(const sp_array *a);
+};
+
+extern const struct sp_array_driver spi_smis_driver;
+
+struct sp_array {
+    const struct sp_array_driver *drv;
+    const sp_config *cfg; /* borrowed: must outlive the array */
+    char *name;
+    char *uri;
+    sp_error err;
+    sp_progress_fn progress;
+    void *progress_ctx;
+    unsigned int timeout_s;
+    char *pending_job; /* ID text of a job we stopped waiting for */
+    void *priv;
+};
+
+/* Record an error in @a; returns @code. */
+sp_code spi_array_fail(sp_array *a, sp_code code, const char *fmt, ...)
+    SP_PRINTF(3, 4);
+/* Copy @err into @a (the driver's sub-handle failed). */
+sp_code spi_array_fail_with(sp_array *a, const sp_error *err);
+
+/* Objects drivers hand out.  Strings are copied. */
+sp_pool *spi_pool_new(sp_array *a, const char *key, const char *name,
+                      uint64_t total, uint64_t free_bytes);
+sp_lun *spi_lun_new(sp_array *a, const char *key, const char *name,
+                    uint64_t size, const char *wwn);
+void spi_lun_set_pool(sp_lun *l, sp_array *a, const char *pool_key);
+void spi_lun_set_source(sp_lun *l, sp_array *a, const char *source_key,
+                        sp_copy_method method);
+void spi_lun_add_mask(sp_lun *l, const char *initiator, uint32_t number);
+
+/* The ID of a job of @a (pending or failed), for messages. */
+char *spi_array_job_id(const sp_array *a, const char *key);
+
+#endif

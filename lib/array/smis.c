@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/array/smis.c: the SMI-S driver: connection, Interop discovery, services,
+ * capabilities, jobs, keys. */
+#include <time.h>
+#include <unistd.h>
+
+#include "smis.h"
+
+#define DEFAULT_JOB_TIMEOUT_S 3600u
+#define POLL_MIN_MS           100
+#define POLL_MAX_MS           2000
+
+static const char *const interops[] = {"interop", "root/interop",
+                                       "root/PG_Interop"};
+
+static const char *const service_classes[SMIS_NSERVICES] = {
+    [SMIS_SCS] = "CIM_StorageConfigurationService",
+    [SMIS_RS] = "CIM_ReplicationService",
+    [SMIS_GMMS] = "CIM_GroupMaskingMappingService",
+    [SMIS_CCS] = "CIM_ControllerConfigurationService",
+    [SMIS_HWMS] = "CIM_StorageHardwareIDManagementService",
+};
+
+sp_code smis_fail(sp_array *a)
+{
+    return spi_array_fail_with(a, sp_cim_client_error(smis_of(a)->c));
+}
+
+/* ---- collecting ---- */
+
+static void keep(struct smis_list *l, void *p)
+{
+    spi_xgrow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+    l->v[l->n++] = p;
+}
+
+int smis_keep_instance(sp_cim_instance *i, void *ud)
+{
+    keep(ud, i);
+    return 0;
+}
+
+int smis_keep_path(sp_cim_path *p, void *ud)
+{
+    keep(ud, p);
+    return 0;
+}
+
+void smis_list_free_instances(struct smis_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        sp_cim_instance_free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+void smis_list_free_paths(struct smis_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        sp_cim_path_free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+/* ---- open: the URI and the credentials, no I/O yet ---- */
+
+/* smis+https://HOST[:PORT][/INTEROP-NAMESPACE] */
+static sp_code parse_uri(sp_array *a, char **url, char **hint)
+{
+    const char *u = a->uri;
+    bool tls = strncasecmp(u, "smis+https://", 13) == 0;
+    if (!tls && strncasecmp(u, "smis+http://", 12) != 0)
+        return spi_array_fail(a, SP_ERR_CONFIG,
+                              "array '%s': '%s' is not a smis+https:// or "
+                              "smis+http:// URI",
+                              a->name, u);
+    const char *host = u + (tls ? 13 : 12);
+    const char *slash = strchr(host, '/');
+    size_t hl = slash ? (size_t)(slash - host) : strlen(host);
+    if (!hl)
+        return spi_array_fail(a, SP_ERR_CONFIG,
+                              "array '%s': the URI has no host", a->name);
+    SPI_AUTOFREE char *hostport = spi_xstrndup(host, hl);
+    const char *close = strrchr(hostport, ']');
+    const char *colon = strrchr(hostport, ':');
+    bool has_port = colon && (!close || colon > close);
+    *url = spi_xasprintf("%s://%s%s", tls ? "https" : "http", hostport,
+                         has_port ? ""
+                         : tls    ? ":5989"
+                                  : ":5988");
+    *hint = slash && slash[1] ? spi_xstrdup(slash + 1) : NULL;
+    return SP_OK;
+}
+
+static sp_code smis_open(sp_array *a)
+{
+    struct smis *s = spi_xcalloc(1, sizeof(*s));
+    a->priv = s;
+    SPI_AUTOFREE char *url = NULL;
+    sp_code rc = parse_uri(a, &url, &s->interop_hint);
+    if (rc)
+        return rc;
+    if (sp_cim_client_new(url, 0, &s->c, &a->err))
+        return a->err.code;
+    const char *ca = sp_config_get(a->cfg, "array", a->name, "ca-file");
+    if (ca)
+        sp_cim_client_set_ca_file(s->c, ca);
+    if (sp_config_get_bool(a->cfg, "array", a->name, "insecure", false))
+        sp_cim_client_set_insecure(s->c, true);
+    const char *user = sp_config_get(a->cfg, "array", a->name, "user");
+    if (user) {
+        char *pw = NULL;
+        if (sp_config_password(a->cfg, a->name, &pw, &a->err))
+            return a->err.code;
+        sp_cim_client_set_credentials(s->c, user, pw);
+        sp_free_secret(pw);
+    }
+    return SP_OK;
+}
+
+static void smis_close(sp_array *a)
+{
+    struct smis *s = smis_of(a);
+    if (!s)
+        return;
+    sp_cim_client_free(s->c);
+    free(s->interop_hint);
+    free(s->interop);
+    free(s->ns);
+    sp_cim_path_free(s->system);
+    free(s->system_class);
+    free(s->system_name);
+    free(s->prefix);
+    for (int i = 0; i < SMIS_NSERVICES; i++)
+        sp_cim_path_free(s->service[i]);
+    for (size_t i = 0; i < s->nprofiles; i++)
+        free(s->profiles[i]);
+    free(s->profiles);
+    free(s->vendor);
+    free(s);
+}
+
+static uint64_t smis_requests(const sp_array *a)
+{
+    const struct smis *s = a->priv;
+    sp_cim_client_stats st;
+    sp_cim_client_get_stats(s->c, &st);
+    return st.requests;
+}
+
+/* ---- discovery: Interop profiles, then the system ---- */
+
+static const char *const profile_props[] = {
+    "RegisteredName", "RegisteredVersion", "RegisteredOrganization", NULL};
+
+/* Read the registered profiles from the first interop namespace that
+ * answers; keep the Array profile's path. */
+static sp_code find_profiles(sp_array *a, sp_cim_path **array_profile)
+{
+    struct smis *s = smis_of(a);
+    const char *tries[SPI_ARRAY_SIZE(interops) + 1];
+    size_t n = 0;
+    if (s->interop_hint)
+        tries[n++] = s->interop_hint;
+    for (size_t i = 0; i < SPI_ARRAY_SIZE(interops); i++)
+        if (!s->interop_hint || strcmp(s->interop_hint, interops[i]) != 0)
+            tries[n++] = interops[i];
+    struct smis_list l = {0};
+    sp_code rc = SP_ERR_NOT_FOUND;
+    for (size_t i = 0; i < n; i++) {
+        rc = sp_cim_enumerate_instances(s->c, tries[i], "CIM_RegisteredProfile",
+                                        profile_props, 0, smis_keep_instance,
+                                        &l);
+        if (!rc) {
+            s->interop = spi_xstrdup(tries[i]);
+            break;
+        }
+        int st = sp_cim_client_error(s->c)->cim_status;
+        /* Another namespace may be the right one; anything else is a real
+         * failure (no connection, no access). */
+        if (st != SP_CIM_ERR_INVALID_NAMESPACE && st != SP_CIM_ERR_NOT_FOUND &&
+            st != SP_CIM_ERR_INVALID_CLASS)
+            return smis_fail(a);
+    }
+    if (rc)
+        return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
+                              "array '%s' has no Interop namespace with "
+                              "registered profiles (tried interop, "
+                              "root/interop, root/PG_Interop)",
+                              a->name);
+    *array_profile = NULL;
+    for (size_t i = 0; i < l.n; i++) {
+        sp_cim_instance *p = l.v[i];
+        const char *name = sp_cim_instance_get_string(p, "RegisteredName");
+        const char *ver = sp_cim_instance_get_string(p, "RegisteredVersion");
+        uint64_t org = 0;
+        sp_cim_instance_get_uint(p, "RegisteredOrganization", &org);
+        if (!name)
+            continue;
+        s->profiles = spi_xrealloc(s->profiles,
+                                   (s->nprofiles + 1) * sizeof(*s->profiles));
+        s->profiles[s->nprofiles++] =
+            spi_xasprintf("%s %s", name, ver ? ver : "");
+        if (org != 11) /* SNIA */
+            continue;
+        if (SPI_STREQ(name, "Array") && !*array_profile)
+            *array_profile = sp_cim_path_copy(sp_cim_instance_path(p));
+        else if (SPI_STREQ(name, "Group Masking and Mapping"))
+            s->group_profile = true;
+        else if (SPI_STREQ(name, "Masking and Mapping"))
+            s->legacy_profile = true;
+    }
+    smis_list_free_instances(&l);
+    if (!*array_profile)
+        return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
+                              "array '%s' does not register the SMI-S Array "
+                              "profile: it is not a storage array provider",
+                              a->name);
+    return SP_OK;
+}
+
+sp_code smis_discover(sp_array *a)
+{
+    struct smis *s = smis_of(a);
+    if (s->discovered)
+        return SP_OK;
+    sp_cim_path *profile = NULL;
+    sp_code rc = find_profiles(a, &profile);
+    if (rc)
+        return rc;
+    struct smis_list systems = {0};
+    rc = sp_cim_associator_names(s->c, profile, "CIM_ElementConformsToProfile",
+                                 "CIM_ComputerSystem", NULL, NULL, 0,
+                                 smis_keep_path, &systems);
+    sp_cim_path_free(profile);
+    if (rc)
+        return smis_fail(a);
+    if (!systems.n) {
+        smis_list_free_paths(&systems);
+        return spi_array_fail(a, SP_ERR_NOT_FOUND,
+                              "array '%s': the Array profile names no system",
+                              a->name);
+    }
+    /* A provider may manage several systems; the first is this array. */
+    s->system = systems.v[0];
+    systems.v[0] = NULL;
+    smis_list_free_paths(&systems);
+    const char *ns = sp_cim_path_namespace(s->system);
+    s->ns = spi_xstrdup(ns ? ns : s->interop);
+    sp_cim_path_set_namespace(s->system, s->ns);
+    s->system_class = spi_xstrdup(sp_cim_path_class(s->system));
+    const char *name =
+        sp_cim_value_get_string(sp_cim_path_get_key(s->system, "Name"));
+    s->system_name = spi_xstrdup(name ? name : "");
+    const char *us = strchr(s->system_class, '_');
+    s->prefix = spi_xstrndup(s->system_class,
+                             us ? (size_t)(us - s->system_class) + 1 : 0);
+    sp_cim_client_set_namespace(s->c, s->ns);
+    s->discovered = true;
+    sp_log(SP_LOG_DEBUG, "array %s: system %s in %s (interop %s)", a->name,
+           s->system_name, s->ns, s->interop);
+    return SP_OK;
+}
+
+sp_code smis_service(sp_array *a, enum smis_service which,
+                     const sp_cim_path **out)
+{
+    struct smis *s = smis_of(a);
+    *out = NULL;
+    sp_code rc = smis_discover(a);
+    if (rc)
+        return rc;
+    if (!s->looked[which]) {
+        struct smis_list l = {0};
+        if (sp_cim_associator_names(s->c, s->system, "CIM_HostedService",
+                                    service_classes[which], NULL, NULL, 0,
+                                    smis_keep_path, &l))
+            return smis_fail(a);
+        if (l.n) {
+            s->service[which] = l.v[0];
+            l.v[0] = NULL;
+        }
+        smis_list_free_paths(&l);
+        s->looked[which] = true;
+    }
+    *out = s->service[which];
+    return SP_OK;
+}
+
+/* ---- capabilities ---- */
+
+static bool has_value(const sp_cim_value *arr, uint64_t want)
+{
+    for (size_t i = 0; arr && i < sp_cim_value_count(arr); i++) {
+        uint64_t v;
+        if (sp_cim_value_get_uint(sp_cim_value_at(arr, i), &v) && v == want)
+            return true;
+    }
+    return false;
+}
+
+/* The capabilities instance of @service (first one), or NULL. */
+static sp_code capabilities_of(sp_array *a, const sp_cim_path *service,
+                               const char *cls, sp_cim_instance **out)
+{
+    struct smis *s = smis_of(a);
+    struct smis_list l = {0};
+    *out = NULL;
+    if (!service)
+        return SP_OK;
+    if (sp_cim_associators(s->c, service, "CIM_ElementCapabilities", cls, NULL,
+                           NULL, NULL, 0, smis_keep_instance, &l))
+        return smis_fail(a);
+    if (l.n) {
+        *out = l.v[0];
+        l.v[0] = NULL;
+    }
+    smis_list_free_instances(&l);
+    return SP_OK;
+}
+
+static sp_code smis_capabilities(sp_array *a, sp_array_caps *out)
+{
+    struct smis *s = smis_of(a);
+    if (s->have_caps) {
+        *out = s->caps;
+        return SP_OK;
+    }
+    const sp_cim_path *scs, *rs, *gmms, *ccs;
+    sp_code rc = smis_service(a, SMIS_SCS, &scs);
+    if (!rc)
+        rc = smis_service(a, SMIS_RS, &rs);
+    if (!rc)
+        rc = smis_service(a, SMIS_GMMS, &gmms);
+    if (!rc)
+        rc = smis_service(a, SMIS_CCS, &ccs);
+    sp_cim_instance *rcaps = NULL, *ccaps = NULL;
+    if (!rc)
+        rc = capabilities_of(a, rs, "CIM_ReplicationServiceCapabilities",
+                             &rcaps);
+    if (!rc)
+        rc = capabilities_of(a, scs, "CIM_StorageConfigurationCapabilities",
+                             &ccaps);
+    if (rc) {
+        sp_cim_instance_free(rcaps);
+        sp_cim_instance_free(ccaps);
+        return rc;
+    }
+    const sp_cim_value *types =
+        rcaps ? sp_cim_instance_get(rcaps, "SupportedReplicationTypes") : NULL;
+    /* 6/7 synchronous/asynchronous local snapshot, 10/11 local clone. */
+    s->caps.snapshot = has_value(types, 6) || has_value(types, 7);
+    s->caps.clone = has_value(types, 10) || has_value(types, 11);
+    /* Storage Element Creation (5) listed as asynchronous. */
+    s->caps.async =
+        ccaps &&
+        has_value(sp_cim_instance_get(ccaps, "SupportedAsynchronousActions"),
+                  5);
+    s->caps.masking = gmms && s->group_profile ? SP_MASKING_GROUP
+                      : ccs                    ? SP_MASKING_LEGACY
+                      : gmms                   ? SP_MASKING_GROUP
+                                               : SP_MASKING_NONE;
+    sp_cim_instance_free(rcaps);
+    sp_cim_instance_free(ccaps);
+    s->vendor = spi_xstrdup(s->system_name);
+    s->caps.vendor = s->vendor;
+    s->caps.model = s->system_class;
+    for (size_t i = 0; i < s->nprofiles; i++)
+        if (strncmp(s->profiles[i], "Array ", 6) == 0)
+            s->caps.version = s->profiles[i] + 6;
+    s->caps.nprofiles = s->nprofiles;
+    s->caps.profiles = (const char *const *)s->profiles;
+    s->have_caps = true;
+    *out = s->caps;
+    return SP_OK;
+}
+
+/* ---- invoking methods and waiting for jobs ---- */
+
+static const char *return_meaning(uint64_t rc)
+{
+    switch (rc) {
+    case 1:
+        return "not supported";
+    case 2:
+        return "unknown error";
+    case 3:
+        return "timeout";
+    case 4:
+        return "failed";
+    case 5:
+        return "invalid parameter";
+    case 6:
+        return "in use";
+    case 4097:
+        return "size not supported";
+    default:
+        return "error";
+    }
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The job's own account of its failure: ErrorDescription, else GetError. */
+static char *job_error(sp_array *a, const sp_cim_path *job,
+                       const sp_cim_instance *inst)
+{
+    const char *d = sp_cim_instance_get_string(inst, "ErrorDescription");
+    if (d && *d)
+        return spi_xstrdup(d);
+    sp_cim_args *out = NULL;
+    char *msg = NULL;
+    if (sp_cim_invoke_method(smis_of(a)->c, job, "GetError", NULL, 0, NULL,
+                             &out) == SP_OK) {
+        const sp_cim_instance *e =
+            sp_cim_value_get_instance(sp_cim_args_get(out, "Error"));
+        const char *m = e ? sp_cim_instance_get_string(e, "Message") : NULL;
+        msg = m ? spi_xstrdup(m) : NULL;
+    }
+    sp_cim_args_free(out);
+    return msg ? msg : spi_xstrdup("the array gives no reason");
+}
+
+static char *job_key(sp_array *a, const sp_cim_path *job)
+{
+    struct smis *s = smis_of(a);
+    const char *id =
+        sp_cim_value_get_string(sp_cim_path_get_key(job, "InstanceID"));
+    SPI_AUTOFREE char *usual = spi_xasprintf("%sConcreteJob", s->prefix);
+    if (id && spi_name_eq(sp_cim_path_class(job), usual))
+        return spi_xstrdup(id);
+    return spi_xasprintf("%s/%s", sp_cim_path_class(job), id ? id : "");
+}
+
+static sp_code wait_job(sp_array *a, const sp_cim_path *job, const char *what)
+{
+    struct smis *s = smis_of(a);
+    static const char *const props[] = {"JobState", "PercentComplete",
+                                        "ErrorDescription", NULL};
+    unsigned limit = a->timeout_s ? a->timeout_s : DEFAULT_JOB_TIMEOUT_S;
+    int64_t deadline = now_ms() + (int64_t)limit * 1000;
+    int delay = POLL_MIN_MS;
+    for (;;) {
+        sp_cim_instance *j = NULL;
+        if (sp_cim_get_instance(s->c, job, props, 0, &j))
+            return smis_fail(a);
+        uint64_t state = 0, pct = 0;
+        sp_cim_instance_get_uint(j, "JobState", &state);
+        bool has_pct = sp_cim_instance_get_uint(j, "PercentComplete", &pct);
+        if (state == 7) { /* Completed */
+            sp_cim_instance_free(j);
+            if (a->progress)
+                a->progress(what, 100, a->progress_ctx);
+            return SP_OK;
+        }
+        if (state >= 8 && state <= 10) { /* Terminated, Killed, Exception */
+            SPI_AUTOFREE char *why = job_error(a, job, j);
+            SPI_AUTOFREE char *key = job_key(a, job);
+            SPI_AUTOFREE char *id = spi_array_job_id(a, key);
+            sp_cim_instance_free(j);
+            return spi_array_fail(a, SP_ERR_CIM,
+                                  "%s failed on the array (%s): "
+                                  "%s",
+                                  what, id, why);
+        }
+        sp_cim_instance_free(j);
+        if (a->progress)
+            a->progress(what, has_pct ? (int)(pct > 100 ? 100 : pct) : -1,
+                        a->progress_ctx);
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            SPI_AUTOFREE char *key = job_key(a, job);
+            free(a->pending_job);
+            a->pending_job = spi_array_job_id(a, key);
+            return spi_array_fail(a, SP_ERR_JOB_TIMEOUT,
+                                  "%s is still running on the array after "
+                                  "%u s (job %s)",
+                                  what, limit, a->pending_job);
+        }
+        usleep((useconds_t)((left < delay ? left : delay) * 1000));
+        delay = delay * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : delay * 3 / 2;
+    }
+}
+
+sp_code smis_invoke(sp_array *a, const sp_cim_path *target, const char *method,
+                    const sp_cim_args *in, const char *what, sp_cim_args **out,
+                    sp_cim_path **job)
+{
+    struct smis *s = smis_of(a);
+    sp_cim_value *ret = NULL;
+    *out = NULL;
+    if (job)
+        *job = NULL;
+    if (sp_cim_invoke_method(s->c, target, method, in, 0, &ret, out))
+        return smis_fail(a);
+    uint64_t rc = 0;
+    bool typed = sp_cim_value_get_uint(ret, &rc);
+    sp_cim_value_free(ret);
+    if (typed && rc == 4096) {
+        const sp_cim_path *jp =
+            sp_cim_value_get_ref(sp_cim_args_get(*out, "Job"));
+        if (!jp) {
+            sp_cim_args_free(*out);
+            *out = NULL;
+            return spi_array_fail(a, SP_ERR_PROTOCOL,
+                                  "%s: %s started a job but named none", what,
+                                  method);
+        }
+        sp_cim_path *jcopy = sp_cim_path_copy(jp);
+        if (!sp_cim_path_namespace(jcopy))
+            sp_cim_path_set_namespace(jcopy, s->ns);
+        sp_code w = wait_job(a, jcopy, what);
+        if (w || !job)
+            sp_cim_path_free(jcopy);
+        else
+            *job = jcopy;
+        if (w) {
+            sp_cim_args_free(*out);
+            *out = NULL;
+        }
+        return w;
+    }
+    if (!typed || rc != 0) {
+        sp_cim_args_free(*out);
+        *out = NULL;
+        return spi_array_fail(a, rc == 1 ? SP_ERR_NOT_SUPPORTED : SP_ERR_CIM,
+                              "%s: %s returned %llu (%s)", what, method,
+                              (unsigned long long)rc, return_meaning(rc));
+    }
+    return SP_OK;
+}
+
+sp_code smis_job_results(sp_array *a, const sp_cim_path *job,
+                         const char *result_class, sp_cim_path **out)
+{
+    struct smis *s = smis_of(a);
+    struct smis_list l = {0};
+    *out = NULL;
+    if (sp_cim_associator_names(s->c, job, "CIM_AffectedJobElement",
+                                result_class, NULL, NULL, 0, smis_keep_path,
+                                &l))
+        return smis_fail(a);
+    if (l.n) {
+        *out = l.v[0];
+        l.v[0] = NULL;
+    }
+    smis_list_free_paths(&l);
+    if (!*out)
+        return spi_array_fail(a, SP_ERR_PROTOCOL,
+                              "the job finished but names no %s", result_class);
+    return SP_OK;
+}
+
+/* ---- keys ---- */
+
+char *smis_volume_key(sp_array *a, const sp_cim_path *p)
+{
+    struct smis *s = smis_of(a);
+    const char *dev =
+        sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID"));
+    SPI_AUTOFREE char *usual = spi_xasprintf("%sStorageVolume", s->prefix);
+    if (spi_name_eq(sp_cim_path_class(p), usual))
+        return spi_xstrdup(dev ? dev : "");
+    return spi_xasprintf("%s/%s", sp_cim_path_class(p), dev ? dev : "");
+}
+
+sp_cim_path *smis_volume_path(sp_array *a, const char *key)
+{
+    struct smis *s = smis_of(a);
+    const char *slash = strchr(key, '/');
+    SPI_AUTOFREE char *cls = slash
+                                 ? spi_xstrndup(key, (size_t)(slash - key))
+                                 : spi_xasprintf("%sStorageVolume", s->prefix);
+    sp_cim_path *p = sp_cim_path_new(NULL, s->ns, cls);
+    sp_cim_path_set_key(p, "CreationClassName",
+                        sp_cim_value_new_string(SP_CIM_STRING, cls));
+    sp_cim_path_set_key(
+        p, "DeviceID",
+        sp_cim_value_new_string(SP_CIM_STRING, slash ? slash + 1 : key));
+    sp_cim_path_set_key(
+        p, "SystemCreationClassName",
+        sp_cim_value_new_string(SP_CIM_STRING, s->system_class));
+    sp_cim_path_set_key(p, "SystemName",
+                        sp_cim_value_new_string(SP_CIM_STRING, s->system_name));
+    return p;
+}
+
+/* ---- the table ---- */
+
+static const char *const schemes[] = {"smis+https", "smis+http", NULL};
+
+const struct sp_array_driver spi_smis_driver = {
+    .name = "smis",
+    .schemes = schemes,
+    .open = smis_open,
+    .close = smis_close,
+    .capabilities = smis_capabilities,
+    .list_pools = smis_list_pools,
+    .get_pool = smis_get_pool,
+    .list_luns = smis_list_luns,
+    .get_lun = smis_get_lun,
+    .create_lun = smis_create_lun,
+    .copy_lun = smis_copy_lun,
+    .delete_lun = smis_delete_lun,
+    .mask = smis_mask,
+    .requests = smis_requests,
+};

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/array/smis.h: the SMI-S driver's shared state and helpers (discovery,
+ * services, jobs, keys). */
+#ifndef SANPROV_SMIS_H
+#define SANPROV_SMIS_H
+
+#include "array_internal.h"
+
+/* The services a driver may need, looked up on first use. */
+enum smis_service {
+    SMIS_SCS,  /* StorageConfigurationService */
+    SMIS_RS,   /* ReplicationService */
+    SMIS_GMMS, /* GroupMaskingMappingService */
+    SMIS_CCS,  /* ControllerConfigurationService */
+    SMIS_HWMS, /* StorageHardwareIDManagementService */
+    SMIS_NSERVICES
+};
+
+struct smis {
+    sp_cim_client *c;
+    char *interop_hint; /* from the URI path */
+    bool discovered;
+    char *interop; /* the interop namespace that answered */
+    char *ns;      /* the array's namespace */
+    sp_cim_path *system;
+    char *system_class;
+    char *system_name;
+    char *prefix; /* vendor class prefix: "SIM_" of "SIM_StorageSystem" */
+    bool looked[SMIS_NSERVICES];
+    sp_cim_path *service[SMIS_NSERVICES];
+    bool have_caps;
+    sp_array_caps caps;
+    char **profiles;
+    size_t nprofiles;
+    char *vendor;
+    bool group_profile;  /* Group Masking and Mapping registered */
+    bool legacy_profile; /* Masking and Mapping registered */
+};
+
+static inline struct smis *smis_of(sp_array *a)
+{
+    return a->priv;
+}
+
+/* Connect and find the array (Interop profiles, the system). */
+sp_code smis_discover(sp_array *a);
+
+/* A service of the array, or NULL (the array has none: not an error). */
+sp_code smis_service(sp_array *a, enum smis_service which,
+                     const sp_cim_path **out);
+
+/* The client's failure, copied into @a. */
+sp_code smis_fail(sp_array *a);
+
+/*
+ * Invoke @method on @target with @in.  Return code 0 gives the output
+ * parameters; 4096 waits for the job (progress, timeout) and gives them
+ * plus the job's path in *@job (caller frees); any other code is an error
+ * naming @what.  *@out (never NULL on success) is freed by the caller.
+ */
+sp_code smis_invoke(sp_array *a, const sp_cim_path *target, const char *method,
+                    const sp_cim_args *in, const char *what, sp_cim_args **out,
+                    sp_cim_path **job);
+
+/* The elements a finished job created, of class @result_class. */
+sp_code smis_job_results(sp_array *a, const sp_cim_path *job,
+                         const char *result_class, sp_cim_path **out);
+
+/* Volume keys: the DeviceID, with "CLASS/" in front when the class is
+ * not the vendor's usual PREFIX_StorageVolume. */
+char *smis_volume_key(sp_array *a, const sp_cim_path *p);
+sp_cim_path *smis_volume_path(sp_array *a, const char *key);
+
+/* Collect objects from the client's callbacks. */
+struct smis_list {
+    void **v;
+    size_t n, cap;
+};
+int smis_keep_instance(sp_cim_instance *i, void *ud);
+int smis_keep_path(sp_cim_path *p, void *ud);
+void smis_list_free_instances(struct smis_list *l);
+void smis_list_free_paths(struct smis_list *l);
+
+/* One pool: its key (see smis_luns.c), name, path and sizes. */
+struct smis_pool {
+    char *key;
+    char *name;
+    sp_cim_path *path;
+    uint64_t total, free;
+};
+/* All usable pools (primordial ones skipped). */
+sp_code smis_pools(sp_array *a, struct smis_pool **out, size_t *n);
+void smis_pools_free(struct smis_pool *p, size_t n);
+
+/* Pools and LUNs: in smis_luns.c. */
+sp_code smis_list_pools(sp_array *a, sp_pool_fn fn, void *ctx);
+sp_code smis_get_pool(sp_array *a, const char *key, sp_pool **out);
+sp_code smis_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
+                       sp_lun_fn fn, void *ctx);
+sp_code smis_get_lun(sp_array *a, const char *key, unsigned int flags,
+                     sp_lun **out);
+sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
+                        uint64_t bytes, sp_lun **out);
+sp_code smis_copy_lun(sp_array *a, const char *source_key,
+                      sp_copy_method method, const char *name,
+                      const char *pool_key, sp_lun **out);
+sp_code smis_delete_lun(sp_array *a, const char *key, unsigned int flags);
+
+/* Masking: in smis_mask.c. */
+sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
+                  const sp_mask_target *target, unsigned int flags,
+                  uint32_t *numbers);
+/* The masking of volumes, for listings: fills @l's entries. */
+struct smis_masking;
+sp_code smis_masking_load(sp_array *a, struct smis_masking **out);
+void smis_masking_apply(struct smis_masking *m, const char *device_id,
+                        sp_lun *l);
+void smis_masking_free(struct smis_masking *m);
+/* Unmask @vol from every view (for lun-delete --force). */
+sp_code smis_unmask_all(sp_array *a, const sp_cim_path *vol, size_t *views);
+
+#endif

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sanprov/array.h: storage arrays: pools, LUNs, SAN copies and masking, through
+ * one driver table. */
+#ifndef SANPROV_ARRAY_H
+#define SANPROV_ARRAY_H
+
+#include <sanprov/config.h>
+#include <sanprov/id.h>
+
+SP_BEGIN_DECLS
+
+/*
+ * An array is a configured [array "NAME"] reached through a driver chosen
+ * by its URI scheme: smis+https:// or smis+http:// (any SMI-S provider),
+ * local: (this machine's file system).  A handle connects on first use,
+ * learns what the array can do once, and keeps its connection; it is not
+ * thread-safe.  Every call returns SP_OK or a code; the error (with the
+ * array's own words) is read with sp_array_error().
+ */
+typedef struct sp_array sp_array;
+
+/*
+ * Open array @name of @cfg.  Nothing is sent yet.  @flags must be 0.
+ * Errors: SP_ERR_NOT_FOUND (no such array), SP_ERR_CONFIG (bad URI),
+ * SP_ERR_NOT_SUPPORTED (no driver for the scheme).
+ */
+SP_API sp_code sp_array_open(const sp_config *cfg, const char *name,
+                             unsigned int flags, sp_array **out, sp_error *err);
+SP_API void sp_array_close(sp_array *a);
+SP_API const sp_error *sp_array_error(const sp_array *a);
+SP_API const char *sp_array_name(const sp_array *a);
+
+/* Called while the array works on a job: @percent is 0..100, or -1 when
+ * the array does not say.  Set NULL for none. */
+typedef void (*sp_progress_fn)(const char *what, int percent, void *ctx);
+SP_API void sp_array_set_progress(sp_array *a, sp_progress_fn fn, void *ctx);
+
+/*
+ * Wait at most @seconds for an array job (0: one hour).  When a job takes
+ * longer the call fails with SP_ERR_JOB_TIMEOUT and sp_array_pending_job()
+ * names the job ("job:ARRAY:KEY") so that it can be waited for later.
+ */
+SP_API void sp_array_set_timeout(sp_array *a, unsigned int seconds);
+SP_API const char *sp_array_pending_job(const sp_array *a);
+
+/* Round trips: HTTP requests sent so far (0 for the local driver). */
+SP_API uint64_t sp_array_requests(const sp_array *a);
+
+/* ---- what the array is and can do ---- */
+
+typedef enum sp_masking_kind {
+    SP_MASKING_NONE,   /* no masking: LUNs are visible to every host */
+    SP_MASKING_GROUP,  /* SMI-S Group Masking and Mapping */
+    SP_MASKING_LEGACY, /* SMI-S Masking and Mapping (ExposePaths) */
+    SP_MASKING_LOCAL,  /* the local driver's own */
+} sp_masking_kind;
+
+typedef struct sp_array_caps {
+    const char *driver; /* "smis", "local" */
+    const char *vendor; /* the provider's or system's name */
+    const char *model;
+    const char *version; /* of the Array profile (SMI-S) */
+    bool snapshot;       /* can make snapshots */
+    bool clone;          /* can make clones */
+    bool async;          /* changes run as jobs */
+    sp_masking_kind masking;
+    size_t nprofiles;
+    const char *const *profiles; /* "Array 1.8.0", ... */
+} sp_array_caps;
+
+/* What the array can do, learned once.  The strings belong to @a. */
+SP_API sp_code sp_array_capabilities(sp_array *a, sp_array_caps *out);
+
+/* "group", "legacy", "local" or "none". */
+SP_API const char *sp_masking_kind_name(sp_masking_kind k);
+
+/* ---- pools ---- */
+
+typedef struct sp_pool sp_pool;
+
+SP_API const sp_id *sp_pool_id(const sp_pool *p); /* pool:ARRAY:KEY */
+SP_API const char *sp_pool_name(const sp_pool *p);
+SP_API uint64_t sp_pool_total(const sp_pool *p); /* bytes */
+SP_API uint64_t sp_pool_free(const sp_pool *p);  /* bytes */
+/* From the configuration's [pool "ARRAY:POOL"]: its class, or NULL. */
+SP_API const char *sp_pool_class(const sp_pool *p);
+/* True when the configuration manages the pool (has a [pool] section). */
+SP_API bool sp_pool_managed(const sp_pool *p);
+SP_API void sp_pool_free_handle(sp_pool *p);
+
+/* Visit the usable (not primordial) pools; each is owned by the callee. */
+typedef int (*sp_pool_fn)(sp_pool *p, void *ctx);
+SP_API sp_code sp_array_list_pools(sp_array *a, unsigned int flags,
+                                   sp_pool_fn fn, void *ctx);
+/* The pool of @id (one request at most).  Errors: SP_ERR_NOT_FOUND. */
+SP_API sp_code sp_array_get_pool(sp_array *a, const sp_id *id, sp_pool **out);
+
+/* ---- LUNs ---- */
+
+typedef struct sp_lun sp_lun;
+
+typedef enum sp_copy_method {
+    SP_COPY_NONE = 0,
+    SP_COPY_SNAPSHOT = 7, /* the SMI-S SyncType values */
+    SP_COPY_CLONE = 8,
+} sp_copy_method;
+
+SP_API const sp_id *sp_lun_id(const sp_lun *l); /* lun:ARRAY:KEY */
+SP_API const char *sp_lun_name(const sp_lun *l);
+SP_API uint64_t sp_lun_size(const sp_lun *l);     /* bytes */
+SP_API const char *sp_lun_wwn(const sp_lun *l);   /* NAA, hex, or NULL */
+SP_API const sp_id *sp_lun_pool(const sp_lun *l); /* or NULL */
+/* The LUN this one is a SAN copy of, and how; NULL and SP_COPY_NONE for
+ * an independent LUN. */
+SP_API const sp_id *sp_lun_source(const sp_lun *l);
+SP_API sp_copy_method sp_lun_copy(const sp_lun *l);
+/* Masking: where the LUN is visible, with its host LUN number there. */
+SP_API size_t sp_lun_mask_count(const sp_lun *l);
+SP_API const char *sp_lun_mask_initiator(const sp_lun *l, size_t i);
+SP_API uint32_t sp_lun_mask_number(const sp_lun *l, size_t i);
+SP_API void sp_lun_free(sp_lun *l);
+
+/* With SP_LUN_MASKING, listings also fill in the masking (more requests). */
+#define SP_LUN_MASKING 0x1u
+
+typedef int (*sp_lun_fn)(sp_lun *l, void *ctx);
+/* The LUNs of @pool (NULL: all).  Flags: SP_LUN_MASKING. */
+SP_API sp_code sp_array_list_luns(sp_array *a, const sp_id *pool,
+                                  unsigned int flags, sp_lun_fn fn, void *ctx);
+/* One LUN.  Flags: SP_LUN_MASKING.  Errors: SP_ERR_NOT_FOUND. */
+SP_API sp_code sp_array_get_lun(sp_array *a, const sp_id *id,
+                                unsigned int flags, sp_lun **out);
+
+/* Create a LUN of @bytes named @name in @pool. */
+SP_API sp_code sp_array_create_lun(sp_array *a, const sp_id *pool,
+                                   const char *name, uint64_t bytes,
+                                   unsigned int flags, sp_lun **out);
+/* A SAN copy of @source: a snapshot or a clone, named @name, in @pool
+ * (NULL: the source's pool).  Errors: SP_ERR_NOT_SUPPORTED (the array
+ * cannot make this kind of copy; nothing changed). */
+SP_API sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
+                                 sp_copy_method method, const char *name,
+                                 const sp_id *pool, unsigned int flags,
+                                 sp_lun **out);
+
+/* lun delete: unmask first instead of refusing a masked LUN. */
+#define SP_LUN_FORCE 0x1u
+/* Delete a LUN (detaching it from its source first).  A masked LUN is
+ * refused with SP_ERR_PRECONDITION unless SP_LUN_FORCE. */
+SP_API sp_code sp_array_delete_lun(sp_array *a, const sp_id *id,
+                                   unsigned int flags);
+
+/* The host side of masking: initiators of one connectivity type. */
+typedef struct sp_mask_target {
+    const char *name; /* for naming groups and views */
+    bool fc;          /* WWPNs; else iSCSI names */
+    size_t ninitiators;
+    const char *const *initiators;
+} sp_mask_target;
+
+/* mask: remove access instead of granting it. */
+#define SP_MASK_UNMASK 0x1u
+
+/*
+ * Make @n LUNs visible to @target (in as few requests as the array
+ * allows), or with SP_MASK_UNMASK hide them.  Masking a LUN that is
+ * already masked to the target, or unmasking one that is not, succeeds
+ * without change.  @numbers (may be NULL) gets each LUN's host LUN number.
+ */
+SP_API sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
+                             const sp_mask_target *target, unsigned int flags,
+                             uint32_t *numbers);
+
+SP_END_DECLS
+
+#endif
