@@ -448,7 +448,8 @@ static bool page(struct sim *s, struct sim_enum *e, sp_buf *out, uint32_t max)
                        .props = e->props,
                        .have_props = e->have_props,
                        .max = max};
-    if (e->paths) {
+    /* An association enumeration (even an empty one) has no class. */
+    if (!e->classname) {
         while (e->next < e->npaths && w.count < max) {
             sp_cim_instance *i = sim_get_instance(s, e->paths[e->next++]);
             if (i)

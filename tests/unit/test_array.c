@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* tests/unit/test_array.c: the SMI-S driver against a real smis-sim, in both
+ * personalities. */
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+struct sim {
+    pid_t pid;
+    int port;
+    char dir[4096];
+};
+
+/* Start smis-sim from the build tree on a free port. */
+static void sim_start(struct sim *s, const char *personality, const char *extra)
+{
+    const char *build = getenv("SANPROV_BUILD");
+    char *abs = realpath(tu_outdir(), NULL);
+    snprintf(s->dir, sizeof(s->dir), "%s/array-%s-%d", abs, personality,
+             (int)getpid());
+    free(abs);
+    char cmd[16384];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", s->dir, s->dir);
+    assert_int_equal(system(cmd), 0);
+    char portfile[4200];
+    snprintf(portfile, sizeof(portfile), "%s/port", s->dir);
+    s->pid = fork();
+    if (s->pid == 0) {
+        char bin[4200], state[4200];
+        snprintf(bin, sizeof(bin), "%s/bin/smis-sim", build ? build : "build");
+        snprintf(state, sizeof(state), "%s/state.json", s->dir);
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        const char *argv[16] = {bin,
+                                "--listen",
+                                "127.0.0.1:0",
+                                "--port-file",
+                                portfile,
+                                "--state",
+                                state,
+                                "--personality",
+                                personality,
+                                "--pools",
+                                "gold:100G,silver:10G"};
+        int n = 11;
+        if (extra)
+            argv[n++] = extra;
+        argv[n] = NULL;
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 200; i++) {
+        FILE *f = fopen(portfile, "r");
+        if (f && fscanf(f, "%d", &s->port) == 1) {
+            fclose(f);
+            return;
+        }
+        if (f)
+            fclose(f);
+        usleep(50000);
+    }
+    fail_msg("smis-sim did not start");
+}
+
+static void sim_stop(struct sim *s)
+{
+    kill(s->pid, SIGTERM);
+    waitpid(s->pid, NULL, 0);
+}
+
+static sp_config *config(const struct sim *s)
+{
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "[array \"sim\"]\nuri = smis+http://127.0.0.1:%d\n"
+             "[pool \"sim:gold\"]\nclass = gold\nhost-groups = prod\n",
+             s->port);
+    sp_config *c = NULL;
+    sp_error err;
+    if (sp_config_parse(text, "test", &c, &err))
+        fail_msg("%s", err.message);
+    return c;
+}
+
+struct seen {
+    char ids[16][128];
+    int n;
+    char cls[64];
+};
+
+static int see_pool(sp_pool *p, void *ud)
+{
+    struct seen *s = ud;
+    snprintf(s->ids[s->n++ % 16], 128, "%s", sp_id_str(sp_pool_id(p)));
+    if (sp_pool_class(p))
+        snprintf(s->cls, sizeof(s->cls), "%s", sp_pool_class(p));
+    sp_pool_free_handle(p);
+    return 0;
+}
+
+static int see_lun(sp_lun *l, void *ud)
+{
+    struct seen *s = ud;
+    snprintf(s->ids[s->n++ % 16], 128, "%s %s %zu %u", sp_id_str(sp_lun_id(l)),
+             sp_lun_source(l) ? sp_id_str(sp_lun_source(l)) : "-",
+             sp_lun_mask_count(l),
+             sp_lun_mask_count(l) ? sp_lun_mask_number(l, 0) : 99);
+    sp_lun_free(l);
+    return 0;
+}
+
+static void cycle(const char *personality)
+{
+    struct sim s;
+    sim_start(&s, personality, NULL);
+    sp_config *cfg = config(&s);
+    sp_array *a = NULL;
+    sp_error err;
+    assert_int_equal(sp_array_open(cfg, "sim", 0, &a, &err), SP_OK);
+#define OK(call)                                                               \
+    do {                                                                       \
+        if ((call) != SP_OK)                                                   \
+            fail_msg("%s: %s", #call, sp_array_error(a)->message);             \
+    } while (0)
+
+    sp_array_caps caps;
+    OK(sp_array_capabilities(a, &caps));
+    assert_true(caps.snapshot);
+    assert_true(caps.clone);
+    assert_false(caps.async);
+    assert_string_equal(sp_masking_kind_name(caps.masking), personality);
+
+    struct seen pools = {0};
+    OK(sp_array_list_pools(a, 0, see_pool, &pools));
+    assert_int_equal(pools.n, 2);
+    assert_string_equal(pools.ids[0], "pool:sim:gold");
+    assert_string_equal(pools.cls, "gold");
+
+    sp_id *gold = NULL;
+    assert_int_equal(sp_id_parse("pool:sim:gold", &gold, &err), SP_OK);
+    sp_lun *base = NULL, *snap = NULL, *clone = NULL;
+    OK(sp_array_create_lun(a, gold, "base", 1u << 30, 0, &base));
+    assert_string_equal(sp_id_str(sp_lun_id(base)), "lun:sim:00000001");
+    assert_int_equal(sp_lun_size(base), 1u << 30);
+    assert_int_equal(strlen(sp_lun_wwn(base)), 32);
+    OK(sp_array_copy_lun(a, sp_lun_id(base), SP_COPY_SNAPSHOT, "snap", NULL, 0,
+                         &snap));
+    OK(sp_array_copy_lun(a, sp_lun_id(base), SP_COPY_CLONE, "clone", gold, 0,
+                         &clone));
+    assert_int_equal(sp_lun_copy(snap), SP_COPY_SNAPSHOT);
+
+    /* Mask two LUNs to a host in one go; again: no change. */
+    const char *inits[] = {"iqn.1993-08.org.debian:01:kvm01"};
+    sp_mask_target t = {.name = "kvm01", .ninitiators = 1, .initiators = inits};
+    const sp_id *two[] = {sp_lun_id(snap), sp_lun_id(clone)};
+    uint32_t nums[2] = {99, 99};
+    OK(sp_array_mask(a, two, 2, &t, 0, nums));
+    assert_int_equal(nums[0], 0);
+    assert_int_equal(nums[1], 1);
+    OK(sp_array_mask(a, two, 2, &t, 0, nums));
+    assert_int_equal(nums[1], 1);
+
+    struct seen luns = {0};
+    OK(sp_array_list_luns(a, NULL, SP_LUN_MASKING, see_lun, &luns));
+    assert_int_equal(luns.n, 3);
+    assert_string_equal(luns.ids[0], "lun:sim:00000001 - 0 99");
+    assert_string_equal(luns.ids[1], "lun:sim:00000002 lun:sim:00000001 1 0");
+    assert_string_equal(luns.ids[2], "lun:sim:00000003 lun:sim:00000001 1 1");
+
+    sp_lun *got = NULL;
+    OK(sp_array_get_lun(a, sp_lun_id(clone), SP_LUN_MASKING, &got));
+    assert_string_equal(sp_id_str(sp_lun_pool(got)), "pool:sim:gold");
+    assert_string_equal(sp_lun_mask_initiator(got, 0), inits[0]);
+    sp_lun_free(got);
+
+    /* The base has a snapshot: refused.  A masked LUN: refused. */
+    assert_int_equal(sp_array_delete_lun(a, sp_lun_id(base), 0),
+                     SP_ERR_PRECONDITION);
+    assert_non_null(strstr(sp_array_error(a)->message, "snapshot"));
+    assert_int_equal(sp_array_delete_lun(a, sp_lun_id(snap), 0),
+                     SP_ERR_PRECONDITION);
+    assert_non_null(strstr(sp_array_error(a)->message, "masked"));
+
+    /* Unmask both (twice: no change), then the view is gone. */
+    OK(sp_array_mask(a, two, 2, &t, SP_MASK_UNMASK, NULL));
+    OK(sp_array_mask(a, two, 2, &t, SP_MASK_UNMASK, NULL));
+    OK(sp_array_delete_lun(a, sp_lun_id(snap), 0));
+    OK(sp_array_delete_lun(a, sp_lun_id(clone), 0));
+    OK(sp_array_delete_lun(a, sp_lun_id(base), 0));
+    assert_int_equal(sp_array_get_lun(a, sp_lun_id(base), 0, &got),
+                     SP_ERR_NOT_FOUND);
+
+    /* --force unmasks first. */
+    sp_lun *l = NULL;
+    OK(sp_array_create_lun(a, gold, "forced", 1u << 20, 0, &l));
+    const sp_id *one[] = {sp_lun_id(l)};
+    OK(sp_array_mask(a, one, 1, &t, 0, NULL));
+    OK(sp_array_delete_lun(a, sp_lun_id(l), SP_LUN_FORCE));
+    sp_lun_free(l);
+
+    struct seen after = {0};
+    OK(sp_array_list_luns(a, NULL, 0, see_lun, &after));
+    assert_int_equal(after.n, 0);
+
+    printf("# %s: %llu requests\n", personality,
+           (unsigned long long)sp_array_requests(a));
+    sp_lun_free(base);
+    sp_lun_free(snap);
+    sp_lun_free(clone);
+    sp_id_free(gold);
+    sp_array_close(a);
+    sp_config_free(cfg);
+    sim_stop(&s);
+    /* Nothing left on the array: no view, group or hardware ID we made
+     * (hardware IDs stay: they name the host, not a mapping). */
+    char statef[4300];
+    snprintf(statef, sizeof(statef), "%s/state.json", s.dir);
+    size_t len;
+    char *state = tu_read_file(statef, &len);
+    assert_non_null(strstr(state, "\"views\":[]"));
+    assert_non_null(strstr(state, "\"groups\":[]"));
+    free(state);
+}
+
+static void test_group_personality(void **state)
+{
+    cycle("group");
+}
+
+static void test_legacy_personality(void **state)
+{
+    cycle("legacy");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_group_personality),
+        cmocka_unit_test(test_legacy_personality),
+    };
+    return cmocka_run_group_tests_name("array", tests, NULL, NULL);
+}
