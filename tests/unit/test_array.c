@@ -113,7 +113,7 @@ static int see_lun(sp_lun *l, void *ud)
 
 static void cycle(const char *personality)
 {
-    struct sim s;
+    struct sim s = {0};
     sim_start(&s, personality, NULL);
     sp_config *cfg = config(&s);
     sp_array *a = NULL;

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/common/ids.c: the ID reader: arguments, then lines or NUL-separated
+ * records on stdin. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "common/cli.h"
+#include "common/ids.h"
+#include "common/status.h"
+
+struct cmd_ids {
+    const char **args; /* the arguments not read yet (NULL-terminated) */
+    bool in_stdin;     /* reading stdin now */
+    bool cut;          /* the field read was longer than SP_ID_MAX */
+    char field[SP_ID_MAX + 1];
+};
+
+struct cmd_ids *cmd_ids_open(poptContext pc, unsigned int flags)
+{
+    const char **args = poptGetArgs(pc);
+    if (!args || !*args) {
+        if (isatty(STDIN_FILENO)) {
+            if (flags & CMD_IDS_OPTIONAL)
+                return NULL;
+            cmd_usage_error("no IDs given: name them as arguments or on "
+                            "standard input");
+        }
+    }
+    struct cmd_ids *it = cmd_xcalloc(1, sizeof(*it));
+    it->args = args;
+    it->in_stdin = !args || !*args;
+    return it;
+}
+
+void cmd_ids_close(struct cmd_ids *it)
+{
+    free(it);
+}
+
+static bool blank(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+           c == '\f';
+}
+
+/*
+ * Read the first field of the next record that has one into it->field and
+ * return its length; 0 at the end, -1 on a read error.  Of a field longer
+ * than SP_ID_MAX only the start is kept (it->cut), and the rest of the
+ * record is never kept: memory stays bounded whatever the input.
+ */
+static long read_field(struct cmd_ids *it)
+{
+    const int end = cmd_opt.nul ? '\0' : '\n';
+    int c = 0;
+    while (c != EOF) {
+        size_t len = 0;
+        bool after = false; /* past the first field */
+        it->cut = false;
+        while ((c = getc(stdin)) != EOF && c != end) {
+            if (blank(c))
+                after = len > 0;
+            else if (after)
+                continue;
+            else if (len < SP_ID_MAX)
+                it->field[len++] = (char)c;
+            else
+                it->cut = true;
+        }
+        if (c == EOF && ferror(stdin))
+            return -1;
+        it->field[len] = '\0';
+        if (len && it->field[0] != '#' && strcmp(it->field, "ID") != 0)
+            return (long)len;
+    }
+    return 0;
+}
+
+/* The text of the next ID and its length (which a NUL makes differ from
+ * its strlen()), or NULL at the end. */
+static const char *next_text(struct cmd_ids *it, size_t *len)
+{
+    while (it->in_stdin || (it->args && *it->args)) {
+        if (!it->in_stdin) {
+            const char *arg = *it->args++;
+            it->cut = false;
+            *len = strlen(arg);
+            if (strcmp(arg, "-") != 0)
+                return arg;
+            it->in_stdin = true;
+        }
+        long n = read_field(it);
+        if (n > 0) {
+            *len = (size_t)n;
+            return it->field;
+        }
+        it->in_stdin = false;
+        if (n < 0) {
+            cmd_fail_run(SP_EXIT_FAILED, "cannot read 'standard input': %s",
+                         strerror(errno));
+            it->args = NULL;
+        }
+    }
+    return NULL;
+}
+
+/* "PROG: cannot read ID 'TEXT': DETAIL", TEXT cut short and made
+ * printable: it may be any junk. */
+static void bad_id(const char *text, bool cut, const char *detail)
+{
+    char shown[101];
+    size_t n = 0;
+    for (; n < sizeof(shown) - 1 && text[n]; n++)
+        shown[n] =
+            (unsigned char)text[n] < 0x20 || text[n] == 0x7f ? '?' : text[n];
+    shown[n] = '\0';
+    cmd_fail_usage("cannot read ID '%s%s': %s", shown,
+                   text[n] || cut ? "..." : "", detail);
+}
+
+/* "a lun", "an array or pool", "a pool, lun or vm" */
+static void kinds_text(unsigned int kinds, char *buf, size_t size)
+{
+    kinds &= CMD_KIND(SP_ID_JOB + 1) - 1;
+    size_t len = 0, left = (size_t)__builtin_popcount(kinds);
+    buf[0] = '\0';
+    for (int k = SP_ID_ARRAY; k <= SP_ID_JOB && len < size; k++) {
+        if (!(kinds & CMD_KIND(k)))
+            continue;
+        const char *name = sp_id_kind_name((sp_id_kind)k);
+        const char *sep = left == 1 ? " or " : ", ";
+        if (len == 0)
+            sep = strchr("aeiou", *name) ? "an " : "a ";
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", sep, name);
+        left--;
+    }
+}
+
+sp_id *cmd_ids_next(struct cmd_ids *it, unsigned int kinds)
+{
+    const char *text;
+    size_t len;
+    while (it && (text = next_text(it, &len))) {
+        sp_id *id = NULL;
+        sp_error err;
+        sp_error_clear(&err);
+        if (it->cut) {
+            char detail[64];
+            snprintf(detail, sizeof(detail), "ID is longer than %d bytes",
+                     SP_ID_MAX);
+            bad_id(text, true, detail);
+        } else if (strlen(text) != len) {
+            const char *detail = "contains a NUL byte (use -0 for "
+                                 "NUL-separated input)";
+            bad_id(text, false, detail);
+        } else if (sp_id_parse(text, &id, &err) != SP_OK) {
+            bad_id(text, false, err.message);
+        } else if (kinds && !(kinds & CMD_KIND(sp_id_get_kind(id)))) {
+            char want[128], got[16], detail[192];
+            kinds_text(kinds, want, sizeof(want));
+            kinds_text(CMD_KIND(sp_id_get_kind(id)), got, sizeof(got));
+            snprintf(detail, sizeof(detail), "%s ID is wanted, not %s ID", want,
+                     got);
+            bad_id(text, false, detail);
+            sp_id_free(id);
+        } else {
+            return id;
+        }
+    }
+    return NULL;
+}
+
+size_t cmd_ids_read_all(struct cmd_ids *it, unsigned int kinds, sp_id ***out)
+{
+    sp_id **ids = NULL, *id;
+    size_t n = 0, cap = 0;
+    while ((id = cmd_ids_next(it, kinds))) {
+        cmd_grow((void **)&ids, &cap, n + 1, sizeof(*ids));
+        ids[n++] = id;
+    }
+    *out = ids;
+    return n;
+}
+
+void cmd_ids_free_all(sp_id **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sp_id_free(ids[i]);
+    free(ids);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/common/ids.h: reading the IDs a program works on, from its arguments
+ * or stdin. */
+#ifndef SANPROV_CMD_IDS_H
+#define SANPROV_CMD_IDS_H
+
+#include <popt.h>
+
+#include "common/cmd.h"
+
+/*
+ * Where IDs come from (sanprov(7)):
+ *  - the non-option arguments, in order; an argument "-" stands for
+ *    standard input, read to its end at that place;
+ *  - with no arguments, standard input.
+ * Standard input holds one ID per line, or per NUL-terminated record with
+ * -0/-z.  Leading and trailing whitespace is ignored and only the first
+ * whitespace-separated field is read, so that the output of -l pipes too.
+ * Skipped: blank lines, lines whose first field starts with '#', and
+ * lines whose first field is "ID", the first column of every -l header
+ * (no ID lacks a ':', so no ID is lost).  A field longer than SP_ID_MAX
+ * is refused without being kept, so memory stays bounded whatever the
+ * input.
+ *
+ * The terminal rule: with no arguments and a terminal on standard input,
+ * nothing is read, because the user at a shell forgot the IDs: a program
+ * that needs IDs fails with a usage error (exit 2) rather than wait, and
+ * one whose IDs are optional (CMD_IDS_OPTIONAL) works on all objects.
+ * Otherwise (a pipe, a file, /dev/null) standard input is read, and an
+ * empty input means no IDs (nothing done, exit 0): an empty upstream
+ * never widens to "all".
+ */
+struct cmd_ids;
+
+/* The kinds of ID a program accepts, e.g. CMD_KIND(SP_ID_POOL) |
+ * CMD_KIND(SP_ID_LUN). */
+#define CMD_KIND(k) (1u << (k))
+
+/* IDs are optional: see the terminal rule. */
+#define CMD_IDS_OPTIONAL 0x1u
+
+/*
+ * Start reading the IDs of @pc's remaining arguments (see above).
+ * Returns the reader, to free with cmd_ids_close(), or NULL when
+ * CMD_IDS_OPTIONAL is in @flags and no IDs were given at a terminal: the
+ * program then works on all objects.  Without CMD_IDS_OPTIONAL that case
+ * is a usage error (exit 2).
+ */
+struct cmd_ids *cmd_ids_open(poptContext pc, unsigned int flags);
+
+/*
+ * The next ID whose kind is in @kinds (CMD_KIND() bits; 0 accepts every
+ * kind), to free with sp_id_free(), or NULL at the end.  An ID that does
+ * not parse or is of another kind is reported ("PROG: cannot read ID
+ * 'TEXT': DETAIL", e.g. "... a lun ID is wanted, not a pool ID"),
+ * recorded as a usage failure (cmd_fail_usage(), exit 2) and skipped.  A
+ * read error on stdin fails the run (cmd_fail_run(), exit 1) and ends the
+ * IDs.  @it may be NULL (gives NULL).
+ */
+sp_id *cmd_ids_next(struct cmd_ids *it, unsigned int kinds);
+
+/* Free @it (NULL is fine). */
+void cmd_ids_close(struct cmd_ids *it);
+
+/*
+ * Read every remaining ID of @it at once, for programs that must see them
+ * all before acting (one masking call for many LUNs).  *@out is a new
+ * array of the IDs, in order; free it with cmd_ids_free_all().  Returns
+ * their count (*@out is NULL when 0).
+ */
+size_t cmd_ids_read_all(struct cmd_ids *it, unsigned int kinds, sp_id ***out);
+void cmd_ids_free_all(sp_id **ids, size_t n);
+
+#endif

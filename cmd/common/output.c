@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/common/output.c: results on stdout (IDs, -l table, JSON Lines) and
+ * sizes. */
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "common/cli.h"
+#include "common/output.h"
+#include "common/progress.h"
+#include "common/status.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct cmd_column *columns;
+static size_t ncolumns;
+static char **cells; /* -l: the rows, 1 + ncolumns cells each */
+static size_t ncells, cells_cap;
+static bool ended;
+static int stdout_tty = -1; /* unknown yet, 0, 1 */
+static int write_errno;     /* of the first failed write to stdout */
+
+void cmd_out_begin(const struct cmd_column *cols, size_t n)
+{
+    columns = cols;
+    ncolumns = n;
+}
+
+/* Put "id" first, so that every program's lines start alike. */
+static json_object *with_id(const sp_id *id, json_object *json)
+{
+    if (json && json_object_object_get_ex(json, "id", NULL))
+        return json;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(sp_id_str(id)));
+    if (json) {
+        assert(json_object_is_type(json, json_type_object));
+        json_object_object_foreach(json, key, val)
+        {
+            json_object_object_add(o, key, json_object_get(val));
+        }
+        json_object_put(json);
+    }
+    return o;
+}
+
+static void keep_row(const sp_id *id, const char *const *row)
+{
+    cmd_grow((void **)&cells, &cells_cap, ncells + 1 + ncolumns,
+             sizeof(*cells));
+    cells[ncells++] = cmd_xstrdup(sp_id_str(id));
+    for (size_t i = 0; i < ncolumns; i++) {
+        const char *c = row ? row[i] : NULL;
+        cells[ncells++] = cmd_xstrdup(c && *c ? c : "-");
+    }
+}
+
+void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)
+{
+    pthread_mutex_lock(&lock);
+    assert(!ended); /* a row after the table was printed would be lost */
+    if (stdout_tty < 0)
+        stdout_tty = isatty(STDOUT_FILENO);
+    if (stdout_tty) /* the progress line may be on the same screen */
+        cmd_progress_clear();
+    if (cmd_opt.long_fmt) {
+        keep_row(id, row);
+    } else if (cmd_opt.json) {
+        json = with_id(id, json);
+        puts(json_object_to_json_string_ext(
+            json, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    } else {
+        fputs(sp_id_str(id), stdout);
+        putchar(cmd_opt.nul ? '\0' : '\n');
+    }
+    if (!cmd_opt.long_fmt && fflush(stdout) != 0 && !write_errno)
+        write_errno = errno;
+    json_object_put(json);
+    pthread_mutex_unlock(&lock);
+}
+
+/* Characters, not bytes: UTF-8 continuation bytes take no room. */
+static size_t width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void print_row(const char *const *row, const size_t *widths)
+{
+    for (size_t i = 0; i <= ncolumns; i++) {
+        bool right = i > 0 && columns[i - 1].right;
+        int pad = (int)(widths[i] - width(row[i]));
+        printf("%s%*s%s", i ? "  " : "", right ? pad : 0, "", row[i]);
+        if (!right && i < ncolumns)
+            printf("%*s", pad, "");
+    }
+    putchar('\n');
+}
+
+static void print_table(void)
+{
+    const char **head = cmd_xcalloc(ncolumns + 1, sizeof(*head));
+    size_t *widths = cmd_xcalloc(ncolumns + 1, sizeof(*widths));
+    head[0] = "ID";
+    for (size_t i = 0; i < ncolumns; i++)
+        head[i + 1] = columns[i].name;
+    for (size_t i = 0; i <= ncolumns; i++)
+        widths[i] = width(head[i]);
+    for (size_t i = 0; i < ncells; i++) {
+        size_t w = width(cells[i]), *max = &widths[i % (ncolumns + 1)];
+        *max = w > *max ? w : *max;
+    }
+    print_row(head, widths);
+    for (size_t i = 0; i < ncells; i += ncolumns + 1)
+        print_row((const char *const *)cells + i, widths);
+    free(head);
+    free(widths);
+}
+
+void cmd_out_end(void)
+{
+    pthread_mutex_lock(&lock);
+    if (!ended) {
+        ended = true;
+        if (cmd_opt.long_fmt)
+            print_table();
+        for (size_t i = 0; i < ncells; i++)
+            free(cells[i]);
+        free(cells);
+        cells = NULL;
+        ncells = cells_cap = 0;
+        if (fflush(stdout) != 0 && !write_errno)
+            write_errno = errno;
+        if (write_errno || ferror(stdout))
+            cmd_fail_run(SP_EXIT_FAILED, "cannot write 'standard output': %s",
+                         strerror(write_errno ? write_errno : EIO));
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+char *cmd_size_buf(char buf[CMD_SIZE_MAX], uint64_t bytes)
+{
+    static const char units[] = "KMGTPE";
+    if (!cmd_opt.human || bytes < 1024) {
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 "%s", bytes,
+                 cmd_opt.human ? " B" : "");
+        return buf;
+    }
+    unsigned u = 0; /* the unit is units[u] of div bytes */
+    uint64_t div = 1024;
+    while (u < 5 && bytes / div >= 1024) {
+        div <<= 10;
+        u++;
+    }
+    uint64_t whole = bytes / div, rem = bytes % div;
+    uint64_t tenths = whole * 10 + (rem * 10 + div / 2) / div;
+    if (tenths < 100) {
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 ".%" PRIu64 " %ciB", tenths / 10,
+                 tenths % 10, units[u]);
+        return buf;
+    }
+    whole += rem >= div - rem;  /* rounded to the nearest */
+    if (whole >= 1024 && u < 5) /* 1023.6 MiB is 1.0 GiB */
+        snprintf(buf, CMD_SIZE_MAX, "1.0 %ciB", units[u + 1]);
+    else
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 " %ciB", whole, units[u]);
+    return buf;
+}
+
+const char *cmd_size(uint64_t bytes)
+{
+    static char bufs[8][CMD_SIZE_MAX];
+    static unsigned next;
+    return cmd_size_buf(bufs[next++ % 8], bytes);
+}
+
+static bool digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The power of two of the unit at *@p ("", B, K, KiB, ...), moving @p past
+ * it; -1 when it is not one. */
+static int unit_shift(const char **p)
+{
+    static const char units[] = "KMGTPE";
+    const char *s = *p;
+    char upper = (char)(*s & ~0x20); /* ' ' becomes '\0': not a unit */
+    const char *u = upper ? strchr(units, upper) : NULL;
+    if (!*s || ((*s == 'B' || *s == 'b') && !s[1])) {
+        *p = s + (*s != '\0');
+        return 0;
+    }
+    if (!u)
+        return -1;
+    s++;
+    if ((s[0] == 'i' || s[0] == 'I') && (s[1] == 'B' || s[1] == 'b'))
+        s += 2;
+    *p = s;
+    return 10 * (int)(u - units + 1);
+}
+
+int cmd_parse_size(const char *s, uint64_t *out)
+{
+    uint64_t whole = 0, frac = 0, den = 1;
+    const char *p = s;
+    if (!digit(*p))
+        return -1;
+    for (; digit(*p); p++) {
+        uint64_t d = (uint64_t)(*p - '0');
+        if (whole > (UINT64_MAX - d) / 10)
+            return -1;
+        whole = whole * 10 + d;
+    }
+    if (*p == '.' && !digit(*++p))
+        return -1;
+    for (; digit(*p); p++) {
+        if (den == UINT64_C(1000000000000000000))
+            return -1; /* more decimals than anyone means */
+        frac = frac * 10 + (uint64_t)(*p - '0');
+        den *= 10;
+    }
+    int shift = unit_shift(&p);
+    if (shift < 0 || *p || (shift && whole > UINT64_MAX >> shift))
+        return -1;
+    if (den > 1 && !shift)
+        return -1; /* "1.5": bytes are whole, a unit was forgotten */
+    /* frac / den * 2^shift, exactly: binary long division (r < den). */
+    uint64_t q = 0, r = frac;
+    for (int i = 0; i < shift; i++) {
+        r <<= 1;
+        q = q << 1 | (r >= den);
+        r -= r >= den ? den : 0;
+    }
+    q += r >= den - r; /* rounded to the nearest byte */
+    uint64_t v = whole << shift;
+    if (q > UINT64_MAX - v || v + q == 0)
+        return -1;
+    *out = v + q;
+    return 0;
+}
+
+uint64_t cmd_size_arg(const char *opt, const char *s)
+{
+    uint64_t v = 0;
+    if (cmd_parse_size(s, &v) != 0)
+        cmd_usage_error("%s: '%s' is not a size, such as 512, 10G or 1.5T", opt,
+                        s);
+    return v;
+}

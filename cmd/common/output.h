@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/common/output.h: writing results on stdout: bare IDs, a table (-l) or
+ * JSON Lines (--json); sizes for people and sizes from options. */
+#ifndef SANPROV_CMD_OUTPUT_H
+#define SANPROV_CMD_OUTPUT_H
+
+#include <json-c/json.h>
+
+#include "common/cmd.h"
+
+/* A column of the -l table after the first, "ID". */
+struct cmd_column {
+    const char *name; /* the header: upper case, no spaces ("SIZE") */
+    bool right;       /* right-aligned (numbers) */
+};
+
+/*
+ * Start the output with the table's columns (@cols is kept, it must live
+ * until cmd_out_end(); @n may be 0).  Call once, before the first row.
+ */
+void cmd_out_begin(const struct cmd_column *cols, size_t n);
+
+/*
+ * Write one result, in the mode the common options chose:
+ *  - default: sp_id_str(@id) and a newline (a NUL with -0/-z), flushed at
+ *    once so that a pipeline streams;
+ *  - -l: @cells (one per column given to cmd_out_begin(), copied; a NULL
+ *    or empty cell shows as "-") are kept for the table cmd_out_end()
+ *    prints, aligned;
+ *  - --json: @json as one line, with "id" (sp_id_str(@id)) as its first
+ *    member unless it has one; @json NULL prints {"id": ...} alone.
+ * @json is consumed (json_object_put) in every mode, so a program may pass
+ * NULL unless cmd_opt.json is set; @cells may be NULL unless
+ * cmd_opt.long_fmt is set.  Erases the progress line first when stdout is
+ * a terminal (it shares the screen).  Thread-safe.
+ */
+void cmd_out_row(const sp_id *id, const char *const *cells, json_object *json);
+
+/*
+ * End the output: with -l, print the table: a header line (the first
+ * field "ID", which the ID reader skips, see ids.h), then the rows; the
+ * columns are separated by two spaces and aligned (the width of a cell is
+ * its count of UTF-8 characters).  The header is printed even when there
+ * are no rows.  A failed write to stdout fails the run (cmd_fail_run():
+ * exit 1, "cannot write 'standard output': ...").  Called by cmd_finish();
+ * calling it again does nothing.
+ */
+void cmd_out_end(void);
+
+/*
+ * @bytes for a cell of the table: decimal bytes ("1073741824"), or with
+ * -H in IEC binary units, rounded to the nearest: "512 B", "1.0 KiB",
+ * "1.5 GiB", "10 TiB" (one decimal below 10, none from 10).  The string
+ * is in one of 8 static buffers used in turn: it stays valid for the next
+ * 7 calls, enough for the cells of one row.  Not thread-safe; use
+ * cmd_size_buf() from threads.
+ */
+const char *cmd_size(uint64_t bytes);
+#define CMD_SIZE_MAX 24 /* room for any result, with its NUL */
+char *cmd_size_buf(char buf[CMD_SIZE_MAX], uint64_t bytes);
+
+/*
+ * Parse a size given to an option: a decimal number, optionally with a
+ * fraction, and an optional binary unit: B, K or KiB (1024), M/MiB, G/GiB,
+ * T/TiB, P/PiB, E/EiB (the letter in either case): "512", "1K", "1KiB",
+ * "10G", "1.5T".  A fraction needs a unit; the result is rounded to the
+ * nearest byte.  Returns 0 and sets *@out, or -1 for anything else: junk,
+ * a sign, spaces, SI units ("1KB"), a result of 0 bytes or one over
+ * UINT64_MAX.
+ */
+int cmd_parse_size(const char *s, uint64_t *out);
+
+/* cmd_parse_size() for the argument of option @opt ("--size"): a usage
+ * error (exit 2) when it is not a size. */
+uint64_t cmd_size_arg(const char *opt, const char *s);
+
+#endif
