@@ -3,6 +3,7 @@
  * configuration of every program. */
 #include <assert.h>
 
+#include "common/arrays.h"
 #include "common/cli.h"
 #include "common/output.h"
 #include "common/progress.h"
@@ -121,6 +122,8 @@ int cmd_finish(poptContext pc)
     cmd_progress_done();
     if (pc)
         poptFreeContext(pc);
+    /* Arrays borrow the configuration: close them first. */
+    cmd_arrays_close();
     sp_config_free(config);
     config = NULL;
     free(config_path);
