@@ -19,6 +19,8 @@ struct cmd_ids *cmd_ids_open(poptContext pc, unsigned int flags)
 {
     const char **args = poptGetArgs(pc);
     if (!args || !*args) {
+        if (flags & CMD_IDS_ARGS_ONLY)
+            return NULL;
         if (isatty(STDIN_FILENO)) {
             if (flags & CMD_IDS_OPTIONAL)
                 return NULL;

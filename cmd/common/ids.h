@@ -38,12 +38,19 @@ struct cmd_ids;
 
 /* IDs are optional: see the terminal rule. */
 #define CMD_IDS_OPTIONAL 0x1u
+/* IDs come from the arguments only, never implicitly from stdin (an
+ * argument "-" still reads it): for programs that read no IDs (sanprov(7))
+ * but take names to narrow their listing.  With no arguments
+ * cmd_ids_open() gives NULL, whatever stdin is: the program works on all
+ * objects, so "array-info" means the same in cron as at a shell. */
+#define CMD_IDS_ARGS_ONLY 0x2u
 
 /*
  * Start reading the IDs of @pc's remaining arguments (see above).
  * Returns the reader, to free with cmd_ids_close(), or NULL when
- * CMD_IDS_OPTIONAL is in @flags and no IDs were given at a terminal: the
- * program then works on all objects.  Without CMD_IDS_OPTIONAL that case
+ * CMD_IDS_OPTIONAL is in @flags and no IDs were given at a terminal, or
+ * CMD_IDS_ARGS_ONLY is and no arguments were given: the program then
+ * works on all objects.  Without CMD_IDS_OPTIONAL that case
  * is a usage error (exit 2).
  */
 struct cmd_ids *cmd_ids_open(poptContext pc, unsigned int flags);

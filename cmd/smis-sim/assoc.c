@@ -74,6 +74,26 @@ static void hosted_pool_each(struct sim *s, uint64_t from, sim_emit_fn fn,
             return;
 }
 
+static void packaging_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                           void *ud)
+{
+    if (from > 0)
+        return;
+    fn(assoc(s, "SIM_SystemPackaging", false, "Antecedent", sim_package_path(s),
+             "Dependent", sim_system_path(s)),
+       1, ud);
+}
+
+static void installed_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                           void *ud)
+{
+    if (from > 0)
+        return;
+    fn(assoc(s, "SIM_InstalledSoftwareIdentity", false, "System",
+             sim_system_path(s), "InstalledSoftware", sim_software_path(s)),
+       1, ud);
+}
+
 static bool service_served(const struct sim *s, const char *cls)
 {
     if (strcmp(cls, "SIM_GroupMaskingMappingService") == 0)
@@ -432,6 +452,9 @@ static const char *const p_conforms[] = {"CIM_ElementConformsToProfile", NULL};
 static const char *const p_refprof[] = {"CIM_ReferencedProfile", DEP, NULL};
 static const char *const p_hpool[] = {
     "CIM_HostedStoragePool", "CIM_SystemComponent", "CIM_Component", NULL};
+static const char *const p_syspkg[] = {"CIM_SystemPackaging", DEP, NULL};
+static const char *const p_installed[] = {"CIM_InstalledSoftwareIdentity",
+                                          NULL};
 static const char *const p_alloc[] = {"CIM_AllocatedFromStoragePool",
                                       "CIM_AllocatedResource", DEP, NULL};
 static const char *const p_hsvc[] = {"CIM_HostedService",
@@ -496,6 +519,24 @@ const struct sim_class sim_class_hpool = {
     hosted_pool_each,
     NULL,
     REFS("CIM_System", "GroupComponent", "CIM_StoragePool", "PartComponent")};
+const struct sim_class sim_class_syspkg = {
+    .name = "SIM_SystemPackaging",
+    .parents = p_syspkg,
+    .personality = -1,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = packaging_each,
+    .decl =
+        REFS("CIM_PhysicalElement", "Antecedent", "CIM_System", "Dependent")};
+const struct sim_class sim_class_installed = {
+    .name = "SIM_InstalledSoftwareIdentity",
+    .parents = p_installed,
+    .personality = -1,
+    .role1 = "System",
+    .role2 = "InstalledSoftware",
+    .each = installed_each,
+    .decl = REFS("CIM_System", "System", "CIM_SoftwareIdentity",
+                 "InstalledSoftware")};
 const struct sim_class sim_class_alloc = {
     "SIM_AllocatedFromStoragePool",
     p_alloc,

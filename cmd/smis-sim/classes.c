@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/smis-sim/classes.c: the array's CIM classes: profiles, system, pools,
- * volumes, services, masking objects, jobs. */
+/* cmd/smis-sim/classes.c: the array's CIM classes: profiles, system, package,
+ * firmware, pools, volumes, services, masking objects, jobs. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -52,6 +52,21 @@ sp_cim_path *sim_system_path(struct sim *s)
     sim_key_str(p, "CreationClassName", "SIM_StorageSystem");
     sim_key_str(p, "Name", s->system);
     return p;
+}
+
+sp_cim_path *sim_package_path(struct sim *s)
+{
+    char tag[128];
+    snprintf(tag, sizeof(tag), "SIM+PACKAGE+%s", s->system);
+    sp_cim_path *p = sim_path(s, "SIM_PhysicalPackage", false);
+    sim_key_str(p, "CreationClassName", "SIM_PhysicalPackage");
+    sim_key_str(p, "Tag", tag);
+    return p;
+}
+
+sp_cim_path *sim_software_path(struct sim *s)
+{
+    return instance_id_path(s, "SIM_SoftwareIdentity", "SIM+FIRMWARE", false);
 }
 
 sp_cim_path *sim_service_path(struct sim *s, const char *cls, const char *name)
@@ -241,6 +256,38 @@ static void system_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
     static const uint16_t dedicated[] = {3, 15}; /* storage, block server */
     sim_set_u16s(i, "Dedicated", dedicated, 2);
     sim_set_u16(i, "EnabledState", 2);
+    fn(i, 1, ud);
+}
+
+/* The chassis (Physical Package subprofile): who made the array. */
+static void package_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
+{
+    if (from > 0)
+        return;
+    sp_cim_instance *i = sim_from_path(sim_package_path(s));
+    sim_set_str(i, "ElementName", "smis-sim chassis");
+    sim_set_str(i, "Manufacturer", "sanprov");
+    sim_set_str(i, "Model", "smis-sim");
+    sim_set_str(i, "SerialNumber", s->system);
+    fn(i, 1, ud);
+}
+
+/* The firmware (Software subprofile): this program's version. */
+static void software_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                          void *ud)
+{
+    if (from > 0)
+        return;
+    sp_cim_instance *i = sim_from_path(sim_software_path(s));
+    sim_set_str(i, "ElementName", "smis-sim firmware");
+    sim_set_str(i, "Manufacturer", "sanprov");
+    sim_set_str(i, "VersionString", sp_version());
+    sim_set_u16(i, "MajorVersion", SP_VERSION_MAJOR);
+    sim_set_u16(i, "MinorVersion", SP_VERSION_MINOR);
+    sim_set_u16(i, "RevisionNumber", SP_VERSION_PATCH);
+    sim_set_u16(i, "BuildNumber", 0);
+    static const uint16_t firmware[] = {10};
+    sim_set_u16s(i, "Classifications", firmware, 1);
     fn(i, 1, ud);
 }
 
@@ -539,6 +586,9 @@ static const char *const p_profile[] = {"CIM_RegisteredProfile",
                                         "CIM_ManagedElement", NULL};
 static const char *const p_system[] = {"CIM_ComputerSystem", "CIM_System",
                                        ENABLED, NULL};
+static const char *const p_package[] = {"CIM_PhysicalPackage",
+                                        "CIM_PhysicalElement", MANAGED, NULL};
+static const char *const p_software[] = {"CIM_SoftwareIdentity", LOGICAL, NULL};
 static const char *const p_pool[] = {"CIM_StoragePool", "CIM_ResourcePool",
                                      LOGICAL, NULL};
 static const char *const p_volume[] = {"CIM_StorageVolume", "CIM_StorageExtent",
@@ -606,6 +656,24 @@ const struct sim_class sim_class_system = {
     NULL,
     "key CreationClassName string; key Name string; ElementName string; "
     "NameFormat string; " STATUS "Dedicated uint16[]; EnabledState uint16"};
+const struct sim_class sim_class_package = {
+    .name = "SIM_PhysicalPackage",
+    .parents = p_package,
+    .personality = -1,
+    .each = package_each,
+    .decl = "key CreationClassName string; key Tag string; "
+            "ElementName string; Manufacturer string; Model string; "
+            "SerialNumber string"};
+const struct sim_class sim_class_software = {
+    .name = "SIM_SoftwareIdentity",
+    .parents = p_software,
+    .personality = -1,
+    .each = software_each,
+    .decl = "key InstanceID string; ElementName string; "
+            "Manufacturer string; VersionString string; "
+            "MajorVersion uint16; MinorVersion uint16; "
+            "RevisionNumber uint16; BuildNumber uint16; "
+            "Classifications uint16[]"};
 const struct sim_class sim_class_pool = {
     "SIM_StoragePool",
     p_pool,

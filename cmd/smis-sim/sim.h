@@ -267,6 +267,8 @@ sp_cim_instance *sim_get_instance(struct sim *s, const sp_cim_path *p);
 sp_cim_path *sim_path(struct sim *s, const char *cls, bool interop);
 void sim_key_str(sp_cim_path *p, const char *name, const char *value);
 sp_cim_path *sim_system_path(struct sim *s);
+sp_cim_path *sim_package_path(struct sim *s);  /* its chassis */
+sp_cim_path *sim_software_path(struct sim *s); /* its firmware */
 sp_cim_path *sim_service_path(struct sim *s, const char *cls, const char *name);
 sp_cim_path *sim_pool_path(struct sim *s, const struct sim_pool *p);
 sp_cim_path *sim_volume_path(struct sim *s, const struct sim_volume *v);

@@ -207,6 +207,8 @@ sp_code sp_array_capabilities(sp_array *a, sp_array_caps *out)
     if (begin(a, a->drv->capabilities, "report its capabilities"))
         return a->err.code;
     sp_code rc = a->drv->capabilities(a, out);
+    if (!rc && a->drv->identify)
+        rc = a->drv->identify(a, out);
     out->driver = a->drv->name;
     return rc;
 }

@@ -19,7 +19,13 @@ struct sp_array_driver {
     /* Prepare a->priv from the configuration; no I/O. */
     sp_code (*open)(sp_array *a);
     void (*close)(sp_array *a);
+    /* What the array can do; cheap enough for the other operations to
+     * call (they do, directly through the table). */
     sp_code (*capabilities)(sp_array *a, sp_array_caps *out);
+    /* What the array is: vendor, model and firmware of @out, for
+     * sp_array_capabilities() only (it may cost requests nothing else
+     * needs).  NULL: the driver knows none of them. */
+    sp_code (*identify)(sp_array *a, sp_array_caps *out);
     sp_code (*list_pools)(sp_array *a, sp_pool_fn fn, void *ctx);
     sp_code (*get_pool)(sp_array *a, const char *key, sp_pool **out);
     sp_code (*list_luns)(sp_array *a, const char *pool_key, unsigned int flags,

@@ -137,6 +137,8 @@ static void smis_close(sp_array *a)
         free(s->profiles[i]);
     free(s->profiles);
     free(s->vendor);
+    free(s->model);
+    free(s->firmware);
     free(s);
 }
 
@@ -362,9 +364,6 @@ static sp_code smis_capabilities(sp_array *a, sp_array_caps *out)
                                                : SP_MASKING_NONE;
     sp_cim_instance_free(rcaps);
     sp_cim_instance_free(ccaps);
-    s->vendor = spi_xstrdup(s->system_name);
-    s->caps.vendor = s->vendor;
-    s->caps.model = s->system_class;
     for (size_t i = 0; i < s->nprofiles; i++)
         if (strncmp(s->profiles[i], "Array ", 6) == 0)
             s->caps.version = s->profiles[i] + 6;
@@ -372,6 +371,149 @@ static sp_code smis_capabilities(sp_array *a, sp_array_caps *out)
     s->caps.profiles = (const char *const *)s->profiles;
     s->have_caps = true;
     *out = s->caps;
+    return SP_OK;
+}
+
+/* ---- what the array is: Physical Package and Software subprofiles ---- */
+
+/* String property @name of @i without surrounding blanks (arrays pad
+ * them), or NULL when it is absent, null or blank.  The caller frees. */
+static char *trimmed(const sp_cim_instance *i, const char *name)
+{
+    const char *v = sp_cim_instance_get_string(i, name);
+    if (!v)
+        return NULL;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    return n ? spi_xstrndup(v, n) : NULL;
+}
+
+/*
+ * The instances associated with the system by @assoc_class, of
+ * @result_class, into @l.  The subprofiles read this way are optional:
+ * a provider without one may not know its classes (CIM_ERR_INVALID_CLASS)
+ * or not serve the association (CIM_ERR_NOT_SUPPORTED, or
+ * CIM_ERR_NOT_FOUND from some), and then @l is empty and that is no error.
+ */
+static sp_code optional_associators(sp_array *a, const char *assoc_class,
+                                    const char *result_class,
+                                    const char *const *props,
+                                    struct smis_list *l)
+{
+    struct smis *s = smis_of(a);
+    if (!sp_cim_associators(s->c, s->system, assoc_class, result_class, NULL,
+                            NULL, props, 0, smis_keep_instance, l))
+        return SP_OK;
+    const sp_error *e = sp_cim_client_error(s->c);
+    if (e->cim_status != SP_CIM_ERR_INVALID_CLASS &&
+        e->cim_status != SP_CIM_ERR_NOT_SUPPORTED &&
+        e->cim_status != SP_CIM_ERR_NOT_FOUND)
+        return smis_fail(a);
+    sp_log(SP_LOG_DEBUG, "array %s: no %s: %s", a->name, result_class,
+           e->message);
+    smis_list_free_instances(l);
+    return SP_OK;
+}
+
+/* Manufacturer and Model of the system's package: the first package
+ * that names either. */
+static sp_code read_package(sp_array *a)
+{
+    static const char *const props[] = {"Manufacturer", "Model", NULL};
+    struct smis *s = smis_of(a);
+    struct smis_list l = {0};
+    sp_code rc = optional_associators(a, "CIM_SystemPackaging",
+                                      "CIM_PhysicalPackage", props, &l);
+    for (size_t i = 0; !rc && i < l.n && !s->vendor && !s->model; i++) {
+        s->vendor = trimmed(l.v[i], "Manufacturer");
+        s->model = trimmed(l.v[i], "Model");
+    }
+    smis_list_free_instances(&l);
+    return rc;
+}
+
+/* VersionString, else MajorVersion[.MinorVersion[.RevisionNumber
+ * [.BuildNumber]]] as far as they are given, or NULL. */
+static char *version_of(const sp_cim_instance *i)
+{
+    static const char *const parts[] = {"MajorVersion", "MinorVersion",
+                                        "RevisionNumber", "BuildNumber"};
+    char *v = trimmed(i, "VersionString");
+    if (v)
+        return v;
+    char buf[4 * 21];
+    size_t len = 0;
+    for (size_t k = 0; k < SPI_ARRAY_SIZE(parts); k++) {
+        uint64_t n;
+        if (!sp_cim_instance_get_uint(i, parts[k], &n))
+            break;
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%llu",
+                                k ? "." : "", (unsigned long long)n);
+    }
+    return len ? spi_xstrndup(buf, len) : NULL;
+}
+
+/* The version of the system's firmware: of the software identity
+ * classified as firmware (10), else of the first that has a version. */
+static sp_code read_firmware(sp_array *a)
+{
+    static const char *const props[] = {"VersionString",
+                                        "MajorVersion",
+                                        "MinorVersion",
+                                        "RevisionNumber",
+                                        "BuildNumber",
+                                        "Classifications",
+                                        NULL};
+    struct smis *s = smis_of(a);
+    struct smis_list l = {0};
+    sp_code rc = optional_associators(a, "CIM_InstalledSoftwareIdentity",
+                                      "CIM_SoftwareIdentity", props, &l);
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        bool firmware =
+            has_value(sp_cim_instance_get(l.v[i], "Classifications"), 10);
+        if (s->firmware && !firmware)
+            continue;
+        char *v = version_of(l.v[i]);
+        if (!v)
+            continue;
+        free(s->firmware);
+        s->firmware = v;
+        if (firmware)
+            break;
+    }
+    smis_list_free_instances(&l);
+    return rc;
+}
+
+/* Two requests, the first time only: sp_array_capabilities() is the one
+ * caller, so that creating and masking LUNs never pays for them. */
+static sp_code smis_identify(sp_array *a, sp_array_caps *out)
+{
+    struct smis *s = smis_of(a);
+    if (!s->identified) {
+        sp_code rc = smis_discover(a);
+        if (!rc)
+            rc = read_package(a);
+        if (!rc)
+            rc = read_firmware(a);
+        if (rc) {
+            free(s->vendor);
+            free(s->model);
+            free(s->firmware);
+            s->vendor = s->model = s->firmware = NULL;
+            return rc;
+        }
+        s->identified = true;
+        s->caps.vendor = s->vendor;
+        s->caps.model = s->model;
+        s->caps.firmware = s->firmware;
+    }
+    out->vendor = s->vendor;
+    out->model = s->model;
+    out->firmware = s->firmware;
     return SP_OK;
 }
 
@@ -600,6 +742,7 @@ const struct sp_array_driver spi_smis_driver = {
     .open = smis_open,
     .close = smis_close,
     .capabilities = smis_capabilities,
+    .identify = smis_identify,
     .list_pools = smis_list_pools,
     .get_pool = smis_get_pool,
     .list_luns = smis_list_luns,

@@ -32,7 +32,10 @@ struct smis {
     sp_array_caps caps;
     char **profiles;
     size_t nprofiles;
-    char *vendor;
+    /* What the array is, read only for sp_array_capabilities() (never
+     * on the LUN and masking paths); NULL when the array does not say. */
+    bool identified;
+    char *vendor, *model, *firmware;
     bool group_profile;  /* Group Masking and Mapping registered */
     bool legacy_profile; /* Masking and Mapping registered */
 };

@@ -359,6 +359,29 @@ static sp_code finish(sp_array *a, sp_cim_path *element, const char *pool,
     return rc;
 }
 
+/*
+ * The volume @element was made but cannot be read back (the request failed
+ * or the connection was lost): the caller gets no LUN, so it could never
+ * remove it.  Remove it here, keeping the first error, so that a failed
+ * create changes nothing; say so in the message when that fails too.
+ */
+static sp_code unmake(sp_array *a, const sp_cim_path *element)
+{
+    sp_error first = a->err;
+    SPI_AUTOFREE char *key = smis_volume_key(a, element);
+    if (smis_delete_lun(a, key, 0) == SP_OK) {
+        a->err = first;
+        return first.code;
+    }
+    sp_error second = a->err;
+    a->err = first;
+    size_t len = strlen(a->err.message);
+    snprintf(a->err.message + len, sizeof(a->err.message) - len,
+             "; the new volume '%s' remains on the array: %s", key,
+             second.message);
+    return first.code;
+}
+
 sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
                         uint64_t bytes, sp_lun **out)
 {
@@ -395,8 +418,8 @@ sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
     sp_cim_args_free(in);
     if (!rc)
         rc = made(a, outp, job, "TheElement", &element);
-    if (!rc)
-        rc = finish(a, element, pool_key, out);
+    if (!rc && (rc = finish(a, element, pool_key, out)))
+        unmake(a, element);
     sp_cim_args_free(outp);
     sp_cim_path_free(job);
     sp_cim_path_free(element);
@@ -453,8 +476,8 @@ sp_code smis_copy_lun(sp_array *a, const char *source_key,
     sp_cim_args_free(in);
     if (!rc)
         rc = made(a, outp, job, "TargetElement", &element);
-    if (!rc)
-        rc = finish(a, element, pool_key, out);
+    if (!rc && (rc = finish(a, element, pool_key, out)))
+        unmake(a, element);
     if (!rc)
         spi_lun_set_source(*out, a, source_key, method);
     sp_cim_args_free(outp);

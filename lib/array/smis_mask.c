@@ -446,6 +446,34 @@ static sp_code expose(sp_array *a, const sp_mask_target *t,
 
 /* ---- the driver's mask entry point ---- */
 
+/*
+ * The LUNs of @todo were masked in view @spc, but their host LUN numbers
+ * cannot be read: the call fails, so take the change back (and the
+ * hardware IDs made for it), keeping the first error.  A view left empty
+ * goes, as after an unmask.
+ */
+static void unmask_again(sp_array *a, const sp_mask_target *t, bool group,
+                         const sp_cim_path *spc, sp_cim_path *const *todo,
+                         const char *const *tododevs, size_t ntodo,
+                         struct hwids *h)
+{
+    sp_error first = a->err;
+    if (group) {
+        sp_cim_path *dg = NULL;
+        if (!first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
+                         "CIM_DeviceMaskingGroup", &dg) &&
+            dg && !change_members(a, dg, todo, ntodo, false))
+            drop_if_empty(a, spc, dg);
+        sp_cim_path_free(dg);
+    } else {
+        sp_cim_path *v = sp_cim_path_copy(spc);
+        expose(a, t, tododevs, ntodo, &v, true);
+        sp_cim_path_free(v);
+    }
+    delete_hwids(a, h);
+    a->err = first;
+}
+
 sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
                   const sp_mask_target *t, unsigned int flags,
                   uint32_t *numbers)
@@ -477,8 +505,12 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
     if (!rc && spc && group)
         rc = first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
                          "CIM_DeviceMaskingGroup", &dg);
-    if (rc)
+    if (rc) {
+        sp_error first = a->err; /* the hardware IDs just made go too */
+        delete_hwids(a, &h);
+        a->err = first;
         goto out;
+    }
     /* Only what changes is sent: masking twice, or unmasking what is not
      * masked, is no change. */
     sp_cim_path **todo = spi_xcalloc(n, sizeof(*todo));
@@ -506,23 +538,24 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
     } else if (ntodo) {
         rc = expose(a, t, tododevs, ntodo, &spc, false);
     }
-    free(todo);
-    free(tododevs);
     if (rc) {
         sp_error first = a->err;
         if (!unmask)
             delete_hwids(a, &h);
         a->err = first;
-        goto out;
-    }
-    if (!unmask && numbers) {
-        if ((rc = view_units(a, spc, &u)))
-            goto out;
+    } else if (!unmask && numbers && (rc = view_units(a, spc, &u))) {
+        if (ntodo)
+            unmask_again(a, t, group, spc, todo, tododevs, ntodo, &h);
+    } else if (!unmask && numbers) {
         for (size_t i = 0; i < n; i++) {
             const struct unit *un = find_unit(&u, devs[i]);
             numbers[i] = un ? un->number : 0;
         }
     }
+    free(todo);
+    free(tododevs);
+    if (rc)
+        goto out;
     sp_log(SP_LOG_DEBUG, "array %s: %s %zu LUN(s) %s %s", a->name,
            unmask ? "unmasked" : "masked", n, unmask ? "from" : "to", t->name);
     (void)s;

@@ -169,14 +169,37 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     d->bytes = 0;
 }
 
+/* Elements whose text is data (all others hold elements only). */
+static bool holds_text(const xmlNode *n)
+{
+    return n && n->name &&
+           (strcmp((const char *)n->name, "VALUE") == 0 ||
+            strcmp((const char *)n->name, "KEYVALUE") == 0 ||
+            strcmp((const char *)n->name, "HOST") == 0);
+}
+
+static bool all_blank(const xmlChar *ch, int len)
+{
+    for (int i = 0; i < len; i++)
+        if (ch[i] != ' ' && ch[i] != '\n' && ch[i] != '\r' && ch[i] != '\t')
+            return false;
+    return true;
+}
+
 static void on_characters(void *ctx, const xmlChar *ch, int len)
 {
     struct spi_decoder *d = decoder_of(ctx);
     if (d->rc)
         return;
     charge(d, (size_t)len);
-    if (!d->rc)
-        xmlSAX2Characters(ctx, ch, len);
+    if (d->rc)
+        return;
+    /* The line breaks between elements make as many text nodes as there
+     * are elements; in a response, none of them is data. */
+    if (d->mode == MODE_RESPONSE && !holds_text(d->ctxt->node) &&
+        all_blank(ch, len))
+        return;
+    xmlSAX2Characters(ctx, ch, len);
 }
 
 static void on_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,

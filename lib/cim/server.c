@@ -209,10 +209,14 @@ void sp_cimxml_write_instance(sp_buf *b, const sp_cim_instance *i,
         const char *el = form == SP_CIMXML_OBJECT ? "VALUE.OBJECTWITHPATH"
                                                   : "VALUE.INSTANCEWITHPATH";
         assert(p);
-        sp_buf_addf(b, "<%s>\n", el);
+        sp_buf_addch(b, '<');
+        sp_buf_addstr(b, el);
+        sp_buf_addstr(b, ">\n");
         spi_cimxml_instancepath(b, p, host, ns);
         spi_cimxml_instance(b, i);
-        sp_buf_addf(b, "</%s>\n", el);
+        sp_buf_addstr(b, "</");
+        sp_buf_addstr(b, el);
+        sp_buf_addstr(b, ">\n");
         return;
     }
     case SP_CIMXML_NAME:

@@ -33,6 +33,8 @@ SIM_SYS_KEYS='SystemCreationClassName="SIM_StorageSystem",SystemName="SIM0001"'
 SIM_SYSTEM="$SIM_NS:SIM_StorageSystem.CreationClassName=\"SIM_StorageSystem\",Name=\"SIM0001\""
 SIM_POOLS="$SIM_NS:SIM_StoragePool"
 SIM_VOLUMES="$SIM_NS:SIM_StorageVolume"
+SIM_PACKAGE="$SIM_NS:SIM_PhysicalPackage.CreationClassName=\"SIM_PhysicalPackage\",Tag=\"SIM+PACKAGE+SIM0001\""
+SIM_SOFTWARE="$SIM_NS:SIM_SoftwareIdentity.InstanceID=\"SIM+FIRMWARE\""
 SIM_PROFILES=interop:SIM_RegisteredProfile
 SIM_ARRAY_PROFILE="$SIM_PROFILES.InstanceID=\"SIM+PROFILE+ARRAY\""
 

@@ -13,6 +13,9 @@ if ! command -v wbemcli >/dev/null; then
     exit
 fi
 
+# smis-sim's firmware version is its own: "smis-sim (sanprov) VERSION".
+SIM_VERSION=$(smis-sim --version | awk '{ print $NF }')
+
 # ---- what both personalities serve: profiles, system, pools, volumes,
 # replicas (run at the top level once per personality) ----
 
@@ -56,6 +59,44 @@ common_tests() {
         wbemcli gi "$SIM_URL/$SIM_SYSTEM" >sys &&
         grep "ElementName=\"smis-sim simulated array\"" sys &&
         grep "OperationalStatus=2" sys
+    '
+
+    test_expect_success "$p: ai of the system: its package and firmware" '
+        wbemcli ai -ac CIM_SystemPackaging -arc CIM_PhysicalPackage \
+            "$SIM_URL/$SIM_SYSTEM" >pkg &&
+        test_line_count = 1 pkg &&
+        grep "SIM_PhysicalPackage.CreationClassName=\"SIM_PhysicalPackage\",Tag=\"SIM+PACKAGE+SIM0001\"" pkg &&
+        grep "Manufacturer=\"sanprov\",Model=\"smis-sim\",SerialNumber=\"SIM0001\"" pkg &&
+        wbemcli ai -ac CIM_InstalledSoftwareIdentity "$SIM_URL/$SIM_SYSTEM" >fw &&
+        test_line_count = 1 fw &&
+        grep "InstanceID=\"SIM+FIRMWARE\"" fw &&
+        grep "VersionString=\"$SIM_VERSION\"" fw &&
+        grep "Classifications=10" fw
+    '
+
+    test_expect_success "$p: the package and the firmware lead back to the system" '
+        wbemcli ain -ac CIM_SystemPackaging "$SIM_URL/$SIM_PACKAGE" >sys &&
+        test_line_count = 1 sys && grep "SIM_StorageSystem" sys &&
+        wbemcli ain -ac CIM_InstalledSoftwareIdentity -arr System \
+            "$SIM_URL/$SIM_SOFTWARE" >sys &&
+        test_line_count = 1 sys && grep "SIM_StorageSystem" sys &&
+        wbemcli rin "$SIM_URL/$SIM_PACKAGE" >refs &&
+        test_line_count = 1 refs && grep "SIM_SystemPackaging" refs &&
+        wbemcli ri -arc CIM_InstalledSoftwareIdentity "$SIM_URL/$SIM_SYSTEM" >refs &&
+        test_line_count = 1 refs && grep "InstalledSoftware=" refs
+    '
+
+    test_expect_success "$p: gi, ei and gc of the package and the firmware" '
+        wbemcli gi "$SIM_URL/$SIM_PACKAGE" >pkg &&
+        grep "Manufacturer=\"sanprov\"" pkg &&
+        wbemcli ein "$SIM_URL/$SIM_NS:CIM_PhysicalPackage" >pkgs &&
+        test_line_count = 1 pkgs &&
+        wbemcli ei "$SIM_URL/$SIM_NS:CIM_SoftwareIdentity" >fw &&
+        test_line_count = 1 fw && grep "ElementName=\"smis-sim firmware\"" fw &&
+        wbemcli gc "$SIM_URL/$SIM_NS:SIM_SoftwareIdentity" >cls &&
+        grep "VersionString=" cls &&
+        wbemcli gc "$SIM_URL/$SIM_NS:SIM_SystemPackaging" >cls &&
+        grep "Antecedent=,Dependent=" cls
     '
 
     test_expect_success "$p: ei and ein of the pools" '

@@ -13,8 +13,10 @@ struct sim {
     char dir[4096];
 };
 
-/* Start smis-sim from the build tree on a free port. */
-static void sim_start(struct sim *s, const char *personality, const char *extra)
+/* Start smis-sim from the build tree on a free port, with the options
+ * @extra (NULL-terminated, or NULL for none). */
+static void sim_start(struct sim *s, const char *personality,
+                      const char *const *extra)
 {
     const char *build = getenv("SANPROV_BUILD");
     char *abs = realpath(tu_outdir(), NULL);
@@ -33,7 +35,7 @@ static void sim_start(struct sim *s, const char *personality, const char *extra)
         snprintf(state, sizeof(state), "%s/state.json", s->dir);
         if (!freopen("/dev/null", "w", stdout))
             _exit(127);
-        const char *argv[16] = {bin,
+        const char *argv[32] = {bin,
                                 "--listen",
                                 "127.0.0.1:0",
                                 "--port-file",
@@ -45,8 +47,8 @@ static void sim_start(struct sim *s, const char *personality, const char *extra)
                                 "--pools",
                                 "gold:100G,silver:10G"};
         int n = 11;
-        if (extra)
-            argv[n++] = extra;
+        for (size_t i = 0; extra && extra[i] && n < 31; i++)
+            argv[n++] = extra[i];
         argv[n] = NULL;
         execv(bin, (char *const *)argv);
         _exit(127);
@@ -131,6 +133,11 @@ static void cycle(const char *personality)
     assert_true(caps.clone);
     assert_false(caps.async);
     assert_string_equal(sp_masking_kind_name(caps.masking), personality);
+    assert_string_equal(caps.driver, "smis");
+    assert_string_equal(caps.vendor, "sanprov");
+    assert_string_equal(caps.model, "smis-sim");
+    assert_string_equal(caps.firmware, sp_version());
+    assert_string_equal(caps.version, "1.8.0");
 
     struct seen pools = {0};
     OK(sp_array_list_pools(a, 0, see_pool, &pools));
@@ -234,11 +241,101 @@ static void test_legacy_personality(void **state)
     cycle("legacy");
 }
 
+/* An array handle on the simulator @s, which has pools gold and silver. */
+static sp_array *open_array(const struct sim *s, sp_config **cfg)
+{
+    sp_array *a = NULL;
+    sp_error err;
+    *cfg = config(s);
+    assert_int_equal(sp_array_open(*cfg, "sim", 0, &a, &err), SP_OK);
+    return a;
+}
+
+/* What the array is (vendor, model, firmware) costs requests that only
+ * sp_array_capabilities() makes: not the LUN operations, which ask the
+ * driver what the array can do themselves. */
+static void test_identity_only_for_capabilities(void **state)
+{
+    struct sim s = {0};
+    sim_start(&s, "group", NULL);
+    sp_config *cfg;
+    sp_array *a = open_array(&s, &cfg);
+    sp_error err;
+    sp_id *gold = NULL;
+    assert_int_equal(sp_id_parse("pool:sim:gold", &gold, &err), SP_OK);
+    sp_lun *base = NULL, *snap = NULL;
+    OK(sp_array_create_lun(a, gold, "base", 1u << 20, 0, &base));
+    OK(sp_array_copy_lun(a, sp_lun_id(base), SP_COPY_SNAPSHOT, "snap", NULL, 0,
+                         &snap));
+    /* The copy learned the capabilities; the package and the firmware
+     * are one request each, once. */
+    uint64_t before = sp_array_requests(a);
+    sp_array_caps caps;
+    OK(sp_array_capabilities(a, &caps));
+    assert_int_equal(sp_array_requests(a), before + 2);
+    assert_string_equal(caps.vendor, "sanprov");
+    assert_string_equal(caps.model, "smis-sim");
+    assert_string_equal(caps.firmware, sp_version());
+    assert_true(caps.snapshot);
+    OK(sp_array_capabilities(a, &caps));
+    assert_int_equal(sp_array_requests(a), before + 2);
+    assert_string_equal(caps.firmware, sp_version());
+    OK(sp_array_delete_lun(a, sp_lun_id(snap), 0));
+    OK(sp_array_delete_lun(a, sp_lun_id(base), 0));
+    sp_lun_free(base);
+    sp_lun_free(snap);
+    sp_id_free(gold);
+    sp_array_close(a);
+    sp_config_free(cfg);
+    sim_stop(&s);
+}
+
+/*
+ * A provider without the Physical Package and Software subprofiles does
+ * not know their classes, or does not serve the operations: the array is
+ * still probed, with no vendor, model or firmware.  Simulated with
+ * faults: the capabilities are OpenAssociatorInstances calls 1 and 2,
+ * the package call 3 (CIM_ERR_INVALID_CLASS), the firmware call 4
+ * (CIM_ERR_NOT_SUPPORTED, so the client falls back to Associators, which
+ * answers the same).
+ */
+static void test_no_identity(void **state)
+{
+    static const char *const faults[] = {
+        "--fail", "OpenAssociatorInstances:3:5",
+        "--fail", "OpenAssociatorInstances:4:7",
+        "--fail", "Associators:1:7",
+        NULL};
+    struct sim s = {0};
+    sim_start(&s, "legacy", faults);
+    sp_config *cfg;
+    sp_array *a = open_array(&s, &cfg);
+    sp_array_caps caps;
+    OK(sp_array_capabilities(a, &caps));
+    assert_null(caps.vendor);
+    assert_null(caps.model);
+    assert_null(caps.firmware);
+    assert_string_equal(caps.driver, "smis");
+    assert_string_equal(caps.version, "1.8.0");
+    assert_true(caps.snapshot);
+    assert_int_equal(caps.masking, SP_MASKING_LEGACY);
+    /* Not asked again. */
+    uint64_t before = sp_array_requests(a);
+    OK(sp_array_capabilities(a, &caps));
+    assert_int_equal(sp_array_requests(a), before);
+    assert_null(caps.vendor);
+    sp_array_close(a);
+    sp_config_free(cfg);
+    sim_stop(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_personality),
         cmocka_unit_test(test_legacy_personality),
+        cmocka_unit_test(test_identity_only_for_capabilities),
+        cmocka_unit_test(test_no_identity),
     };
     return cmocka_run_group_tests_name("array", tests, NULL, NULL);
 }

@@ -55,10 +55,16 @@ typedef enum sp_masking_kind {
     SP_MASKING_LOCAL,  /* the local driver's own */
 } sp_masking_kind;
 
+/*
+ * vendor, model and firmware are what the array says of itself, or NULL
+ * when it does not say: for SMI-S, the Manufacturer and Model of the
+ * system's CIM_PhysicalPackage (Physical Package subprofile) and the
+ * VersionString of its CIM_SoftwareIdentity (Software subprofile).
+ */
 typedef struct sp_array_caps {
-    const char *driver; /* "smis", "local" */
-    const char *vendor; /* the provider's or system's name */
-    const char *model;
+    const char *driver;  /* "smis", "local" */
+    const char *vendor;  /* the manufacturer, e.g. "sanprov", or NULL */
+    const char *model;   /* e.g. "smis-sim", or NULL */
     const char *version; /* of the Array profile (SMI-S) */
     bool snapshot;       /* can make snapshots */
     bool clone;          /* can make clones */
@@ -66,9 +72,11 @@ typedef struct sp_array_caps {
     sp_masking_kind masking;
     size_t nprofiles;
     const char *const *profiles; /* "Array 1.8.0", ... */
+    const char *firmware;        /* its firmware or software version, or NULL */
 } sp_array_caps;
 
-/* What the array can do, learned once.  The strings belong to @a. */
+/* What the array is and can do, learned once (a few requests the first
+ * time, none after).  The strings belong to @a. */
 SP_API sp_code sp_array_capabilities(sp_array *a, sp_array_caps *out);
 
 /* "group", "legacy", "local" or "none". */

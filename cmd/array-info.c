@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/array-info.c: array-info, probe the configured arrays: what each is and
+ * whether it can do rapid provisioning. */
+#include <json-c/json.h>
+#include <popt.h>
+
+#include "common/arrays.h"
+#include "common/cli.h"
+#include "common/cmd.h"
+#include "common/ids.h"
+#include "common/output.h"
+#include "common/status.h"
+
+static const char *yes_no(bool b)
+{
+    return b ? "yes" : "no";
+}
+
+/* A SAN copy to make the disk, and masking to hand it to a host. */
+static bool rapid(const sp_array_caps *c)
+{
+    return (c->snapshot || c->clone) && c->masking != SP_MASKING_NONE;
+}
+
+static json_object *json_string_or_null(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *to_json(const sp_id *id, const char *name,
+                            const sp_array_caps *c)
+{
+    json_object *j = json_object_new_object();
+    json_object *profiles = json_object_new_array();
+    for (size_t i = 0; i < c->nprofiles; i++)
+        json_object_array_add(profiles, json_object_new_string(c->profiles[i]));
+    json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
+    json_object_object_add(j, "array", json_object_new_string(name));
+    json_object_object_add(j, "driver", json_string_or_null(c->driver));
+    json_object_object_add(j, "vendor", json_string_or_null(c->vendor));
+    json_object_object_add(j, "model", json_string_or_null(c->model));
+    json_object_object_add(j, "firmware", json_string_or_null(c->firmware));
+    json_object_object_add(j, "version", json_string_or_null(c->version));
+    json_object_object_add(j, "snapshot", json_object_new_boolean(c->snapshot));
+    json_object_object_add(j, "clone", json_object_new_boolean(c->clone));
+    json_object_object_add(
+        j, "masking", json_object_new_string(sp_masking_kind_name(c->masking)));
+    json_object_object_add(j, "async", json_object_new_boolean(c->async));
+    json_object_object_add(j, "rapid_provisioning",
+                           json_object_new_boolean(rapid(c)));
+    json_object_object_add(j, "profiles", profiles);
+    return j;
+}
+
+static void probe(const char *name)
+{
+    if (!sp_config_has(cmd_config(), "array", name)) {
+        cmd_fail(SP_EXIT_NOT_FOUND, "no array '%s' in the configuration", name);
+        return;
+    }
+    sp_error err;
+    sp_error_clear(&err);
+    sp_array *a = cmd_array(name, &err);
+    if (!a) {
+        cmd_failed("probe array", name, &err);
+        return;
+    }
+    sp_array_caps c;
+    if (sp_array_capabilities(a, &c)) {
+        cmd_failed("probe array", name, sp_array_error(a));
+        return;
+    }
+    sp_id *id = NULL;
+    if (sp_id_new(SP_ID_ARRAY, 1, &name, &id, &err)) {
+        cmd_failed("name array", name, &err);
+        return;
+    }
+    const char *cells[] = {
+        c.driver,        c.vendor,
+        c.model,         c.firmware,
+        c.version,       yes_no(c.snapshot),
+        yes_no(c.clone), sp_masking_kind_name(c.masking),
+        yes_no(c.async), yes_no(rapid(&c)),
+    };
+    cmd_out_row(id, cells, cmd_opt.json ? to_json(id, name, &c) : NULL);
+    sp_id_free(id);
+    cmd_ok();
+}
+
+int main(int argc, char **argv)
+{
+    struct poptOption table[] = {{NULL, 0, POPT_ARG_INCLUDE_TABLE,
+                                  cmd_common_options, 0,
+                                  "Common options:", NULL},
+                                 POPT_TABLEEND};
+    cmd_init(argv[0]);
+    poptContext pc = cmd_parse(argc, argv, table, "[ARRAY-ID...]", NULL, NULL);
+    struct cmd_ids *ids = cmd_ids_open(pc, CMD_IDS_ARGS_ONLY);
+    const sp_config *cfg = cmd_config();
+    static const struct cmd_column cols[] = {
+        {"DRIVER", false},   {"VENDOR", false},  {"MODEL", false},
+        {"FIRMWARE", false}, {"VERSION", false}, {"SNAPSHOT", false},
+        {"CLONE", false},    {"MASKING", false}, {"ASYNC", false},
+        {"RAPID", false}};
+    cmd_out_begin(cols, CMD_COUNT(cols));
+    if (ids) {
+        sp_id *id;
+        while ((id = cmd_ids_next(ids, CMD_KIND(SP_ID_ARRAY)))) {
+            probe(sp_id_field(id, 0));
+            sp_id_free(id);
+        }
+        cmd_ids_close(ids);
+    } else {
+        for (size_t i = 0; i < sp_config_count(cfg, "array"); i++)
+            probe(sp_config_name(cfg, "array", i));
+    }
+    return cmd_finish(pc);
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/lun-delete.c: lun-delete, delete LUNs; masked ones only with --force,
+ * which unmasks them first. */
+#include <json-c/json.h>
+#include <popt.h>
+
+#include "common/arrays.h"
+#include "common/cli.h"
+#include "common/cmd.h"
+#include "common/ids.h"
+#include "common/output.h"
+#include "common/status.h"
+
+enum { OPT_FORCE = CMD_OPT_FIRST };
+
+static void on_opt(int val, const char *arg, void *ctx)
+{
+    unsigned int *flags = ctx;
+    if (val == OPT_FORCE)
+        *flags |= SP_LUN_FORCE;
+}
+
+/* Delete one LUN; the batch goes on whatever happens to it. */
+static void delete_one(const sp_id *id, unsigned int flags)
+{
+    sp_error err;
+    sp_array *a = cmd_array_of(id, &err);
+    if (!a) {
+        cmd_failed("delete", sp_id_str(id), &err);
+        return;
+    }
+    if (sp_array_delete_lun(a, id, flags)) {
+        cmd_failed("delete", sp_id_str(id), sp_array_error(a));
+        return;
+    }
+    /* The LUN is gone: all there is to show is that it was. */
+    static const char *const cells[] = {"deleted"};
+    json_object *j = NULL;
+    if (cmd_opt.json) {
+        j = json_object_new_object();
+        json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
+        json_object_object_add(j, "array",
+                               json_object_new_string(sp_id_field(id, 0)));
+        json_object_object_add(j, "deleted", json_object_new_boolean(true));
+    }
+    cmd_out_row(id, cells, j);
+    cmd_ok();
+}
+
+int main(int argc, char **argv)
+{
+    unsigned int flags = 0;
+    struct poptOption table[] = {
+        {"force", 'f', POPT_ARG_NONE, NULL, OPT_FORCE,
+         "unmask a masked LUN first instead of refusing it", NULL},
+        {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
+         "Common options:", NULL},
+        POPT_TABLEEND};
+    cmd_init(argv[0]);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[LUN-ID...]", on_opt, &flags);
+    cmd_config();
+    static const struct cmd_column cols[] = {{"STATUS", false}};
+    cmd_out_begin(cols, CMD_COUNT(cols));
+    struct cmd_ids *ids = cmd_ids_open(pc, 0);
+    sp_id *id;
+    while ((id = cmd_ids_next(ids, CMD_KIND(SP_ID_LUN)))) {
+        delete_one(id, flags);
+        sp_id_free(id);
+    }
+    cmd_ids_close(ids);
+    return cmd_finish(pc);
+}
