@@ -63,6 +63,7 @@ static void list(const sp_config *cfg, const char *name)
     sp_id *id = NULL;
     if (sp_id_new(SP_ID_HOST, 1, &name, &id, &err)) {
         cmd_failed("name host", name, &err);
+        cmd_host_free(&h);
         return;
     }
     const char *conn = connectivity_of(cfg, &h);
@@ -92,6 +93,7 @@ static void list(const sp_config *cfg, const char *name)
     json_object_object_add(j, "state", json_object_new_string("configured"));
     cmd_out_row(id, cells, j);
     free(joined);
+    cmd_host_free(&h);
     sp_id_free(id);
     cmd_ok();
 }

@@ -11,10 +11,10 @@
 #include "common/output.h"
 #include "common/status.h"
 
-enum { OPT_NO_MASKING = CMD_OPT_FIRST };
+enum { OPT_NO_MASKING = CMD_OPT_FIRST, OPT_ALL };
 
 struct opts {
-    bool no_masking;
+    bool no_masking, all;
     unsigned int flags; /* for the library: SP_LUN_MASKING or 0 */
     const sp_config *cfg;
 };
@@ -24,6 +24,8 @@ static void on_opt(int val, const char *arg, void *ctx)
     struct opts *o = ctx;
     if (val == OPT_NO_MASKING)
         o->no_masking = true;
+    else if (val == OPT_ALL)
+        o->all = true;
 }
 
 static const char *copy_name(sp_copy_method m)
@@ -175,6 +177,9 @@ int main(int argc, char **argv)
 {
     struct opts o = {0};
     struct poptOption table[] = {
+        {"all", 'a', POPT_ARG_NONE, NULL, OPT_ALL,
+         "list the LUNs of every configured array; read no IDs (for scripts)",
+         NULL},
         {"no-masking", 0, POPT_ARG_NONE, NULL, OPT_NO_MASKING,
          "with -l or --json, do not fetch the masking (fewer requests)", NULL},
         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
@@ -186,12 +191,19 @@ int main(int argc, char **argv)
     o.cfg = cmd_config();
     if ((cmd_opt.long_fmt || cmd_opt.json) && !o.no_masking)
         o.flags = SP_LUN_MASKING;
+    /* Bare IDs: the array need not say more. */
+    bool ids_only = !cmd_opt.long_fmt && !cmd_opt.json;
     static const struct cmd_column cols[] = {
         {"NAME", false}, {"SIZE", true},    {"WWN", false},
         {"POOL", false}, {"SOURCE", false}, {"MASKING", false}};
     /* Without the masking, no MASKING column rather than an empty one. */
     cmd_out_begin(cols, CMD_COUNT(cols) - (o.flags ? 0 : 1));
-    struct cmd_ids *ids = cmd_ids_open(pc, CMD_IDS_OPTIONAL);
+    if (o.all && poptPeekArg(pc))
+        cmd_usage_error("--all lists every LUN and takes no IDs, not '%s'",
+                        poptPeekArg(pc));
+    struct cmd_ids *ids = o.all ? NULL : cmd_ids_open(pc, CMD_IDS_OPTIONAL);
+    if (ids_only)
+        o.flags |= SP_LUN_IDS_ONLY;
     if (!ids) {
         for (size_t i = 0; i < sp_config_count(o.cfg, "array"); i++)
             list_array(sp_config_name(o.cfg, "array", i), &o);

@@ -14,35 +14,18 @@
 
 enum { OPT_HOST = CMD_OPT_FIRST, OPT_INITIATOR };
 
-#define MAX_INITIATORS 16
-
 struct opts {
     char *host;
     int unmask;
-    size_t ninit;
-    char *init[MAX_INITIATORS]; /* WWPNs made 16 upper-case hex digits */
-    int fc;                     /* -1 none yet, 0 iSCSI, 1 FC */
+    size_t ninit, capinit;
+    char **init; /* WWPNs made 16 upper-case hex digits */
+    int fc;      /* -1 none yet, 0 iSCSI, 1 FC */
 };
 
-/* A WWPN: 16 hex digits, bare or as 8 colon-separated pairs.  Gives the
- * bare upper-case form SMI-S uses for port WWNs in @out. */
-static bool wwpn(const char *s, char out[17])
+static void keep_initiator(struct opts *o, const char *s)
 {
-    size_t n = 0, len = strlen(s);
-    if (len != 16 && len != 23)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        if (len == 23 && i % 3 == 2) {
-            if (s[i] != ':')
-                return false;
-        } else if (isxdigit((unsigned char)s[i])) {
-            out[n++] = (char)toupper((unsigned char)s[i]);
-        } else {
-            return false;
-        }
-    }
-    out[n] = '\0';
-    return true;
+    cmd_grow((void **)&o->init, &o->capinit, o->ninit + 1, sizeof(*o->init));
+    o->init[o->ninit++] = cmd_xstrdup(s);
 }
 
 /* An iSCSI name in one of its three formats (RFC 3720). */
@@ -56,17 +39,15 @@ static bool iscsi_name(const char *s)
 static bool add_initiator(struct opts *o, const char *s)
 {
     char w[17];
-    bool fc = wwpn(s, w);
+    bool fc = cmd_wwpn(s, w);
     if (!fc && !iscsi_name(s))
         return false;
     if (o->fc >= 0 && o->fc != fc)
         cmd_usage_error("initiators are all iSCSI names or all WWPNs: "
                         "'%s' is %s, '%s' is not",
                         o->init[0], o->fc ? "a WWPN" : "an iSCSI name", s);
-    if (o->ninit == MAX_INITIATORS)
-        cmd_usage_error("at most %d initiators", MAX_INITIATORS);
     o->fc = fc;
-    o->init[o->ninit++] = cmd_xstrdup(fc ? w : s);
+    keep_initiator(o, fc ? w : s);
     return true;
 }
 
@@ -91,22 +72,6 @@ struct side {
     char name[16];    /* for --initiator without a host: "init-HASH" */
 };
 
-/* The configured host with initiator @init (WWPNs compared in the bare
- * form), or NULL. */
-static const char *host_of(const sp_config *cfg, const char *init)
-{
-    for (size_t i = 0; i < sp_config_count(cfg, "host"); i++) {
-        struct cmd_host h;
-        char w[17];
-        cmd_host(cfg, sp_config_name(cfg, "host", i), &h);
-        for (size_t k = 0; k < h.ninitiators; k++)
-            if (strcasecmp(wwpn(h.initiators[k], w) ? w : h.initiators[k],
-                           init) == 0)
-                return h.name;
-    }
-    return NULL;
-}
-
 static void resolve(struct opts *o, struct side *s)
 {
     const sp_config *cfg = cmd_config();
@@ -120,19 +85,18 @@ static void resolve(struct opts *o, struct side *s)
                     "host '%s' has no initiators (iscsi-initiator, or "
                     "fc-wwpn with connectivity = fc, in sanprov.conf)",
                     o->host);
-        char w[17];
         for (size_t i = 0; i < h.ninitiators; i++)
-            o->init[o->ninit++] = cmd_xstrdup(
-                h.fc && wwpn(h.initiators[i], w) ? w : h.initiators[i]);
+            keep_initiator(o, h.initiators[i]);
         o->fc = h.fc;
         s->host = o->host;
+        cmd_host_free(&h);
     } else {
         /* Initiators of one configured host are that host; others get a
          * name of their own, the same for the same set in any order. */
-        const char *h = host_of(cfg, o->init[0]);
+        const char *h = cmd_host_of_initiator(cfg, o->init[0]);
         uint32_t hash = 0;
         for (size_t i = 0; i < o->ninit; i++) {
-            const char *hi = host_of(cfg, o->init[i]);
+            const char *hi = cmd_host_of_initiator(cfg, o->init[i]);
             if (!hi || !h || strcmp(hi, h) != 0)
                 h = NULL;
             uint32_t one = 2166136261u; /* FNV-1a */
@@ -257,6 +221,7 @@ int main(int argc, char **argv)
     cmd_ids_free_all(ids, n);
     for (size_t i = 0; i < o.ninit; i++)
         free(o.init[i]);
+    free(o.init);
     free(o.host);
     return cmd_finish(pc);
 }

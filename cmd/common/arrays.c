@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/common/arrays.c: one handle per array for a program's run; hosts from the
  * configuration. */
+#include <ctype.h>
 #include <pthread.h>
 
 #include "common/arrays.h"
@@ -12,6 +13,8 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static sp_array **arrays;
 static size_t narrays, caparrays;
 static unsigned int timeout_s;
+
+static void known_free(void);
 
 void cmd_arrays_set_timeout(unsigned int seconds)
 {
@@ -51,6 +54,33 @@ void cmd_arrays_close(void)
     arrays = NULL;
     narrays = caparrays = 0;
     pthread_mutex_unlock(&lock);
+    known_free();
+}
+
+bool cmd_wwpn(const char *s, char out[17])
+{
+    size_t n = 0, len = strlen(s);
+    if (len != 16 && len != 23)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (len == 23 && i % 3 == 2) {
+            if (s[i] != ':')
+                return false;
+        } else if (isxdigit((unsigned char)s[i])) {
+            out[n++] = (char)toupper((unsigned char)s[i]);
+        } else {
+            return false;
+        }
+    }
+    out[n] = '\0';
+    return true;
+}
+
+/* @s in the form arrays use (see cmd_host()). */
+static char *initiator_form(const char *s)
+{
+    char w[17];
+    return cmd_xstrdup(cmd_wwpn(s, w) ? w : s);
 }
 
 bool cmd_host(const sp_config *cfg, const char *name, struct cmd_host *out)
@@ -66,24 +96,69 @@ bool cmd_host(const sp_config *cfg, const char *name, struct cmd_host *out)
     size_t nwwpn = sp_config_list_count(cfg, "host", name, "fc-wwpn");
     /* Without a stated connectivity: iSCSI when there is an IQN. */
     out->fc = conn ? strcmp(conn, "fc") == 0 : !iqn && nwwpn;
+    size_t n = out->fc ? nwwpn : iqn ? 1 : 0;
+    out->initiators = cmd_xcalloc(n + 1, sizeof(*out->initiators));
     if (!out->fc && iqn)
-        out->initiators[out->ninitiators++] = iqn;
-    for (size_t i = 0; out->fc && i < nwwpn && i < CMD_COUNT(out->initiators);
-         i++)
-        out->initiators[out->ninitiators++] =
-            sp_config_list_item(cfg, "host", name, "fc-wwpn", i);
+        out->initiators[out->ninitiators++] = cmd_xstrdup(iqn);
+    for (size_t i = 0; out->fc && i < nwwpn; i++)
+        out->initiators[out->ninitiators++] = initiator_form(
+            sp_config_list_item(cfg, "host", name, "fc-wwpn", i));
     return true;
+}
+
+void cmd_host_free(struct cmd_host *h)
+{
+    for (size_t i = 0; i < h->ninitiators; i++)
+        free(h->initiators[i]);
+    free(h->initiators);
+    memset(h, 0, sizeof(*h));
+}
+
+/* Every configured initiator and its host, read once: a listing asks for
+ * each masking entry of each LUN. */
+static struct {
+    const sp_config *cfg;
+    struct known_initiator {
+        char *initiator;
+        const char *host;
+    } * v;
+    size_t n, cap;
+} known;
+
+static void known_free(void)
+{
+    for (size_t i = 0; i < known.n; i++)
+        free(known.v[i].initiator);
+    free(known.v);
+    memset(&known, 0, sizeof(known));
+}
+
+static void known_load(const sp_config *cfg)
+{
+    known_free();
+    known.cfg = cfg;
+    for (size_t i = 0; i < sp_config_count(cfg, "host"); i++) {
+        struct cmd_host h;
+        cmd_host(cfg, sp_config_name(cfg, "host", i), &h);
+        for (size_t k = 0; k < h.ninitiators; k++) {
+            cmd_grow((void **)&known.v, &known.cap, known.n + 1,
+                     sizeof(*known.v));
+            known.v[known.n++] =
+                (struct known_initiator){h.initiators[k], h.name};
+            h.initiators[k] = NULL;
+        }
+        cmd_host_free(&h);
+    }
 }
 
 const char *cmd_host_of_initiator(const sp_config *cfg, const char *initiator)
 {
-    for (size_t i = 0; i < sp_config_count(cfg, "host"); i++) {
-        const char *name = sp_config_name(cfg, "host", i);
-        struct cmd_host h;
-        cmd_host(cfg, name, &h);
-        for (size_t k = 0; k < h.ninitiators; k++)
-            if (strcasecmp(h.initiators[k], initiator) == 0)
-                return name;
-    }
+    if (known.cfg != cfg)
+        known_load(cfg);
+    char w[17];
+    const char *want = cmd_wwpn(initiator, w) ? w : initiator;
+    for (size_t i = 0; i < known.n; i++)
+        if (strcasecmp(known.v[i].initiator, want) == 0)
+            return known.v[i].host;
     return NULL;
 }

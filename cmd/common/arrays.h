@@ -25,8 +25,10 @@ void cmd_arrays_close(void);
 
 /*
  * A configured host as masking sees it: its connectivity and initiators
- * (iscsi-initiator, or fc-wwpn when connectivity = fc).  Strings belong to
- * the configuration.  False when there is no such host.
+ * (iscsi-initiator, or fc-wwpn when connectivity = fc), in the form
+ * arrays use: WWPNs as 16 upper-case hex digits (cmd_wwpn()), other
+ * strings as configured.  The other strings belong to the configuration.
+ * False when there is no such host; free with cmd_host_free() otherwise.
  */
 struct cmd_host {
     const char *name;
@@ -34,11 +36,18 @@ struct cmd_host {
     const char *group;
     bool fc;
     size_t ninitiators;
-    const char *initiators[16];
+    char **initiators;
 };
 bool cmd_host(const sp_config *cfg, const char *name, struct cmd_host *out);
+void cmd_host_free(struct cmd_host *h);
 
-/* The configured host with initiator @initiator, or NULL. */
+/* A WWPN: 16 hex digits, bare or as 8 colon-separated pairs.  True, with
+ * the bare upper-case form SMI-S uses for port WWNs in @out, when @s is
+ * one. */
+bool cmd_wwpn(const char *s, char out[17]);
+
+/* The configured host with initiator @initiator (WWPNs in either form),
+ * or NULL.  The hosts' initiators are read once per configuration. */
 const char *cmd_host_of_initiator(const sp_config *cfg, const char *initiator);
 
 #endif

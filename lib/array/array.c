@@ -240,7 +240,7 @@ sp_code sp_array_list_luns(sp_array *a, const sp_id *pool, unsigned int flags,
     if (begin(a, a->drv->list_luns, "list LUNs") ||
         (pool && key_of(a, pool, SP_ID_POOL, &key)))
         return a->err.code;
-    if (flags & ~SP_LUN_MASKING)
+    if (flags & ~(SP_LUN_MASKING | SP_LUN_IDS_ONLY))
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     return a->drv->list_luns(a, key, flags, fn, ctx);
 }
@@ -253,7 +253,7 @@ sp_code sp_array_get_lun(sp_array *a, const sp_id *id, unsigned int flags,
     if (begin(a, a->drv->get_lun, "look up LUNs") ||
         key_of(a, id, SP_ID_LUN, &key))
         return a->err.code;
-    if (flags & ~SP_LUN_MASKING)
+    if (flags & ~(SP_LUN_MASKING | SP_LUN_IDS_ONLY))
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     return a->drv->get_lun(a, key, flags, out);
 }

@@ -1,14 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/array/smis.c: the SMI-S driver: connection, Interop discovery, services,
- * capabilities, jobs, keys. */
-#include <time.h>
-#include <unistd.h>
-
+ * capabilities, identity, keys. */
 #include "smis.h"
-
-#define DEFAULT_JOB_TIMEOUT_S 3600u
-#define POLL_MIN_MS           100
-#define POLL_MAX_MS           2000
 
 static const char *const interops[] = {"interop", "root/interop",
                                        "root/PG_Interop"};
@@ -517,187 +510,6 @@ static sp_code smis_identify(sp_array *a, sp_array_caps *out)
     return SP_OK;
 }
 
-/* ---- invoking methods and waiting for jobs ---- */
-
-static const char *return_meaning(uint64_t rc)
-{
-    switch (rc) {
-    case 1:
-        return "not supported";
-    case 2:
-        return "unknown error";
-    case 3:
-        return "timeout";
-    case 4:
-        return "failed";
-    case 5:
-        return "invalid parameter";
-    case 6:
-        return "in use";
-    case 4097:
-        return "size not supported";
-    default:
-        return "error";
-    }
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The job's own account of its failure: ErrorDescription, else GetError. */
-static char *job_error(sp_array *a, const sp_cim_path *job,
-                       const sp_cim_instance *inst)
-{
-    const char *d = sp_cim_instance_get_string(inst, "ErrorDescription");
-    if (d && *d)
-        return spi_xstrdup(d);
-    sp_cim_args *out = NULL;
-    char *msg = NULL;
-    if (sp_cim_invoke_method(smis_of(a)->c, job, "GetError", NULL, 0, NULL,
-                             &out) == SP_OK) {
-        const sp_cim_instance *e =
-            sp_cim_value_get_instance(sp_cim_args_get(out, "Error"));
-        const char *m = e ? sp_cim_instance_get_string(e, "Message") : NULL;
-        msg = m ? spi_xstrdup(m) : NULL;
-    }
-    sp_cim_args_free(out);
-    return msg ? msg : spi_xstrdup("the array gives no reason");
-}
-
-static char *job_key(sp_array *a, const sp_cim_path *job)
-{
-    struct smis *s = smis_of(a);
-    const char *id =
-        sp_cim_value_get_string(sp_cim_path_get_key(job, "InstanceID"));
-    SPI_AUTOFREE char *usual = spi_xasprintf("%sConcreteJob", s->prefix);
-    if (id && spi_name_eq(sp_cim_path_class(job), usual))
-        return spi_xstrdup(id);
-    return spi_xasprintf("%s/%s", sp_cim_path_class(job), id ? id : "");
-}
-
-static sp_code wait_job(sp_array *a, const sp_cim_path *job, const char *what)
-{
-    struct smis *s = smis_of(a);
-    static const char *const props[] = {"JobState", "PercentComplete",
-                                        "ErrorDescription", NULL};
-    unsigned limit = a->timeout_s ? a->timeout_s : DEFAULT_JOB_TIMEOUT_S;
-    int64_t deadline = now_ms() + (int64_t)limit * 1000;
-    int delay = POLL_MIN_MS;
-    for (;;) {
-        sp_cim_instance *j = NULL;
-        if (sp_cim_get_instance(s->c, job, props, 0, &j))
-            return smis_fail(a);
-        uint64_t state = 0, pct = 0;
-        sp_cim_instance_get_uint(j, "JobState", &state);
-        bool has_pct = sp_cim_instance_get_uint(j, "PercentComplete", &pct);
-        if (state == 7) { /* Completed */
-            sp_cim_instance_free(j);
-            if (a->progress)
-                a->progress(what, 100, a->progress_ctx);
-            return SP_OK;
-        }
-        if (state >= 8 && state <= 10) { /* Terminated, Killed, Exception */
-            SPI_AUTOFREE char *why = job_error(a, job, j);
-            SPI_AUTOFREE char *key = job_key(a, job);
-            SPI_AUTOFREE char *id = spi_array_job_id(a, key);
-            sp_cim_instance_free(j);
-            return spi_array_fail(a, SP_ERR_CIM,
-                                  "%s failed on the array (%s): "
-                                  "%s",
-                                  what, id, why);
-        }
-        sp_cim_instance_free(j);
-        if (a->progress)
-            a->progress(what, has_pct ? (int)(pct > 100 ? 100 : pct) : -1,
-                        a->progress_ctx);
-        int64_t left = deadline - now_ms();
-        if (left <= 0) {
-            SPI_AUTOFREE char *key = job_key(a, job);
-            free(a->pending_job);
-            a->pending_job = spi_array_job_id(a, key);
-            return spi_array_fail(a, SP_ERR_JOB_TIMEOUT,
-                                  "%s is still running on the array after "
-                                  "%u s (job %s)",
-                                  what, limit, a->pending_job);
-        }
-        usleep((useconds_t)((left < delay ? left : delay) * 1000));
-        delay = delay * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : delay * 3 / 2;
-    }
-}
-
-sp_code smis_invoke(sp_array *a, const sp_cim_path *target, const char *method,
-                    const sp_cim_args *in, const char *what, sp_cim_args **out,
-                    sp_cim_path **job)
-{
-    struct smis *s = smis_of(a);
-    sp_cim_value *ret = NULL;
-    *out = NULL;
-    if (job)
-        *job = NULL;
-    if (sp_cim_invoke_method(s->c, target, method, in, 0, &ret, out))
-        return smis_fail(a);
-    uint64_t rc = 0;
-    bool typed = sp_cim_value_get_uint(ret, &rc);
-    sp_cim_value_free(ret);
-    if (typed && rc == 4096) {
-        const sp_cim_path *jp =
-            sp_cim_value_get_ref(sp_cim_args_get(*out, "Job"));
-        if (!jp) {
-            sp_cim_args_free(*out);
-            *out = NULL;
-            return spi_array_fail(a, SP_ERR_PROTOCOL,
-                                  "%s: %s started a job but named none", what,
-                                  method);
-        }
-        sp_cim_path *jcopy = sp_cim_path_copy(jp);
-        if (!sp_cim_path_namespace(jcopy))
-            sp_cim_path_set_namespace(jcopy, s->ns);
-        sp_code w = wait_job(a, jcopy, what);
-        if (w || !job)
-            sp_cim_path_free(jcopy);
-        else
-            *job = jcopy;
-        if (w) {
-            sp_cim_args_free(*out);
-            *out = NULL;
-        }
-        return w;
-    }
-    if (!typed || rc != 0) {
-        sp_cim_args_free(*out);
-        *out = NULL;
-        return spi_array_fail(a, rc == 1 ? SP_ERR_NOT_SUPPORTED : SP_ERR_CIM,
-                              "%s: %s returned %llu (%s)", what, method,
-                              (unsigned long long)rc, return_meaning(rc));
-    }
-    return SP_OK;
-}
-
-sp_code smis_job_results(sp_array *a, const sp_cim_path *job,
-                         const char *result_class, sp_cim_path **out)
-{
-    struct smis *s = smis_of(a);
-    struct smis_list l = {0};
-    *out = NULL;
-    if (sp_cim_associator_names(s->c, job, "CIM_AffectedJobElement",
-                                result_class, NULL, NULL, 0, smis_keep_path,
-                                &l))
-        return smis_fail(a);
-    if (l.n) {
-        *out = l.v[0];
-        l.v[0] = NULL;
-    }
-    smis_list_free_paths(&l);
-    if (!*out)
-        return spi_array_fail(a, SP_ERR_PROTOCOL,
-                              "the job finished but names no %s", result_class);
-    return SP_OK;
-}
-
 /* ---- keys ---- */
 
 char *smis_volume_key(sp_array *a, const sp_cim_path *p)
@@ -753,3 +565,20 @@ const struct sp_array_driver spi_smis_driver = {
     .mask = smis_mask,
     .requests = smis_requests,
 };
+
+/* The first path associated with @obj, or NULL. */
+sp_code smis_first_assoc(sp_array *a, const sp_cim_path *obj, const char *assoc,
+                         const char *result, sp_cim_path **out)
+{
+    struct smis_list l = {0};
+    *out = NULL;
+    if (sp_cim_associator_names(smis_of(a)->c, obj, assoc, result, NULL, NULL,
+                                0, smis_keep_path, &l))
+        return smis_fail(a);
+    if (l.n) {
+        *out = l.v[0];
+        l.v[0] = NULL;
+    }
+    smis_list_free_paths(&l);
+    return SP_OK;
+}

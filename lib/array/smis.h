@@ -84,6 +84,11 @@ int smis_keep_path(sp_cim_path *p, void *ud);
 void smis_list_free_instances(struct smis_list *l);
 void smis_list_free_paths(struct smis_list *l);
 
+/* The first object associated with @obj through @assoc, of class @result
+ * (a new path), or NULL when there is none. */
+sp_code smis_first_assoc(sp_array *a, const sp_cim_path *obj, const char *assoc,
+                         const char *result, sp_cim_path **out);
+
 /* One pool: its key (see smis_luns.c), name, path and sizes. */
 struct smis_pool {
     char *key;
@@ -95,7 +100,16 @@ struct smis_pool {
 sp_code smis_pools(sp_array *a, struct smis_pool **out, size_t *n);
 void smis_pools_free(struct smis_pool *p, size_t n);
 
-/* Pools and LUNs: in smis_luns.c. */
+/* The pool of @key, from @pools; NULL (and an error) when there is none. */
+const struct smis_pool *smis_find_pool(sp_array *a,
+                                       const struct smis_pool *pools, size_t n,
+                                       const char *key);
+/* GetInstance of volume @p (key @key) as a new LUN; a missing one is
+ * SP_ERR_NOT_FOUND. */
+sp_code smis_fetch_lun(sp_array *a, const sp_cim_path *p, const char *key,
+                       sp_lun **out);
+
+/* Pools and LUNs: in smis_luns.c; changes in smis_volumes.c. */
 sp_code smis_list_pools(sp_array *a, sp_pool_fn fn, void *ctx);
 sp_code smis_get_pool(sp_array *a, const char *key, sp_pool **out);
 sp_code smis_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
@@ -113,7 +127,7 @@ sp_code smis_delete_lun(sp_array *a, const char *key, unsigned int flags);
 sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
                   const sp_mask_target *target, unsigned int flags,
                   uint32_t *numbers);
-/* The masking of volumes, for listings: fills @l's entries. */
+/* The masking of volumes, for listings (smis_views.c). */
 struct smis_masking;
 sp_code smis_masking_load(sp_array *a, struct smis_masking **out);
 void smis_masking_apply(struct smis_masking *m, const char *device_id,

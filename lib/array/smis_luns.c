@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/array/smis_luns.c: SMI-S pools and volumes: listing, create, SAN copy
- * (snapshot/clone), delete. */
+/* lib/array/smis_luns.c: SMI-S pools and volumes as LUNs: listing and
+ * looking up. */
 #include "smis.h"
 
 static const char *const pool_props[] = {
@@ -89,8 +89,9 @@ sp_code smis_pools(sp_array *a, struct smis_pool **out, size_t *n)
 }
 
 /* The pool of @key, from @pools; NULL (and an error) when there is none. */
-static const struct smis_pool *
-find_pool(sp_array *a, const struct smis_pool *pools, size_t n, const char *key)
+const struct smis_pool *smis_find_pool(sp_array *a,
+                                       const struct smis_pool *pools, size_t n,
+                                       const char *key)
 {
     for (size_t i = 0; i < n; i++)
         if (SPI_STREQ(pools[i].key, key))
@@ -118,7 +119,7 @@ sp_code smis_get_pool(sp_array *a, const char *key, sp_pool **out)
     struct smis_pool *p;
     size_t n;
     sp_code rc = smis_pools(a, &p, &n);
-    const struct smis_pool *hit = rc ? NULL : find_pool(a, p, n, key);
+    const struct smis_pool *hit = rc ? NULL : smis_find_pool(a, p, n, key);
     if (hit)
         *out = spi_pool_new(a, hit->key, hit->name, hit->total, hit->free);
     smis_pools_free(p, n);
@@ -179,12 +180,33 @@ static void syncs_free(struct syncs *s)
     free(s->v);
 }
 
+static int sync_cmp(const void *pa, const void *pb)
+{
+    const struct sync_entry *a = pa, *b = pb;
+    return strcmp(a->target, b->target);
+}
+
+/* Sort @s by target for apply_sync(). */
+static void syncs_index(struct syncs *s)
+{
+    if (s->n)
+        qsort(s->v, s->n, sizeof(*s->v), sync_cmp);
+}
+
 static void apply_sync(sp_array *a, const struct syncs *s, sp_lun *l)
 {
     const char *key = sp_id_field(sp_lun_id(l), 1);
-    for (size_t i = 0; i < s->n; i++)
-        if (SPI_STREQ(s->v[i].target, key))
-            spi_lun_set_source(l, a, s->v[i].source, s->v[i].type);
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(s->v[mid].target, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* A target has one source; the first relationship found wins. */
+    if (lo < s->n && SPI_STREQ(s->v[lo].target, key))
+        spi_lun_set_source(l, a, s->v[lo].source, s->v[lo].type);
 }
 
 struct listing {
@@ -197,16 +219,27 @@ struct listing {
     bool stopped;
 };
 
+/* Is volume @v (a path is enough) on the array's own system? */
+static bool ours(const struct smis *s, const sp_cim_instance *v)
+{
+    const char *sys = sp_cim_value_get_string(
+        sp_cim_path_get_key(sp_cim_instance_path(v), "SystemName"));
+    if (!sys)
+        sys = sp_cim_instance_get_string(v, "SystemName");
+    return !sys || SPI_STREQ(sys, s->system_name);
+}
+
 static int list_one(sp_cim_instance *v, void *ud)
 {
     struct listing *li = ud;
     struct smis *s = smis_of(li->a);
-    const char *sys = sp_cim_instance_get_string(v, "SystemName");
     int stop = 0;
-    if (!sys || SPI_STREQ(sys, s->system_name)) {
+    if (ours(s, v)) {
         sp_lun *l = lun_of(li->a, v);
-        spi_lun_set_pool(l, li->a, li->pool_key);
-        apply_sync(li->a, li->syncs, l);
+        if (li->pool_key)
+            spi_lun_set_pool(l, li->a, li->pool_key);
+        if (li->syncs)
+            apply_sync(li->a, li->syncs, l);
         if (li->masking)
             smis_masking_apply(li->masking,
                                sp_cim_instance_get_string(v, "DeviceID"), l);
@@ -217,16 +250,38 @@ static int list_one(sp_cim_instance *v, void *ud)
     return stop;
 }
 
+/*
+ * Only the IDs of the LUNs of the whole array: one pulled enumeration of
+ * the volumes' paths (an empty PropertyList), no pools, replication or
+ * masking: a tenth of the bytes of a full listing.
+ */
+static sp_code list_ids(sp_array *a, sp_lun_fn fn, void *ctx)
+{
+    static const char *const no_props[] = {NULL};
+    struct smis *s = smis_of(a);
+    sp_code rc = smis_discover(a);
+    if (rc)
+        return rc;
+    struct listing li = {.a = a, .fn = fn, .ctx = ctx};
+    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_StorageVolume", no_props,
+                                   0, list_one, &li) &&
+        !li.stopped)
+        return smis_fail(a);
+    return SP_OK;
+}
+
 sp_code smis_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
                        sp_lun_fn fn, void *ctx)
 {
     struct smis *s = smis_of(a);
+    if ((flags & SP_LUN_IDS_ONLY) && !(flags & SP_LUN_MASKING) && !pool_key)
+        return list_ids(a, fn, ctx);
     struct smis_pool *pools;
     size_t n;
     sp_code rc = smis_pools(a, &pools, &n);
     if (rc)
         return rc;
-    if (pool_key && !find_pool(a, pools, n, pool_key)) {
+    if (pool_key && !smis_find_pool(a, pools, n, pool_key)) {
         smis_pools_free(pools, n);
         return a->err.code;
     }
@@ -235,6 +290,7 @@ sp_code smis_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
     if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_StorageSynchronized", NULL,
                                    0, keep_sync, pair))
         rc = smis_fail(a);
+    syncs_index(&syncs);
     struct smis_masking *masking = NULL;
     if (!rc && (flags & SP_LUN_MASKING))
         rc = smis_masking_load(a, &masking);
@@ -258,8 +314,8 @@ sp_code smis_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
 }
 
 /* GetInstance of a volume; a missing one is "no LUN". */
-static sp_code fetch(sp_array *a, const sp_cim_path *p, const char *key,
-                     sp_lun **out)
+sp_code smis_fetch_lun(sp_array *a, const sp_cim_path *p, const char *key,
+                       sp_lun **out)
 {
     sp_cim_instance *v = NULL;
     if (sp_cim_get_instance(smis_of(a)->c, p, volume_props, 0, &v)) {
@@ -301,7 +357,11 @@ sp_code smis_get_lun(sp_array *a, const char *key, unsigned int flags,
     if (rc)
         return rc;
     sp_cim_path *p = smis_volume_path(a, key);
-    rc = fetch(a, p, key, out);
+    rc = smis_fetch_lun(a, p, key, out);
+    if (!rc && (flags & SP_LUN_IDS_ONLY) && !(flags & SP_LUN_MASKING)) {
+        sp_cim_path_free(p);
+        return SP_OK; /* it exists: that is all the caller asked */
+    }
     SPI_AUTOFREE char *pool = NULL;
     if (!rc)
         rc = pool_of(a, p, &pool);
@@ -328,274 +388,5 @@ sp_code smis_get_lun(sp_array *a, const char *key, unsigned int flags,
         sp_lun_free(*out);
         *out = NULL;
     }
-    return rc;
-}
-
-/* The element a method made: from its output, or from its job. */
-static sp_code made(sp_array *a, sp_cim_args *out, sp_cim_path *job,
-                    const char *param, sp_cim_path **element)
-{
-    const sp_cim_path *p = sp_cim_value_get_ref(sp_cim_args_get(out, param));
-    if (p) {
-        *element = sp_cim_path_copy(p);
-        return SP_OK;
-    }
-    if (job)
-        return smis_job_results(a, job, "CIM_StorageVolume", element);
-    return spi_array_fail(a, SP_ERR_PROTOCOL,
-                          "the array made a volume but did not say which");
-}
-
-static sp_code finish(sp_array *a, sp_cim_path *element, const char *pool,
-                      sp_lun **out)
-{
-    struct smis *s = smis_of(a);
-    if (!sp_cim_path_namespace(element))
-        sp_cim_path_set_namespace(element, s->ns);
-    SPI_AUTOFREE char *key = smis_volume_key(a, element);
-    sp_code rc = fetch(a, element, key, out);
-    if (!rc)
-        spi_lun_set_pool(*out, a, pool);
-    return rc;
-}
-
-/*
- * The volume @element was made but cannot be read back (the request failed
- * or the connection was lost): the caller gets no LUN, so it could never
- * remove it.  Remove it here, keeping the first error, so that a failed
- * create changes nothing; say so in the message when that fails too.
- */
-static sp_code unmake(sp_array *a, const sp_cim_path *element)
-{
-    sp_error first = a->err;
-    SPI_AUTOFREE char *key = smis_volume_key(a, element);
-    if (smis_delete_lun(a, key, 0) == SP_OK) {
-        a->err = first;
-        return first.code;
-    }
-    sp_error second = a->err;
-    a->err = first;
-    size_t len = strlen(a->err.message);
-    snprintf(a->err.message + len, sizeof(a->err.message) - len,
-             "; the new volume '%s' remains on the array: %s", key,
-             second.message);
-    return first.code;
-}
-
-sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
-                        uint64_t bytes, sp_lun **out)
-{
-    const sp_cim_path *scs;
-    struct smis_pool *pools;
-    size_t n;
-    sp_code rc = smis_service(a, SMIS_SCS, &scs);
-    if (!rc && !scs)
-        return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
-                              "array '%s' has no storage configuration "
-                              "service: it cannot create volumes",
-                              a->name);
-    if (rc || (rc = smis_pools(a, &pools, &n)))
-        return rc;
-    const struct smis_pool *pool = find_pool(a, pools, n, pool_key);
-    if (!pool) {
-        smis_pools_free(pools, n);
-        return a->err.code;
-    }
-    sp_cim_args *in = sp_cim_args_new();
-    if (name && *name)
-        sp_cim_args_set(in, "ElementName",
-                        sp_cim_value_new_string(SP_CIM_STRING, name));
-    sp_cim_args_set(in, "ElementType", sp_cim_value_new_uint(SP_CIM_UINT16, 2));
-    sp_cim_args_set(in, "InPool", sp_cim_value_new_ref(pool->path));
-    sp_cim_args_set(in, "Size", sp_cim_value_new_uint(SP_CIM_UINT64, bytes));
-    smis_pools_free(pools, n);
-    sp_cim_args *outp = NULL;
-    sp_cim_path *job = NULL, *element = NULL;
-    SPI_AUTOFREE char *what =
-        spi_xasprintf("creating LUN '%s'", name ? name : "");
-    rc = smis_invoke(a, scs, "CreateOrModifyElementFromStoragePool", in, what,
-                     &outp, &job);
-    sp_cim_args_free(in);
-    if (!rc)
-        rc = made(a, outp, job, "TheElement", &element);
-    if (!rc && (rc = finish(a, element, pool_key, out)))
-        unmake(a, element);
-    sp_cim_args_free(outp);
-    sp_cim_path_free(job);
-    sp_cim_path_free(element);
-    return rc;
-}
-
-sp_code smis_copy_lun(sp_array *a, const char *source_key,
-                      sp_copy_method method, const char *name,
-                      const char *pool_key, sp_lun **out)
-{
-    sp_array_caps caps;
-    const sp_cim_path *rs;
-    sp_code rc = spi_smis_driver.capabilities(a, &caps);
-    if (!rc)
-        rc = smis_service(a, SMIS_RS, &rs);
-    if (rc)
-        return rc;
-    bool snap = method == SP_COPY_SNAPSHOT;
-    if (!rs || (snap && !caps.snapshot) || (!snap && !caps.clone))
-        return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
-                              "array '%s' cannot make %s (its replication "
-                              "capabilities do not list them)",
-                              a->name, snap ? "snapshots" : "clones");
-    sp_cim_path *source = smis_volume_path(a, source_key);
-    sp_cim_args *in = sp_cim_args_new();
-    if (name && *name)
-        sp_cim_args_set(in, "ElementName",
-                        sp_cim_value_new_string(SP_CIM_STRING, name));
-    sp_cim_args_set(in, "SyncType",
-                    sp_cim_value_new_uint(SP_CIM_UINT16, (uint64_t)method));
-    sp_cim_args_set(in, "SourceElement", sp_cim_value_take_ref(source));
-    if (pool_key) {
-        struct smis_pool *pools;
-        size_t n;
-        if ((rc = smis_pools(a, &pools, &n))) {
-            sp_cim_args_free(in);
-            return rc;
-        }
-        const struct smis_pool *pool = find_pool(a, pools, n, pool_key);
-        if (pool)
-            sp_cim_args_set(in, "TargetPool", sp_cim_value_new_ref(pool->path));
-        smis_pools_free(pools, n);
-        if (!pool) {
-            sp_cim_args_free(in);
-            return a->err.code;
-        }
-    }
-    sp_cim_args *outp = NULL;
-    sp_cim_path *job = NULL, *element = NULL;
-    SPI_AUTOFREE char *what =
-        spi_xasprintf("making %s '%s' of %s", snap ? "snapshot" : "clone",
-                      name ? name : "", source_key);
-    rc = smis_invoke(a, rs, "CreateElementReplica", in, what, &outp, &job);
-    sp_cim_args_free(in);
-    if (!rc)
-        rc = made(a, outp, job, "TargetElement", &element);
-    if (!rc && (rc = finish(a, element, pool_key, out)))
-        unmake(a, element);
-    if (!rc)
-        spi_lun_set_source(*out, a, source_key, method);
-    sp_cim_args_free(outp);
-    sp_cim_path_free(job);
-    sp_cim_path_free(element);
-    return rc;
-}
-
-/* ---- delete ---- */
-
-static sp_code modify_sync(sp_array *a, const sp_cim_path *sync, uint16_t op,
-                           const char *what)
-{
-    const sp_cim_path *rs;
-    sp_code rc = smis_service(a, SMIS_RS, &rs);
-    if (rc || !rs)
-        return rc ? rc
-                  : spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
-                                   "array '%s' has no replication service",
-                                   a->name);
-    sp_cim_args *in = sp_cim_args_new();
-    sp_cim_args_set(in, "Operation", sp_cim_value_new_uint(SP_CIM_UINT16, op));
-    sp_cim_args_set(in, "Synchronization", sp_cim_value_new_ref(sync));
-    sp_cim_args *out = NULL;
-    rc = smis_invoke(a, rs, "ModifyReplicaSynchronization", in, what, &out,
-                     NULL);
-    sp_cim_args_free(in);
-    sp_cim_args_free(out);
-    return rc;
-}
-
-sp_code smis_delete_lun(sp_array *a, const char *key, unsigned int flags)
-{
-    struct smis *s = smis_of(a);
-    sp_code rc = smis_discover(a);
-    if (rc)
-        return rc;
-    sp_cim_path *vol = smis_volume_path(a, key);
-    struct smis_list units = {0}, syncs = {0};
-    SPI_AUTOFREE char *what = spi_xasprintf("deleting LUN %s", key);
-    /* Masked: refused, or with --force unmasked first. */
-    if (sp_cim_reference_names(s->c, vol, "CIM_ProtocolControllerForUnit", NULL,
-                               0, smis_keep_path, &units)) {
-        rc = smis_fail(a);
-        if (rc == SP_ERR_NOT_FOUND)
-            rc = spi_array_fail(a, SP_ERR_NOT_FOUND,
-                                "no LUN '%s' on array '%s'", key, a->name);
-        goto out;
-    }
-    if (units.n && !(flags & SP_LUN_FORCE)) {
-        rc = spi_array_fail(a, SP_ERR_PRECONDITION,
-                            "LUN '%s' is masked to %zu host view(s); unmask "
-                            "it first (lun-mask -u) or use --force",
-                            key, units.n);
-        goto out;
-    }
-    size_t views = 0;
-    if (units.n && (rc = smis_unmask_all(a, vol, &views)))
-        goto out;
-    /* Replicas: a snapshot depending on this LUN stops the delete; clones
-     * are made independent; if this LUN is itself a replica, the array
-     * deletes it through its relationship. */
-    if (sp_cim_references(s->c, vol, "CIM_StorageSynchronized", NULL, NULL, 0,
-                          smis_keep_instance, &syncs)) {
-        rc = smis_fail(a);
-        goto out;
-    }
-    size_t snapshots = 0;
-    const sp_cim_path *as_target = NULL;
-    for (size_t i = 0; i < syncs.n; i++) {
-        sp_cim_instance *sy = syncs.v[i];
-        const sp_cim_path *src =
-            sp_cim_value_get_ref(sp_cim_instance_get(sy, "SystemElement"));
-        uint64_t type = 0;
-        sp_cim_instance_get_uint(sy, "SyncType", &type);
-        bool source = src && sp_cim_path_equal(src, vol, 0);
-        if (source && type == 7)
-            snapshots++;
-        else if (!source)
-            as_target = sp_cim_instance_path(sy);
-    }
-    if (snapshots) {
-        rc = spi_array_fail(a, SP_ERR_PRECONDITION,
-                            "LUN '%s' has %zu snapshot(s) that depend on it; "
-                            "delete them first",
-                            key, snapshots);
-        goto out;
-    }
-    for (size_t i = 0; i < syncs.n && !rc; i++) {
-        sp_cim_instance *sy = syncs.v[i];
-        const sp_cim_path *src =
-            sp_cim_value_get_ref(sp_cim_instance_get(sy, "SystemElement"));
-        if (src && sp_cim_path_equal(src, vol, 0))
-            rc = modify_sync(a, sp_cim_instance_path(sy), 8, what); /* detach */
-    }
-    if (rc)
-        goto out;
-    if (as_target) {
-        rc = modify_sync(a, as_target, 19, what); /* return to pool */
-        goto out;
-    }
-    const sp_cim_path *scs;
-    if ((rc = smis_service(a, SMIS_SCS, &scs)))
-        goto out;
-    if (!scs) {
-        rc = spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
-                            "array '%s' cannot delete volumes", a->name);
-        goto out;
-    }
-    sp_cim_args *in = sp_cim_args_new();
-    sp_cim_args_set(in, "TheElement", sp_cim_value_new_ref(vol));
-    sp_cim_args *outp = NULL;
-    rc = smis_invoke(a, scs, "ReturnToStoragePool", in, what, &outp, NULL);
-    sp_cim_args_free(in);
-    sp_cim_args_free(outp);
-out:
-    smis_list_free_paths(&units);
-    smis_list_free_instances(&syncs);
-    sp_cim_path_free(vol);
     return rc;
 }

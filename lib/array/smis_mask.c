@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/array/smis_mask.c: SMI-S masking: Group Masking and Mapping, the
- * ExposePaths fallback, and reading views. */
-#include "smis.h"
+/* lib/array/smis_mask.c: SMI-S masking changes: Group Masking and Mapping
+ * and the ExposePaths fallback. */
+#include "smis_mask.h"
 
 /*
  * A host's view is found from its initiators: hardware ID -> initiator
@@ -12,41 +12,12 @@
 
 /* ---- small CIM helpers ---- */
 
-/* The first path associated with @obj, or NULL. */
-static sp_code first_assoc(sp_array *a, const sp_cim_path *obj,
-                           const char *assoc, const char *result,
-                           sp_cim_path **out)
-{
-    struct smis_list l = {0};
-    *out = NULL;
-    if (sp_cim_associator_names(smis_of(a)->c, obj, assoc, result, NULL, NULL,
-                                0, smis_keep_path, &l))
-        return smis_fail(a);
-    if (l.n) {
-        *out = l.v[0];
-        l.v[0] = NULL;
-    }
-    smis_list_free_paths(&l);
-    return SP_OK;
-}
-
 static const char *devid(const sp_cim_path *p)
 {
     return sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID"));
 }
 
-/* The LUNs of view @spc: DeviceID and host LUN number. */
-struct unit {
-    char *dev;
-    uint32_t number;
-};
-
-struct units {
-    struct unit *v;
-    size_t n, cap;
-};
-
-static void units_free(struct units *u)
+void smis_units_free(struct units *u)
 {
     for (size_t i = 0; i < u->n; i++)
         free(u->v[i].dev);
@@ -70,11 +41,11 @@ static int keep_unit(sp_cim_instance *i, void *ud)
     return 0;
 }
 
-static sp_code view_units(sp_array *a, const sp_cim_path *spc, struct units *u)
+sp_code smis_view_units(sp_array *a, const sp_cim_path *spc, struct units *u)
 {
     static const char *const props[] = {"Antecedent", "Dependent",
                                         "DeviceNumber", NULL};
-    units_free(u);
+    smis_units_free(u);
     if (sp_cim_references(smis_of(a)->c, spc, "CIM_ProtocolControllerForUnit",
                           NULL, props, 0, keep_unit, u))
         return smis_fail(a);
@@ -90,12 +61,6 @@ static const struct unit *find_unit(const struct units *u, const char *dev)
 }
 
 /* ---- hardware IDs ---- */
-
-struct hwids {
-    sp_cim_path **paths; /* one per initiator of the target, or NULL */
-    sp_cim_path **created;
-    size_t ncreated;
-};
 
 static void hwids_free(struct hwids *h, size_t n)
 {
@@ -142,7 +107,7 @@ static sp_code find_hwids(sp_array *a, const sp_mask_target *t, bool create,
                                   "(no hardware ID management service)",
                                   a->name, t->initiators[i]);
         sp_cim_args *in = sp_cim_args_new(), *out = NULL;
-        SPI_AUTOFREE char *name = spi_xasprintf("sanprov-%s", t->name);
+        SPI_AUTOFREE char *name = spi_xasprintf(OURS "%s", t->name);
         sp_cim_args_set(in, "ElementName",
                         sp_cim_value_new_string(SP_CIM_STRING, name));
         sp_cim_args_set(
@@ -197,190 +162,22 @@ static sp_code find_view(sp_array *a, const struct hwids *h, size_t n,
         if (!h->paths[i])
             continue;
         sp_cim_path *mid = NULL;
-        sp_code rc = group
-                         ? first_assoc(a, h->paths[i], "CIM_MemberOfCollection",
-                                       "CIM_InitiatorMaskingGroup", &mid)
-                         : first_assoc(a, h->paths[i], "CIM_AuthorizedSubject",
-                                       "CIM_AuthorizedPrivilege", &mid);
+        sp_code rc =
+            group ? smis_first_assoc(a, h->paths[i], "CIM_MemberOfCollection",
+                                     "CIM_InitiatorMaskingGroup", &mid)
+                  : smis_first_assoc(a, h->paths[i], "CIM_AuthorizedSubject",
+                                     "CIM_AuthorizedPrivilege", &mid);
         if (!rc && mid)
-            rc = group ? first_assoc(a, mid,
-                                     "CIM_AssociatedInitiatorMaskingGroup",
-                                     "CIM_SCSIProtocolController", spc)
-                       : first_assoc(a, mid, "CIM_AuthorizedTarget",
-                                     "CIM_SCSIProtocolController", spc);
+            rc = group ? smis_first_assoc(a, mid,
+                                          "CIM_AssociatedInitiatorMaskingGroup",
+                                          "CIM_SCSIProtocolController", spc)
+                       : smis_first_assoc(a, mid, "CIM_AuthorizedTarget",
+                                          "CIM_SCSIProtocolController", spc);
         sp_cim_path_free(mid);
         if (rc)
             return rc;
     }
     return SP_OK;
-}
-
-/* ---- group masking ---- */
-
-static sp_code gmms_call(sp_array *a, const char *method, sp_cim_args *in,
-                         const char *what, sp_cim_args **out)
-{
-    const sp_cim_path *gmms;
-    sp_code rc = smis_service(a, SMIS_GMMS, &gmms);
-    if (!rc && !gmms)
-        rc = spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
-                            "array '%s' has no group masking service", a->name);
-    sp_cim_args *o = NULL;
-    if (!rc)
-        rc = smis_invoke(a, gmms, method, in, what, &o, NULL);
-    sp_cim_args_free(in);
-    if (out)
-        *out = o;
-    else
-        sp_cim_args_free(o);
-    return rc;
-}
-
-static sp_cim_value *refs(sp_cim_path *const *paths, size_t n)
-{
-    sp_cim_value *arr = sp_cim_value_new_array(SP_CIM_REFERENCE);
-    for (size_t i = 0; i < n; i++)
-        if (paths[i])
-            sp_cim_value_append(arr, sp_cim_value_new_ref(paths[i]));
-    return arr;
-}
-
-static sp_code create_group(sp_array *a, const char *name, uint16_t type,
-                            sp_cim_path *const *members, size_t n,
-                            sp_cim_path **out)
-{
-    sp_cim_args *in = sp_cim_args_new(), *o = NULL;
-    sp_cim_args_set(in, "GroupName",
-                    sp_cim_value_new_string(SP_CIM_STRING, name));
-    sp_cim_args_set(in, "Type", sp_cim_value_new_uint(SP_CIM_UINT16, type));
-    sp_cim_args_set(in, "Members", refs(members, n));
-    sp_code rc =
-        gmms_call(a, "CreateGroup", in, "creating a masking group", &o);
-    const sp_cim_path *g =
-        rc ? NULL : sp_cim_value_get_ref(sp_cim_args_get(o, "MaskingGroup"));
-    *out = g ? sp_cim_path_copy(g) : NULL;
-    sp_cim_args_free(o);
-    if (!rc && !*out)
-        rc = spi_array_fail(a, SP_ERR_PROTOCOL, "CreateGroup named no group");
-    return rc;
-}
-
-static void delete_group(sp_array *a, const sp_cim_path *g)
-{
-    if (!g)
-        return;
-    sp_cim_args *in = sp_cim_args_new();
-    sp_cim_args_set(in, "MaskingGroup", sp_cim_value_new_ref(g));
-    sp_cim_args_set(in, "Force", sp_cim_value_new_bool(true));
-    gmms_call(a, "DeleteGroup", in, "removing a masking group", NULL);
-}
-
-static void delete_view(sp_array *a, const sp_cim_path *spc)
-{
-    sp_cim_args *in = sp_cim_args_new();
-    sp_cim_args_set(in, "ProtocolController", sp_cim_value_new_ref(spc));
-    gmms_call(a, "DeleteMaskingView", in, "removing a masking view", NULL);
-}
-
-/* The target ports hosts of this connectivity reach the array through. */
-static sp_code target_ports(sp_array *a, bool fc, struct smis_list *out)
-{
-    struct smis *s = smis_of(a);
-    const char *cls = fc ? "CIM_FCPort" : "CIM_iSCSIProtocolEndpoint";
-    if (sp_cim_enumerate_instance_names(s->c, s->ns, cls, 0, smis_keep_path,
-                                        out))
-        return smis_fail(a);
-    if (!out->n)
-        return spi_array_fail(a, SP_ERR_PRECONDITION,
-                              "array '%s' has no %s target ports", a->name,
-                              fc ? "FC" : "iSCSI");
-    return SP_OK;
-}
-
-/* Make a new view for the host, with the volumes in it. */
-static sp_code new_view(sp_array *a, const sp_mask_target *t, struct hwids *h,
-                        sp_cim_path *const *vols, size_t n, sp_cim_path **spc)
-{
-    struct smis_list ports = {0};
-    sp_cim_path *ig = NULL, *tg = NULL, *dg = NULL;
-    SPI_AUTOFREE char *base = spi_xasprintf("sanprov-%s", t->name);
-    SPI_AUTOFREE char *igname = spi_xasprintf("%s-ig", base);
-    SPI_AUTOFREE char *tgname = spi_xasprintf("%s-tg", base);
-    SPI_AUTOFREE char *dgname = spi_xasprintf("%s-dg", base);
-    sp_code rc = target_ports(a, t->fc, &ports);
-    if (!rc)
-        rc = create_group(a, igname, 2, h->paths, t->ninitiators, &ig);
-    if (!rc)
-        rc = create_group(a, tgname, 3, (sp_cim_path *const *)ports.v, ports.n,
-                          &tg);
-    if (!rc)
-        rc = create_group(a, dgname, 4, vols, n, &dg);
-    sp_cim_args *o = NULL;
-    if (!rc) {
-        sp_cim_args *in = sp_cim_args_new();
-        sp_cim_args_set(in, "ElementName",
-                        sp_cim_value_new_string(SP_CIM_STRING, base));
-        sp_cim_args_set(in, "InitiatorMaskingGroup", sp_cim_value_new_ref(ig));
-        sp_cim_args_set(in, "TargetMaskingGroup", sp_cim_value_new_ref(tg));
-        sp_cim_args_set(in, "DeviceMaskingGroup", sp_cim_value_new_ref(dg));
-        rc = gmms_call(a, "CreateMaskingView", in, "creating a masking view",
-                       &o);
-    }
-    const sp_cim_path *v =
-        rc ? NULL
-           : sp_cim_value_get_ref(sp_cim_args_get(o, "ProtocolController"));
-    *spc = v ? sp_cim_path_copy(v) : NULL;
-    sp_cim_args_free(o);
-    if (!rc && !*spc)
-        rc = spi_array_fail(a, SP_ERR_PROTOCOL,
-                            "CreateMaskingView named no view");
-    if (rc) {
-        /* Leave nothing half-made: undo in reverse, keep the first error. */
-        sp_error first = a->err;
-        delete_group(a, dg);
-        delete_group(a, tg);
-        delete_group(a, ig);
-        a->err = first;
-    }
-    sp_cim_path_free(ig);
-    sp_cim_path_free(tg);
-    sp_cim_path_free(dg);
-    smis_list_free_paths(&ports);
-    return rc;
-}
-
-static sp_code change_members(sp_array *a, const sp_cim_path *dg,
-                              sp_cim_path *const *vols, size_t n, bool add)
-{
-    sp_cim_args *in = sp_cim_args_new();
-    sp_cim_args_set(in, "MaskingGroup", sp_cim_value_new_ref(dg));
-    sp_cim_args_set(in, "Members", refs(vols, n));
-    return gmms_call(a, add ? "AddMembers" : "RemoveMembers", in,
-                     add ? "masking LUNs" : "unmasking LUNs", NULL);
-}
-
-/* Remove a view made by this driver once it is empty, and its groups. */
-static void drop_if_empty(sp_array *a, const sp_cim_path *spc,
-                          const sp_cim_path *dg)
-{
-    struct units u = {0};
-    if (view_units(a, spc, &u) || u.n) {
-        units_free(&u);
-        return;
-    }
-    sp_cim_path *ig = NULL, *tg = NULL;
-    first_assoc(a, spc, "CIM_AssociatedInitiatorMaskingGroup",
-                "CIM_InitiatorMaskingGroup", &ig);
-    first_assoc(a, spc, "CIM_AssociatedTargetMaskingGroup",
-                "CIM_TargetMaskingGroup", &tg);
-    sp_error keep = a->err;
-    delete_view(a, spc);
-    delete_group(a, dg);
-    delete_group(a, tg);
-    delete_group(a, ig);
-    a->err = keep;
-    sp_cim_path_free(ig);
-    sp_cim_path_free(tg);
 }
 
 /* ---- legacy masking: ExposePaths / HidePaths ---- */
@@ -422,7 +219,7 @@ static sp_code expose(sp_array *a, const sp_mask_target *t,
     sp_cim_args_set(in, "LUNames", strings(devs, n));
     if (*spc) {
         sp_cim_path *one[] = {*spc};
-        sp_cim_args_set(in, "ProtocolControllers", refs(one, 1));
+        sp_cim_args_set(in, "ProtocolControllers", smis_refs(one, 1));
     } else {
         sp_cim_args_set(in, "InitiatorPortIDs",
                         strings(t->initiators, t->ninitiators));
@@ -460,10 +257,10 @@ static void unmask_again(sp_array *a, const sp_mask_target *t, bool group,
     sp_error first = a->err;
     if (group) {
         sp_cim_path *dg = NULL;
-        if (!first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
-                         "CIM_DeviceMaskingGroup", &dg) &&
-            dg && !change_members(a, dg, todo, ntodo, false))
-            drop_if_empty(a, spc, dg);
+        if (!smis_first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
+                              "CIM_DeviceMaskingGroup", &dg) &&
+            dg && !smis_gm_change_members(a, dg, todo, ntodo, false))
+            smis_gm_drop_if_empty(a, spc, dg);
         sp_cim_path_free(dg);
     } else {
         sp_cim_path *v = sp_cim_path_copy(spc);
@@ -500,11 +297,12 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
     rc = find_hwids(a, t, !unmask && group, &h);
     if (!rc)
         rc = find_view(a, &h, t->ninitiators, &spc);
+    bool found = spc != NULL;
     if (!rc && spc)
-        rc = view_units(a, spc, &u);
+        rc = smis_view_units(a, spc, &u);
     if (!rc && spc && group)
-        rc = first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
-                         "CIM_DeviceMaskingGroup", &dg);
+        rc = smis_first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
+                              "CIM_DeviceMaskingGroup", &dg);
     if (rc) {
         sp_error first = a->err; /* the hardware IDs just made go too */
         delete_hwids(a, &h);
@@ -525,16 +323,16 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
     }
     if (unmask) {
         if (ntodo && group) {
-            rc = change_members(a, dg, todo, ntodo, false);
+            rc = smis_gm_change_members(a, dg, todo, ntodo, false);
             if (!rc)
-                drop_if_empty(a, spc, dg);
+                smis_gm_drop_if_empty(a, spc, dg);
         } else if (ntodo) {
             rc = expose(a, t, tododevs, ntodo, &spc, true);
         }
     } else if (ntodo && spc && group && dg) {
-        rc = change_members(a, dg, todo, ntodo, true);
+        rc = smis_gm_change_members(a, dg, todo, ntodo, true);
     } else if (ntodo && group) {
-        rc = new_view(a, t, &h, todo, ntodo, &spc);
+        rc = smis_gm_new_view(a, t, &h, todo, ntodo, &spc);
     } else if (ntodo) {
         rc = expose(a, t, tododevs, ntodo, &spc, false);
     }
@@ -543,7 +341,10 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
         if (!unmask)
             delete_hwids(a, &h);
         a->err = first;
-    } else if (!unmask && numbers && (rc = view_units(a, spc, &u))) {
+    } else if ((!unmask && group && found && t->ninitiators > 1 &&
+                (rc = smis_gm_complete_initiators(a, spc, &h,
+                                                  t->ninitiators))) ||
+               (!unmask && numbers && (rc = smis_view_units(a, spc, &u)))) {
         if (ntodo)
             unmask_again(a, t, group, spc, todo, tododevs, ntodo, &h);
     } else if (!unmask && numbers) {
@@ -560,7 +361,7 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
            unmask ? "unmasked" : "masked", n, unmask ? "from" : "to", t->name);
     (void)s;
 out:
-    units_free(&u);
+    smis_units_free(&u);
     sp_cim_path_free(spc);
     sp_cim_path_free(dg);
     hwids_free(&h, t->ninitiators);
@@ -588,12 +389,12 @@ sp_code smis_unmask_all(sp_array *a, const sp_cim_path *vol, size_t *views)
         sp_cim_path *one[] = {(sp_cim_path *)vol};
         if (caps.masking == SP_MASKING_GROUP) {
             sp_cim_path *dg = NULL;
-            rc = first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
-                             "CIM_DeviceMaskingGroup", &dg);
+            rc = smis_first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
+                                  "CIM_DeviceMaskingGroup", &dg);
             if (!rc && dg)
-                rc = change_members(a, dg, one, 1, false);
+                rc = smis_gm_change_members(a, dg, one, 1, false);
             if (!rc && dg)
-                drop_if_empty(a, spc, dg);
+                smis_gm_drop_if_empty(a, spc, dg);
             sp_cim_path_free(dg);
         } else {
             const char *dev = devid(vol);
@@ -605,132 +406,4 @@ sp_code smis_unmask_all(sp_array *a, const sp_cim_path *vol, size_t *views)
     }
     smis_list_free_paths(&l);
     return rc;
-}
-
-/* ---- reading all views, for listings ---- */
-
-struct view_info {
-    sp_cim_path *spc;
-    char **initiators;
-    size_t ninit;
-};
-
-struct smis_masking {
-    struct view_info *views;
-    size_t nviews, capviews;
-    struct {
-        char *dev;
-        size_t view;
-        uint32_t number;
-    } * units;
-    size_t nunits, capunits;
-};
-
-static size_t view_index(struct smis_masking *m, const sp_cim_path *spc)
-{
-    for (size_t i = 0; i < m->nviews; i++)
-        if (sp_cim_path_equal(m->views[i].spc, spc, 0))
-            return i;
-    spi_xgrow((void **)&m->views, &m->capviews, m->nviews + 1,
-              sizeof(*m->views));
-    m->views[m->nviews] = (struct view_info){.spc = sp_cim_path_copy(spc)};
-    return m->nviews++;
-}
-
-static int load_unit(sp_cim_instance *i, void *ud)
-{
-    struct smis_masking *m = ud;
-    const sp_cim_path *spc =
-        sp_cim_value_get_ref(sp_cim_instance_get(i, "Antecedent"));
-    const sp_cim_path *vol =
-        sp_cim_value_get_ref(sp_cim_instance_get(i, "Dependent"));
-    const char *num = sp_cim_instance_get_string(i, "DeviceNumber");
-    if (spc && vol && devid(vol)) {
-        size_t v = view_index(m, spc);
-        spi_xgrow((void **)&m->units, &m->capunits, m->nunits + 1,
-                  sizeof(*m->units));
-        m->units[m->nunits].dev = spi_xstrdup(devid(vol));
-        m->units[m->nunits].view = v;
-        m->units[m->nunits].number =
-            (uint32_t)(num ? strtoul(num, NULL, 0) : 0);
-        m->nunits++;
-    }
-    sp_cim_instance_free(i);
-    return 0;
-}
-
-static sp_code view_initiators(sp_array *a, struct view_info *v)
-{
-    static const char *const props[] = {"StorageID", NULL};
-    struct smis *s = smis_of(a);
-    bool group = s->caps.masking == SP_MASKING_GROUP;
-    sp_cim_path *mid = NULL;
-    sp_code rc =
-        group ? first_assoc(a, v->spc, "CIM_AssociatedInitiatorMaskingGroup",
-                            "CIM_InitiatorMaskingGroup", &mid)
-              : first_assoc(a, v->spc, "CIM_AuthorizedTarget",
-                            "CIM_AuthorizedPrivilege", &mid);
-    struct smis_list l = {0};
-    if (!rc && mid &&
-        sp_cim_associators(s->c, mid,
-                           group ? "CIM_MemberOfCollection"
-                                 : "CIM_AuthorizedSubject",
-                           "CIM_StorageHardwareID", NULL, NULL, props, 0,
-                           smis_keep_instance, &l))
-        rc = smis_fail(a);
-    v->initiators = spi_xcalloc(l.n + 1, sizeof(*v->initiators));
-    for (size_t i = 0; i < l.n; i++) {
-        const char *sid = sp_cim_instance_get_string(l.v[i], "StorageID");
-        if (sid)
-            v->initiators[v->ninit++] = spi_xstrdup(sid);
-    }
-    smis_list_free_instances(&l);
-    sp_cim_path_free(mid);
-    return rc;
-}
-
-sp_code smis_masking_load(sp_array *a, struct smis_masking **out)
-{
-    static const char *const props[] = {"Antecedent", "Dependent",
-                                        "DeviceNumber", NULL};
-    struct smis *s = smis_of(a);
-    sp_array_caps caps;
-    *out = spi_xcalloc(1, sizeof(**out));
-    sp_code rc = spi_smis_driver.capabilities(a, &caps);
-    if (!rc && caps.masking != SP_MASKING_NONE &&
-        sp_cim_enumerate_instances(s->c, s->ns, "CIM_ProtocolControllerForUnit",
-                                   props, 0, load_unit, *out))
-        rc = smis_fail(a);
-    for (size_t i = 0; !rc && i < (*out)->nviews; i++)
-        rc = view_initiators(a, &(*out)->views[i]);
-    return rc;
-}
-
-void smis_masking_apply(struct smis_masking *m, const char *device_id,
-                        sp_lun *l)
-{
-    for (size_t i = 0; m && device_id && i < m->nunits; i++) {
-        if (!SPI_STREQ(m->units[i].dev, device_id))
-            continue;
-        const struct view_info *v = &m->views[m->units[i].view];
-        for (size_t k = 0; k < v->ninit; k++)
-            spi_lun_add_mask(l, v->initiators[k], m->units[i].number);
-    }
-}
-
-void smis_masking_free(struct smis_masking *m)
-{
-    if (!m)
-        return;
-    for (size_t i = 0; i < m->nviews; i++) {
-        sp_cim_path_free(m->views[i].spc);
-        for (size_t k = 0; k < m->views[i].ninit; k++)
-            free(m->views[i].initiators[k]);
-        free(m->views[i].initiators);
-    }
-    free(m->views);
-    for (size_t i = 0; i < m->nunits; i++)
-        free(m->units[i].dev);
-    free(m->units);
-    free(m);
 }

@@ -144,6 +144,15 @@ static sp_code cim_error(sp_cim_client *c, const struct spi_cim_response *r)
         snprintf(head, sizeof(head), "%s", name);
     else
         snprintf(head, sizeof(head), "CIM error %d", r->error_code);
+    /* Many servers (Pegasus among them) start the description with the
+     * status name already: say it once. */
+    size_t hl = strlen(head);
+    if (strncmp(desc, head, hl) == 0 &&
+        (desc[hl] == ':' || desc[hl] == ' ' || desc[hl] == '\0')) {
+        desc += hl;
+        while (*desc == ':' || *desc == ' ')
+            desc++;
+    }
     spi_client_fail(c, code, "%s%s%s%s%s%s", head, *desc ? ": " : "", desc,
                     extra ? " (" : "", extra ? extra : "", extra ? ")" : "");
     c->err.cim_status = r->error_code;

@@ -324,6 +324,20 @@ personality_tests() {
         run lun-list lun:sim:00000001 && exit $rc
     '
 
+    test_expect_code 6 "$p: lun-delete --force of a masked snapshot source changes nothing (6)" '
+        run lun-mask --host kvm01 lun:sim:00000001 >/dev/null &&
+        before=$(units) &&
+        run lun-delete --force lun:sim:00000001 >out 2>err
+        rc=$?
+        cat err
+        grep "^lun-delete: cannot delete .lun:sim:00000001.: .*snapshot" err &&
+        test_line_count = 0 out &&
+        test "$(units)" = "$before" &&
+        run lun-mask -u --host kvm01 lun:sim:00000001 >/dev/null &&
+        test "$(units)" = $((before - 1)) &&
+        exit $rc
+    '
+
     test_expect_code 3 "$p: lun-delete of a missing LUN exits 3" '
         run lun-delete lun:sim:00000099 >out 2>err
         rc=$?
@@ -406,6 +420,17 @@ personality_tests() {
         wbemcli ein "$SIM_URL/$SIM_VOLUMES" >vols &&
         test_line_count = 0 vols
     '
+
+    if [ "$p" = group ]; then
+        test_expect_success "$p: the views an administrator made stay, empty, with their groups" '
+            wbemcli ein "$SIM_URL/root/sim:SIM_SCSIProtocolController" >views &&
+            test_line_count = 2 views &&
+            wbemcli ein "$SIM_URL/root/sim:CIM_MaskingGroup" >groups &&
+            test_line_count = 5 groups &&
+            wbemcli ein "$SIM_URL/root/sim:SIM_StorageHardwareID" >hwids &&
+            test_line_count = 2 hwids
+        '
+    fi
 
     sim_stop
     test_expect_success "$p: smis-sim stops cleanly" 'sim_stopped_ok'

@@ -90,7 +90,8 @@ for P in group legacy; do
         cat err
         test "$(cat rc.1 rc.2 rc.3 rc.4 rc.5 | tr -d "\n")" = 00000 &&
         test_line_count = 5 out && ! test -s err &&
-        counts_are 0 0 0 && no_views
+        counts_are 0 0 0 && no_views &&
+        { [ "$P" = legacy ] || sim_get /stats | jq -e ".hardware_ids == 0"; }
     '
 
     test_expect_success "$P: lun-create names the LUNs after --name, from 1" '
@@ -318,9 +319,54 @@ for P in group legacy; do
         ! test -s out && counts_are 0 0 0 && exit $rc
     '
 
+    if [ "$P" = group ]; then
+        test_expect_success "$P: a view found through one of fc01's WWPNs gets the other" '
+            run lun-create --size 1M --count 2 pool:sim:gold >ids2 &&
+            head -n 1 ids2 | run lun-mask --initiator 21:00:00:24:ff:4c:aa:01 \
+                >/dev/null &&
+            sim_get /stats | jq -e ".hardware_ids == 1" &&
+            run lun-mask --host fc01 --json <ids2 >json &&
+            jq -e -s "length == 2 and all(.initiators | length == 2)" json &&
+            run lun-list --json <ids2 >list &&
+            jq -e -s "all(.masking | map(.initiator) | sort ==
+                [\"21000024FF4CAA01\", \"21000024FF4CAA02\"])" list &&
+            counts_are 2 3 1 &&
+            run lun-mask -u --host fc01 <ids2 >/dev/null &&
+            counts_are 2 0 0 &&
+            sim_get /stats | jq -e ".hardware_ids == 0" &&
+            run lun-delete <ids2 >/dev/null && counts_are 0 0 0
+        '
+    fi
+
     sim_stop
     test_expect_success "$P: the array stops cleanly" 'sim_stopped_ok'
 done
+
+# ---- masking groups left by a run whose answer was lost ----
+
+SIM_NAME=stale
+start group --drop CreateGroup:1
+
+test_expect_code 4 "a lost CreateGroup answer fails lun-mask (exit 4), leaving the group" '
+    run lun-create --size 1M pool:sim:gold >ids &&
+    run lun-mask --host kvm01 <ids >out 2>err
+    rc=$?; cat err
+    ! test -s out && counts_are 1 1 0 && exit $rc
+'
+
+test_expect_success "the next lun-mask removes the stale group and masks" '
+    run lun-mask -v --host kvm01 <ids >out 2>err &&
+    cat err && test_cmp ids out &&
+    grep "removing masking group .sanprov-kvm01-ig., left in no view" err &&
+    counts_are 1 3 1 &&
+    run lun-mask -u --host kvm01 <ids >/dev/null &&
+    run lun-delete <ids >/dev/null &&
+    counts_are 0 0 0 &&
+    sim_get /stats | jq -e ".hardware_ids == 0"
+'
+
+sim_stop
+test_expect_success "smis-sim (stale groups) stops cleanly" 'sim_stopped_ok'
 
 # ---- jobs: waiting, progress, --timeout ----
 

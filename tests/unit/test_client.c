@@ -555,6 +555,9 @@ static void test_cim_errors_mapped(void **state)
               "TYPE=\"string\"><VALUE>disk shelf 3 offline</VALUE></PROPERTY>"
               "</INSTANCE></ERROR>"));
     reply(e, 200, rsp(true, "GetInstance", "<ERROR CODE=\"2\"/>"));
+    reply(e, 200,
+          rsp(true, "GetInstance",
+              "<ERROR CODE=\"1\" DESCRIPTION=\"CIM_ERR_FAILED: pool full\"/>"));
     sp_cim_path *p = vol("00A9");
     sp_cim_instance *inst = NULL;
     assert_int_equal(sp_cim_get_instance(e->c, p, NULL, 0, &inst),
@@ -568,6 +571,9 @@ static void test_cim_errors_mapped(void **state)
                                       "(disk shelf 3 offline)");
     assert_int_equal(sp_cim_get_instance(e->c, p, NULL, 0, &inst), SP_ERR_AUTH);
     assert_string_equal(err->message, "CIM_ERR_ACCESS_DENIED");
+    /* A description that starts with the status name says it once. */
+    assert_int_equal(sp_cim_get_instance(e->c, p, NULL, 0, &inst), SP_ERR_CIM);
+    assert_string_equal(err->message, "CIM_ERR_FAILED: pool full");
     sp_cim_path_free(p);
 }
 

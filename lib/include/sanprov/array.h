@@ -130,12 +130,17 @@ SP_API void sp_lun_free(sp_lun *l);
 
 /* With SP_LUN_MASKING, listings also fill in the masking (more requests). */
 #define SP_LUN_MASKING 0x1u
+/* Only the IDs are wanted: a listing may leave everything else of its LUNs
+ * unset (no name, size 0, no pool, source or masking), which costs the
+ * array a fraction of the work.  Ignored with SP_LUN_MASKING. */
+#define SP_LUN_IDS_ONLY 0x2u
 
 typedef int (*sp_lun_fn)(sp_lun *l, void *ctx);
-/* The LUNs of @pool (NULL: all).  Flags: SP_LUN_MASKING. */
+/* The LUNs of @pool (NULL: all).  Flags: SP_LUN_MASKING, SP_LUN_IDS_ONLY. */
 SP_API sp_code sp_array_list_luns(sp_array *a, const sp_id *pool,
                                   unsigned int flags, sp_lun_fn fn, void *ctx);
-/* One LUN.  Flags: SP_LUN_MASKING.  Errors: SP_ERR_NOT_FOUND. */
+/* One LUN.  Flags: SP_LUN_MASKING, SP_LUN_IDS_ONLY (whether it exists is
+ * all that is read).  Errors: SP_ERR_NOT_FOUND. */
 SP_API sp_code sp_array_get_lun(sp_array *a, const sp_id *id,
                                 unsigned int flags, sp_lun **out);
 

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/array/smis_gmm.c: SMI-S Group Masking and Mapping: views and their
+ * initiator, target and device groups. */
+#include "smis_mask.h"
+
+static sp_code gmms_call(sp_array *a, const char *method, sp_cim_args *in,
+                         const char *what, sp_cim_args **out)
+{
+    const sp_cim_path *gmms;
+    sp_code rc = smis_service(a, SMIS_GMMS, &gmms);
+    if (!rc && !gmms)
+        rc = spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
+                            "array '%s' has no group masking service", a->name);
+    sp_cim_args *o = NULL;
+    if (!rc)
+        rc = smis_invoke(a, gmms, method, in, what, &o, NULL);
+    sp_cim_args_free(in);
+    if (out)
+        *out = o;
+    else
+        sp_cim_args_free(o);
+    return rc;
+}
+
+sp_cim_value *smis_refs(sp_cim_path *const *paths, size_t n)
+{
+    sp_cim_value *arr = sp_cim_value_new_array(SP_CIM_REFERENCE);
+    for (size_t i = 0; i < n; i++)
+        if (paths[i])
+            sp_cim_value_append(arr, sp_cim_value_new_ref(paths[i]));
+    return arr;
+}
+
+static sp_code create_group(sp_array *a, const char *name, uint16_t type,
+                            sp_cim_path *const *members, size_t n,
+                            sp_cim_path **out)
+{
+    sp_cim_args *in = sp_cim_args_new(), *o = NULL;
+    sp_cim_args_set(in, "GroupName",
+                    sp_cim_value_new_string(SP_CIM_STRING, name));
+    sp_cim_args_set(in, "Type", sp_cim_value_new_uint(SP_CIM_UINT16, type));
+    sp_cim_args_set(in, "Members", smis_refs(members, n));
+    sp_code rc =
+        gmms_call(a, "CreateGroup", in, "creating a masking group", &o);
+    const sp_cim_path *g =
+        rc ? NULL : sp_cim_value_get_ref(sp_cim_args_get(o, "MaskingGroup"));
+    *out = g ? sp_cim_path_copy(g) : NULL;
+    sp_cim_args_free(o);
+    if (!rc && !*out)
+        rc = spi_array_fail(a, SP_ERR_PROTOCOL, "CreateGroup named no group");
+    return rc;
+}
+
+static void delete_group(sp_array *a, const sp_cim_path *g)
+{
+    if (!g)
+        return;
+    sp_cim_args *in = sp_cim_args_new();
+    sp_cim_args_set(in, "MaskingGroup", sp_cim_value_new_ref(g));
+    sp_cim_args_set(in, "Force", sp_cim_value_new_bool(true));
+    gmms_call(a, "DeleteGroup", in, "removing a masking group", NULL);
+}
+
+static void delete_view(sp_array *a, const sp_cim_path *spc)
+{
+    sp_cim_args *in = sp_cim_args_new();
+    sp_cim_args_set(in, "ProtocolController", sp_cim_value_new_ref(spc));
+    gmms_call(a, "DeleteMaskingView", in, "removing a masking view", NULL);
+}
+
+/* Did this driver make @obj (a view, group or hardware ID)?  Its
+ * ElementName says so.  Anything else, or a failure to read it, is not
+ * ours: what an administrator made is never removed. */
+static bool made_here(sp_array *a, const sp_cim_path *obj)
+{
+    static const char *const props[] = {"ElementName", NULL};
+    sp_cim_instance *i = NULL;
+    if (!obj || sp_cim_get_instance(smis_of(a)->c, obj, props, 0, &i))
+        return false;
+    const char *name = sp_cim_instance_get_string(i, "ElementName");
+    bool ours = name && strncmp(name, OURS, strlen(OURS)) == 0;
+    sp_cim_instance_free(i);
+    return ours;
+}
+
+/*
+ * Groups named as smis_gm_new_view() names the host's, left by an earlier run
+ * whose answer was lost (the group was made, the run failed): they are in
+ * no view, so nothing uses them, and they would stop every later attempt
+ * with "already exists".  Remove them; a group of that name that is in a
+ * view is left alone (CreateGroup then says why it fails).
+ */
+static sp_code clear_stale_groups(sp_array *a, const char *base)
+{
+    static const char *const props[] = {"ElementName", NULL};
+    struct smis *s = smis_of(a);
+    struct smis_list l = {0};
+    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_MaskingGroup", props, 0,
+                                   smis_keep_instance, &l))
+        return smis_fail(a);
+    size_t blen = strlen(base);
+    sp_code rc = SP_OK;
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        const char *name = sp_cim_instance_get_string(l.v[i], "ElementName");
+        if (!name || strncmp(name, base, blen) != 0 ||
+            (!SPI_STREQ(name + blen, "-ig") && !SPI_STREQ(name + blen, "-tg") &&
+             !SPI_STREQ(name + blen, "-dg")))
+            continue;
+        const sp_cim_path *g = sp_cim_instance_path(l.v[i]);
+        sp_cim_path *view = NULL;
+        rc = smis_first_assoc(a, g, NULL, "CIM_SCSIProtocolController", &view);
+        if (!rc && !view) {
+            sp_log(SP_LOG_INFO,
+                   "array %s: removing masking group '%s', left in no view "
+                   "by an earlier run",
+                   a->name, name);
+            delete_group(a, g);
+        }
+        sp_cim_path_free(view);
+    }
+    smis_list_free_instances(&l);
+    return rc;
+}
+
+/* The target ports hosts of this connectivity reach the array through. */
+static sp_code target_ports(sp_array *a, bool fc, struct smis_list *out)
+{
+    struct smis *s = smis_of(a);
+    const char *cls = fc ? "CIM_FCPort" : "CIM_iSCSIProtocolEndpoint";
+    if (sp_cim_enumerate_instance_names(s->c, s->ns, cls, 0, smis_keep_path,
+                                        out))
+        return smis_fail(a);
+    if (!out->n)
+        return spi_array_fail(a, SP_ERR_PRECONDITION,
+                              "array '%s' has no %s target ports", a->name,
+                              fc ? "FC" : "iSCSI");
+    return SP_OK;
+}
+
+/* Make a new view for the host, with the volumes in it. */
+sp_code smis_gm_new_view(sp_array *a, const sp_mask_target *t, struct hwids *h,
+                         sp_cim_path *const *vols, size_t n, sp_cim_path **spc)
+{
+    struct smis_list ports = {0};
+    sp_cim_path *ig = NULL, *tg = NULL, *dg = NULL;
+    SPI_AUTOFREE char *base = spi_xasprintf(OURS "%s", t->name);
+    SPI_AUTOFREE char *igname = spi_xasprintf("%s-ig", base);
+    SPI_AUTOFREE char *tgname = spi_xasprintf("%s-tg", base);
+    SPI_AUTOFREE char *dgname = spi_xasprintf("%s-dg", base);
+    sp_code rc = target_ports(a, t->fc, &ports);
+    if (!rc)
+        rc = clear_stale_groups(a, base);
+    if (!rc)
+        rc = create_group(a, igname, 2, h->paths, t->ninitiators, &ig);
+    if (!rc)
+        rc = create_group(a, tgname, 3, (sp_cim_path *const *)ports.v, ports.n,
+                          &tg);
+    if (!rc)
+        rc = create_group(a, dgname, 4, vols, n, &dg);
+    sp_cim_args *o = NULL;
+    if (!rc) {
+        sp_cim_args *in = sp_cim_args_new();
+        sp_cim_args_set(in, "ElementName",
+                        sp_cim_value_new_string(SP_CIM_STRING, base));
+        sp_cim_args_set(in, "InitiatorMaskingGroup", sp_cim_value_new_ref(ig));
+        sp_cim_args_set(in, "TargetMaskingGroup", sp_cim_value_new_ref(tg));
+        sp_cim_args_set(in, "DeviceMaskingGroup", sp_cim_value_new_ref(dg));
+        rc = gmms_call(a, "CreateMaskingView", in, "creating a masking view",
+                       &o);
+    }
+    const sp_cim_path *v =
+        rc ? NULL
+           : sp_cim_value_get_ref(sp_cim_args_get(o, "ProtocolController"));
+    *spc = v ? sp_cim_path_copy(v) : NULL;
+    sp_cim_args_free(o);
+    if (!rc && !*spc)
+        rc = spi_array_fail(a, SP_ERR_PROTOCOL,
+                            "CreateMaskingView named no view");
+    if (rc) {
+        /* Leave nothing half-made: undo in reverse, keep the first error. */
+        sp_error first = a->err;
+        delete_group(a, dg);
+        delete_group(a, tg);
+        delete_group(a, ig);
+        a->err = first;
+    }
+    sp_cim_path_free(ig);
+    sp_cim_path_free(tg);
+    sp_cim_path_free(dg);
+    smis_list_free_paths(&ports);
+    return rc;
+}
+
+sp_code smis_gm_change_members(sp_array *a, const sp_cim_path *dg,
+                               sp_cim_path *const *vols, size_t n, bool add)
+{
+    sp_cim_args *in = sp_cim_args_new();
+    sp_cim_args_set(in, "MaskingGroup", sp_cim_value_new_ref(dg));
+    sp_cim_args_set(in, "Members", smis_refs(vols, n));
+    return gmms_call(a, add ? "AddMembers" : "RemoveMembers", in,
+                     add ? "masking LUNs" : "unmasking LUNs", NULL);
+}
+
+/* Remove the hardware IDs of @hwids this driver made that no initiator
+ * group holds any more. */
+static void drop_loose_hwids(sp_array *a, const struct smis_list *hwids)
+{
+    const sp_cim_path *hwms = NULL;
+    if (smis_service(a, SMIS_HWMS, &hwms) || !hwms)
+        return;
+    for (size_t i = 0; i < hwids->n; i++) {
+        sp_cim_path *g = NULL;
+        if (smis_first_assoc(a, hwids->v[i], "CIM_MemberOfCollection",
+                             "CIM_InitiatorMaskingGroup", &g) ||
+            g || !made_here(a, hwids->v[i])) {
+            sp_cim_path_free(g);
+            continue;
+        }
+        sp_cim_args *in = sp_cim_args_new(), *out = NULL;
+        sp_cim_args_set(in, "HardwareID", sp_cim_value_new_ref(hwids->v[i]));
+        smis_invoke(a, hwms, "DeleteStorageHardwareID", in,
+                    "removing an initiator", &out, NULL);
+        sp_cim_args_free(in);
+        sp_cim_args_free(out);
+    }
+}
+
+/*
+ * A view left with no LUN goes, with its groups and the hardware IDs
+ * registered for it, when this driver made them (named "sanprov-...");
+ * an administrator's view stays, empty, as the administrator made it.
+ * Failures here are not the caller's: the unmask itself succeeded.
+ */
+void smis_gm_drop_if_empty(sp_array *a, const sp_cim_path *spc,
+                           const sp_cim_path *dg)
+{
+    struct units u = {0};
+    if (smis_view_units(a, spc, &u) || u.n || !made_here(a, spc)) {
+        smis_units_free(&u);
+        return;
+    }
+    sp_error keep = a->err;
+    sp_cim_path *ig = NULL, *tg = NULL;
+    struct smis_list hwids = {0};
+    smis_first_assoc(a, spc, "CIM_AssociatedInitiatorMaskingGroup",
+                     "CIM_InitiatorMaskingGroup", &ig);
+    smis_first_assoc(a, spc, "CIM_AssociatedTargetMaskingGroup",
+                     "CIM_TargetMaskingGroup", &tg);
+    if (ig)
+        sp_cim_associator_names(smis_of(a)->c, ig, "CIM_MemberOfCollection",
+                                "CIM_StorageHardwareID", NULL, NULL, 0,
+                                smis_keep_path, &hwids);
+    delete_view(a, spc);
+    if (made_here(a, dg))
+        delete_group(a, dg);
+    if (made_here(a, tg))
+        delete_group(a, tg);
+    if (made_here(a, ig)) {
+        delete_group(a, ig);
+        drop_loose_hwids(a, &hwids);
+    }
+    a->err = keep;
+    smis_list_free_paths(&hwids);
+    sp_cim_path_free(ig);
+    sp_cim_path_free(tg);
+}
+
+/*
+ * The view of a host with several initiators is found through any one of
+ * them; the initiators its initiator group lacks are added, so that the
+ * host sees its LUNs on every path.
+ */
+sp_code smis_gm_complete_initiators(sp_array *a, const sp_cim_path *spc,
+                                    const struct hwids *h, size_t n)
+{
+    sp_cim_path *ig = NULL;
+    struct smis_list members = {0}, missing = {0};
+    sp_code rc = smis_first_assoc(a, spc, "CIM_AssociatedInitiatorMaskingGroup",
+                                  "CIM_InitiatorMaskingGroup", &ig);
+    if (!rc && ig &&
+        sp_cim_associator_names(smis_of(a)->c, ig, "CIM_MemberOfCollection",
+                                "CIM_StorageHardwareID", NULL, NULL, 0,
+                                smis_keep_path, &members))
+        rc = smis_fail(a);
+    for (size_t i = 0; !rc && ig && i < n; i++) {
+        bool in = !h->paths[i];
+        for (size_t k = 0; k < members.n && !in; k++)
+            in = sp_cim_path_equal(members.v[k], h->paths[i], 0);
+        if (!in)
+            smis_keep_path(sp_cim_path_copy(h->paths[i]), &missing);
+    }
+    if (!rc && missing.n) {
+        sp_cim_args *in = sp_cim_args_new();
+        sp_cim_args_set(in, "MaskingGroup", sp_cim_value_new_ref(ig));
+        sp_cim_args_set(in, "Members",
+                        smis_refs((sp_cim_path *const *)missing.v, missing.n));
+        rc = gmms_call(a, "AddMembers", in,
+                       "adding the host's other initiators to its view", NULL);
+        if (!rc)
+            sp_log(SP_LOG_INFO,
+                   "array %s: added %zu initiator(s) to the host's view",
+                   a->name, missing.n);
+    }
+    smis_list_free_paths(&members);
+    smis_list_free_paths(&missing);
+    sp_cim_path_free(ig);
+    return rc;
+}
