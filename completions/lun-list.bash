@@ -24,7 +24,7 @@ _lun_list() {
 
     # IDs are not offered: finding them would ask the arrays.
     if [[ $cur == -* ]]; then
-        local opts=(--no-masking -l --json -0 -z -H -q -v -c --config
+        local opts=(-a --all --no-masking -l --json -0 -z -H -q -v -c --config
             -h --help --version)
         local o
         for o in "${opts[@]}"; do
