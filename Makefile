@@ -36,7 +36,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(LIB_PKGS)) -lpthread
 DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             libcurl4-openssl-dev uuid-dev libpopt-dev libmicrohttpd-dev \
             libinih-dev libjson-c-dev libcmocka-dev openssl ca-certificates \
-            mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli
+            mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli \
+            time bsdutils
 
 LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
@@ -159,8 +160,8 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
-bench: deps tests
-	@B=$(B) sh tests/bench/run.sh
+bench: deps all tests
+	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh
 
 # ---- quality ----
 

@@ -12,18 +12,10 @@
 #include "common/output.h"
 #include "common/status.h"
 
-enum {
-    OPT_SIZE = CMD_OPT_FIRST,
-    OPT_NAME,
-    OPT_COUNT,
-    OPT_CLONE,
-    OPT_SNAPSHOT,
-    OPT_TIMEOUT
-};
+enum { OPT_SIZE = CMD_OPT_FIRST, OPT_NAME, OPT_COUNT, OPT_CLONE, OPT_SNAPSHOT };
 
-#define MAX_COUNT   10000
-#define MAX_WIDTH   32
-#define MAX_TIMEOUT 604800 /* a week */
+#define MAX_COUNT 10000
+#define MAX_WIDTH 32
 
 /* A --name pattern: text around at most one number. */
 struct pattern {
@@ -38,7 +30,6 @@ struct opts {
     unsigned long count;
     sp_copy_method method;
     char *source;
-    unsigned long timeout;
 };
 
 static unsigned long number_arg(const char *opt, const char *s,
@@ -62,8 +53,6 @@ static void on_opt(int val, const char *arg, void *ctx)
         o->name = cmd_xstrdup(arg);
     } else if (val == OPT_COUNT)
         o->count = number_arg("--count", arg, MAX_COUNT);
-    else if (val == OPT_TIMEOUT)
-        o->timeout = number_arg("--timeout", arg, MAX_TIMEOUT);
     else if (o->source)
         cmd_usage_error("give one source: --clone-of or --snapshot-of, once");
     else {
@@ -399,10 +388,7 @@ int main(int argc, char **argv)
          "make clones (full copies) of this LUN", "LUN-ID"},
         {"snapshot-of", 0, POPT_ARG_STRING, NULL, OPT_SNAPSHOT,
          "make snapshots of this LUN", "LUN-ID"},
-        {"timeout", 0, POPT_ARG_STRING, NULL, OPT_TIMEOUT,
-         "wait at most SECONDS for an array job, then exit 7 and print "
-         "its ID",
-         "SECONDS"},
+        {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_job_options, 0, NULL, NULL},
         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
          "Common options:", NULL},
         POPT_TABLEEND};
@@ -432,7 +418,6 @@ int main(int argc, char **argv)
                         "the names would repeat",
                         o.name, o.count);
     cmd_config();
-    cmd_arrays_set_timeout((unsigned int)o.timeout);
     static const struct cmd_column cols[] = {{"NAME", false},
                                              {"SIZE", true},
                                              {"WWN", false},

@@ -29,8 +29,10 @@ static void delete_one(const sp_id *id, unsigned int flags)
         cmd_failed("delete", sp_id_str(id), &err);
         return;
     }
-    if (sp_array_delete_lun(a, id, flags)) {
+    sp_code rc = sp_array_delete_lun(a, id, flags);
+    if (rc) {
         cmd_failed("delete", sp_id_str(id), sp_array_error(a));
+        cmd_out_pending_job(a, rc);
         return;
     }
     /* The LUN is gone: all there is to show is that it was. */
@@ -53,6 +55,7 @@ int main(int argc, char **argv)
     struct poptOption table[] = {
         {"force", 'f', POPT_ARG_NONE, NULL, OPT_FORCE,
          "unmask a masked LUN first instead of refusing it", NULL},
+        {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_job_options, 0, NULL, NULL},
         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
          "Common options:", NULL},
         POPT_TABLEEND};

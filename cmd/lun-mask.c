@@ -159,12 +159,7 @@ static void mask_on(const struct side *s, bool unmask, const char *array,
         row(s, luns[i], !unmask, nums[i]);
         cmd_ok();
     }
-    sp_id *job = NULL;
-    const char *none[] = {NULL, NULL};
-    if (rc == SP_ERR_JOB_TIMEOUT && sp_array_pending_job(a) &&
-        sp_id_parse(sp_array_pending_job(a), &job, NULL) == SP_OK)
-        cmd_out_row(job, none, NULL); /* the job is to be waited for */
-    sp_id_free(job);
+    cmd_out_pending_job(a, rc);
     free(nums);
 }
 
@@ -178,6 +173,7 @@ int main(int argc, char **argv)
          "mask to this iSCSI name or FC WWPN (repeatable)", "IQN|WWPN"},
         {"unmask", 'u', POPT_ARG_NONE, &o.unmask, 0,
          "unmask: hide the LUNs from those initiators again", NULL},
+        {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_job_options, 0, NULL, NULL},
         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
          "Common options:", NULL},
         POPT_TABLEEND};

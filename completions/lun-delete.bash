@@ -20,11 +20,14 @@ _lun_delete() {
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return
         ;;
+    --timeout)
+        return
+        ;;
     esac
 
     # LUN IDs are not offered: finding them would ask the arrays.
     if [[ $cur == -* ]]; then
-        local opts=(-f --force -l --json -0 -z -H -q -v -c --config
+        local opts=(-f --force --timeout -l --json -0 -z -H -q -v -c --config
             -h --help --version)
         local o
         for o in "${opts[@]}"; do

@@ -29,15 +29,15 @@ _lun_mask() {
         fi
         return
         ;;
-    --initiator)
-        # An iSCSI name or a WWPN to type.
+    --initiator | --timeout)
+        # An iSCSI name or a WWPN, or seconds, to type.
         return
         ;;
     esac
 
     # LUN IDs are not offered: finding them would ask the arrays.
     if [[ $cur == -* ]]; then
-        local opts=(--host --initiator -u --unmask -l --json -0 -z -H -q -v
+        local opts=(--host --initiator -u --unmask --timeout -l --json -0 -z -H -q -v
             -c --config -h --help --version)
         local o
         for o in "${opts[@]}"; do

@@ -2,11 +2,13 @@
 /* cmd/common/arrays.c: one handle per array for a program's run; hosts from the
  * configuration. */
 #include <ctype.h>
+#include <json-c/json.h>
 #include <pthread.h>
 
 #include "common/arrays.h"
 #include "common/cli.h"
 #include "common/cmd.h"
+#include "common/output.h"
 #include "common/progress.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -43,6 +45,26 @@ sp_array *cmd_array(const char *name, sp_error *err)
 sp_array *cmd_array_of(const sp_id *id, sp_error *err)
 {
     return cmd_array(sp_id_field(id, 0), err);
+}
+
+void cmd_out_pending_job(sp_array *a, sp_code rc)
+{
+    sp_id *job = NULL;
+    if (rc != SP_ERR_JOB_TIMEOUT || !a || !sp_array_pending_job(a))
+        return;
+    if (sp_id_parse(sp_array_pending_job(a), &job, NULL) != SP_OK) {
+        cmd_error("the array named job '%s', which is no ID",
+                  sp_array_pending_job(a));
+        return;
+    }
+    json_object *j = NULL;
+    if (cmd_opt.json) {
+        j = json_object_new_object();
+        json_object_object_add(j, "id", json_object_new_string(sp_id_str(job)));
+        json_object_object_add(j, "pending", json_object_new_boolean(true));
+    }
+    cmd_out_row(job, NULL, j);
+    sp_id_free(job);
 }
 
 void cmd_arrays_close(void)

@@ -20,6 +20,14 @@ sp_array *cmd_array_of(const sp_id *id, sp_error *err);
 /* Wait at most @seconds for array jobs (0: the library's default). */
 void cmd_arrays_set_timeout(unsigned int seconds);
 
+/*
+ * After a call on @a failed with SP_ERR_JOB_TIMEOUT: print the ID of the
+ * job still running on the array as an output row (with --json,
+ * {"id": ..., "pending": true}), so that it can be waited for.  Nothing
+ * for other failures.
+ */
+void cmd_out_pending_job(sp_array *a, sp_code rc);
+
 /* Close every array opened; cmd_finish() calls it. */
 void cmd_arrays_close(void);
 

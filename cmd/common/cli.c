@@ -9,7 +9,9 @@
 #include "common/progress.h"
 #include "common/status.h"
 
-enum { OPT_HELP = 1, OPT_VERSION, OPT_VERBOSE, OPT_CONFIG };
+enum { OPT_HELP = 1, OPT_VERSION, OPT_VERBOSE, OPT_CONFIG, OPT_TIMEOUT };
+
+#define MAX_TIMEOUT_S 604800 /* a week */
 
 struct cmd_common cmd_opt;
 
@@ -33,6 +35,12 @@ struct poptOption cmd_common_options[] = {
      "read the configuration from FILE", "FILE"},
     {"help", 'h', POPT_ARG_NONE, NULL, OPT_HELP, "show this help", NULL},
     {"version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version", NULL},
+    POPT_TABLEEND};
+
+struct poptOption cmd_job_options[] = {
+    {"timeout", 0, POPT_ARG_STRING, NULL, OPT_TIMEOUT,
+     "wait at most SECONDS for an array job, then exit 7 and print its ID",
+     "SECONDS"},
     POPT_TABLEEND};
 
 /* Messages must not be written over a progress line. */
@@ -61,6 +69,16 @@ static void common_option(poptContext pc, int val, const char *arg)
         config_path = cmd_xstrdup(arg);
         cmd_opt.config = config_path;
         break;
+    case OPT_TIMEOUT: {
+        char *end;
+        unsigned long v = strtoul(arg, &end, 10);
+        if (*arg < '0' || *arg > '9' || *end || v < 1 || v > MAX_TIMEOUT_S)
+            cmd_usage_error("--timeout must be a whole number of seconds "
+                            "from 1 to %d, not '%s'",
+                            MAX_TIMEOUT_S, arg);
+        cmd_arrays_set_timeout((unsigned int)v);
+        break;
+    }
     default:
         assert(!"a program option needs a val >= CMD_OPT_FIRST");
     }

@@ -49,6 +49,13 @@ extern struct cmd_common cmd_opt;
  * use val codes 1..99; a program's own codes must be >= CMD_OPT_FIRST.
  */
 extern struct poptOption cmd_common_options[];
+/*
+ * The options of programs that change arrays and so may wait for array
+ * jobs: --timeout SECONDS (1 to a week), given to cmd_arrays_set_timeout().
+ * Include it in the program's own table:
+ *         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_job_options, 0, NULL, NULL},
+ */
+extern struct poptOption cmd_job_options[];
 #define CMD_OPT_FIRST 100
 
 /*

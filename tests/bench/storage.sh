@@ -7,7 +7,7 @@
 #    synchronous changes (no job polling).  The count is smis-sim's own
 #    request counter (GET /stats) before and after, per CIM operation.
 #    Target: at most 2 requests per LUN plus 20 in all.
-# 2. Listing: "lun-list" (IDs) and "lun-list -l" over an array preloaded
+# 2. Listing: "lun-list --all" (IDs) and with -l over an array preloaded
 #    with 100,000 volumes, against "wbemcli ein" of the same class, in
 #    the same run, each in a fresh process: wall time and peak RSS.
 #    Target: lun-list at least 3 times faster than wbemcli, with a lower
@@ -113,7 +113,8 @@ for P in group legacy; do
     }
     base=$(pool-list --class gold | lun-create --size 1G --name base) &&
         stats "$W/before" &&
-        lun-create --snapshot-of "$base" --count "$LUNS" --name 'snap%03d' |
+        lun-create --snapshot-of "$base" --count "$LUNS" --name 'snap%03d' \
+            pool:sim:gold |
         lun-mask --host kvm01 >"$W/masked" &&
         stats "$W/after"
     rc=$?
@@ -180,8 +181,8 @@ fi
 if sim_start list --preload-volumes "$VOLUMES"; then
     url=http://127.0.0.1:$PORT/root/sim:SIM_StorageVolume
     if r_wbem=$(measure "$W/wbem" wbemcli ein "$url") &&
-        r_ids=$(measure "$W/ids" lun-list) &&
-        r_long=$(measure "$W/long" lun-list -l); then
+        r_ids=$(measure "$W/ids" lun-list --all) &&
+        r_long=$(measure "$W/long" lun-list --all -l); then
         printf '%-14s %9s %9s %9s  %s\n' program seconds "RSS MiB" lines \
             "target: >= ${TARGET_SPEEDUP}x faster than wbemcli, less RSS"
         # shellcheck disable=SC2086

@@ -420,6 +420,46 @@ test_expect_success 'the job goes on, and makes its LUN' '
     sleep "$JOB_S" && counts_are 5 0 0
 '
 
+test_expect_success 'on a terminal, lun-mask and lun-delete show the progress of their jobs' '
+    run lun-create --size 1M --name pm pool:sim:gold >pm &&
+    id=$(cat pm) &&
+    script -qec "lun-mask --host kvm01 $id" /dev/null </dev/null >tty.mask &&
+    grep "creating a masking view \.\.\. [0-9]*%" tty.mask &&
+    script -qec "lun-mask -u --host kvm01 $id" /dev/null </dev/null >tty.unmask &&
+    grep "removing a masking view \.\.\. [0-9]*%" tty.unmask &&
+    script -qec "lun-delete $id" /dev/null </dev/null >tty.delete &&
+    grep "deleting LUN [0-9A-F]* \.\.\. [0-9]*%" tty.delete &&
+    tr "\r" "\n" <tty.delete | grep -x "$id"
+'
+
+test_expect_code 7 'lun-mask --timeout 1: exit 7, the LUN failed, the job ID printed' '
+    run lun-create --size 1M --name tm pool:sim:gold >tm &&
+    run lun-mask --timeout 1 --host kvm01 <tm >out 2>err
+    rc=$?; cat err out
+    test_line_count = 1 out && grep "^job:sim:" out &&
+    grep "^lun-mask: cannot mask .$(cat tm).: .*still running on the array after 1 s" err &&
+    exit $rc
+'
+
+test_expect_success 'the masking job goes on: the LUN ends up masked' '
+    sleep "$JOB_S" &&
+    run lun-list --json <tm | jq -e ".masking[0].host == \"kvm01\"" &&
+    run lun-mask -u --host kvm01 <tm >/dev/null
+'
+
+test_expect_code 7 'lun-delete --timeout 1 --json: exit 7 and the pending job' '
+    run lun-delete --timeout 1 --json <tm >json 2>err
+    rc=$?; cat err json
+    jq -e -s "length == 1 and (.[0].id | startswith(\"job:sim:\")) and
+        .[0].pending == true" json &&
+    grep "^lun-delete: cannot delete .$(cat tm).: " err && exit $rc
+'
+
+test_expect_success 'the delete job goes on: the LUN is gone in the end' '
+    sleep "$JOB_S" &&
+    { run lun-list <tm; test $? = 3; }
+'
+
 kill9
 
 SIM_NAME=stall
