@@ -261,15 +261,18 @@ static bool make_in(struct run *r, sp_array *a, const sp_id *pool,
                     unsigned long first)
 {
     const struct opts *o = r->o;
+    /* Bare IDs out: the array need not be asked what it made. */
+    unsigned int ids_only =
+        cmd_opt.long_fmt || cmd_opt.json ? 0 : SP_LUN_IDS_ONLY;
     for (unsigned long n = first; n < first + o->count; n++) {
         if (interrupted(r))
             return false;
         char *name = make_name(&r->pat, n);
         sp_lun *l = NULL;
-        sp_code rc =
-            o->method
-                ? sp_array_copy_lun(a, r->source, o->method, name, pool, 0, &l)
-                : sp_array_create_lun(a, pool, name, o->size, 0, &l);
+        sp_code rc = o->method ? sp_array_copy_lun(a, r->source, o->method,
+                                                   name, pool, ids_only, &l)
+                               : sp_array_create_lun(a, pool, name, o->size,
+                                                     ids_only, &l);
         if (rc == SP_OK) {
             cmd_grow((void **)&r->made, &r->capmade, r->nmade + 1,
                      sizeof(*r->made));

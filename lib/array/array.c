@@ -266,11 +266,11 @@ sp_code sp_array_create_lun(sp_array *a, const sp_id *pool, const char *name,
     if (begin(a, a->drv->create_lun, "create LUNs") ||
         key_of(a, pool, SP_ID_POOL, &key))
         return a->err.code;
-    if (flags)
+    if (flags & ~SP_LUN_IDS_ONLY)
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (!bytes)
         return spi_array_fail(a, SP_ERR_INVALID, "a LUN needs a size");
-    return a->drv->create_lun(a, key, name, bytes, out);
+    return a->drv->create_lun(a, key, name, bytes, flags, out);
 }
 
 sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
@@ -283,12 +283,12 @@ sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
         key_of(a, source, SP_ID_LUN, &key) ||
         (pool && key_of(a, pool, SP_ID_POOL, &pool_key)))
         return a->err.code;
-    if (flags)
+    if (flags & ~SP_LUN_IDS_ONLY)
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (method != SP_COPY_SNAPSHOT && method != SP_COPY_CLONE)
         return spi_array_fail(a, SP_ERR_INVALID,
                               "the copy method is snapshot or clone");
-    return a->drv->copy_lun(a, key, method, name, pool_key, out);
+    return a->drv->copy_lun(a, key, method, name, pool_key, flags, out);
 }
 
 sp_code sp_array_delete_lun(sp_array *a, const sp_id *id, unsigned int flags)

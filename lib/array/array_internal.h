@@ -32,11 +32,12 @@ struct sp_array_driver {
                          sp_lun_fn fn, void *ctx);
     sp_code (*get_lun)(sp_array *a, const char *key, unsigned int flags,
                        sp_lun **out);
+    /* Flags: SP_LUN_IDS_ONLY (the new LUN need not be read back). */
     sp_code (*create_lun)(sp_array *a, const char *pool_key, const char *name,
-                          uint64_t bytes, sp_lun **out);
+                          uint64_t bytes, unsigned int flags, sp_lun **out);
     sp_code (*copy_lun)(sp_array *a, const char *source_key,
                         sp_copy_method method, const char *name,
-                        const char *pool_key, sp_lun **out);
+                        const char *pool_key, unsigned int flags, sp_lun **out);
     sp_code (*delete_lun)(sp_array *a, const char *key, unsigned int flags);
     sp_code (*mask)(sp_array *a, const char *const *keys, size_t n,
                     const sp_mask_target *target, unsigned int flags,

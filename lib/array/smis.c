@@ -132,6 +132,7 @@ static void smis_close(sp_array *a)
     free(s->vendor);
     free(s->model);
     free(s->firmware);
+    smis_pools_free(s->pools, s->npools);
     free(s);
 }
 

@@ -36,6 +36,8 @@ struct smis {
      * on the LUN and masking paths); NULL when the array does not say. */
     bool identified;
     char *vendor, *model, *firmware;
+    struct smis_pool *pools; /* read by smis_pool_path(), for lookups */
+    size_t npools;
     bool group_profile;  /* Group Masking and Mapping registered */
     bool legacy_profile; /* Masking and Mapping registered */
 };
@@ -100,6 +102,11 @@ struct smis_pool {
 sp_code smis_pools(sp_array *a, struct smis_pool **out, size_t *n);
 void smis_pools_free(struct smis_pool *p, size_t n);
 
+/* The path of pool @key, from the pools read once for the handle (read
+ * again when @key is not among them): creating 100 LUNs in a pool looks
+ * it up once.  SP_ERR_NOT_FOUND when there is no such pool. */
+sp_code smis_pool_path(sp_array *a, const char *key, const sp_cim_path **out);
+
 /* The pool of @key, from @pools; NULL (and an error) when there is none. */
 const struct smis_pool *smis_find_pool(sp_array *a,
                                        const struct smis_pool *pools, size_t n,
@@ -117,10 +124,10 @@ sp_code smis_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
 sp_code smis_get_lun(sp_array *a, const char *key, unsigned int flags,
                      sp_lun **out);
 sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
-                        uint64_t bytes, sp_lun **out);
+                        uint64_t bytes, unsigned int flags, sp_lun **out);
 sp_code smis_copy_lun(sp_array *a, const char *source_key,
                       sp_copy_method method, const char *name,
-                      const char *pool_key, sp_lun **out);
+                      const char *pool_key, unsigned int flags, sp_lun **out);
 sp_code smis_delete_lun(sp_array *a, const char *key, unsigned int flags);
 
 /* Masking: in smis_mask.c. */

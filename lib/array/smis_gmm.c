@@ -176,8 +176,9 @@ sp_code smis_gm_new_view(sp_array *a, const sp_mask_target *t, struct hwids *h,
     if (!rc && !*spc)
         rc = spi_array_fail(a, SP_ERR_PROTOCOL,
                             "CreateMaskingView named no view");
-    if (rc) {
-        /* Leave nothing half-made: undo in reverse, keep the first error. */
+    if (rc && rc != SP_ERR_JOB_TIMEOUT) {
+        /* Leave nothing half-made: undo in reverse, keep the first error.
+         * A job still running is let be: it goes on with these groups. */
         sp_error first = a->err;
         delete_group(a, dg);
         delete_group(a, tg);

@@ -101,6 +101,29 @@ const struct smis_pool *smis_find_pool(sp_array *a,
     return NULL;
 }
 
+sp_code smis_pool_path(sp_array *a, const char *key, const sp_cim_path **out)
+{
+    struct smis *s = smis_of(a);
+    *out = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass) { /* not known yet: read the pools (again) */
+            smis_pools_free(s->pools, s->npools);
+            s->pools = NULL;
+            s->npools = 0;
+            sp_code rc = smis_pools(a, &s->pools, &s->npools);
+            if (rc)
+                return rc;
+        }
+        for (size_t i = 0; i < s->npools; i++)
+            if (SPI_STREQ(s->pools[i].key, key)) {
+                *out = s->pools[i].path;
+                return SP_OK;
+            }
+    }
+    return spi_array_fail(a, SP_ERR_NOT_FOUND, "no pool '%s' on array '%s'",
+                          key, a->name);
+}
+
 sp_code smis_list_pools(sp_array *a, sp_pool_fn fn, void *ctx)
 {
     struct smis_pool *p;

@@ -337,8 +337,10 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
         rc = expose(a, t, tododevs, ntodo, &spc, false);
     }
     if (rc) {
+        /* Take back the hardware IDs made, unless a job still running on
+         * the array (SP_ERR_JOB_TIMEOUT) goes on with them. */
         sp_error first = a->err;
-        if (!unmask)
+        if (!unmask && rc != SP_ERR_JOB_TIMEOUT)
             delete_hwids(a, &h);
         a->err = first;
     } else if ((!unmask && group && found && t->ninitiators > 1 &&

@@ -18,13 +18,22 @@ static sp_code made(sp_array *a, sp_cim_args *out, sp_cim_path *job,
                           "the array made a volume but did not say which");
 }
 
+/* The new LUN: read back from the array, or with SP_LUN_IDS_ONLY made
+ * from what was asked (@name, @bytes) without a request. */
 static sp_code finish(sp_array *a, sp_cim_path *element, const char *pool,
+                      const char *name, uint64_t bytes, unsigned int flags,
                       sp_lun **out)
 {
     struct smis *s = smis_of(a);
     if (!sp_cim_path_namespace(element))
         sp_cim_path_set_namespace(element, s->ns);
     SPI_AUTOFREE char *key = smis_volume_key(a, element);
+    if (flags & SP_LUN_IDS_ONLY) {
+        *out = spi_lun_new(a, key, name, bytes, NULL);
+        if (pool)
+            spi_lun_set_pool(*out, a, pool);
+        return SP_OK;
+    }
     sp_code rc = smis_fetch_lun(a, element, key, out);
     if (!rc)
         spi_lun_set_pool(*out, a, pool);
@@ -55,32 +64,24 @@ static sp_code unmake(sp_array *a, const sp_cim_path *element)
 }
 
 sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
-                        uint64_t bytes, sp_lun **out)
+                        uint64_t bytes, unsigned int flags, sp_lun **out)
 {
-    const sp_cim_path *scs;
-    struct smis_pool *pools;
-    size_t n;
+    const sp_cim_path *scs, *pool;
     sp_code rc = smis_service(a, SMIS_SCS, &scs);
     if (!rc && !scs)
         return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
                               "array '%s' has no storage configuration "
                               "service: it cannot create volumes",
                               a->name);
-    if (rc || (rc = smis_pools(a, &pools, &n)))
+    if (rc || (rc = smis_pool_path(a, pool_key, &pool)))
         return rc;
-    const struct smis_pool *pool = smis_find_pool(a, pools, n, pool_key);
-    if (!pool) {
-        smis_pools_free(pools, n);
-        return a->err.code;
-    }
     sp_cim_args *in = sp_cim_args_new();
     if (name && *name)
         sp_cim_args_set(in, "ElementName",
                         sp_cim_value_new_string(SP_CIM_STRING, name));
     sp_cim_args_set(in, "ElementType", sp_cim_value_new_uint(SP_CIM_UINT16, 2));
-    sp_cim_args_set(in, "InPool", sp_cim_value_new_ref(pool->path));
+    sp_cim_args_set(in, "InPool", sp_cim_value_new_ref(pool));
     sp_cim_args_set(in, "Size", sp_cim_value_new_uint(SP_CIM_UINT64, bytes));
-    smis_pools_free(pools, n);
     sp_cim_args *outp = NULL;
     sp_cim_path *job = NULL, *element = NULL;
     SPI_AUTOFREE char *what =
@@ -90,7 +91,7 @@ sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
     sp_cim_args_free(in);
     if (!rc)
         rc = made(a, outp, job, "TheElement", &element);
-    if (!rc && (rc = finish(a, element, pool_key, out)))
+    if (!rc && (rc = finish(a, element, pool_key, name, bytes, flags, out)))
         unmake(a, element);
     sp_cim_args_free(outp);
     sp_cim_path_free(job);
@@ -100,7 +101,7 @@ sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
 
 sp_code smis_copy_lun(sp_array *a, const char *source_key,
                       sp_copy_method method, const char *name,
-                      const char *pool_key, sp_lun **out)
+                      const char *pool_key, unsigned int flags, sp_lun **out)
 {
     sp_array_caps caps;
     const sp_cim_path *rs;
@@ -124,20 +125,12 @@ sp_code smis_copy_lun(sp_array *a, const char *source_key,
                     sp_cim_value_new_uint(SP_CIM_UINT16, (uint64_t)method));
     sp_cim_args_set(in, "SourceElement", sp_cim_value_take_ref(source));
     if (pool_key) {
-        struct smis_pool *pools;
-        size_t n;
-        if ((rc = smis_pools(a, &pools, &n))) {
+        const sp_cim_path *pool;
+        if ((rc = smis_pool_path(a, pool_key, &pool))) {
             sp_cim_args_free(in);
             return rc;
         }
-        const struct smis_pool *pool = smis_find_pool(a, pools, n, pool_key);
-        if (pool)
-            sp_cim_args_set(in, "TargetPool", sp_cim_value_new_ref(pool->path));
-        smis_pools_free(pools, n);
-        if (!pool) {
-            sp_cim_args_free(in);
-            return a->err.code;
-        }
+        sp_cim_args_set(in, "TargetPool", sp_cim_value_new_ref(pool));
     }
     sp_cim_args *outp = NULL;
     sp_cim_path *job = NULL, *element = NULL;
@@ -148,7 +141,7 @@ sp_code smis_copy_lun(sp_array *a, const char *source_key,
     sp_cim_args_free(in);
     if (!rc)
         rc = made(a, outp, job, "TargetElement", &element);
-    if (!rc && (rc = finish(a, element, pool_key, out)))
+    if (!rc && (rc = finish(a, element, pool_key, name, 0, flags, out)))
         unmake(a, element);
     if (!rc)
         spi_lun_set_source(*out, a, source_key, method);

@@ -130,9 +130,10 @@ SP_API void sp_lun_free(sp_lun *l);
 
 /* With SP_LUN_MASKING, listings also fill in the masking (more requests). */
 #define SP_LUN_MASKING 0x1u
-/* Only the IDs are wanted: a listing may leave everything else of its LUNs
- * unset (no name, size 0, no pool, source or masking), which costs the
- * array a fraction of the work.  Ignored with SP_LUN_MASKING. */
+/* Only the IDs are wanted: a listing, lookup, create or copy may leave
+ * everything else of its LUNs unset (no name, size 0, no pool, source or
+ * masking), which costs the array a fraction of the work.  Ignored with
+ * SP_LUN_MASKING. */
 #define SP_LUN_IDS_ONLY 0x2u
 
 typedef int (*sp_lun_fn)(sp_lun *l, void *ctx);
@@ -144,13 +145,16 @@ SP_API sp_code sp_array_list_luns(sp_array *a, const sp_id *pool,
 SP_API sp_code sp_array_get_lun(sp_array *a, const sp_id *id,
                                 unsigned int flags, sp_lun **out);
 
-/* Create a LUN of @bytes named @name in @pool. */
+/* Create a LUN of @bytes named @name in @pool.  Flags: SP_LUN_IDS_ONLY
+ * (*@out has the ID, name and size asked for; the array is not asked for
+ * more, which saves a request a LUN). */
 SP_API sp_code sp_array_create_lun(sp_array *a, const sp_id *pool,
                                    const char *name, uint64_t bytes,
                                    unsigned int flags, sp_lun **out);
 /* A SAN copy of @source: a snapshot or a clone, named @name, in @pool
- * (NULL: the source's pool).  Errors: SP_ERR_NOT_SUPPORTED (the array
- * cannot make this kind of copy; nothing changed). */
+ * (NULL: the source's pool).  Flags: SP_LUN_IDS_ONLY (*@out has the ID
+ * and name only).  Errors: SP_ERR_NOT_SUPPORTED (the array cannot make
+ * this kind of copy; nothing changed). */
 SP_API sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
                                  sp_copy_method method, const char *name,
                                  const sp_id *pool, unsigned int flags,
