@@ -90,11 +90,20 @@ sp_code sp_array_open(const sp_config *cfg, const char *name,
                             name ? name : "");
     const char *uri = sp_config_get(cfg, "array", name, "uri");
     const struct sp_array_driver *drv = driver_for(uri);
-    if (!drv)
+    if (!drv) {
+        /* Name the schemes there are drivers for, from the table. */
+        char known[256] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < SPI_ARRAY_SIZE(drivers); i++)
+            for (size_t k = 0; drivers[i]->schemes[k]; k++)
+                if (len < sizeof(known))
+                    len += (size_t)snprintf(known + len, sizeof(known) - len,
+                                            "%s%s://", len ? ", " : "",
+                                            drivers[i]->schemes[k]);
         return sp_error_set(err, SP_ERR_NOT_SUPPORTED,
-                            "array '%s': no driver for '%s' (smis+https://, "
-                            "smis+http://, local:)",
-                            name, uri);
+                            "no driver for its URI '%s' (this build has: %s)",
+                            uri, known);
+    }
     sp_array *a = spi_xcalloc(1, sizeof(*a));
     a->drv = drv;
     a->cfg = cfg;

@@ -359,8 +359,8 @@ static sp_code smis_capabilities(sp_array *a, sp_array_caps *out)
     sp_cim_instance_free(rcaps);
     sp_cim_instance_free(ccaps);
     for (size_t i = 0; i < s->nprofiles; i++)
-        if (strncmp(s->profiles[i], "Array ", 6) == 0)
-            s->caps.version = s->profiles[i] + 6;
+        if (strncmp(s->profiles[i], "Array ", 6) == 0 && s->profiles[i][6])
+            s->caps.version = s->profiles[i] + 6; /* NULL when not given */
     s->caps.nprofiles = s->nprofiles;
     s->caps.profiles = (const char *const *)s->profiles;
     s->have_caps = true;

@@ -350,6 +350,16 @@ done
 write_conf nopw.conf "uri = smis+http://127.0.0.1:$SIM_PORT
 user = admin"
 
+write_conf nodriver.conf "uri = foo://127.0.0.1"
+
+test_expect_code 6 'array-info: a URI no driver handles exits 6 and names the drivers' '
+    run array-info -c nodriver.conf >out 2>err
+    rc=$?; cat err
+    test_line_count = 0 out &&
+    grep -x "array-info: cannot probe array .sim.: no driver for its URI .foo://127.0.0.1. (this build has: smis+https://, smis+http://)" err &&
+    exit $rc
+'
+
 test_expect_code 4 'array-info: an unreachable array exits 4 and says why' '
     run array-info -c closed.conf array:sim >out 2>err
     rc=$?
