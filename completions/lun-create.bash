@@ -34,7 +34,7 @@ _lun_create() {
         ;;
     esac
 
-    # Pool IDs are not offered either.
+    # Pool and LUN IDs (the LUNs to copy) are not offered either.
     if [[ $cur == -* ]]; then
         local opts=(--size --name --count --clone-of --snapshot-of --timeout
             -l --json -0 -z -H -q -v -c --config -h --help --version)

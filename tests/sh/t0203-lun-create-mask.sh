@@ -222,6 +222,125 @@ for P in group legacy; do
         run lun-delete <src && counts_are 0 0 0
     '
 
+    # LUN IDs read: each is a source, copied --count times into its pool.
+
+    test_expect_success "$P: lun-list | lun-create --count 2 | lun-mask: two snapshots of each LUN" '
+        run lun-create --size 1G --name gb pool:sim:gold >src &&
+        run lun-create --size 2G --name sb pool:sim:silver >>src &&
+        {
+            { run lun-list pool:sim:gold pool:sim:silver; echo $? >rc.1; } |
+            { run lun-create --count 2; echo $? >rc.2; } | tee copies |
+            { run lun-mask --host kvm01; echo $? >rc.3; } >out
+        } 2>err
+        cat err
+        test "$(cat rc.1 rc.2 rc.3 | tr -d "\n")" = 000 && ! test -s err &&
+        test_line_count = 4 out && test_cmp copies out &&
+        counts_are 6 "$G_MASKED" 1 &&
+        run lun-list --json <copies >json &&
+        jq -r "[.name, .size, .pool, .source, .copy] | @tsv" json >got &&
+        gb=$(sed -n 1p src) && sb=$(sed -n 2p src) &&
+        printf "%s\t%s\t%s\t%s\tsnapshot\n" \
+            gb-snap1 1073741824 pool:sim:gold "$gb" \
+            gb-snap2 1073741824 pool:sim:gold "$gb" \
+            sb-snap1 2147483648 pool:sim:silver "$sb" \
+            sb-snap2 2147483648 pool:sim:silver "$sb" >want &&
+        test_cmp want got &&
+        run lun-mask -u --host kvm01 <copies >/dev/null &&
+        run lun-delete <copies >/dev/null && run lun-delete <src >/dev/null &&
+        counts_are 0 0 0
+    '
+
+    test_expect_success "$P: with copy-method = clone, LUNs read are cloned (--json, -l)" '
+        sed "/^uri = smis/a copy-method = clone" "$SANPROV_CONFIG" >clone.conf &&
+        run lun-create --size 1G --name gb pool:sim:gold >src &&
+        run lun-create -c clone.conf --count 2 --json <src >json &&
+        jq -r "[.name, .size, .pool, .array, .source, .copy] | @tsv" json >got &&
+        for i in 1 2; do
+            printf "gb-clone%s\t1073741824\tpool:sim:gold\tsim\t%s\tclone\n" \
+                "$i" "$(cat src)"
+        done >want &&
+        test_cmp want got && counts_are 3 0 0 &&
+        run lun-create -c clone.conf -l <src >table &&
+        sed 1d table >row && test_line_count = 1 row &&
+        grep "^lun:sim:[0-9A-F]*  *gb-clone1  *1073741824 .* gold  *clone $(cut -d: -f3 src)$" row &&
+        jq -r .id json >copies && awk "{ print \$1 }" row >>copies &&
+        run lun-delete <copies >/dev/null && run lun-delete <src >/dev/null &&
+        counts_are 0 0 0
+    '
+
+    test_expect_success "$P: a LUN read twice goes on counting; --name numbers all the copies in turn" '
+        run lun-create --size 1M --name x pool:sim:gold >src &&
+        run lun-create --size 1M --name y pool:sim:gold >>src &&
+        x=$(sed -n 1p src) && y=$(sed -n 2p src) &&
+        { cat src; echo "$x"; } | run lun-create --json >json &&
+        jq -r .name json >got && printf "x-snap1\ny-snap1\nx-snap2\n" >want &&
+        test_cmp want got &&
+        { cat src; echo "$x"; } |
+            run lun-create --name "v%02d" --count 2 --json >json2 &&
+        jq -r "[.name, .source] | @tsv" json2 >got &&
+        printf "v0%s\t%s\n" 1 "$x" 2 "$x" 3 "$y" 4 "$y" 5 "$x" 6 "$x" >want &&
+        test_cmp want got && counts_are 11 0 0 &&
+        cat json json2 | jq -r .id | run lun-delete >/dev/null &&
+        run lun-delete <src >/dev/null && counts_are 0 0 0
+    '
+
+    test_expect_success "$P: the copies of a LUN named with a % are named after it as it is" '
+        run lun-create --size 1M --name "p%%d" pool:sim:gold >src &&
+        run lun-create --json <src >json &&
+        jq -r .name json >got && echo "p%d-snap1" >want && test_cmp want got &&
+        jq -r .id json | run lun-delete >/dev/null &&
+        run lun-delete <src >/dev/null && counts_are 0 0 0
+    '
+
+    test_expect_success "$P: LUNs and a pool for the usage errors" '
+        run lun-create --size 1M --name "u%d" --count 2 pool:sim:gold >two &&
+        echo pool:sim:gold >pool && cat two pool >lun-pool &&
+        cat pool two >pool-lun && counts_are 2 0 0
+    '
+
+    while IFS='|' read -r opts input msg; do
+        test_expect_code 2 "$P: lun-create $opts <$input is a usage error, nothing made" '
+            opts=$(echo "$opts" | sed "s/FIRST/$(head -n 1 two)/")
+            # shellcheck disable=SC2086
+            run lun-create $opts <"$input" >out 2>err
+            rc=$?; cat err
+            grep -F -- "$msg" err && ! test -s out && counts_are 2 0 0 &&
+                exit $rc
+        '
+    done <<'EOF'
+--snapshot-of FIRST|two|--snapshot-of names the source already, so a pool ID is wanted, not a lun ID
+--clone-of FIRST|two|--clone-of names the source already
+--size 1G|two|copied at its own size, so --size cannot be used with it
+--count 2|lun-pool|cannot read ID 'pool:sim:gold': pool IDs and lun IDs cannot be mixed
+--count 2|pool-lun|pool IDs and lun IDs cannot be mixed
+--count 2|pool|--size is needed to make LUNs in a pool
+--name v|two|--name 'v' has no number (%d) for the copies of 2 LUNs
+EOF
+
+    test_expect_success "$P: the LUNs of the usage errors go" '
+        run lun-delete <two >/dev/null && counts_are 0 0 0
+    '
+
+    test_expect_code 3 "$P: a LUN read that does not exist exits 3, nothing made" '
+        run lun-create --size 1M --name z pool:sim:gold >src &&
+        { cat src; echo lun:sim:0000FFFF; } | run lun-create --count 2 \
+            >out 2>err
+        rc=$?; cat err
+        grep "cannot copy .lun:sim:0000FFFF.: " err && ! test -s out &&
+        counts_are 1 0 0 && run lun-delete <src >/dev/null && exit $rc
+    '
+
+    test_expect_code 1 "$P: a copy of the second LUN read refused: all the run made is removed" '
+        run lun-create --size 1G --name small pool:sim:gold >src &&
+        run lun-create --size 4T --name big pool:sim:gold >>src &&
+        run lun-create -c clone.conf --count 2 <src >out 2>err
+        rc=$?; cat err
+        grep "cannot make clone .big-clone2. of .$(sed -n 2p src).: .*bytes free" err &&
+        grep "removed the 3 LUNs this run had made" err &&
+        ! test -s out && counts_are 2 0 0 &&
+        run lun-delete <src >/dev/null && counts_are 0 0 0 && exit $rc
+    '
+
     test_expect_code 3 "$P: lun-mask --host with an unknown host exits 3" '
         echo lun:sim:00000001 | run lun-mask --host kvm99 2>err
         rc=$?; cat err; grep "no host .kvm99." err && exit $rc
@@ -479,6 +598,24 @@ test_expect_code 7 '--timeout: the LUNs made before a stalled job are printed fi
 
 kill9
 
+SIM_NAME=stall-copy
+start group --preload-volumes 1 --job-seconds 1 --job-stall 2
+
+test_expect_code 7 '--timeout with LUNs read: the copy made, then the job making the next' '
+    echo lun:sim:00000001 |
+        run lun-create --count 3 --timeout 3 --json >json 2>err
+    rc=$?; cat err json
+    jq -e -s "length == 2 and .[0].name == \"preload1-snap1\" and
+        (.[1].id | startswith(\"job:sim:\")) and .[1].pending == true and
+        .[1].name == \"preload1-snap2\" and .[1].copy == \"snapshot\" and
+        .[1].source == \"lun:sim:00000001\" and .[1].pool == \"pool:sim:gold\"" \
+        json &&
+    grep "kept the 1 LUN made before the job" err &&
+    counts_are 3 0 0 && exit $rc
+'
+
+kill9
+
 SIM_NAME=cleanup
 start group --fail CreateOrModifyElementFromStoragePool:3 \
     --fail ReturnToStoragePool:2
@@ -494,6 +631,21 @@ test_expect_code 1 'a LUN the undoing cannot remove is reported loudly' '
 '
 
 kill9
+
+# ---- a snapshot refused in the middle of the LUNs read ----
+
+for P in group legacy; do
+    SIM_NAME=middle
+    start "$P" --preload-volumes 2 --fail CreateElementReplica:3
+    test_expect_code 1 "$P: lun-list | lun-create --count 2: the third snapshot refused, the two made are removed" '
+        run lun-list pool:sim:gold | run lun-create --count 2 >out 2>err
+        rc=$?; cat err
+        grep "cannot make snapshot .preload2-snap1. of .lun:sim:00000002.: .*simulated failure of CreateElementReplica call 3" err &&
+        grep "removed the 2 LUNs this run had made" err &&
+        ! test -s out && counts_are 2 0 0 && exit $rc
+    '
+    kill9
+done
 
 # ---- fault injection on every call of lun-create | lun-mask ----
 #
