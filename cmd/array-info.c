@@ -22,11 +22,6 @@ static bool rapid(const sp_array_caps *c)
     return (c->snapshot || c->clone) && c->masking != SP_MASKING_NONE;
 }
 
-static json_object *json_string_or_null(const char *s)
-{
-    return s ? json_object_new_string(s) : NULL;
-}
-
 static json_object *to_json(const sp_id *id, const char *name,
                             const sp_array_caps *c)
 {
@@ -36,11 +31,11 @@ static json_object *to_json(const sp_id *id, const char *name,
         json_object_array_add(profiles, json_object_new_string(c->profiles[i]));
     json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
     json_object_object_add(j, "array", json_object_new_string(name));
-    json_object_object_add(j, "driver", json_string_or_null(c->driver));
-    json_object_object_add(j, "vendor", json_string_or_null(c->vendor));
-    json_object_object_add(j, "model", json_string_or_null(c->model));
-    json_object_object_add(j, "firmware", json_string_or_null(c->firmware));
-    json_object_object_add(j, "version", json_string_or_null(c->version));
+    json_object_object_add(j, "driver", cmd_json_string(c->driver));
+    json_object_object_add(j, "vendor", cmd_json_string(c->vendor));
+    json_object_object_add(j, "model", cmd_json_string(c->model));
+    json_object_object_add(j, "firmware", cmd_json_string(c->firmware));
+    json_object_object_add(j, "version", cmd_json_string(c->version));
     json_object_object_add(j, "snapshot", json_object_new_boolean(c->snapshot));
     json_object_object_add(j, "clone", json_object_new_boolean(c->clone));
     json_object_object_add(

@@ -46,11 +46,6 @@ static const char *connectivity_of(const sp_config *cfg,
     return h->fc ? "fc" : "iscsi";
 }
 
-static json_object *json_string_or_null(const char *s)
-{
-    return s ? json_object_new_string(s) : NULL;
-}
-
 static void list(const sp_config *cfg, const char *name)
 {
     struct cmd_host h;
@@ -85,11 +80,11 @@ static void list(const sp_config *cfg, const char *name)
     json_object *j = json_object_new_object();
     json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
     json_object_object_add(j, "name", json_object_new_string(name));
-    json_object_object_add(j, "uri", json_string_or_null(h.uri));
-    json_object_object_add(j, "group", json_string_or_null(h.group));
-    json_object_object_add(j, "connectivity", json_string_or_null(conn));
+    json_object_object_add(j, "uri", cmd_json_string(h.uri));
+    json_object_object_add(j, "group", cmd_json_string(h.group));
+    json_object_object_add(j, "connectivity", cmd_json_string(conn));
     json_object_object_add(j, "initiators", inits);
-    json_object_object_add(j, "driver", json_string_or_null(driver));
+    json_object_object_add(j, "driver", cmd_json_string(driver));
     json_object_object_add(j, "state", json_object_new_string("configured"));
     cmd_out_row(id, cells, j);
     free(joined);

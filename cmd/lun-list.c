@@ -8,7 +8,7 @@
 #include "common/cli.h"
 #include "common/cmd.h"
 #include "common/ids.h"
-#include "common/output.h"
+#include "common/luns.h"
 #include "common/status.h"
 
 enum { OPT_NO_MASKING = CMD_OPT_FIRST, OPT_ALL };
@@ -26,25 +26,6 @@ static void on_opt(int val, const char *arg, void *ctx)
         o->no_masking = true;
     else if (val == OPT_ALL)
         o->all = true;
-}
-
-static const char *copy_name(sp_copy_method m)
-{
-    return m == SP_COPY_SNAPSHOT ? "snapshot"
-           : m == SP_COPY_CLONE  ? "clone"
-                                 : "copy";
-}
-
-/* The SOURCE cell: "snapshot 00000001"; the source's key is enough when it
- * is on the LUN's own array, which a SAN copy always is. */
-static char *source_cell(const sp_lun *l)
-{
-    const sp_id *src = sp_lun_source(l);
-    if (!src)
-        return NULL;
-    bool here = strcmp(sp_id_field(src, 0), sp_id_field(sp_lun_id(l), 0)) == 0;
-    return cmd_xasprintf("%s %s", copy_name(sp_lun_copy(l)),
-                         here ? sp_id_field(src, 1) : sp_id_str(src));
 }
 
 /* The MASKING cell, "kvm01:0,kvm02:3": each initiator named by its host
@@ -81,8 +62,7 @@ static json_object *masking_json(const struct opts *o, const sp_lun *l)
         const char *host = cmd_host_of_initiator(o->cfg, ini);
         json_object *m = json_object_new_object();
         json_object_object_add(m, "initiator", json_object_new_string(ini));
-        json_object_object_add(m, "host",
-                               host ? json_object_new_string(host) : NULL);
+        json_object_object_add(m, "host", cmd_json_string(host));
         json_object_object_add(m, "lun",
                                json_object_new_int64(sp_lun_mask_number(l, i)));
         json_object_array_add(arr, m);
@@ -90,48 +70,27 @@ static json_object *masking_json(const struct opts *o, const sp_lun *l)
     return arr;
 }
 
-static json_object *lun_json(const struct opts *o, const sp_lun *l)
-{
-    const sp_id *id = sp_lun_id(l), *pool = sp_lun_pool(l),
-                *src = sp_lun_source(l);
-    const char *name = sp_lun_name(l), *wwn = sp_lun_wwn(l);
-    json_object *j = json_object_new_object();
-    json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
-    json_object_object_add(j, "array",
-                           json_object_new_string(sp_id_field(id, 0)));
-    json_object_object_add(j, "name",
-                           name ? json_object_new_string(name) : NULL);
-    json_object_object_add(j, "size",
-                           json_object_new_int64((int64_t)sp_lun_size(l)));
-    json_object_object_add(j, "wwn", wwn ? json_object_new_string(wwn) : NULL);
-    json_object_object_add(
-        j, "pool", pool ? json_object_new_string(sp_id_str(pool)) : NULL);
-    json_object_object_add(j, "source",
-                           src ? json_object_new_string(sp_id_str(src)) : NULL);
-    json_object_object_add(
-        j, "copy",
-        src ? json_object_new_string(copy_name(sp_lun_copy(l))) : NULL);
-    json_object_object_add(j, "masking", masking_json(o, l));
-    return j;
-}
-
 /* One LUN: only its ID unless -l or --json asked for more, so that a long
  * listing streams in bounded memory. */
 static int one(sp_lun *l, void *ctx)
 {
     struct opts *o = ctx;
+    struct cmd_lun_view v;
+    cmd_lun_view_of(l, &v);
     if (cmd_opt.long_fmt) {
-        const sp_id *pool = sp_lun_pool(l);
-        char *source = source_cell(l), *masking = masking_cell(o, l);
-        const char *cells[] = {
-            sp_lun_name(l), cmd_size(sp_lun_size(l)),
-            sp_lun_wwn(l),  pool ? sp_id_field(pool, 1) : NULL,
-            source,         masking};
-        cmd_out_row(sp_lun_id(l), cells, NULL);
-        free(source);
+        const char *cells[CMD_LUN_NCOLUMNS + 1];
+        char *keep = cmd_lun_cells(&v, cells);
+        char *masking = masking_cell(o, l);
+        cells[CMD_LUN_NCOLUMNS] = masking;
+        cmd_out_row(v.id, cells, NULL);
+        free(keep);
         free(masking);
+    } else if (cmd_opt.json) {
+        json_object *j = cmd_lun_json(&v);
+        json_object_object_add(j, "masking", masking_json(o, l));
+        cmd_out_row(v.id, NULL, j);
     } else {
-        cmd_out_row(sp_lun_id(l), NULL, cmd_opt.json ? lun_json(o, l) : NULL);
+        cmd_out_row(v.id, NULL, NULL);
     }
     sp_lun_free(l);
     return 0;
@@ -193,11 +152,11 @@ int main(int argc, char **argv)
         o.flags = SP_LUN_MASKING;
     /* Bare IDs: the array need not say more. */
     bool ids_only = !cmd_opt.long_fmt && !cmd_opt.json;
-    static const struct cmd_column cols[] = {
-        {"NAME", false}, {"SIZE", true},    {"WWN", false},
-        {"POOL", false}, {"SOURCE", false}, {"MASKING", false}};
+    static struct cmd_column cols[CMD_LUN_NCOLUMNS + 1];
+    memcpy(cols, cmd_lun_columns, sizeof(cmd_lun_columns));
+    cols[CMD_LUN_NCOLUMNS] = (struct cmd_column){"MASKING", false};
     /* Without the masking, no MASKING column rather than an empty one. */
-    cmd_out_begin(cols, CMD_COUNT(cols) - (o.flags ? 0 : 1));
+    cmd_out_begin(cols, CMD_LUN_NCOLUMNS + (o.flags ? 1 : 0));
     if (o.all && poptPeekArg(pc))
         cmd_usage_error("--all lists every LUN and takes no IDs, not '%s'",
                         poptPeekArg(pc));

@@ -130,8 +130,7 @@ static void row(const struct side *s, const sp_id *id, bool masked,
     json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
     json_object_object_add(j, "array",
                            json_object_new_string(sp_id_field(id, 0)));
-    json_object_object_add(j, "host",
-                           s->host ? json_object_new_string(s->host) : NULL);
+    json_object_object_add(j, "host", cmd_json_string(s->host));
     json_object_object_add(j, "initiators", arr);
     json_object_object_add(j, "lun",
                            masked ? json_object_new_int64(number) : NULL);

@@ -43,6 +43,16 @@ struct poptOption cmd_job_options[] = {
      "SECONDS"},
     POPT_TABLEEND};
 
+unsigned long cmd_number_arg(const char *opt, const char *s, unsigned long max)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end || v < 1 || v > max)
+        cmd_usage_error("%s must be a whole number from 1 to %lu, not '%s'",
+                        opt, max, s);
+    return v;
+}
+
 /* Messages must not be written over a progress line. */
 static void log_to_stderr(sp_log_level level, const char *msg, void *ctx)
 {
@@ -69,16 +79,10 @@ static void common_option(poptContext pc, int val, const char *arg)
         config_path = cmd_xstrdup(arg);
         cmd_opt.config = config_path;
         break;
-    case OPT_TIMEOUT: {
-        char *end;
-        unsigned long v = strtoul(arg, &end, 10);
-        if (*arg < '0' || *arg > '9' || *end || v < 1 || v > MAX_TIMEOUT_S)
-            cmd_usage_error("--timeout must be a whole number of seconds "
-                            "from 1 to %d, not '%s'",
-                            MAX_TIMEOUT_S, arg);
-        cmd_arrays_set_timeout((unsigned int)v);
+    case OPT_TIMEOUT:
+        cmd_arrays_set_timeout(
+            (unsigned int)cmd_number_arg("--timeout", arg, MAX_TIMEOUT_S));
         break;
-    }
     default:
         assert(!"a program option needs a val >= CMD_OPT_FIRST");
     }

@@ -56,6 +56,13 @@ extern struct poptOption cmd_common_options[];
  *         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_job_options, 0, NULL, NULL},
  */
 extern struct poptOption cmd_job_options[];
+
+/*
+ * The argument @s of option @opt ("--count"): a whole number from 1 to
+ * @max, else a usage error (exit 2) "OPT must be a whole number from 1 to
+ * MAX, not 'S'".
+ */
+unsigned long cmd_number_arg(const char *opt, const char *s, unsigned long max);
 #define CMD_OPT_FIRST 100
 
 /*

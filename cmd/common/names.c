@@ -67,13 +67,3 @@ void cmd_name_pattern_release(struct cmd_name_pattern *p)
     free(p->post);
     *p = (struct cmd_name_pattern){0};
 }
-
-unsigned long cmd_count_arg(const char *opt, const char *s, unsigned long max)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*s < '0' || *s > '9' || *end || v < 1 || v > max)
-        cmd_usage_error("%s must be a whole number from 1 to %lu, not '%s'",
-                        opt, max, s);
-    return v;
-}

@@ -43,11 +43,4 @@ char *cmd_name_pattern_make(const struct cmd_name_pattern *p, unsigned long n);
 /* Free what @p holds (a zeroed pattern is fine); @p may be parsed again. */
 void cmd_name_pattern_release(struct cmd_name_pattern *p);
 
-/*
- * The argument @s of option @opt ("--count"): a whole number from 1 to
- * @max, else a usage error (exit 2) "OPT must be a whole number from 1 to
- * MAX, not 'S'".
- */
-unsigned long cmd_count_arg(const char *opt, const char *s, unsigned long max);
-
 #endif

@@ -56,6 +56,11 @@ static void keep_row(const sp_id *id, const char *const *row)
     }
 }
 
+json_object *cmd_json_string(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
 void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)
 {
     pthread_mutex_lock(&lock);

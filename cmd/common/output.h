@@ -36,6 +36,9 @@ void cmd_out_begin(const struct cmd_column *cols, size_t n);
  */
 void cmd_out_row(const sp_id *id, const char *const *cells, json_object *json);
 
+/* A JSON string, or JSON null (NULL) when @s is NULL. */
+json_object *cmd_json_string(const char *s);
+
 /*
  * End the output: with -l, print the table: a header line (the first
  * field "ID", which the ID reader skips, see ids.h), then the rows; the
