@@ -14,8 +14,7 @@
  * CORRELATOR...) is skipped, not refused.
  */
 
-static sp_code bad(struct spi_conv *cv, const char *fmt, ...) SP_PRINTF(2, 3);
-static sp_code bad(struct spi_conv *cv, const char *fmt, ...)
+sp_code spi_conv_bad(struct spi_conv *cv, const char *fmt, ...)
 {
     char msg[SP_ERROR_MSG_MAX];
     va_list ap;
@@ -25,77 +24,17 @@ static sp_code bad(struct spi_conv *cv, const char *fmt, ...)
     return sp_error_set(cv->err, SP_ERR_PROTOCOL, "%s", msg);
 }
 
-void spi_conv_release(struct spi_conv *cv)
+/* A string comparison only with the names of the same first letter. */
+sp_cim_type spi_conv_type(const char *s)
 {
-    for (size_t i = 0; i < cv->nscratch; i++)
-        free(cv->scratch[i]);
-    free(cv->scratch);
-    cv->scratch = NULL;
-    cv->nscratch = cv->capscratch = 0;
-}
-
-static const char *keep(struct spi_conv *cv, char *s)
-{
-    spi_xgrow((void **)&cv->scratch, &cv->capscratch, cv->nscratch + 1,
-              sizeof(*cv->scratch));
-    cv->scratch[cv->nscratch++] = s;
-    return s;
-}
-
-bool spi_xml_is(const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE &&
-           strcmp((const char *)n->name, name) == 0;
-}
-
-xmlNode *spi_xml_first(const xmlNode *n)
-{
-    xmlNode *c = n->children;
-    while (c && c->type != XML_ELEMENT_NODE)
-        c = c->next;
-    return c;
-}
-
-xmlNode *spi_xml_next(const xmlNode *n)
-{
-    xmlNode *c = n->next;
-    while (c && c->type != XML_ELEMENT_NODE)
-        c = c->next;
-    return c;
-}
-
-/* Concatenate the text of a node list; fast when it is a single node. */
-static const char *node_list_text(struct spi_conv *cv, const xmlNode *c)
-{
-    if (!c)
-        return "";
-    if (!c->next &&
-        (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE))
-        return c->content ? (const char *)c->content : "";
-    sp_buf b = SP_BUF_INIT(SIZE_MAX / 2);
-    for (; c; c = c->next)
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-            c->content)
-            sp_buf_addstr(&b, (const char *)c->content);
-    return keep(cv, sp_buf_detach(&b, NULL));
-}
-
-const char *spi_xml_attr(struct spi_conv *cv, const xmlNode *n,
-                         const char *name)
-{
-    /* Called for every attribute of every element: names whose first
-     * bytes differ under tolower() cannot be equal under strcasecmp(). */
-    int first = tolower((unsigned char)name[0]);
-    for (const xmlAttr *a = n->properties; a; a = a->next)
-        if (tolower(a->name[0]) == first &&
-            strcasecmp((const char *)a->name, name) == 0)
-            return node_list_text(cv, a->children);
-    return NULL;
-}
-
-const char *spi_xml_text(struct spi_conv *cv, const xmlNode *n)
-{
-    return node_list_text(cv, n->children);
+    if (!s)
+        return SP_CIM_INVALID;
+    for (int t = SP_CIM_UINT8; t <= SP_CIM_INSTANCE; t++) {
+        const char *name = sp_cim_type_name((sp_cim_type)t);
+        if (name && name[0] == s[0] && SPI_STREQ(name, s))
+            return (sp_cim_type)t;
+    }
+    return SP_CIM_INVALID;
 }
 
 static bool blank(const char *s)
@@ -107,20 +46,20 @@ static bool blank(const char *s)
 
 /* ---- naming ---- */
 
-sp_code spi_conv_localnamespacepath(struct spi_conv *cv, const xmlNode *n,
-                                    char **out)
+sp_code spi_conv_localnamespacepath(struct spi_conv *cv,
+                                    const struct spi_xnode *n, char **out)
 {
     /* Set even on error: callers free the previous value before the call,
      * so a stale pointer left here would be freed twice. */
     *out = NULL;
     sp_buf b = SP_BUF_INIT(SIZE_MAX / 2);
-    for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
-        if (!spi_xml_is(c, "NAMESPACE"))
+    for (const struct spi_xnode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
+        if (!spi_xml_is(c, SPI_X_NAMESPACE))
             continue;
-        const char *name = spi_xml_attr(cv, c, "NAME");
+        const char *name = spi_xml_attr(c, SPI_A_NAME);
         if (!name) {
             sp_buf_release(&b);
-            return bad(cv, "NAMESPACE without NAME");
+            return spi_conv_bad(cv, "NAMESPACE without NAME");
         }
         if (b.len)
             sp_buf_addch(&b, '/');
@@ -132,15 +71,15 @@ sp_code spi_conv_localnamespacepath(struct spi_conv *cv, const xmlNode *n,
     return SP_OK;
 }
 
-static sp_code namespacepath(struct spi_conv *cv, const xmlNode *n, char **host,
-                             char **ns)
+static sp_code namespacepath(struct spi_conv *cv, const struct spi_xnode *n,
+                             char **host, char **ns)
 {
     *host = *ns = NULL;
-    for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
-        if (spi_xml_is(c, "HOST")) {
+    for (const struct spi_xnode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
+        if (spi_xml_is(c, SPI_X_HOST)) {
             free(*host);
-            *host = spi_xstrdup_trim(spi_xml_text(cv, c));
-        } else if (spi_xml_is(c, "LOCALNAMESPACEPATH")) {
+            *host = spi_xstrdup_trim(spi_xml_text(c));
+        } else if (spi_xml_is(c, SPI_X_LOCALNAMESPACEPATH)) {
             free(*ns);
             if (spi_conv_localnamespacepath(cv, c, ns)) {
                 free(*host);
@@ -152,20 +91,20 @@ static sp_code namespacepath(struct spi_conv *cv, const xmlNode *n, char **host,
     return SP_OK;
 }
 
-static sp_code value_reference(struct spi_conv *cv, const xmlNode *n,
+static sp_code value_reference(struct spi_conv *cv, const struct spi_xnode *n,
                                sp_cim_path **out);
 
-static sp_code keyvalue(struct spi_conv *cv, const xmlNode *n,
+static sp_code keyvalue(struct spi_conv *cv, const struct spi_xnode *n,
                         sp_cim_value **out)
 {
-    const char *vt = spi_xml_attr(cv, n, "VALUETYPE");
-    const char *type = spi_xml_attr(cv, n, "TYPE");
-    const char *text = spi_xml_text(cv, n);
+    const char *vt = spi_xml_attr(n, SPI_A_VALUETYPE);
+    const char *type = spi_xml_attr(n, SPI_A_TYPE);
+    const char *text = spi_xml_text(n);
     if (type) {
-        sp_cim_type t = sp_cim_type_from_name(type);
+        sp_cim_type t = spi_conv_type(type);
         if (t == SP_CIM_INVALID || t == SP_CIM_REFERENCE ||
             t == SP_CIM_INSTANCE)
-            return bad(cv, "KEYVALUE with unknown TYPE '%.32s'", type);
+            return spi_conv_bad(cv, "KEYVALUE with unknown TYPE '%.32s'", type);
         return spi_cim_value_from_text(t, text, out, cv->err);
     }
     /* DSP0203 2.3.1 style: only VALUETYPE.  Keep the text; the getters
@@ -176,7 +115,7 @@ static sp_code keyvalue(struct spi_conv *cv, const xmlNode *n,
     else if (vt && SPI_STREQ(vt, "boolean"))
         hint = 'b';
     else if (vt && !SPI_STREQ(vt, "string"))
-        return bad(cv, "KEYVALUE with unknown VALUETYPE '%.32s'", vt);
+        return spi_conv_bad(cv, "KEYVALUE with unknown VALUETYPE '%.32s'", vt);
     if (hint != 's') {
         SPI_AUTOFREE char *t = spi_xstrdup_trim(text);
         *out = sp_cim_value_new_untyped(t);
@@ -187,37 +126,38 @@ static sp_code keyvalue(struct spi_conv *cv, const xmlNode *n,
     return SP_OK;
 }
 
-sp_code spi_conv_instancename(struct spi_conv *cv, const xmlNode *n,
+sp_code spi_conv_instancename(struct spi_conv *cv, const struct spi_xnode *n,
                               const char *host, const char *ns,
                               sp_cim_path **out)
 {
-    const char *cls = spi_xml_attr(cv, n, "CLASSNAME");
+    const char *cls = spi_xml_attr(n, SPI_A_CLASSNAME);
     if (!cls || !*cls)
-        return bad(cv, "INSTANCENAME without CLASSNAME");
+        return spi_conv_bad(cv, "INSTANCENAME without CLASSNAME");
     sp_cim_path *p = sp_cim_path_new(host, ns ? ns : cv->default_ns, cls);
-    for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
+    for (const struct spi_xnode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
         const char *kname = "";
-        const xmlNode *kv = c;
-        if (spi_xml_is(c, "KEYBINDING")) {
-            kname = spi_xml_attr(cv, c, "NAME");
+        const struct spi_xnode *kv = c;
+        if (spi_xml_is(c, SPI_X_KEYBINDING)) {
+            kname = spi_xml_attr(c, SPI_A_NAME);
             kv = spi_xml_first(c);
             if (!kname || !kv) {
                 sp_cim_path_free(p);
-                return bad(cv, "KEYBINDING of '%.64s' without NAME or value",
-                           cls);
+                return spi_conv_bad(
+                    cv, "KEYBINDING of '%.64s' without NAME or value", cls);
             }
         }
         sp_cim_value *v = NULL;
         sp_code rc;
-        if (spi_xml_is(kv, "KEYVALUE")) {
+        if (spi_xml_is(kv, SPI_X_KEYVALUE)) {
             rc = keyvalue(cv, kv, &v);
-        } else if (spi_xml_is(kv, "VALUE.REFERENCE")) {
+        } else if (spi_xml_is(kv, SPI_X_VALUE_REFERENCE)) {
             sp_cim_path *ref = NULL;
             rc = value_reference(cv, kv, &ref);
             if (!rc)
                 v = sp_cim_value_take_ref(ref);
         } else {
-            rc = bad(cv, "unexpected <%.32s> in INSTANCENAME", kv->name);
+            rc = spi_conv_bad(cv, "unexpected <%.32s> in INSTANCENAME",
+                              spi_xml_name(kv));
         }
         if (rc) {
             sp_cim_path_free(p);
@@ -230,34 +170,36 @@ sp_code spi_conv_instancename(struct spi_conv *cv, const xmlNode *n,
 }
 
 /* INSTANCEPATH / LOCALINSTANCEPATH / CLASSPATH / LOCALCLASSPATH. */
-static sp_code composite_path(struct spi_conv *cv, const xmlNode *n,
+static sp_code composite_path(struct spi_conv *cv, const struct spi_xnode *n,
                               sp_cim_path **out)
 {
     char *host = NULL, *ns = NULL;
-    const xmlNode *name = NULL;
+    const struct spi_xnode *name = NULL;
     sp_code rc = SP_OK;
-    for (xmlNode *c = spi_xml_first(n); c && !rc; c = spi_xml_next(c)) {
-        if (spi_xml_is(c, "NAMESPACEPATH")) {
+    for (const struct spi_xnode *c = spi_xml_first(n); c && !rc;
+         c = spi_xml_next(c)) {
+        if (spi_xml_is(c, SPI_X_NAMESPACEPATH)) {
             free(host);
             free(ns);
             rc = namespacepath(cv, c, &host, &ns);
-        } else if (spi_xml_is(c, "LOCALNAMESPACEPATH")) {
+        } else if (spi_xml_is(c, SPI_X_LOCALNAMESPACEPATH)) {
             free(ns);
             rc = spi_conv_localnamespacepath(cv, c, &ns);
-        } else if (spi_xml_is(c, "INSTANCENAME") ||
-                   spi_xml_is(c, "CLASSNAME")) {
+        } else if (spi_xml_is(c, SPI_X_INSTANCENAME) ||
+                   spi_xml_is(c, SPI_X_CLASSNAME)) {
             name = c;
         }
     }
     if (!rc && !name)
-        rc = bad(cv, "%.32s without INSTANCENAME or CLASSNAME", n->name);
+        rc = spi_conv_bad(cv, "%.32s without INSTANCENAME or CLASSNAME",
+                          spi_xml_name(n));
     if (!rc) {
-        if (spi_xml_is(name, "INSTANCENAME")) {
+        if (spi_xml_is(name, SPI_X_INSTANCENAME)) {
             rc = spi_conv_instancename(cv, name, host, ns, out);
         } else {
-            const char *cls = spi_xml_attr(cv, name, "NAME");
+            const char *cls = spi_xml_attr(name, SPI_A_NAME);
             if (!cls)
-                rc = bad(cv, "CLASSNAME without NAME");
+                rc = spi_conv_bad(cv, "CLASSNAME without NAME");
             else
                 *out = sp_cim_path_new(host, ns ? ns : cv->default_ns, cls);
         }
@@ -267,31 +209,34 @@ static sp_code composite_path(struct spi_conv *cv, const xmlNode *n,
     return rc;
 }
 
-sp_code spi_conv_path(struct spi_conv *cv, const xmlNode *n, sp_cim_path **out)
+sp_code spi_conv_path(struct spi_conv *cv, const struct spi_xnode *n,
+                      sp_cim_path **out)
 {
-    if (spi_xml_is(n, "INSTANCENAME"))
+    if (spi_xml_is(n, SPI_X_INSTANCENAME))
         return spi_conv_instancename(cv, n, NULL, NULL, out);
-    if (spi_xml_is(n, "CLASSNAME")) {
-        const char *cls = spi_xml_attr(cv, n, "NAME");
+    if (spi_xml_is(n, SPI_X_CLASSNAME)) {
+        const char *cls = spi_xml_attr(n, SPI_A_NAME);
         if (!cls)
-            return bad(cv, "CLASSNAME without NAME");
+            return spi_conv_bad(cv, "CLASSNAME without NAME");
         *out = sp_cim_path_new(NULL, cv->default_ns, cls);
         return SP_OK;
     }
-    if (spi_xml_is(n, "INSTANCEPATH") || spi_xml_is(n, "LOCALINSTANCEPATH") ||
-        spi_xml_is(n, "CLASSPATH") || spi_xml_is(n, "LOCALCLASSPATH"))
+    if (spi_xml_is(n, SPI_X_INSTANCEPATH) ||
+        spi_xml_is(n, SPI_X_LOCALINSTANCEPATH) ||
+        spi_xml_is(n, SPI_X_CLASSPATH) || spi_xml_is(n, SPI_X_LOCALCLASSPATH))
         return composite_path(cv, n, out);
-    if (spi_xml_is(n, "OBJECTPATH") || spi_xml_is(n, "VALUE.REFERENCE"))
+    if (spi_xml_is(n, SPI_X_OBJECTPATH) || spi_xml_is(n, SPI_X_VALUE_REFERENCE))
         return value_reference(cv, n, out);
-    return bad(cv, "<%.32s> where a path was expected", n->name);
+    return spi_conv_bad(cv, "<%.32s> where a path was expected",
+                        spi_xml_name(n));
 }
 
-static sp_code value_reference(struct spi_conv *cv, const xmlNode *n,
+static sp_code value_reference(struct spi_conv *cv, const struct spi_xnode *n,
                                sp_cim_path **out)
 {
-    xmlNode *c = spi_xml_first(n);
+    const struct spi_xnode *c = spi_xml_first(n);
     if (!c)
-        return bad(cv, "empty %.32s", n->name);
+        return spi_conv_bad(cv, "empty %.32s", spi_xml_name(n));
     return spi_conv_path(cv, c, out);
 }
 
@@ -318,37 +263,38 @@ static sp_code scalar(struct spi_conv *cv, const char *text, sp_cim_type t,
     return spi_cim_value_from_text(t, text, out, cv->err);
 }
 
-/* VALUE, VALUE.ARRAY, VALUE.REFERENCE, VALUE.REFARRAY, or VALUE.NULL. */
-static sp_code value_el(struct spi_conv *cv, const xmlNode *n, sp_cim_type t,
-                        bool embedded, sp_cim_value **out)
+sp_code spi_conv_value(struct spi_conv *cv, const struct spi_xnode *n,
+                       sp_cim_type t, bool embedded, sp_cim_value **out)
 {
-    if (spi_xml_is(n, "VALUE"))
-        return scalar(cv, spi_xml_text(cv, n), t, embedded, out);
-    if (spi_xml_is(n, "VALUE.NULL")) {
+    if (spi_xml_is(n, SPI_X_VALUE))
+        return scalar(cv, spi_xml_text(n), t, embedded, out);
+    if (spi_xml_is(n, SPI_X_VALUE_NULL)) {
         *out = sp_cim_value_new_null(t ? t : SP_CIM_STRING, false);
         return SP_OK;
     }
-    if (spi_xml_is(n, "VALUE.REFERENCE")) {
+    if (spi_xml_is(n, SPI_X_VALUE_REFERENCE)) {
         sp_cim_path *p = NULL;
         sp_code rc = value_reference(cv, n, &p);
         if (!rc)
             *out = sp_cim_value_take_ref(p);
         return rc;
     }
-    bool refs = spi_xml_is(n, "VALUE.REFARRAY");
-    if (!refs && !spi_xml_is(n, "VALUE.ARRAY"))
-        return bad(cv, "<%.32s> where a value was expected", n->name);
+    bool refs = spi_xml_is(n, SPI_X_VALUE_REFARRAY);
+    if (!refs && !spi_xml_is(n, SPI_X_VALUE_ARRAY))
+        return spi_conv_bad(cv, "<%.32s> where a value was expected",
+                            spi_xml_name(n));
     sp_cim_type at = refs       ? SP_CIM_REFERENCE
                      : embedded ? SP_CIM_INSTANCE
                      : t        ? t
                                 : SP_CIM_STRING;
     sp_cim_value *arr = sp_cim_value_new_array(at);
-    for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
+    for (const struct spi_xnode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
         sp_cim_value *e = NULL;
-        sp_code rc = value_el(cv, c, refs ? SP_CIM_REFERENCE : t, embedded, &e);
+        sp_code rc =
+            spi_conv_value(cv, c, refs ? SP_CIM_REFERENCE : t, embedded, &e);
         if (!rc &&
             (e->is_array || (!e->untyped && !e->is_null && e->type != at)))
-            rc = bad(cv, "mixed types in %.32s", n->name);
+            rc = spi_conv_bad(cv, "mixed types in %.32s", spi_xml_name(n));
         if (rc) {
             sp_cim_value_free(e);
             sp_cim_value_free(arr);
@@ -362,37 +308,20 @@ static sp_code value_el(struct spi_conv *cv, const xmlNode *n, sp_cim_type t,
     return SP_OK;
 }
 
-/* A QUALIFIER element: name and value. */
-static sp_code qualifier(struct spi_conv *cv, const xmlNode *n,
-                         const char **name, sp_cim_value **out)
+static bool embedded_attr(const struct spi_xnode *n)
 {
-    *name = spi_xml_attr(cv, n, "NAME");
-    const char *type = spi_xml_attr(cv, n, "TYPE");
-    sp_cim_type t = sp_cim_type_from_name(type);
-    if (!*name || t == SP_CIM_INVALID)
-        return bad(cv, "QUALIFIER without NAME or valid TYPE");
-    xmlNode *c = spi_xml_first(n);
-    if (!c) {
-        *out = sp_cim_value_new_null(t, false);
-        return SP_OK;
-    }
-    return value_el(cv, c, t, false, out);
-}
-
-static bool embedded_attr(struct spi_conv *cv, const xmlNode *n)
-{
-    const char *e = spi_xml_attr(cv, n, "EmbeddedObject");
+    const char *e = spi_xml_attr(n, SPI_A_EMBEDDEDOBJECT);
     return e &&
            (strcasecmp(e, "instance") == 0 || strcasecmp(e, "object") == 0);
 }
 
 /* Older servers mark embedded instances with a qualifier instead. */
-static bool embedded_qualifier(struct spi_conv *cv, const xmlNode *n)
+static bool embedded_qualifier(const struct spi_xnode *n)
 {
-    for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
-        if (!spi_xml_is(c, "QUALIFIER"))
+    for (const struct spi_xnode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
+        if (!spi_xml_is(c, SPI_X_QUALIFIER))
             continue;
-        const char *q = spi_xml_attr(cv, c, "NAME");
+        const char *q = spi_xml_attr(c, SPI_A_NAME);
         if (q && (strcasecmp(q, "EmbeddedInstance") == 0 ||
                   strcasecmp(q, "EmbeddedObject") == 0))
             return true;
@@ -400,34 +329,33 @@ static bool embedded_qualifier(struct spi_conv *cv, const xmlNode *n)
     return false;
 }
 
-/* PROPERTY / PROPERTY.ARRAY / PROPERTY.REFERENCE of an instance. */
-static sp_code property(struct spi_conv *cv, const xmlNode *n,
-                        const char **name, sp_cim_value **out)
+sp_code spi_conv_property(struct spi_conv *cv, const struct spi_xnode *n,
+                          const char **name, sp_cim_value **out)
 {
-    *name = spi_xml_attr(cv, n, "NAME");
+    *name = spi_xml_attr(n, SPI_A_NAME);
     if (!*name || !**name)
-        return bad(cv, "%.32s without NAME", n->name);
-    bool is_ref = spi_xml_is(n, "PROPERTY.REFERENCE");
-    bool is_array = spi_xml_is(n, "PROPERTY.ARRAY");
+        return spi_conv_bad(cv, "%.32s without NAME", spi_xml_name(n));
+    bool is_ref = spi_xml_is(n, SPI_X_PROPERTY_REFERENCE);
+    bool is_array = spi_xml_is(n, SPI_X_PROPERTY_ARRAY);
     sp_cim_type t = SP_CIM_REFERENCE;
     if (!is_ref) {
-        t = sp_cim_type_from_name(spi_xml_attr(cv, n, "TYPE"));
+        t = spi_conv_type(spi_xml_attr(n, SPI_A_TYPE));
         if (t == SP_CIM_INVALID || t == SP_CIM_REFERENCE ||
             t == SP_CIM_INSTANCE)
-            return bad(cv, "property '%.64s' without a valid TYPE", *name);
+            return spi_conv_bad(cv, "property '%.64s' without a valid TYPE",
+                                *name);
     }
-    bool embedded =
-        !is_ref && (embedded_attr(cv, n) || embedded_qualifier(cv, n));
-    const xmlNode *v = NULL;
-    for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c))
-        if (!spi_xml_is(c, "QUALIFIER"))
+    bool embedded = !is_ref && (embedded_attr(n) || embedded_qualifier(n));
+    const struct spi_xnode *v = NULL;
+    for (const struct spi_xnode *c = spi_xml_first(n); c; c = spi_xml_next(c))
+        if (!spi_xml_is(c, SPI_X_QUALIFIER))
             v = c;
     sp_cim_type vt = embedded ? SP_CIM_INSTANCE : t;
     if (!v) {
         *out = sp_cim_value_new_null(vt, is_array);
         return SP_OK;
     }
-    sp_code rc = value_el(cv, v, t, embedded, out);
+    sp_code rc = spi_conv_value(cv, v, t, embedded, out);
     if (rc) {
         if (cv->err) {
             char inner[SP_ERROR_MSG_MAX];
@@ -439,27 +367,29 @@ static sp_code property(struct spi_conv *cv, const xmlNode *n,
     if ((*out)->is_array != is_array) {
         sp_cim_value_free(*out);
         *out = NULL;
-        return bad(cv, "property '%.64s': array and scalar mixed up", *name);
+        return spi_conv_bad(cv, "property '%.64s': array and scalar mixed up",
+                            *name);
     }
     return SP_OK;
 }
 
-sp_code spi_conv_instance(struct spi_conv *cv, const xmlNode *n,
+sp_code spi_conv_instance(struct spi_conv *cv, const struct spi_xnode *n,
                           sp_cim_instance **out)
 {
-    const char *cls = spi_xml_attr(cv, n, "CLASSNAME");
+    const char *cls = spi_xml_attr(n, SPI_A_CLASSNAME);
     if (!cls || !*cls)
-        return bad(cv, "INSTANCE without CLASSNAME");
+        return spi_conv_bad(cv, "INSTANCE without CLASSNAME");
     sp_cim_instance *inst = sp_cim_instance_new(cls);
-    for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
-        if (spi_xml_is(c, "QUALIFIER"))
+    for (const struct spi_xnode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
+        if (spi_xml_is(c, SPI_X_QUALIFIER))
             continue;
-        if (!spi_xml_is(c, "PROPERTY") && !spi_xml_is(c, "PROPERTY.ARRAY") &&
-            !spi_xml_is(c, "PROPERTY.REFERENCE"))
+        if (!spi_xml_is(c, SPI_X_PROPERTY) &&
+            !spi_xml_is(c, SPI_X_PROPERTY_ARRAY) &&
+            !spi_xml_is(c, SPI_X_PROPERTY_REFERENCE))
             continue;
         const char *name;
         sp_cim_value *v = NULL;
-        sp_code rc = property(cv, c, &name, &v);
+        sp_code rc = spi_conv_property(cv, c, &name, &v);
         if (rc) {
             sp_cim_instance_free(inst);
             return rc;
@@ -478,140 +408,50 @@ static sp_code parse_embedded(struct spi_conv *cv, const char *text,
         return SP_OK;
     }
     if (cv->embed_depth >= MAX_EMBED_DEPTH)
-        return bad(cv, "embedded instances nested deeper than %d",
-                   MAX_EMBED_DEPTH);
-    xmlDoc *doc = NULL;
+        return spi_conv_bad(cv, "embedded instances nested deeper than %d",
+                            MAX_EMBED_DEPTH);
+    struct spi_xtree *doc = NULL;
     sp_error perr;
     sp_code rc =
         spi_xml_parse_dom(text, strlen(text),
                           cv->max_bytes ? cv->max_bytes : 1 << 24, &doc, &perr);
-    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (rc || !spi_xml_is(root, "INSTANCE")) {
+    const struct spi_xnode *root = doc ? spi_xtree_root(doc) : NULL;
+    if (rc || !spi_xml_is(root, SPI_X_INSTANCE)) {
         /* Not an instance after all (an embedded class, or junk): keep
          * the text rather than fail the whole response. */
-        xmlFreeDoc(doc);
+        spi_xtree_free(doc);
         *out = sp_cim_value_new_string(SP_CIM_STRING, text);
         return SP_OK;
     }
     struct spi_conv inner = *cv;
     inner.embed_depth++;
-    inner.scratch = NULL;
-    inner.nscratch = inner.capscratch = 0;
     sp_cim_instance *inst = NULL;
     rc = spi_conv_instance(&inner, root, &inst);
-    spi_conv_release(&inner);
-    xmlFreeDoc(doc);
+    spi_xtree_free(doc);
     if (rc)
         return rc;
     *out = sp_cim_value_take_instance(inst);
     return SP_OK;
 }
 
-/* ---- classes ---- */
-
-static sp_code add_qualifiers(struct spi_conv *cv, const xmlNode *n,
-                              struct spi_nvlist *list)
-{
-    for (xmlNode *c = spi_xml_first(n); c; c = spi_xml_next(c)) {
-        if (!spi_xml_is(c, "QUALIFIER"))
-            continue;
-        const char *qn;
-        sp_cim_value *qv = NULL;
-        sp_code rc = qualifier(cv, c, &qn, &qv);
-        if (rc)
-            return rc;
-        spi_nvlist_set(list, qn, qv);
-    }
-    return SP_OK;
-}
-
-static sp_code class_property(struct spi_conv *cv, const xmlNode *c,
-                              sp_cim_class *cls)
-{
-    const char *name;
-    sp_cim_value *v = NULL;
-    sp_code rc = property(cv, c, &name, &v);
-    if (rc)
-        return rc;
-    sp_cim_type t = v->type;
-    bool is_array = v->is_array;
-    if (v->is_null) {
-        sp_cim_value_free(v);
-        v = NULL;
-    }
-    sp_cim_property_decl *d = sp_cim_class_add_property(
-        cls, name, t, is_array, spi_xml_attr(cv, c, "REFERENCECLASS"), v);
-    return add_qualifiers(cv, c, &d->quals);
-}
-
-static sp_code method(struct spi_conv *cv, const xmlNode *n, sp_cim_class *cls)
-{
-    const char *name = spi_xml_attr(cv, n, "NAME");
-    if (!name)
-        return bad(cv, "METHOD without NAME");
-    sp_cim_method_decl *m = sp_cim_class_add_method(
-        cls, name, sp_cim_type_from_name(spi_xml_attr(cv, n, "TYPE")));
-    sp_code rc = add_qualifiers(cv, n, &m->quals);
-    for (xmlNode *c = spi_xml_first(n); c && !rc; c = spi_xml_next(c)) {
-        bool ref = spi_xml_is(c, "PARAMETER.REFERENCE") ||
-                   spi_xml_is(c, "PARAMETER.REFARRAY");
-        bool arr = spi_xml_is(c, "PARAMETER.ARRAY") ||
-                   spi_xml_is(c, "PARAMETER.REFARRAY");
-        if (!ref && !arr && !spi_xml_is(c, "PARAMETER"))
-            continue;
-        const char *pn = spi_xml_attr(cv, c, "NAME");
-        sp_cim_type t =
-            ref ? SP_CIM_REFERENCE
-                : sp_cim_type_from_name(spi_xml_attr(cv, c, "TYPE"));
-        if (!pn || t == SP_CIM_INVALID)
-            return bad(cv, "parameter of '%.64s' without NAME or TYPE", name);
-        sp_cim_param_decl *p = sp_cim_method_add_param(
-            m, pn, t, arr, spi_xml_attr(cv, c, "REFERENCECLASS"));
-        rc = add_qualifiers(cv, c, &p->quals);
-    }
-    return rc;
-}
-
-static sp_code class_el(struct spi_conv *cv, const xmlNode *n,
-                        sp_cim_class **out)
-{
-    const char *name = spi_xml_attr(cv, n, "NAME");
-    if (!name || !*name)
-        return bad(cv, "CLASS without NAME");
-    sp_cim_class *cls =
-        sp_cim_class_new(name, spi_xml_attr(cv, n, "SUPERCLASS"));
-    sp_code rc = add_qualifiers(cv, n, &cls->quals);
-    for (xmlNode *c = spi_xml_first(n); c && !rc; c = spi_xml_next(c)) {
-        if (spi_xml_is(c, "PROPERTY") || spi_xml_is(c, "PROPERTY.ARRAY") ||
-            spi_xml_is(c, "PROPERTY.REFERENCE"))
-            rc = class_property(cv, c, cls);
-        else if (spi_xml_is(c, "METHOD"))
-            rc = method(cv, c, cls);
-    }
-    if (rc) {
-        sp_cim_class_free(cls);
-        return rc;
-    }
-    *out = cls;
-    return SP_OK;
-}
-
 /* ---- items and parameters ---- */
 
 /* A path element followed by an INSTANCE (or CLASS): the *WITHPATH forms. */
-static sp_code object_with_path(struct spi_conv *cv, const xmlNode *n,
+static sp_code object_with_path(struct spi_conv *cv, const struct spi_xnode *n,
                                 struct spi_item *it)
 {
-    xmlNode *pn = spi_xml_first(n);
-    xmlNode *on = pn ? spi_xml_next(pn) : NULL;
+    const struct spi_xnode *pn = spi_xml_first(n);
+    const struct spi_xnode *on = pn ? spi_xml_next(pn) : NULL;
     if (!pn || !on)
-        return bad(cv, "%.32s needs a path and an object", n->name);
-    if (spi_xml_is(on, "CLASS")) {
+        return spi_conv_bad(cv, "%.32s needs a path and an object",
+                            spi_xml_name(n));
+    if (spi_xml_is(on, SPI_X_CLASS)) {
         it->kind = SPI_ITEM_CLASS;
-        return class_el(cv, on, &it->cls);
+        return spi_conv_class(cv, on, &it->cls);
     }
-    if (!spi_xml_is(on, "INSTANCE"))
-        return bad(cv, "unexpected <%.32s> in %.32s", on->name, n->name);
+    if (!spi_xml_is(on, SPI_X_INSTANCE))
+        return spi_conv_bad(cv, "unexpected <%.32s> in %.32s", spi_xml_name(on),
+                            spi_xml_name(n));
     sp_cim_path *p = NULL;
     sp_code rc = spi_conv_path(cv, pn, &p);
     if (!rc)
@@ -625,68 +465,71 @@ static sp_code object_with_path(struct spi_conv *cv, const xmlNode *n,
     return SP_OK;
 }
 
-sp_code spi_conv_item(struct spi_conv *cv, const xmlNode *n,
+sp_code spi_conv_item(struct spi_conv *cv, const struct spi_xnode *n,
                       struct spi_item *it)
 {
     memset(it, 0, sizeof(*it));
-    if (spi_xml_is(n, "VALUE.NAMEDINSTANCE") ||
-        spi_xml_is(n, "VALUE.INSTANCEWITHPATH") ||
-        spi_xml_is(n, "VALUE.OBJECTWITHPATH") ||
-        spi_xml_is(n, "VALUE.OBJECTWITHLOCALPATH"))
+    if (spi_xml_is(n, SPI_X_VALUE_NAMEDINSTANCE) ||
+        spi_xml_is(n, SPI_X_VALUE_INSTANCEWITHPATH) ||
+        spi_xml_is(n, SPI_X_VALUE_OBJECTWITHPATH) ||
+        spi_xml_is(n, SPI_X_VALUE_OBJECTWITHLOCALPATH))
         return object_with_path(cv, n, it);
-    if (spi_xml_is(n, "VALUE.OBJECT")) {
-        xmlNode *c = spi_xml_first(n);
+    if (spi_xml_is(n, SPI_X_VALUE_OBJECT)) {
+        const struct spi_xnode *c = spi_xml_first(n);
         if (!c)
-            return bad(cv, "empty VALUE.OBJECT");
+            return spi_conv_bad(cv, "empty VALUE.OBJECT");
         return spi_conv_item(cv, c, it);
     }
-    if (spi_xml_is(n, "INSTANCE")) {
+    if (spi_xml_is(n, SPI_X_INSTANCE)) {
         it->kind = SPI_ITEM_INSTANCE;
         return spi_conv_instance(cv, n, &it->inst);
     }
-    if (spi_xml_is(n, "CLASS")) {
+    if (spi_xml_is(n, SPI_X_CLASS)) {
         it->kind = SPI_ITEM_CLASS;
-        return class_el(cv, n, &it->cls);
+        return spi_conv_class(cv, n, &it->cls);
     }
-    if (spi_xml_is(n, "INSTANCENAME") || spi_xml_is(n, "INSTANCEPATH") ||
-        spi_xml_is(n, "OBJECTPATH") || spi_xml_is(n, "VALUE.REFERENCE")) {
+    if (spi_xml_is(n, SPI_X_INSTANCENAME) ||
+        spi_xml_is(n, SPI_X_INSTANCEPATH) || spi_xml_is(n, SPI_X_OBJECTPATH) ||
+        spi_xml_is(n, SPI_X_VALUE_REFERENCE)) {
         it->kind = SPI_ITEM_PATH;
         return spi_conv_path(cv, n, &it->path);
     }
-    if (spi_xml_is(n, "CLASSNAME")) {
-        const char *cls = spi_xml_attr(cv, n, "NAME");
+    if (spi_xml_is(n, SPI_X_CLASSNAME)) {
+        const char *cls = spi_xml_attr(n, SPI_A_NAME);
         if (!cls)
-            return bad(cv, "CLASSNAME without NAME");
+            return spi_conv_bad(cv, "CLASSNAME without NAME");
         it->kind = SPI_ITEM_VALUE;
         it->value = sp_cim_value_new_string(SP_CIM_STRING, cls);
         return SP_OK;
     }
-    if (spi_xml_is(n, "VALUE") || spi_xml_is(n, "VALUE.ARRAY")) {
+    if (spi_xml_is(n, SPI_X_VALUE) || spi_xml_is(n, SPI_X_VALUE_ARRAY)) {
         it->kind = SPI_ITEM_VALUE;
-        return value_el(cv, n, SP_CIM_INVALID, false, &it->value);
+        return spi_conv_value(cv, n, SP_CIM_INVALID, false, &it->value);
     }
-    return bad(cv, "unexpected <%.32s> in IRETURNVALUE", n->name);
+    return spi_conv_bad(cv, "unexpected <%.32s> in IRETURNVALUE",
+                        spi_xml_name(n));
 }
 
-sp_code spi_conv_paramvalue(struct spi_conv *cv, const xmlNode *n,
+sp_code spi_conv_paramvalue(struct spi_conv *cv, const struct spi_xnode *n,
                             const char **name, sp_cim_value **out)
 {
     *name = NULL;
-    if (spi_xml_is(n, "PARAMVALUE") || spi_xml_is(n, "IPARAMVALUE")) {
-        *name = spi_xml_attr(cv, n, "NAME");
+    if (spi_xml_is(n, SPI_X_PARAMVALUE) || spi_xml_is(n, SPI_X_IPARAMVALUE)) {
+        *name = spi_xml_attr(n, SPI_A_NAME);
         if (!*name || !**name)
-            return bad(cv, "%.32s without NAME", n->name);
+            return spi_conv_bad(cv, "%.32s without NAME", spi_xml_name(n));
     }
-    const char *pt = spi_xml_attr(cv, n, "PARAMTYPE");
-    sp_cim_type t = sp_cim_type_from_name(pt);
+    const char *pt = spi_xml_attr(n, SPI_A_PARAMTYPE);
+    sp_cim_type t = spi_conv_type(pt);
     bool embedded =
-        embedded_attr(cv, n) ||
+        embedded_attr(n) ||
         (pt && (SPI_STREQ(pt, "instance") || SPI_STREQ(pt, "object")));
     if (pt && t == SP_CIM_INVALID && !embedded)
-        return bad(cv, "%.32s with unknown PARAMTYPE '%.32s'", n->name, pt);
+        return spi_conv_bad(cv, "%.32s with unknown PARAMTYPE '%.32s'",
+                            spi_xml_name(n), pt);
     if (embedded)
         t = SP_CIM_STRING;
-    xmlNode *c = spi_xml_first(n);
+    const struct spi_xnode *c = spi_xml_first(n);
     if (!c) {
         /* No value: a NULL (of unknown type when untyped). */
         *out = sp_cim_value_new_null(embedded ? SP_CIM_INSTANCE
@@ -695,7 +538,8 @@ sp_code spi_conv_paramvalue(struct spi_conv *cv, const xmlNode *n,
                                      false);
         return SP_OK;
     }
-    if (spi_xml_is(c, "INSTANCE") || spi_xml_is(c, "VALUE.NAMEDINSTANCE")) {
+    if (spi_xml_is(c, SPI_X_INSTANCE) ||
+        spi_xml_is(c, SPI_X_VALUE_NAMEDINSTANCE)) {
         struct spi_item it;
         sp_code rc = spi_conv_item(cv, c, &it);
         if (rc)
@@ -703,12 +547,12 @@ sp_code spi_conv_paramvalue(struct spi_conv *cv, const xmlNode *n,
         *out = sp_cim_value_take_instance(it.inst);
         return SP_OK;
     }
-    if (spi_xml_is(c, "INSTANCENAME") || spi_xml_is(c, "CLASSNAME")) {
+    if (spi_xml_is(c, SPI_X_INSTANCENAME) || spi_xml_is(c, SPI_X_CLASSNAME)) {
         sp_cim_path *p = NULL;
         sp_code rc = spi_conv_path(cv, c, &p);
         if (rc)
             return rc;
-        if (spi_xml_is(c, "CLASSNAME")) {
+        if (spi_xml_is(c, SPI_X_CLASSNAME)) {
             *out = sp_cim_value_new_string(SP_CIM_STRING, p->classname);
             sp_cim_path_free(p);
         } else {
@@ -716,6 +560,6 @@ sp_code spi_conv_paramvalue(struct spi_conv *cv, const xmlNode *n,
         }
         return SP_OK;
     }
-    return value_el(cv, c, t == SP_CIM_REFERENCE ? SP_CIM_REFERENCE : t,
-                    embedded, out);
+    return spi_conv_value(cv, c, t == SP_CIM_REFERENCE ? SP_CIM_REFERENCE : t,
+                          embedded, out);
 }

@@ -4,18 +4,23 @@
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <assert.h>
 #include <pthread.h>
 
 #include "convert.h"
 
 /*
- * How memory stays bounded: libxml2's push parser builds a tree with its
- * stock SAX2 handlers, and our end-of-element hook converts every finished
- * child of IRETURNVALUE into a model object, hands it to the caller and
- * frees its subtree at once.  So the tree never holds more than one object
- * plus the small envelope.  Text and attribute bytes since the last object
- * are counted and capped, which also caps whatever a server puts outside
- * IRETURNVALUE.
+ * How memory stays bounded: libxml2's push parser calls our SAX2 handlers,
+ * which build a light tree (lib/cim/xtree.c); our end-of-element handler
+ * converts every finished child of IRETURNVALUE into a model object, hands
+ * it to the caller and gives the object's part of the tree back at once.
+ * So the tree never holds more than one object (with what it nests) plus
+ * the envelope.  Elements, attributes and text are charged as they come:
+ * what an object holds is charged to it and uncharged when it is dropped,
+ * what stays in the tree (the envelope, METHODRESPONSE parameters, junk
+ * between objects) stays charged, so the cap bounds the object and
+ * everything kept beside it.  Text between objects that the tree does not
+ * keep (whitespace) costs nothing and is not charged.
  *
  * Hostile input: a DOCTYPE is refused outright (CIM-XML never has one), so
  * no entity can be declared and neither "billion laughs" nor external
@@ -31,16 +36,27 @@ enum decode_mode {
     MODE_DOM,      /* any small document: keep the whole tree */
 };
 
+/* An object being streamed: where its part of the tree starts, and what
+ * was charged before it.  Objects can nest (an IMETHODRESPONSE inside an
+ * object), at most one per two levels of depth. */
+struct open_item {
+    struct spi_xmark mark;
+    size_t bytes;
+};
+
 struct spi_decoder {
     struct spi_decode_opts o;
     enum decode_mode mode;
     xmlParserCtxtPtr ctxt;
+    struct spi_xtree *tree;
     sp_code rc; /* first failure raised from a SAX callback */
     sp_error err;
     int depth;
     bool root_seen;
-    size_t bytes; /* charged since the last streamed item */
+    size_t bytes; /* charged for what the tree holds (see above) */
     size_t max_bytes;
+    struct open_item items[MAX_DEPTH / 2 + 1];
+    int nopen;
     size_t nitems;
     uint64_t fed;     /* bytes given to the parser */
     const char *what; /* "response", "request": for messages */
@@ -71,6 +87,14 @@ static void fail(struct spi_decoder *d, sp_code code, const char *fmt, ...)
 static struct spi_decoder *decoder_of(void *ctx)
 {
     return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+/* Where objects are: the children of an IRETURNVALUE of an
+ * IMETHODRESPONSE. */
+static bool holds_items(const struct spi_xnode *n)
+{
+    return spi_xml_is(n, SPI_X_IRETURNVALUE) &&
+           spi_xml_is(n->parent, SPI_X_IMETHODRESPONSE);
 }
 
 static void charge(struct spi_decoder *d, size_t n)
@@ -110,22 +134,26 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     charge(d, n);
     if (d->rc)
         return;
-    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_ns, namespaces,
-                          nb_attributes, nb_defaulted, attributes);
+    if (d->mode == MODE_RESPONSE && holds_items(spi_xtree_current(d->tree))) {
+        assert(d->nopen < (int)SPI_ARRAY_SIZE(d->items));
+        d->items[d->nopen++] = (struct open_item){
+            .mark = spi_xtree_mark(d->tree),
+            .bytes = d->bytes - n,
+        };
+    }
+    spi_xtree_open(d->tree, localname, prefix, uri, nb_attributes, attributes);
 }
 
-static void stream_item(struct spi_decoder *d, xmlNode *node)
+static void stream_item(struct spi_decoder *d, const struct spi_xnode *node)
 {
+    sp_error e;
     struct spi_conv cv = {
-        .err = &d->err,
+        .err = &e,
         .default_ns = d->o.default_ns,
         .max_bytes = d->max_bytes,
     };
     struct spi_item it;
-    sp_error e;
-    cv.err = &e;
     sp_code rc = spi_conv_item(&cv, node, &it);
-    spi_conv_release(&cv);
     if (rc) {
         fail(d, rc, "malformed response: %s", e.message);
         return;
@@ -143,47 +171,20 @@ static void stream_item(struct spi_decoder *d, xmlNode *node)
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                    const xmlChar *uri)
 {
+    (void)localname, (void)prefix, (void)uri;
     struct spi_decoder *d = decoder_of(ctx);
     if (d->rc)
         return;
-    xmlNode *cur = d->ctxt->node;
-    xmlSAX2EndElementNs(ctx, localname, prefix, uri);
     d->depth--;
-    if (d->mode != MODE_RESPONSE || !cur || !cur->parent ||
-        !spi_xml_is(cur->parent, "IRETURNVALUE") ||
-        !spi_xml_is(cur->parent->parent, "IMETHODRESPONSE"))
+    struct spi_xnode *cur = spi_xtree_close(d->tree);
+    if (d->mode != MODE_RESPONSE || !cur || !holds_items(cur->parent))
         return;
     stream_item(d, cur);
-    /* Drop the item and everything else IRETURNVALUE holds by now (only
-     * whitespace between items), so nothing accumulates across items.
-     * libxml2 coalesces text into the last text node it created, tracked
-     * by nodelen/nodemem; that node is gone, so reset the tracking. */
-    xmlNode *parent = cur->parent;
-    while (parent->children) {
-        xmlNode *c = parent->children;
-        xmlUnlinkNode(c);
-        xmlFreeNode(c);
-    }
-    d->ctxt->nodelen = 0;
-    d->ctxt->nodemem = 0;
-    d->bytes = 0;
-}
-
-/* Elements whose text is data (all others hold elements only). */
-static bool holds_text(const xmlNode *n)
-{
-    return n && n->name &&
-           (strcmp((const char *)n->name, "VALUE") == 0 ||
-            strcmp((const char *)n->name, "KEYVALUE") == 0 ||
-            strcmp((const char *)n->name, "HOST") == 0);
-}
-
-static bool all_blank(const xmlChar *ch, int len)
-{
-    for (int i = 0; i < len; i++)
-        if (ch[i] != ' ' && ch[i] != '\n' && ch[i] != '\r' && ch[i] != '\t')
-            return false;
-    return true;
+    /* Give back the item's part of the tree: IRETURNVALUE holds nothing
+     * else (the text between items is not kept). */
+    struct open_item it = d->items[--d->nopen];
+    spi_xtree_drop(d->tree, cur->parent, it.mark);
+    d->bytes = it.bytes;
 }
 
 static void on_characters(void *ctx, const xmlChar *ch, int len)
@@ -191,15 +192,15 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
     struct spi_decoder *d = decoder_of(ctx);
     if (d->rc)
         return;
+    /* Text the tree does not keep costs nothing, but inside an item it
+     * still counts to the item's size, as a server would see it. */
+    struct spi_xnode *cur = spi_xtree_current(d->tree);
+    if (d->mode == MODE_RESPONSE && !d->nopen && !spi_xtree_keeps_text(cur))
+        return;
     charge(d, (size_t)len);
     if (d->rc)
         return;
-    /* The line breaks between elements make as many text nodes as there
-     * are elements; in a response, none of them is data. */
-    if (d->mode == MODE_RESPONSE && !holds_text(d->ctxt->node) &&
-        all_blank(ch, len))
-        return;
-    xmlSAX2Characters(ctx, ch, len);
+    spi_xtree_text(d->tree, (const char *)ch, (size_t)len);
 }
 
 static void on_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
@@ -278,24 +279,19 @@ static struct spi_decoder *decoder_new(const struct spi_decode_opts *opts,
     /* Not XML_PARSE_NOBLANKS: its blank-text heuristic looks ahead, and in
      * push mode the answer depends on where a chunk ends, so "<VALUE>\n
      * </VALUE>" would decode differently by packet boundaries.  Whitespace
-     * between elements is ignored by the converter instead.
+     * between elements is not kept in the tree instead.
      * XML_PARSE_IGNORE_ENC: CIM-XML is UTF-8, and an embedded instance is
      * already UTF-8 text.  Honouring encoding="..." would run whatever
      * iconv converter a peer names on its bytes, and a stateful one (UTF-7)
      * decodes differently by chunk boundaries (fuzz_cimxml_decode). */
-    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                  XML_PARSE_IGNORE_ENC;
-    /* Short text (most CIM values) lives inside its node: a malloc and a
-     * free less per value.  Such a tree must not be edited, only read and
-     * freed, which is all the converter and on_end do. */
-    if (mode == MODE_RESPONSE)
-        options |= XML_PARSE_COMPACT;
-    xmlCtxtUseOptions(d->ctxt, options);
+    xmlCtxtUseOptions(d->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                   XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
     /* UseOptions may reset handlers; make sure ours stay in place. */
     d->ctxt->sax->cdataBlock = on_characters;
     d->ctxt->sax->serror = on_xml_error;
     d->ctxt->sax->ignorableWhitespace = on_characters;
     d->ctxt->_private = d;
+    d->tree = spi_xtree_new(d->ctxt->dict);
     return d;
 }
 
@@ -330,7 +326,9 @@ void spi_decoder_free(struct spi_decoder *d)
 {
     if (!d)
         return;
+    spi_xtree_free(d->tree);
     if (d->ctxt) {
+        /* The empty document xmlSAX2StartDocument() makes. */
         if (d->ctxt->myDoc)
             xmlFreeDoc(d->ctxt->myDoc);
         xmlFreeParserCtxt(d->ctxt);
@@ -399,43 +397,36 @@ static sp_code envelope(struct spi_decoder *d, struct spi_cim_response *r,
     struct spi_conv cv = {
         .err = err, .default_ns = d->o.default_ns, .max_bytes = d->max_bytes};
     sp_code rc = SP_OK;
-    xmlNode *root = xmlDocGetRootElement(d->ctxt->myDoc);
-    xmlNode *msg = root ? spi_xml_first(root) : NULL;
-    if (!spi_xml_is(msg, "MESSAGE"))
+    const struct spi_xnode *root = spi_xtree_root(d->tree);
+    const struct spi_xnode *msg = root ? spi_xml_first(root) : NULL;
+    if (!spi_xml_is(msg, SPI_X_MESSAGE))
         return env_error(err, "no MESSAGE element");
-    const char *id = spi_xml_attr(&cv, msg, "ID");
+    const char *id = spi_xml_attr(msg, SPI_A_ID);
     r->msgid = spi_xstrdup(id);
-    if (d->o.expect_msgid && (!id || strcmp(id, d->o.expect_msgid) != 0)) {
-        rc = sp_error_set(err, SP_ERR_PROTOCOL,
-                          "response answers message '%.32s', not '%s'",
-                          id ? id : "", d->o.expect_msgid);
-        goto out;
-    }
-    xmlNode *rsp = spi_xml_first(msg);
-    if (!spi_xml_is(rsp, "SIMPLERSP")) {
-        rc = env_error(err, "no SIMPLERSP element");
-        goto out;
-    }
-    xmlNode *m = spi_xml_first(rsp);
-    r->intrinsic = spi_xml_is(m, "IMETHODRESPONSE");
-    if (!r->intrinsic && !spi_xml_is(m, "METHODRESPONSE")) {
-        rc = env_error(err, "no IMETHODRESPONSE or METHODRESPONSE");
-        goto out;
-    }
-    const char *name = spi_xml_attr(&cv, m, "NAME");
+    if (d->o.expect_msgid && (!id || strcmp(id, d->o.expect_msgid) != 0))
+        return sp_error_set(err, SP_ERR_PROTOCOL,
+                            "response answers message '%.32s', not '%s'",
+                            id ? id : "", d->o.expect_msgid);
+    const struct spi_xnode *rsp = spi_xml_first(msg);
+    if (!spi_xml_is(rsp, SPI_X_SIMPLERSP))
+        return env_error(err, "no SIMPLERSP element");
+    const struct spi_xnode *m = spi_xml_first(rsp);
+    r->intrinsic = spi_xml_is(m, SPI_X_IMETHODRESPONSE);
+    if (!r->intrinsic && !spi_xml_is(m, SPI_X_METHODRESPONSE))
+        return env_error(err, "no IMETHODRESPONSE or METHODRESPONSE");
+    const char *name = spi_xml_attr(m, SPI_A_NAME);
     r->name = spi_xstrdup(name ? name : "");
     if ((d->o.expect_intrinsic == 1 && !r->intrinsic) ||
         (d->o.expect_intrinsic == 0 && r->intrinsic) ||
-        (d->o.expect_name && !spi_name_eq(name, d->o.expect_name))) {
-        rc = sp_error_set(err, SP_ERR_PROTOCOL,
-                          "response is for '%.64s', not for '%s'", r->name,
-                          d->o.expect_name ? d->o.expect_name : "?");
-        goto out;
-    }
+        (d->o.expect_name && !spi_name_eq(name, d->o.expect_name)))
+        return sp_error_set(err, SP_ERR_PROTOCOL,
+                            "response is for '%.64s', not for '%s'", r->name,
+                            d->o.expect_name ? d->o.expect_name : "?");
     r->params = sp_cim_args_new();
-    for (xmlNode *c = spi_xml_first(m); c && !rc; c = spi_xml_next(c)) {
-        if (spi_xml_is(c, "ERROR")) {
-            const char *code = spi_xml_attr(&cv, c, "CODE");
+    for (const struct spi_xnode *c = spi_xml_first(m); c && !rc;
+         c = spi_xml_next(c)) {
+        if (spi_xml_is(c, SPI_X_ERROR)) {
+            const char *code = spi_xml_attr(c, SPI_A_CODE);
             char *end = NULL;
             long v = code ? strtol(code, &end, 10) : 0;
             if (!code || end == code || *end || v <= 0 || v > 1000000) {
@@ -444,16 +435,16 @@ static sp_code envelope(struct spi_decoder *d, struct spi_cim_response *r,
             }
             r->error_code = (int)v;
             r->error_description =
-                spi_xstrdup(spi_xml_attr(&cv, c, "DESCRIPTION"));
-            xmlNode *inst = spi_xml_first(c);
-            if (spi_xml_is(inst, "INSTANCE"))
+                spi_xstrdup(spi_xml_attr(c, SPI_A_DESCRIPTION));
+            const struct spi_xnode *inst = spi_xml_first(c);
+            if (spi_xml_is(inst, SPI_X_INSTANCE))
                 rc = spi_conv_instance(&cv, inst, &r->error_instance);
-        } else if (spi_xml_is(c, "RETURNVALUE")) {
+        } else if (spi_xml_is(c, SPI_X_RETURNVALUE)) {
             const char *unused;
             sp_cim_value_free(r->retval);
             r->retval = NULL;
             rc = spi_conv_paramvalue(&cv, c, &unused, &r->retval);
-        } else if (spi_xml_is(c, "PARAMVALUE")) {
+        } else if (spi_xml_is(c, SPI_X_PARAMVALUE)) {
             const char *pn;
             sp_cim_value *v = NULL;
             rc = spi_conv_paramvalue(&cv, c, &pn, &v);
@@ -466,8 +457,6 @@ static sp_code envelope(struct spi_decoder *d, struct spi_cim_response *r,
         memcpy(inner, err->message, sizeof(inner));
         sp_error_set(err, rc, "malformed response: %s", inner);
     }
-out:
-    spi_conv_release(&cv);
     return rc;
 }
 
@@ -496,7 +485,7 @@ sp_code spi_decoder_finish(struct spi_decoder *d, struct spi_cim_response **out,
     sp_code rc = parse_status(d, r, err);
     if (rc)
         return rc;
-    if (!d->root_seen || !d->ctxt->myDoc)
+    if (!d->root_seen || !spi_xtree_root(d->tree))
         return sp_error_set(err, SP_ERR_PROTOCOL, "empty response");
     struct spi_cim_response *rsp = spi_xcalloc(1, sizeof(*rsp));
     rc = envelope(d, rsp, err);
@@ -522,13 +511,14 @@ sp_code spi_cimxml_decode(const char *data, size_t len,
 }
 
 sp_code spi_xml_parse_dom(const char *data, size_t len, size_t max_bytes,
-                          xmlDoc **out, sp_error *err)
+                          struct spi_xtree **out, sp_error *err)
 {
     return spi_xml_parse_named(data, len, max_bytes, "document", out, err);
 }
 
 sp_code spi_xml_parse_named(const char *data, size_t len, size_t max_bytes,
-                            const char *what, xmlDoc **out, sp_error *err)
+                            const char *what, struct spi_xtree **out,
+                            sp_error *err)
 {
     *out = NULL;
     struct spi_decode_opts o = {.max_item_bytes = max_bytes};
@@ -538,11 +528,11 @@ sp_code spi_xml_parse_named(const char *data, size_t len, size_t max_bytes,
                      : sp_error_set(err, SP_ERR_PROTOCOL, "empty %s", what);
     if (!rc)
         rc = parse_status(d, parse_chunk(d, NULL, 0, 1), err);
-    if (!rc && !d->ctxt->myDoc)
+    if (!rc && !spi_xtree_root(d->tree))
         rc = sp_error_set(err, SP_ERR_PROTOCOL, "empty %s", what);
     if (!rc) {
-        *out = d->ctxt->myDoc;
-        d->ctxt->myDoc = NULL;
+        *out = d->tree;
+        d->tree = NULL;
     }
     spi_decoder_free(d);
     return rc;

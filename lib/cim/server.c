@@ -2,7 +2,6 @@
 /* lib/cim/server.c: the server side of CIM-XML: request decoding and the
  * response writer. */
 #include <assert.h>
-#include <libxml/tree.h>
 
 #include "convert.h"
 
@@ -35,10 +34,11 @@ static sp_code bad_request(sp_error *err, const char *what)
 }
 
 /* The parameters of an (I)METHODCALL, converted in the request's namespace. */
-static sp_code params(struct spi_conv *cv, const xmlNode *call, const char *el,
-                      sp_cim_args *out)
+static sp_code params(struct spi_conv *cv, const struct spi_xnode *call,
+                      enum spi_xtag el, sp_cim_args *out)
 {
-    for (xmlNode *c = spi_xml_first(call); c; c = spi_xml_next(c)) {
+    for (const struct spi_xnode *c = spi_xml_first(call); c;
+         c = spi_xml_next(c)) {
         if (!spi_xml_is(c, el))
             continue;
         const char *name;
@@ -51,27 +51,27 @@ static sp_code params(struct spi_conv *cv, const xmlNode *call, const char *el,
     return SP_OK;
 }
 
-static sp_code call_element(struct spi_conv *cv, const xmlNode *call,
+static sp_code call_element(struct spi_conv *cv, const struct spi_xnode *call,
                             sp_cim_request *r, sp_error *err)
 {
-    const char *name = spi_xml_attr(cv, call, "NAME");
+    const char *name = spi_xml_attr(call, SPI_A_NAME);
     if (!name || !*name)
         return bad_request(err, "call without NAME");
     r->name = spi_xstrdup(name);
     r->params = sp_cim_args_new();
-    xmlNode *where = spi_xml_first(call);
+    const struct spi_xnode *where = spi_xml_first(call);
     if (r->intrinsic) {
-        if (!spi_xml_is(where, "LOCALNAMESPACEPATH"))
+        if (!spi_xml_is(where, SPI_X_LOCALNAMESPACEPATH))
             return bad_request(err, "IMETHODCALL without LOCALNAMESPACEPATH");
         if (spi_conv_localnamespacepath(cv, where, &r->ns))
             return SP_ERR_PROTOCOL;
         if (!r->ns)
             return bad_request(err, "IMETHODCALL with an empty namespace");
         cv->default_ns = r->ns;
-        return params(cv, call, "IPARAMVALUE", r->params);
+        return params(cv, call, SPI_X_IPARAMVALUE, r->params);
     }
-    if (!spi_xml_is(where, "LOCALINSTANCEPATH") &&
-        !spi_xml_is(where, "LOCALCLASSPATH"))
+    if (!spi_xml_is(where, SPI_X_LOCALINSTANCEPATH) &&
+        !spi_xml_is(where, SPI_X_LOCALCLASSPATH))
         return bad_request(err, "METHODCALL without LOCALINSTANCEPATH or "
                                 "LOCALCLASSPATH");
     sp_code rc = spi_conv_path(cv, where, &r->target);
@@ -81,14 +81,14 @@ static sp_code call_element(struct spi_conv *cv, const xmlNode *call,
         return bad_request(err, "METHODCALL with an empty namespace");
     r->ns = spi_xstrdup(r->target->ns);
     cv->default_ns = r->ns;
-    return params(cv, call, "PARAMVALUE", r->params);
+    return params(cv, call, SPI_X_PARAMVALUE, r->params);
 }
 
 sp_code sp_cim_request_parse(const char *data, size_t len, size_t max_bytes,
                              sp_cim_request **out, sp_error *err)
 {
     *out = NULL;
-    xmlDoc *doc = NULL;
+    struct spi_xtree *doc = NULL;
     sp_code rc = spi_xml_parse_named(
         data, len, max_bytes ? max_bytes : DEFAULT_MAX_REQUEST, "request", &doc,
         err);
@@ -96,31 +96,32 @@ sp_code sp_cim_request_parse(const char *data, size_t len, size_t max_bytes,
         return rc;
     sp_cim_request *r = spi_xcalloc(1, sizeof(*r));
     struct spi_conv cv = {.err = err, .max_bytes = max_bytes};
-    xmlNode *root = xmlDocGetRootElement(doc);
-    xmlNode *msg = spi_xml_is(root, "CIM") ? spi_xml_first(root) : NULL;
-    xmlNode *req = msg ? spi_xml_first(msg) : NULL;
-    xmlNode *call = req ? spi_xml_first(req) : NULL;
-    while (spi_xml_is(call, "CORRELATOR"))
+    const struct spi_xnode *root = spi_xtree_root(doc);
+    const struct spi_xnode *msg =
+        spi_xml_is(root, SPI_X_CIM) ? spi_xml_first(root) : NULL;
+    const struct spi_xnode *req = msg ? spi_xml_first(msg) : NULL;
+    const struct spi_xnode *call = req ? spi_xml_first(req) : NULL;
+    while (spi_xml_is(call, SPI_X_CORRELATOR))
         call = spi_xml_next(call);
-    const char *id = msg ? spi_xml_attr(&cv, msg, "ID") : NULL;
-    if (!spi_xml_is(root, "CIM"))
+    const char *id = msg ? spi_xml_attr(msg, SPI_A_ID) : NULL;
+    if (!spi_xml_is(root, SPI_X_CIM))
         rc = sp_error_set(err, SP_ERR_PROTOCOL,
                           "request is not CIM-XML: root element is <%.32s>",
-                          root ? (const char *)root->name : "");
-    else if (!spi_xml_is(msg, "MESSAGE") || !id)
+                          root ? spi_xml_name(root) : "");
+    else if (!spi_xml_is(msg, SPI_X_MESSAGE) || !id)
         rc = bad_request(err, "no MESSAGE with an ID");
-    else if (spi_xml_is(req, "MULTIREQ"))
+    else if (spi_xml_is(req, SPI_X_MULTIREQ))
         rc = sp_error_set(err, SP_ERR_NOT_SUPPORTED,
                           "multiple requests in one message are not "
                           "supported");
-    else if (!spi_xml_is(req, "SIMPLEREQ"))
+    else if (!spi_xml_is(req, SPI_X_SIMPLEREQ))
         rc = bad_request(err, "no SIMPLEREQ element");
-    else if (!spi_xml_is(call, "IMETHODCALL") &&
-             !spi_xml_is(call, "METHODCALL"))
+    else if (!spi_xml_is(call, SPI_X_IMETHODCALL) &&
+             !spi_xml_is(call, SPI_X_METHODCALL))
         rc = bad_request(err, "no IMETHODCALL or METHODCALL");
     if (!rc) {
         r->msgid = spi_xstrdup(id);
-        r->intrinsic = spi_xml_is(call, "IMETHODCALL");
+        r->intrinsic = spi_xml_is(call, SPI_X_IMETHODCALL);
         rc = call_element(&cv, call, r, err);
     }
     if (rc == SP_ERR_PROTOCOL && !strstr(err->message, "request")) {
@@ -128,8 +129,7 @@ sp_code sp_cim_request_parse(const char *data, size_t len, size_t max_bytes,
         memcpy(inner, err->message, sizeof(inner));
         sp_error_set(err, rc, "malformed request: %s", inner);
     }
-    spi_conv_release(&cv);
-    xmlFreeDoc(doc);
+    spi_xtree_free(doc);
     if (rc) {
         sp_cim_request_free(r);
         return rc;

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    xmlDoc *doc = NULL;
+    struct spi_xtree *doc = NULL;
     sp_error err = {0};
     sp_code rc =
         spi_xml_parse_dom((const char *)data, size, DOM_MAX, &doc, &err);
@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* What the parse is for: an embedded INSTANCE, converted and dumped
      * the way the decoder does it. */
-    xmlNode *root = xmlDocGetRootElement(doc);
-    if (spi_xml_is(root, "INSTANCE")) {
+    const struct spi_xnode *root = spi_xtree_root(doc);
+    if (spi_xml_is(root, SPI_X_INSTANCE)) {
         struct spi_conv cv = {.err = &err, .max_bytes = DOM_MAX};
         sp_cim_instance *inst = NULL;
         if (spi_conv_instance(&cv, root, &inst) == SP_OK) {
@@ -41,8 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             sp_buf_release(&b);
             sp_cim_instance_free(inst);
         }
-        spi_conv_release(&cv);
     }
-    xmlFreeDoc(doc);
+    spi_xtree_free(doc);
     return 0;
 }

@@ -285,9 +285,110 @@ static void test_callback_stops(void **state)
     free(data);
 }
 
+#define ENVELOPE_HEAD                                                          \
+    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" "            \
+    "PROTOCOLVERSION=\"1.0\"><SIMPLERSP><IMETHODRESPONSE "                     \
+    "NAME=\"EnumerateInstances\"><IRETURNVALUE>"
+#define ENVELOPE_TAIL                                                          \
+    "</IRETURNVALUE></IMETHODRESPONSE></SIMPLERSP></MESSAGE></CIM>"
+
+/* Decode @doc whole, byte by byte and in 13-byte pieces; all must agree. */
+static char *decode_all_ways(const char *doc, size_t max_item)
+{
+    size_t len = strlen(doc);
+    char *whole = decode_dump(doc, len, 0, max_item);
+    char *bytes = decode_dump(doc, len, 1, max_item);
+    char *odd = decode_dump(doc, len, 13, max_item);
+    assert_string_equal(whole, bytes);
+    assert_string_equal(whole, odd);
+    free(bytes);
+    free(odd);
+    return whole;
+}
+
+static void test_text_and_attributes(void **state)
+{
+    /* What the element tree keeps must read as libxml2's own tree did:
+     * attribute values unescaped (libxml2 hands '&' over as "&#38;"),
+     * text joined from every piece (references, CDATA, around comments
+     * and child elements), the first of several spellings of an
+     * attribute, names with an undeclared prefix kept as written. */
+    static const char doc[] = ENVELOPE_HEAD
+        "<INSTANCE CLASSNAME=\"A&amp;B&#38;C&#x26;D&lt;&amp;#38;\">"
+        "<PROPERTY name=\"N1\" NAME=\"second\" Type=\"string\"><VALUE>"
+        "x&amp;y<![CDATA[<b>&amp;]]>z<!-- c -->w<X>not text</X>v</VALUE>"
+        "</PROPERTY>"
+        "<PROPERTY NAME=\"N2\" TYPE=\"string\"><VALUE>  </VALUE></PROPERTY>"
+        "<p:PROPERTY xmlns:p=\"urn:p\" p:NAME=\"N3\" TYPE=\"uint8\">"
+        "<p:VALUE>\n 7 \n</p:VALUE></p:PROPERTY>"
+        "<PROPERTY q:NAME=\"undeclared\" NAME=\"N4\" TYPE=\"string\"/>"
+        "</INSTANCE>"
+        "<q:INSTANCE CLASSNAME=\"Q\"/>" ENVELOPE_TAIL;
+    char *out = decode_all_ways(doc, 0);
+    assert_string_equal(out, "item 1\n"
+                             "  instance A&B&C&D<&#38;\n"
+                             "    prop N1 string \"x&y<b>&amp;zwv\"\n"
+                             "    prop N2 string \"  \"\n"
+                             "    prop N3 uint8 7\n"
+                             "    prop N4 string NULL\n"
+                             "failed: protocol error: malformed response: "
+                             "unexpected <q:INSTANCE> in IRETURNVALUE\n");
+    free(out);
+}
+
+static void test_many_items_small_limit(void **state)
+{
+    /* Whitespace between objects is not kept, so it adds up to nothing:
+     * 5000 objects under a 1 KiB limit. */
+    sp_buf b = SP_BUF_INIT(1u << 20);
+    sp_buf_addstr(&b, ENVELOPE_HEAD "\n");
+    for (int i = 0; i < 5000; i++)
+        sp_buf_addstr(&b, "<INSTANCE CLASSNAME=\"X\"><PROPERTY NAME=\"P\" "
+                          "TYPE=\"uint32\"><VALUE>1</VALUE></PROPERTY>"
+                          "</INSTANCE>\n    \n");
+    sp_buf_addstr(&b, ENVELOPE_TAIL);
+    char *out = decode_dump(b.data, b.len, 4096, 1024);
+    assert_null(strstr(out, "failed"));
+    assert_non_null(strstr(out, "items=5000"));
+    free(out);
+    sp_buf_release(&b);
+}
+
+static void test_kept_junk_bounded(void **state)
+{
+    /* What stays in the tree stays charged, however many objects come
+     * in between: elements beside the objects, and an object whose
+     * nested objects are dropped one by one. */
+    sp_buf b = SP_BUF_INIT(1u << 20);
+    sp_buf_addstr(&b, "<CIM><MESSAGE ID=\"1\"><SIMPLERSP><IMETHODRESPONSE "
+                      "NAME=\"X\">");
+    for (int i = 0; i < 2000; i++)
+        sp_buf_addstr(&b, "<IRETURNVALUE><CLASSNAME NAME=\"C\"/>"
+                          "</IRETURNVALUE><JUNK/>");
+    sp_buf_addstr(&b, "</IMETHODRESPONSE></SIMPLERSP></MESSAGE></CIM>");
+    char *out = decode_dump(b.data, b.len, 4096, 64 << 10);
+    assert_non_null(strstr(out, "failed: too large: response has an object "
+                                "larger than 65536 bytes"));
+    free(out);
+    sp_buf_release(&b);
+
+    b = (sp_buf)SP_BUF_INIT(1u << 20);
+    sp_buf_addstr(&b,
+                  ENVELOPE_HEAD "<VALUE.OBJECT><IMETHODRESPONSE NAME=\"Y\">");
+    for (int i = 0; i < 2000; i++)
+        sp_buf_addstr(&b, "<IRETURNVALUE><CLASSNAME NAME=\"C\"/>"
+                          "</IRETURNVALUE><JUNK/>");
+    sp_buf_addstr(&b, "</IMETHODRESPONSE></VALUE.OBJECT>" ENVELOPE_TAIL);
+    out = decode_dump(b.data, b.len, 4096, 64 << 10);
+    assert_non_null(strstr(out, "failed: too large: response has an object "
+                                "larger than 65536 bytes"));
+    free(out);
+    sp_buf_release(&b);
+}
+
 int main(void)
 {
-    struct CMUnitTest tests[sizeof(fixtures) / sizeof(fixtures[0]) + 6];
+    struct CMUnitTest tests[sizeof(fixtures) / sizeof(fixtures[0]) + 9];
     size_t n = 0;
     for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
         tests[n++] = (struct CMUnitTest){.name = fixtures[i].name,
@@ -298,5 +399,9 @@ int main(void)
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_item_size_bounded);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_envelope_checks);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_callback_stops);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_text_and_attributes);
+    tests[n++] =
+        (struct CMUnitTest)cmocka_unit_test(test_many_items_small_limit);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_kept_junk_bounded);
     return _cmocka_run_group_tests("decode", tests, n, NULL, NULL);
 }
