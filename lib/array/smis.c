@@ -47,6 +47,13 @@ void smis_list_free_instances(struct smis_list *l)
     memset(l, 0, sizeof(*l));
 }
 
+sp_code smis_fail_freeing(sp_array *a, struct smis_list *l,
+                          void (*release)(struct smis_list *))
+{
+    release(l);
+    return smis_fail(a);
+}
+
 void smis_list_free_paths(struct smis_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -174,6 +181,7 @@ static sp_code find_profiles(sp_array *a, sp_cim_path **array_profile)
         int st = sp_cim_client_error(s->c)->cim_status;
         /* Another namespace may be the right one; anything else is a real
          * failure (no connection, no access). */
+        smis_list_free_instances(&l);
         if (st != SP_CIM_ERR_INVALID_NAMESPACE && st != SP_CIM_ERR_NOT_FOUND &&
             st != SP_CIM_ERR_INVALID_CLASS)
             return smis_fail(a);
@@ -230,7 +238,7 @@ sp_code smis_discover(sp_array *a)
                                  smis_keep_path, &systems);
     sp_cim_path_free(profile);
     if (rc)
-        return smis_fail(a);
+        return smis_fail_freeing(a, &systems, smis_list_free_paths);
     if (!systems.n) {
         smis_list_free_paths(&systems);
         return spi_array_fail(a, SP_ERR_NOT_FOUND,
@@ -271,7 +279,7 @@ sp_code smis_service(sp_array *a, enum smis_service which,
         if (sp_cim_associator_names(s->c, s->system, "CIM_HostedService",
                                     service_classes[which], NULL, NULL, 0,
                                     smis_keep_path, &l))
-            return smis_fail(a);
+            return smis_fail_freeing(a, &l, smis_list_free_paths);
         if (l.n) {
             s->service[which] = l.v[0];
             l.v[0] = NULL;
@@ -306,7 +314,7 @@ static sp_code capabilities_of(sp_array *a, const sp_cim_path *service,
         return SP_OK;
     if (sp_cim_associators(s->c, service, "CIM_ElementCapabilities", cls, NULL,
                            NULL, NULL, 0, smis_keep_instance, &l))
-        return smis_fail(a);
+        return smis_fail_freeing(a, &l, smis_list_free_instances);
     if (l.n) {
         *out = l.v[0];
         l.v[0] = NULL;
@@ -405,7 +413,7 @@ static sp_code optional_associators(sp_array *a, const char *assoc_class,
     if (e->cim_status != SP_CIM_ERR_INVALID_CLASS &&
         e->cim_status != SP_CIM_ERR_NOT_SUPPORTED &&
         e->cim_status != SP_CIM_ERR_NOT_FOUND)
-        return smis_fail(a);
+        return smis_fail_freeing(a, l, smis_list_free_instances);
     sp_log(SP_LOG_DEBUG, "array %s: no %s: %s", a->name, result_class,
            e->message);
     smis_list_free_instances(l);
@@ -575,7 +583,7 @@ sp_code smis_first_assoc(sp_array *a, const sp_cim_path *obj, const char *assoc,
     *out = NULL;
     if (sp_cim_associator_names(smis_of(a)->c, obj, assoc, result, NULL, NULL,
                                 0, smis_keep_path, &l))
-        return smis_fail(a);
+        return smis_fail_freeing(a, &l, smis_list_free_paths);
     if (l.n) {
         *out = l.v[0];
         l.v[0] = NULL;

@@ -85,6 +85,11 @@ int smis_keep_instance(sp_cim_instance *i, void *ud);
 int smis_keep_path(sp_cim_path *p, void *ud);
 void smis_list_free_instances(struct smis_list *l);
 void smis_list_free_paths(struct smis_list *l);
+/* smis_fail() after a collecting call failed part way: free what @l
+ * holds with @release first (a dropped connection may end a listing after
+ * some pages). */
+sp_code smis_fail_freeing(sp_array *a, struct smis_list *l,
+                          void (*release)(struct smis_list *));
 
 /* The first object associated with @obj through @assoc, of class @result
  * (a new path), or NULL when there is none. */

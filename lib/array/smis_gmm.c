@@ -97,7 +97,7 @@ static sp_code clear_stale_groups(sp_array *a, const char *base)
     struct smis_list l = {0};
     if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_MaskingGroup", props, 0,
                                    smis_keep_instance, &l))
-        return smis_fail(a);
+        return smis_fail_freeing(a, &l, smis_list_free_instances);
     size_t blen = strlen(base);
     sp_code rc = SP_OK;
     for (size_t i = 0; !rc && i < l.n; i++) {

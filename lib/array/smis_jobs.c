@@ -177,7 +177,7 @@ sp_code smis_job_results(sp_array *a, const sp_cim_path *job,
     if (sp_cim_associator_names(s->c, job, "CIM_AffectedJobElement",
                                 result_class, NULL, NULL, 0, smis_keep_path,
                                 &l))
-        return smis_fail(a);
+        return smis_fail_freeing(a, &l, smis_list_free_paths);
     if (l.n) {
         *out = l.v[0];
         l.v[0] = NULL;

@@ -48,7 +48,7 @@ sp_code smis_pools(sp_array *a, struct smis_pool **out, size_t *n)
     if (sp_cim_associators(s->c, s->system, "CIM_HostedStoragePool",
                            "CIM_StoragePool", NULL, NULL, pool_props, 0,
                            smis_keep_instance, &l))
-        return smis_fail(a);
+        return smis_fail_freeing(a, &l, smis_list_free_instances);
     struct smis_pool *p = spi_xcalloc(l.n + 1, sizeof(*p));
     size_t k = 0;
     for (size_t i = 0; i < l.n; i++) {
@@ -360,7 +360,7 @@ static sp_code pool_of(sp_array *a, const sp_cim_path *vol, char **key)
     if (sp_cim_associator_names(
             smis_of(a)->c, vol, "CIM_AllocatedFromStoragePool",
             "CIM_StoragePool", NULL, NULL, 0, smis_keep_path, &l))
-        return smis_fail(a);
+        return smis_fail_freeing(a, &l, smis_list_free_paths);
     struct smis_pool *pools = NULL;
     size_t n = 0;
     sp_code rc = l.n ? smis_pools(a, &pools, &n) : SP_OK;

@@ -84,7 +84,7 @@ static sp_code find_hwids(sp_array *a, const sp_mask_target *t, bool create,
     h->created = spi_xcalloc(t->ninitiators, sizeof(*h->created));
     if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_StorageHardwareID", props,
                                    0, smis_keep_instance, &l))
-        return smis_fail(a);
+        return smis_fail_freeing(a, &l, smis_list_free_instances);
     for (size_t i = 0; i < t->ninitiators; i++)
         for (size_t k = 0; k < l.n && !h->paths[i]; k++) {
             const char *sid = sp_cim_instance_get_string(l.v[k], "StorageID");
