@@ -90,24 +90,12 @@ int main(int argc, char **argv)
                                  POPT_TABLEEND};
     cmd_init(argv[0]);
     poptContext pc = cmd_parse(argc, argv, table, "[ARRAY-ID...]", NULL, NULL);
-    struct cmd_ids *ids = cmd_ids_open(pc, CMD_IDS_ARGS_ONLY);
-    const sp_config *cfg = cmd_config();
     static const struct cmd_column cols[] = {
         {"DRIVER", false},   {"VENDOR", false},  {"MODEL", false},
         {"FIRMWARE", false}, {"VERSION", false}, {"SNAPSHOT", false},
         {"CLONE", false},    {"MASKING", false}, {"ASYNC", false},
         {"RAPID", false}};
     cmd_out_begin(cols, CMD_COUNT(cols));
-    if (ids) {
-        sp_id *id;
-        while ((id = cmd_ids_next(ids, CMD_KIND(SP_ID_ARRAY)))) {
-            probe(sp_id_field(id, 0));
-            sp_id_free(id);
-        }
-        cmd_ids_close(ids);
-    } else {
-        for (size_t i = 0; i < sp_config_count(cfg, "array"); i++)
-            probe(sp_config_name(cfg, "array", i));
-    }
+    cmd_each_configured(pc, SP_ID_ARRAY, "array", probe);
     return cmd_finish(pc);
 }

@@ -46,8 +46,9 @@ static const char *connectivity_of(const sp_config *cfg,
     return h->fc ? "fc" : "iscsi";
 }
 
-static void list(const sp_config *cfg, const char *name)
+static void list(const char *name)
 {
+    const sp_config *cfg = cmd_config();
     struct cmd_host h;
     if (!cmd_host(cfg, name, &h)) {
         cmd_fail(SP_EXIT_NOT_FOUND, "no host '%s' in the configuration", name);
@@ -101,22 +102,10 @@ int main(int argc, char **argv)
                                  POPT_TABLEEND};
     cmd_init(argv[0]);
     poptContext pc = cmd_parse(argc, argv, table, "[HOST-ID...]", NULL, NULL);
-    struct cmd_ids *ids = cmd_ids_open(pc, CMD_IDS_ARGS_ONLY);
-    const sp_config *cfg = cmd_config();
     static const struct cmd_column cols[] = {
         {"URI", false},        {"GROUP", false},  {"CONNECTIVITY", false},
         {"INITIATORS", false}, {"DRIVER", false}, {"STATE", false}};
     cmd_out_begin(cols, CMD_COUNT(cols));
-    if (ids) {
-        sp_id *id;
-        while ((id = cmd_ids_next(ids, CMD_KIND(SP_ID_HOST)))) {
-            list(cfg, sp_id_field(id, 0));
-            sp_id_free(id);
-        }
-        cmd_ids_close(ids);
-    } else {
-        for (size_t i = 0; i < sp_config_count(cfg, "host"); i++)
-            list(cfg, sp_config_name(cfg, "host", i));
-    }
+    cmd_each_configured(pc, SP_ID_HOST, "host", list);
     return cmd_finish(pc);
 }

@@ -34,6 +34,24 @@ struct cmd_ids *cmd_ids_open(poptContext pc, unsigned int flags)
     return it;
 }
 
+void cmd_each_configured(poptContext pc, sp_id_kind kind, const char *section,
+                         void (*fn)(const char *name))
+{
+    struct cmd_ids *ids = cmd_ids_open(pc, CMD_IDS_ARGS_ONLY);
+    const sp_config *cfg = cmd_config();
+    if (!ids) {
+        for (size_t i = 0; i < sp_config_count(cfg, section); i++)
+            fn(sp_config_name(cfg, section, i));
+        return;
+    }
+    sp_id *id;
+    while ((id = cmd_ids_next(ids, CMD_KIND(kind)))) {
+        fn(sp_id_field(id, 0));
+        sp_id_free(id);
+    }
+    cmd_ids_close(ids);
+}
+
 void cmd_ids_close(struct cmd_ids *it)
 {
     free(it);

@@ -66,6 +66,15 @@ struct cmd_ids *cmd_ids_open(poptContext pc, unsigned int flags);
  */
 sp_id *cmd_ids_next(struct cmd_ids *it, unsigned int kinds);
 
+/*
+ * For programs that read no IDs but take names to narrow what they show
+ * (array-info, host-list): call @fn with the NAME of each KIND:NAME ID of
+ * @kind given as an argument (CMD_IDS_ARGS_ONLY: stdin only for "-"),
+ * else with every [@section "NAME"] of the configuration, in its order.
+ */
+void cmd_each_configured(poptContext pc, sp_id_kind kind, const char *section,
+                         void (*fn)(const char *name));
+
 /* Free @it (NULL is fine). */
 void cmd_ids_close(struct cmd_ids *it);
 
