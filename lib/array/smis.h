@@ -91,6 +91,13 @@ void smis_list_free_paths(struct smis_list *l);
 sp_code smis_fail_freeing(sp_array *a, struct smis_list *l,
                           void (*release)(struct smis_list *));
 
+/* A failure after which the array may have made the change anyway: the
+ * answer, not necessarily the request, was lost. */
+static inline bool smis_answer_lost(sp_code rc)
+{
+    return rc == SP_ERR_CONNECTION_LOST || rc == SP_ERR_TIMEOUT;
+}
+
 /* The first object associated with @obj through @assoc, of class @result
  * (a new path), or NULL when there is none. */
 sp_code smis_first_assoc(sp_array *a, const sp_cim_path *obj, const char *assoc,

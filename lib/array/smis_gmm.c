@@ -111,8 +111,8 @@ static sp_code clear_stale_groups(sp_array *a, const char *base)
         rc = smis_first_assoc(a, g, NULL, "CIM_SCSIProtocolController", &view);
         if (!rc && !view) {
             sp_log(SP_LOG_INFO,
-                   "array %s: removing masking group '%s', left in no view "
-                   "by an earlier run",
+                   "array %s: removing masking group '%s', which is in no "
+                   "view",
                    a->name, name);
             delete_group(a, g);
         }
@@ -180,9 +180,20 @@ sp_code smis_gm_new_view(sp_array *a, const sp_mask_target *t, struct hwids *h,
         /* Leave nothing half-made: undo in reverse, keep the first error.
          * A job still running is let be: it goes on with these groups. */
         sp_error first = a->err;
+        sp_cim_path *view = NULL;
+        /* A lost answer may hide what the array made: the view is found
+         * through the initiator group, a group by its name. */
+        if (smis_answer_lost(rc) && ig &&
+            !smis_first_assoc(a, ig, "CIM_AssociatedInitiatorMaskingGroup",
+                              "CIM_SCSIProtocolController", &view) &&
+            view)
+            delete_view(a, view);
+        sp_cim_path_free(view);
         delete_group(a, dg);
         delete_group(a, tg);
         delete_group(a, ig);
+        if (smis_answer_lost(rc))
+            clear_stale_groups(a, base);
         a->err = first;
     }
     sp_cim_path_free(ig);
@@ -204,7 +215,7 @@ sp_code smis_gm_change_members(sp_array *a, const sp_cim_path *dg,
 
 /* Remove the hardware IDs of @hwids this driver made that no initiator
  * group holds any more. */
-static void drop_loose_hwids(sp_array *a, const struct smis_list *hwids)
+void smis_gm_drop_loose_hwids(sp_array *a, const struct smis_list *hwids)
 {
     const sp_cim_path *hwms = NULL;
     if (smis_service(a, SMIS_HWMS, &hwms) || !hwms)
@@ -258,7 +269,7 @@ void smis_gm_drop_if_empty(sp_array *a, const sp_cim_path *spc,
         delete_group(a, tg);
     if (made_here(a, ig)) {
         delete_group(a, ig);
-        drop_loose_hwids(a, &hwids);
+        smis_gm_drop_loose_hwids(a, &hwids);
     }
     a->err = keep;
     smis_list_free_paths(&hwids);

@@ -151,6 +151,22 @@ static void delete_hwids(sp_array *a, struct hwids *h)
     }
 }
 
+/* Hardware IDs a lost answer to CreateStorageHardwareID left: found by
+ * their initiators, removed when this driver made them and no group holds
+ * them. */
+static void forget_lost_hwids(sp_array *a, const sp_mask_target *t)
+{
+    struct hwids again = {0};
+    struct smis_list l = {0};
+    if (!find_hwids(a, t, false, &again))
+        for (size_t i = 0; i < t->ninitiators; i++)
+            if (again.paths[i])
+                smis_keep_path(sp_cim_path_copy(again.paths[i]), &l);
+    smis_gm_drop_loose_hwids(a, &l);
+    smis_list_free_paths(&l);
+    hwids_free(&again, t->ninitiators);
+}
+
 /* ---- finding the host's view ---- */
 
 static sp_code find_view(sp_array *a, const struct hwids *h, size_t n,
@@ -306,6 +322,8 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
     if (rc) {
         sp_error first = a->err; /* the hardware IDs just made go too */
         delete_hwids(a, &h);
+        if (!unmask && group && smis_answer_lost(rc))
+            forget_lost_hwids(a, t);
         a->err = first;
         goto out;
     }
@@ -336,7 +354,25 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
     } else if (ntodo) {
         rc = expose(a, t, tododevs, ntodo, &spc, false);
     }
-    if (rc) {
+    if (rc && !unmask && smis_answer_lost(rc)) {
+        /* The answer was lost, maybe not the change: take it back. */
+        sp_error first = a->err;
+        sp_cim_path *v = spc ? sp_cim_path_copy(spc) : NULL;
+        if (!v) { /* ExposePaths may have registered the initiators too */
+            struct hwids again = {0};
+            if (!find_hwids(a, t, false, &again))
+                find_view(a, &again, t->ninitiators, &v);
+            hwids_free(&again, t->ninitiators);
+        }
+        if (v)
+            unmask_again(a, t, group, v, todo, tododevs, ntodo, &h);
+        else
+            delete_hwids(a, &h);
+        sp_cim_path_free(v);
+        if (group)
+            forget_lost_hwids(a, t);
+        a->err = first;
+    } else if (rc) {
         /* Take back the hardware IDs made, unless a job still running on
          * the array (SP_ERR_JOB_TIMEOUT) goes on with them. */
         sp_error first = a->err;

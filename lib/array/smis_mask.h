@@ -43,6 +43,9 @@ sp_code smis_gm_change_members(sp_array *a, const sp_cim_path *dg,
 /* Remove view @spc, with device group @dg, when it is empty and ours. */
 void smis_gm_drop_if_empty(sp_array *a, const sp_cim_path *spc,
                            const sp_cim_path *dg);
+/* Remove the hardware IDs of @hwids this driver made (named sanprov-*)
+ * that no initiator group holds. */
+void smis_gm_drop_loose_hwids(sp_array *a, const struct smis_list *hwids);
 /* Add the initiators of @h that view @spc's initiator group lacks. */
 sp_code smis_gm_complete_initiators(sp_array *a, const sp_cim_path *spc,
                                     const struct hwids *h, size_t n);
