@@ -201,6 +201,12 @@ deps-check:
 
 # ---- install ----
 
+# The installed name of completions/$f: NAME.bash goes in as NAME (what
+# bash-completion loads for the command NAME), the helper they source
+# keeps its name.
+bashcomp_name = $$(case $$f in */sanprov-common.bash) basename $$f ;; \
+    *) basename $$f .bash ;; esac)
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/sanprov \
 	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
@@ -216,8 +222,9 @@ install: all
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	if [ -n "$$(ls completions/*.bash 2>/dev/null)" ]; then \
 	    install -d $(DESTDIR)$(BASHCOMPDIR); \
-	    for f in completions/*.bash; do n=$$(basename $$f .bash); \
-	        install -m 644 $$f $(DESTDIR)$(BASHCOMPDIR)/$$n; done; fi
+	    for f in completions/*.bash; do \
+	        install -m 644 $$f $(DESTDIR)$(BASHCOMPDIR)/$(bashcomp_name); \
+	    done; fi
 	if [ -n "$$(ls completions/_* 2>/dev/null)" ]; then \
 	    install -d $(DESTDIR)$(ZSHCOMPDIR); \
 	    install -m 644 completions/_* $(DESTDIR)$(ZSHCOMPDIR)/; fi
@@ -230,7 +237,7 @@ uninstall:
 	for m in $(MANPAGES); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m); done
 	for f in completions/*.bash; do [ -e "$$f" ] || continue; \
-	    rm -f $(DESTDIR)$(BASHCOMPDIR)/$$(basename $$f .bash); done
+	    rm -f $(DESTDIR)$(BASHCOMPDIR)/$(bashcomp_name); done
 	for f in completions/_*; do [ -e "$$f" ] || continue; \
 	    rm -f $(DESTDIR)$(ZSHCOMPDIR)/$$(basename $$f); done
 

@@ -1,36 +1,14 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # completions/lun-list.bash: bash completion for lun-list(1), which lists LUNs.
 
+# shellcheck source=SCRIPTDIR/sanprov-common.bash
+. "$(dirname -- "${BASH_SOURCE[0]}")/sanprov-common.bash" || return
+
 _lun_list() {
     local cur prev
-    cur=${COMP_WORDS[COMP_CWORD]}
-    prev=
-    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    # "--opt=value": bash splits it at '=' (COMP_WORDBREAKS).
-    if [[ $cur == = ]]; then
-        cur=
-    elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
-        prev=${COMP_WORDS[COMP_CWORD - 2]}
-    fi
-    COMPREPLY=()
-
-    case $prev in
-    -c | --config)
-        compopt -o filenames 2>/dev/null
-        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-        return
-        ;;
-    esac
-
+    _sanprov_start || return
     # IDs are not offered: finding them would ask the arrays.
-    if [[ $cur == -* ]]; then
-        local opts=(-a --all --no-masking -l --json -0 -z -H -q -v -c --config
-            -h --help --version)
-        local o
-        for o in "${opts[@]}"; do
-            [[ $o == "$cur"* ]] && COMPREPLY+=("$o")
-        done
-    fi
+    _sanprov_options -a --all --no-masking
 }
 
 complete -F _lun_list lun-list

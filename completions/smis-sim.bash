@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # completions/smis-sim.bash: bash completion for smis-sim(1), the simulated SMI-S array.
 
+# shellcheck source=SCRIPTDIR/sanprov-common.bash
+. "$(dirname -- "${BASH_SOURCE[0]}")/sanprov-common.bash" || return
+
 # The intrinsic operations and methods smis-sim serves: what --fail and
 # --drop name (cmd/smis-sim/ops.c, cmd/smis-sim/methods.c).
 _smis_sim_methods='EnumerateInstances EnumerateInstanceNames GetInstance
@@ -13,32 +16,22 @@ CreateGroup DeleteGroup AddMembers RemoveMembers
 CreateMaskingView DeleteMaskingView ExposePaths HidePaths
 CreateStorageHardwareID DeleteStorageHardwareID GetError'
 
+# smis-sim is no client of the arrays: none of the common options of
+# _sanprov_options, no -c.
 _smis_sim() {
     local cur prev
-    cur=${COMP_WORDS[COMP_CWORD]}
-    prev=
-    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    # "--opt=value": bash splits it at '=' (COMP_WORDBREAKS).
-    if [[ $cur == = ]]; then
-        cur=
-    elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
-        prev=${COMP_WORDS[COMP_CWORD - 2]}
-    fi
-    COMPREPLY=()
-
+    _sanprov_init
     case $prev in
     --state | --port-file | --tls-cert | --tls-key | --password-file)
-        compopt -o filenames 2>/dev/null
-        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        _sanprov_files -f
         return
         ;;
     --trace-dir)
-        compopt -o filenames 2>/dev/null
-        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+        _sanprov_files -d
         return
         ;;
     --personality)
-        mapfile -t COMPREPLY < <(compgen -W 'group legacy' -- "$cur")
+        _sanprov_words 'group legacy'
         return
         ;;
     --fail | --drop)
@@ -58,18 +51,11 @@ _smis_sim() {
         return
         ;;
     esac
-
-    if [[ $cur == -* ]]; then
-        local opts=(--listen --port-file --state --tls-cert --tls-key --user
-            --password-file --personality --pools --preload-volumes --latency
-            --job-seconds --fail --drop --job-fail --job-stall --no-pull
-            --max-enumerations --trace-dir --verbose --version --help
-            -v -h)
-        local o
-        for o in "${opts[@]}"; do
-            [[ $o == "$cur"* ]] && COMPREPLY+=("$o")
-        done
-    fi
+    [[ $cur == -* ]] || return
+    _sanprov_offer --listen --port-file --state --tls-cert --tls-key --user \
+        --password-file --personality --pools --preload-volumes --latency \
+        --job-seconds --fail --drop --job-fail --job-stall --no-pull \
+        --max-enumerations --trace-dir --verbose --version --help -v -h
 }
 
 complete -F _smis_sim smis-sim

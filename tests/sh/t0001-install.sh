@@ -21,6 +21,29 @@ test_expect_success 'make install DESTDIR=... PREFIX=/usr stages everything' '
     test -f "$D/usr/share/man/man7/sanprov.7"
 '
 
+# complete.bash FILE: source the staged bash completion FILE and print what
+# it offers for "lun-list --no-m<TAB>".
+cat >complete.bash <<'COMPLETE'
+. "$1" || exit 1
+COMP_WORDS=(lun-list --no-m)
+COMP_CWORD=1
+COMP_LINE="lun-list --no-m"
+COMP_POINT=${#COMP_LINE}
+_lun_list
+printf '%s\n' "${COMPREPLY[@]}"
+COMPLETE
+
+test_expect_success 'the completions are staged with the helper they share' '
+    b=$(find "$D" -name sanprov-common.bash) &&
+    test -n "$b" && test -f "${b%/*}/lun-list" &&
+    ! test -e "${b%/*}/lun-list.bash" &&
+    test -f "$D/usr/share/zsh/vendor-completions/_lun-list" &&
+    test -f "$D/usr/share/zsh/vendor-completions/_sanprov_common" &&
+    bash complete.bash "${b%/*}/lun-list" >out &&
+    echo --no-masking >want &&
+    test_cmp want out
+'
+
 test_expect_success 'only internal headers are not installed' '
     ! find "$D/usr/include" -name "*internal*" | grep .
 '

@@ -5,7 +5,9 @@
 # For each program in $SANPROV_BUILD/bin: --help exits 0, a bad option
 # exits 2, --version prints "NAME (sanprov) VERSION", man/NAME.1 passes
 # mandoc's lint, completions/NAME.bash parses and offers every option,
-# completions/_NAME parses and names every option.
+# completions/_NAME parses and names every option (itself or through the
+# common specs of completions/_sanprov_common); the helper files they use
+# (completions/sanprov-common.bash, completions/_sanprov_common) parse.
 #
 # The rule for options: every option --help prints, the "Help options:"
 # block of popt included (-?, --help, --usage), is in the man page's
@@ -66,6 +68,15 @@ options_named() {
     tr -d '\134' <"$1" | grep -o -E -- '-{1,2}[[:alnum:]?][-[:alnum:]]*'
 }
 
+# zsh_options_named FILE: options_named of the zsh completion FILE and, when
+# it calls _sanprov_common, of that file (the common options).
+zsh_options_named() {
+    options_named "$1"
+    if grep -q -E -e '^_sanprov_common( |$)' "$1"; then
+        options_named "$SANPROV_SRCDIR/completions/_sanprov_common"
+    fi
+}
+
 # bash_offers FILE NAME: what the bash completion of FILE offers for
 # "NAME -<TAB>", one per line (with bash-completion's helpers when there).
 bash_offers() {
@@ -85,6 +96,17 @@ bash_offers() {
         "$fn" "$2" - "$2"
         printf "%s\n" "${COMPREPLY[@]}"
     ' bash "$1" "$2"
+}
+
+# test_zsh_parses FILE WHAT: the test "WHAT parses (zsh -n)" of the zsh
+# completion FILE, skipped without zsh.
+test_zsh_parses() {
+    zsh_file=$1
+    if command -v zsh >/dev/null 2>&1; then
+        test_expect_success "$2 parses (zsh -n)" 'zsh -n "$zsh_file"'
+    else
+        test_skip "$2 parses (zsh -n)" 'optional: zsh not installed'
+    fi
 }
 
 # missing_from WANT HAVE: print the lines of WANT not in HAVE; false if any.
@@ -168,22 +190,28 @@ for bin in "$SANPROV_BUILD"/bin/*; do
     test_expect_success "$name: completions/_$name names every option of --help" '
         test -f "$zshcomp" || { echo "no $zshcomp"; exit 1; }
         head -n 1 "$zshcomp" | grep -q -e "^#compdef $name\$" &&
-        options_named "$zshcomp" >have &&
+        zsh_options_named "$zshcomp" >have &&
         missing_from "opts.$name" have
     '
 
-    if command -v zsh >/dev/null 2>&1; then
-        test_expect_success "$name: completions/_$name parses (zsh -n)" '
-            zsh -n "$zshcomp"
-        '
-    else
-        test_skip "$name: completions/_$name parses (zsh -n)" \
-            'optional: zsh not installed'
-    fi
+    test_zsh_parses "$zshcomp" "$name: completions/_$name"
 done
 
 test_expect_success 'there are programs to check' '
     test "$programs" -gt 0
 '
+
+test_expect_success 'completions/sanprov-common.bash parses (bash -n)' '
+    bash -n "$SANPROV_SRCDIR/completions/sanprov-common.bash"
+'
+
+test_expect_success 'completions/_sanprov_common is #autoload, not #compdef' '
+    head -n 1 "$SANPROV_SRCDIR/completions/_sanprov_common" >first &&
+    echo "#autoload" >want &&
+    test_cmp want first
+'
+
+test_zsh_parses "$SANPROV_SRCDIR/completions/_sanprov_common" \
+    completions/_sanprov_common
 
 test_done
