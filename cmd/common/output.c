@@ -149,10 +149,18 @@ void cmd_out_end(void)
 
 char *cmd_size_buf(char buf[CMD_SIZE_MAX], uint64_t bytes)
 {
+    if (!cmd_opt.human) {
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64, bytes);
+        return buf;
+    }
+    return cmd_size_iec(buf, bytes);
+}
+
+char *cmd_size_iec(char buf[CMD_SIZE_MAX], uint64_t bytes)
+{
     static const char units[] = "KMGTPE";
-    if (!cmd_opt.human || bytes < 1024) {
-        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 "%s", bytes,
-                 cmd_opt.human ? " B" : "");
+    if (bytes < 1024) {
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 " B", bytes);
         return buf;
     }
     unsigned u = 0; /* the unit is units[u] of div bytes */

@@ -61,6 +61,8 @@ void cmd_out_end(void);
 const char *cmd_size(uint64_t bytes);
 #define CMD_SIZE_MAX 24 /* room for any result, with its NUL */
 char *cmd_size_buf(char buf[CMD_SIZE_MAX], uint64_t bytes);
+/* @bytes in IEC units whatever -H says, for messages to people. */
+char *cmd_size_iec(char buf[CMD_SIZE_MAX], uint64_t bytes);
 
 /*
  * Parse a size given to an option: a decimal number, optionally with a

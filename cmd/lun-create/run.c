@@ -29,6 +29,12 @@ static void row(const struct run *r, const struct step *st, const sp_lun *l,
     json_object *j = cmd_opt.json ? cmd_lun_json(&v) : NULL;
     if (j && !l)
         json_object_object_add(j, "pending", json_object_new_boolean(true));
+    if (j && l && sp_lun_copy_how(l)) {
+        json_object_object_add(j, "copied_by",
+                               json_object_new_string(sp_lun_copy_how(l)));
+        json_object_object_add(j, "copied_bytes",
+                               json_object_new_uint64(sp_lun_copied_bytes(l)));
+    }
     cmd_out_row(v.id, cells, j);
     free(keep);
 }
@@ -83,8 +89,14 @@ static bool interrupted(struct run *r)
     return true;
 }
 
-/* Make LUN @name of step @st.  False when it failed, which ends the run. */
-static bool make_one(struct run *r, const struct step *st, const char *name)
+/* What make_one() did. */
+enum made_how { MADE, FAILED, TAKEN };
+
+/* Make LUN @name of step @st.  FAILED ends the run; TAKEN (only when
+ * @may_skip) says the array has a LUN of that name and will not take a
+ * second one, so the caller may try the next name. */
+static enum made_how make_one(struct run *r, const struct step *st,
+                              const char *name, bool may_skip)
 {
     /* Bare IDs out: the array need not be asked what it made. */
     unsigned int ids_only =
@@ -98,8 +110,10 @@ static bool make_one(struct run *r, const struct step *st, const char *name)
         cmd_grow((void **)&r->made, &r->capmade, r->nmade + 1,
                  sizeof(*r->made));
         r->made[r->nmade++] = (struct made){l, st};
-        return true;
+        return MADE;
     }
+    if (rc == SP_ERR_EXISTS && may_skip)
+        return TAKEN;
     const sp_error *e = sp_array_error(st->a);
     if (st->source)
         cmd_fail(sp_error_exit_code(e), "cannot make %s '%s' of '%s': %s",
@@ -117,8 +131,12 @@ static bool make_one(struct run *r, const struct step *st, const char *name)
         timed_out(r, st, name);
     else
         roll_back(r);
-    return false;
+    return FAILED;
 }
+
+/* Default names are tried past the ones an array already has, where its
+ * names must be unique (a local array's are file names). */
+#define NAMES_TRIED_MAX 100000
 
 /* Make the LUNs of step @st, numbered from st->first. */
 static bool make(struct run *r, const struct step *st)
@@ -136,9 +154,16 @@ static bool make(struct run *r, const struct step *st)
     }
     const struct cmd_name_pattern *pat = r->o->name ? &r->pat : &def;
     bool ok = true;
-    for (unsigned long n = st->first; ok && n < st->first + r->o->count; n++) {
+    unsigned long skipped = 0;
+    for (unsigned long n = st->first;
+         ok && n < st->first + r->o->count + skipped; n++) {
         char *name = cmd_name_pattern_make(pat, n);
-        ok = !interrupted(r) && make_one(r, st, name);
+        enum made_how how = FAILED;
+        if (!interrupted(r))
+            how =
+                make_one(r, st, name, !r->o->name && skipped < NAMES_TRIED_MAX);
+        skipped += how == TAKEN;
+        ok = how != FAILED;
         free(name);
     }
     cmd_name_pattern_release(&def);
@@ -257,6 +282,34 @@ static bool plan(struct run *r, sp_id **ids, size_t n)
     return cmd_exit_code() == SP_EXIT_OK;
 }
 
+/* Copies the array made by moving data (a local array's clones where the
+ * file system has no reflink copies) cost time and space: say so. */
+static void tell_copies(const struct run *r)
+{
+    size_t n = 0;
+    uint64_t bytes = 0;
+    const char *how = NULL;
+    char buf[CMD_SIZE_MAX];
+    for (size_t i = 0; i < r->nmade; i++) {
+        const sp_lun *l = r->made[i].lun;
+        if (sp_lun_copy_how(l))
+            sp_log(SP_LOG_INFO, "%s: made by %s, %s moved",
+                   sp_id_str(sp_lun_id(l)), sp_lun_copy_how(l),
+                   cmd_size_iec(buf, sp_lun_copied_bytes(l)));
+        if (sp_lun_copy_how(l) && strcmp(sp_lun_copy_how(l), "reflink")) {
+            n++;
+            bytes += sp_lun_copied_bytes(l);
+            how = sp_lun_copy_how(l);
+        }
+    }
+    if (n && !cmd_opt.quiet)
+        sp_log(SP_LOG_WARN,
+               "%zu %s made by %s (no reflink copies here): %s of data "
+               "moved",
+               n, n == 1 ? "copy was" : "copies were", how,
+               cmd_size_iec(buf, bytes));
+}
+
 void lc_run(struct run *r, sp_id **ids, size_t n)
 {
     if (!plan(r, ids, n))
@@ -266,6 +319,7 @@ void lc_run(struct run *r, sp_id **ids, size_t n)
             return;
     if (interrupted(r))
         return;
+    tell_copies(r);
     for (size_t i = 0; i < r->nmade; i++) {
         row(r, r->made[i].step, r->made[i].lun, NULL, NULL);
         cmd_ok();

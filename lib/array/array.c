@@ -5,6 +5,7 @@
 
 static const struct sp_array_driver *const drivers[] = {
     &spi_smis_driver,
+    &spi_local_driver,
 };
 
 struct sp_pool {
@@ -28,6 +29,8 @@ struct sp_lun {
     sp_id *pool;
     sp_id *source;
     sp_copy_method copy;
+    const char *copy_how; /* static strings of the driver */
+    uint64_t copied;
     struct mask_entry *masks;
     size_t nmasks, capmasks;
 };
@@ -97,9 +100,10 @@ sp_code sp_array_open(const sp_config *cfg, const char *name,
         for (size_t i = 0; i < SPI_ARRAY_SIZE(drivers); i++)
             for (size_t k = 0; drivers[i]->schemes[k]; k++)
                 if (len < sizeof(known))
-                    len += (size_t)snprintf(known + len, sizeof(known) - len,
-                                            "%s%s://", len ? ", " : "",
-                                            drivers[i]->schemes[k]);
+                    len += (size_t)snprintf(
+                        known + len, sizeof(known) - len, "%s%s:%s",
+                        len ? ", " : "", drivers[i]->schemes[k],
+                        drivers[i]->hierarchical ? "//" : "");
         return sp_error_set(err, SP_ERR_NOT_SUPPORTED,
                             "no driver for its URI '%s' (this build has: %s)",
                             uri, known);
@@ -432,6 +436,22 @@ void spi_lun_set_source(sp_lun *l, sp_array *a, const char *source_key,
     sp_id_free(l->source);
     l->source = source_key ? make_id(a, SP_ID_LUN, source_key) : NULL;
     l->copy = source_key ? method : SP_COPY_NONE;
+}
+
+void spi_lun_set_copied(sp_lun *l, const char *how, uint64_t bytes)
+{
+    l->copy_how = how;
+    l->copied = bytes;
+}
+
+const char *sp_lun_copy_how(const sp_lun *l)
+{
+    return l->copy_how;
+}
+
+uint64_t sp_lun_copied_bytes(const sp_lun *l)
+{
+    return l->copied;
 }
 
 void spi_lun_add_mask(sp_lun *l, const char *initiator, uint32_t number)

@@ -16,6 +16,7 @@
 struct sp_array_driver {
     const char *name;
     const char *const *schemes; /* URI schemes, NULL-terminated */
+    bool hierarchical;          /* its URIs are SCHEME://..., else SCHEME:... */
     /* Prepare a->priv from the configuration; no I/O. */
     sp_code (*open)(sp_array *a);
     void (*close)(sp_array *a);
@@ -46,6 +47,7 @@ struct sp_array_driver {
 };
 
 extern const struct sp_array_driver spi_smis_driver;
+extern const struct sp_array_driver spi_local_driver;
 
 struct sp_array {
     const struct sp_array_driver *drv;
@@ -74,6 +76,7 @@ sp_lun *spi_lun_new(sp_array *a, const char *key, const char *name,
 void spi_lun_set_pool(sp_lun *l, sp_array *a, const char *pool_key);
 void spi_lun_set_source(sp_lun *l, sp_array *a, const char *source_key,
                         sp_copy_method method);
+void spi_lun_set_copied(sp_lun *l, const char *how, uint64_t bytes);
 void spi_lun_add_mask(sp_lun *l, const char *initiator, uint32_t number);
 
 /* The ID of a job of @a (pending or failed), for messages. */

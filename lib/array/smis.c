@@ -560,6 +560,7 @@ static const char *const schemes[] = {"smis+https", "smis+http", NULL};
 const struct sp_array_driver spi_smis_driver = {
     .name = "smis",
     .schemes = schemes,
+    .hierarchical = true,
     .open = smis_open,
     .close = smis_close,
     .capabilities = smis_capabilities,

@@ -122,6 +122,11 @@ SP_API const sp_id *sp_lun_pool(const sp_lun *l); /* or NULL */
  * an independent LUN. */
 SP_API const sp_id *sp_lun_source(const sp_lun *l);
 SP_API sp_copy_method sp_lun_copy(const sp_lun *l);
+/* For a LUN just made by sp_array_copy_lun(): how the array made the copy
+ * ("reflink", "sparse copy", ...), or NULL when it does not say (SMI-S
+ * arrays copy inside the array), and the bytes it had to move for it. */
+SP_API const char *sp_lun_copy_how(const sp_lun *l);
+SP_API uint64_t sp_lun_copied_bytes(const sp_lun *l);
 /* Masking: where the LUN is visible, with its host LUN number there. */
 SP_API size_t sp_lun_mask_count(const sp_lun *l);
 SP_API const char *sp_lun_mask_initiator(const sp_lun *l, size_t i);

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/util/file.c: files that survive a crash (written whole or not at all),
+ * advisory locks, and directories made on first use. */
+#include "internal.h"
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+sp_code spi_mkdir_p(const char *path, mode_t mode, sp_error *err)
+{
+    SPI_AUTOFREE char *p = spi_xstrdup(path);
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s)
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, mode) != 0 && errno != EEXIST)
+            return sp_error_set(err, SP_ERR_IO,
+                                "cannot make directory '%s': %s", p,
+                                strerror(errno));
+        *s = c;
+        if (!c)
+            break;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return sp_error_set(err, SP_ERR_IO, "'%s' is not a directory", path);
+    return SP_OK;
+}
+
+static sp_code fsync_dir_of(const char *path, sp_error *err)
+{
+    SPI_AUTOFREE char *dir = spi_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return sp_error_set(err, SP_ERR_IO, "cannot sync directory '%s': %s",
+                            dir, strerror(e));
+    }
+    close(fd);
+    return SP_OK;
+}
+
+sp_code spi_sync_dir_of(const char *path, sp_error *err)
+{
+    return fsync_dir_of(path, err);
+}
+
+sp_code spi_write_atomic(const char *path, const void *data, size_t len,
+                         mode_t mode, sp_error *err)
+{
+    SPI_AUTOFREE char *tmp = spi_xasprintf("%s.tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0)
+        return sp_error_set(err, SP_ERR_IO, "cannot write '%s': %s", tmp,
+                            strerror(errno));
+    const char *p = data;
+    size_t left = len;
+    int e = 0;
+    while (left && !e) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno != EINTR)
+            e = errno;
+        else if (n > 0) {
+            p += n;
+            left -= (size_t)n;
+        }
+    }
+    if (!e && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e) {
+        unlink(tmp);
+        return sp_error_set(err, SP_ERR_IO, "cannot write '%s': %s", path,
+                            strerror(e));
+    }
+    return fsync_dir_of(path, err);
+}
+
+sp_code spi_read_small(const char *path, size_t max, char **out, sp_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return sp_error_set(err, errno == ENOENT ? SP_ERR_NOT_FOUND : SP_ERR_IO,
+                            "cannot read '%s': %s", path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = spi_xmalloc(cap);
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap > max) {
+                free(buf);
+                close(fd);
+                return sp_error_set(err, SP_ERR_TOO_LARGE,
+                                    "cannot read '%s': larger than %zu bytes",
+                                    path, max);
+            }
+            cap *= 2;
+            buf = spi_xrealloc(buf, cap);
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            return sp_error_set(err, SP_ERR_IO, "cannot read '%s': %s", path,
+                                strerror(e));
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    if (len > max) {
+        free(buf);
+        return sp_error_set(err, SP_ERR_TOO_LARGE,
+                            "cannot read '%s': larger than %zu bytes", path,
+                            max);
+    }
+    buf[len] = '\0';
+    *out = buf;
+    return SP_OK;
+}
+
+sp_code spi_lock(const char *path, int how, int *fd_out, sp_error *err)
+{
+    *fd_out = -1;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return sp_error_set(err, SP_ERR_IO, "cannot open lock '%s': %s", path,
+                            strerror(errno));
+    while (flock(fd, how) != 0) {
+        if (errno == EINTR)
+            continue;
+        int e = errno;
+        close(fd);
+        return sp_error_set(err, SP_ERR_IO, "cannot lock '%s': %s", path,
+                            strerror(e));
+    }
+    *fd_out = fd;
+    return SP_OK;
+}
+
+void spi_unlock(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd); /* releases the lock */
+    *fd = -1;
+}

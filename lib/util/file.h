@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/util/file.h: crash-safe files, advisory locks, directories. */
+#ifndef SANPROV_UTIL_FILE_H
+#define SANPROV_UTIL_FILE_H
+
+#include <sys/types.h>
+
+#include <sanprov/error.h>
+
+/* mkdir -p @path (each missing directory with @mode). */
+sp_code spi_mkdir_p(const char *path, mode_t mode, sp_error *err);
+
+/* Replace @path with @len bytes of @data, whole or not at all: written to
+ * a temporary file beside it, synced, renamed over it, and the directory
+ * synced. */
+sp_code spi_write_atomic(const char *path, const void *data, size_t len,
+                         mode_t mode, sp_error *err);
+
+/* Sync the directory holding @path (after a rename or unlink in it). */
+sp_code spi_sync_dir_of(const char *path, sp_error *err);
+
+/* Read all of a file of at most @max bytes, NUL-terminated.  Errors:
+ * SP_ERR_NOT_FOUND, SP_ERR_IO, SP_ERR_TOO_LARGE. */
+sp_code spi_read_small(const char *path, size_t max, char **out, sp_error *err);
+
+/* flock(@how: LOCK_EX or LOCK_SH) the file @path, made when missing; waits.
+ * *@fd_out is the lock, released by spi_unlock(). */
+sp_code spi_lock(const char *path, int how, int *fd_out, sp_error *err);
+void spi_unlock(int *fd);
+
+#endif
