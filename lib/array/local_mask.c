@@ -329,8 +329,12 @@ static sp_code mask_luns(sp_array *a, struct records *rs,
         if (numbers)
             numbers[i] = r->luns[at].number;
     }
-    sp_code rc = SP_OK;
-    if (changed && ((rc = export(a, r)) || (rc = save(a, r)))) {
+    /* Exported even when the record is unchanged: tgtd forgets its
+     * targets when it restarts, and masking again brings them back. */
+    sp_code rc = export(a, r);
+    if (!rc && changed)
+        rc = save(a, r);
+    if (rc) {
         sp_error saved = a->err;
         export(a, &old); /* back to what the record still says */
         a->err = saved;

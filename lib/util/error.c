@@ -144,12 +144,12 @@ int sp_error_exit_code(const sp_error *err)
         return SP_EXIT_FAILED;
     case SP_ERR_NOT_SUPPORTED:
     case SP_ERR_PRECONDITION:
+    case SP_ERR_EXISTS: /* a name is taken: nothing was changed */
         return SP_EXIT_PRECONDITION;
     case SP_ERR_HTTP:
     case SP_ERR_PROTOCOL:
     case SP_ERR_TOO_LARGE:
     case SP_ERR_IO:
-    case SP_ERR_EXISTS:
     case SP_ERR_CANCELLED:
     case SP_ERR_INTERNAL:
         return SP_EXIT_FAILED;
