@@ -37,7 +37,7 @@ DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             libcurl4-openssl-dev uuid-dev libpopt-dev libmicrohttpd-dev \
             libinih-dev libjson-c-dev libcmocka-dev openssl ca-certificates \
             mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli \
-            time bsdutils
+            time bsdutils xfsprogs e2fsprogs tgt libiscsi-bin
 
 LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
