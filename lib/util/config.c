@@ -38,13 +38,13 @@ struct sp_config {
 /* What each kind of section may hold. */
 static const struct {
     const char *kind;
-    const char *keys[8];
+    const char *keys[10];
     const char *required;
 } kinds[] = {
     {"library", {"path"}, NULL},
     {"array",
      {"uri", "user", "password-file", "ca-file", "insecure", "copy-method",
-      "iscsi-portal"},
+      "iscsi-portal", "tgt-control-port"},
      "uri"},
     {"pool", {"class", "host-groups"}, NULL},
     {"host",
