@@ -282,6 +282,21 @@ static bool plan(struct run *r, sp_id **ids, size_t n)
     return cmd_exit_code() == SP_EXIT_OK;
 }
 
+/* Make what the run made durable before it is printed; false (the run
+ * undone) when an array cannot. */
+static bool synced(struct run *r)
+{
+    for (size_t i = 0; i < r->nsteps; i++)
+        if (sp_array_sync(r->steps[i].a) != SP_OK) {
+            const sp_error *e = sp_array_error(r->steps[i].a);
+            cmd_fail(sp_error_exit_code(e), "cannot sync array '%s': %s",
+                     sp_array_name(r->steps[i].a), e->message);
+            roll_back(r);
+            return false;
+        }
+    return true;
+}
+
 /* Copies the array made by moving data (a local array's clones where the
  * file system has no reflink copies) cost time and space: say so. */
 static void tell_copies(const struct run *r)
@@ -317,7 +332,7 @@ void lc_run(struct run *r, sp_id **ids, size_t n)
     for (size_t i = 0; i < r->nsteps; i++)
         if (!make(r, &r->steps[i]))
             return;
-    if (interrupted(r))
+    if (interrupted(r) || !synced(r))
         return;
     tell_copies(r);
     for (size_t i = 0; i < r->nmade; i++) {

@@ -151,6 +151,12 @@ const char *sp_array_pending_job(const sp_array *a)
     return a->pending_job;
 }
 
+sp_code sp_array_sync(sp_array *a)
+{
+    sp_error_clear(&a->err);
+    return a->drv->sync ? a->drv->sync(a) : SP_OK;
+}
+
 uint64_t sp_array_requests(const sp_array *a)
 {
     return a->drv->requests ? a->drv->requests(a) : 0;

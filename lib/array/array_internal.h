@@ -44,6 +44,8 @@ struct sp_array_driver {
                     const sp_mask_target *target, unsigned int flags,
                     uint32_t *numbers);
     uint64_t (*requests)(const sp_array *a);
+    /* Make the changes made so far durable (NULL: they are when made). */
+    sp_code (*sync)(sp_array *a);
 };
 
 extern const struct sp_array_driver spi_smis_driver;

@@ -88,6 +88,9 @@ static void local_close(sp_array *a)
     if (!l)
         return;
     local_unlock(a);
+    if (local_sync(a))
+        sp_log(SP_LOG_ERROR, "array '%s': %s", a->name, a->err.message);
+    free(l->unsynced);
     free(l->root);
     free(l->portal);
     free(l->tgt_port);
@@ -221,6 +224,14 @@ sp_code local_meta_read(sp_array *a, const char *key, struct local_meta *m)
                               key, a->name);
     if (rc)
         return spi_array_fail_with(a, &err);
+    /* Empty, or with NUL bytes: written lazily (local_sync()) and cut off
+     * by a crash before it was synced.  The LUN never became durable; it is
+     * taken for one being made, and removed as such once no one makes it. */
+    struct stat st;
+    if (!*text || (stat(path, &st) == 0 && (size_t)st.st_size > strlen(text))) {
+        m->creating = m->torn = true;
+        return SP_OK;
+    }
     unsigned line = 0;
     for (char *save = NULL, *s = strtok_r(text, "\n", &save); s;
          s = strtok_r(NULL, "\n", &save)) {
@@ -258,9 +269,49 @@ sp_code local_meta_write(sp_array *a, const char *key,
                                     : "",
         "");
     sp_error err;
-    if (spi_write_atomic(path, text, strlen(text), 0644, &err))
+    if (spi_write_atomic(path, text, strlen(text), 0644, false, &err))
         return spi_array_fail_with(a, &err);
+    if (!m->creating)
+        local_sync_later(a, path);
     return SP_OK;
+}
+
+void local_sync_later(sp_array *a, const char *path)
+{
+    struct local *l = local_of(a);
+    spi_xgrow((void **)&l->unsynced, &l->capunsynced, l->nunsynced + 1,
+              sizeof(*l->unsynced));
+    l->unsynced[l->nunsynced++] = spi_xstrdup(path);
+}
+
+static int dir_cmp(const void *x, const void *y)
+{
+    const char *a = *(char *const *)x, *b = *(char *const *)y;
+    size_t la = strrchr(a, '/') - a, lb = strrchr(b, '/') - b;
+    int c = strncmp(a, b, la < lb ? la : lb);
+    return c ? c : (la > lb) - (la < lb);
+}
+
+sp_code local_sync(sp_array *a)
+{
+    struct local *l = local_of(a);
+    sp_error err;
+    sp_code rc = SP_OK;
+    /* One log force makes the rest cheap: the files, then each directory
+     * once (they are sorted by directory). */
+    for (size_t i = 0; i < l->nunsynced && !rc; i++)
+        if (spi_sync_file(l->unsynced[i], &err))
+            rc = spi_array_fail_with(a, &err);
+    if (l->nunsynced)
+        qsort(l->unsynced, l->nunsynced, sizeof(*l->unsynced), dir_cmp);
+    for (size_t i = 0; i < l->nunsynced && !rc; i++)
+        if ((i == 0 || dir_cmp(&l->unsynced[i - 1], &l->unsynced[i]) != 0) &&
+            spi_sync_dir_of(l->unsynced[i], &err))
+            rc = spi_array_fail_with(a, &err);
+    for (size_t i = 0; i < l->nunsynced; i++)
+        free(l->unsynced[i]);
+    l->nunsynced = 0;
+    return rc;
 }
 
 bool local_meta_stale(sp_array *a, const char *key)
@@ -282,42 +333,47 @@ sp_code local_remove_files(sp_array *a, const char *key)
         (unlink(meta) != 0 && errno != ENOENT))
         return spi_array_fail(a, SP_ERR_IO, "cannot remove LUN '%s': %s", key,
                               strerror(errno));
-    sp_error err;
-    if (spi_sync_dir_of(meta, &err))
-        return spi_array_fail_with(a, &err);
+    local_sync_later(a, meta);
     return SP_OK;
 }
 
 /* ---- the array's identity and serials ---- */
 
+/* Serials are taken from ROOT/.array in blocks, so that a batch costs one
+ * synced write there; a block's unused serials are skipped, never reused. */
+#define SERIAL_BLOCK 64
+
 sp_code local_next_serial(sp_array *a, uint64_t *serial, char **wwn)
 {
-    SPI_AUTOFREE char *path = spi_xasprintf("%s/.array", local_of(a)->root);
-    SPI_AUTOFREE char *text = NULL;
-    sp_error err;
-    char id[37] = "";
-    uint64_t next = 1;
-    sp_code rc = spi_read_small(path, 4096, &text, &err);
-    if (rc && rc != SP_ERR_NOT_FOUND)
-        return spi_array_fail_with(a, &err);
-    if (text && (sscanf(text, "id=%36s\nnext=%" SCNu64, id, &next) != 2 ||
-                 strlen(id) != 36))
-        return spi_array_fail(a, SP_ERR_IO, "'%s': bad contents", path);
-    if (!text) {
-        uuid_t u;
-        uuid_generate(u);
-        uuid_unparse_lower(u, id);
+    struct local *l = local_of(a);
+    if (l->serial_next == l->serial_end) {
+        SPI_AUTOFREE char *path = spi_xasprintf("%s/.array", l->root);
+        SPI_AUTOFREE char *text = NULL;
+        sp_error err;
+        uint64_t next = 1;
+        sp_code rc = spi_read_small(path, 4096, &text, &err);
+        if (rc && rc != SP_ERR_NOT_FOUND)
+            return spi_array_fail_with(a, &err);
+        if (text &&
+            (sscanf(text, "id=%36s\nnext=%" SCNu64, l->array_id, &next) != 2 ||
+             strlen(l->array_id) != 36))
+            return spi_array_fail(a, SP_ERR_IO, "'%s': bad contents", path);
+        if (!text) {
+            uuid_t u;
+            uuid_generate(u);
+            uuid_unparse_lower(u, l->array_id);
+        }
+        SPI_AUTOFREE char *out = spi_xasprintf(
+            "id=%s\nnext=%" PRIu64 "\n", l->array_id, next + SERIAL_BLOCK);
+        if (spi_write_atomic(path, out, strlen(out), 0644, true, &err))
+            return spi_array_fail_with(a, &err);
+        l->serial_next = next;
+        l->serial_end = next + SERIAL_BLOCK;
     }
-    *serial = next;
-    SPI_AUTOFREE char *out =
-        spi_xasprintf("id=%s\nnext=%" PRIu64 "\n", id, next + 1);
-    if (spi_write_atomic(path, out, strlen(out), 0644, &err))
-        return spi_array_fail_with(a, &err);
+    *serial = l->serial_next++;
     /* NAA 3 (locally assigned): 7 hex digits of the array's id, 8 of the
      * serial, unique within the array and stable for the LUN's life. */
-    char hex7[8];
-    snprintf(hex7, sizeof(hex7), "%.7s", id);
-    *wwn = spi_xasprintf("3%s%08" PRIx64, hex7, next & 0xffffffffu);
+    *wwn = spi_xasprintf("3%.7s%08" PRIx64, l->array_id, *serial & 0xffffffffu);
     return SP_OK;
 }
 
@@ -366,8 +422,10 @@ sp_code local_each_pool(sp_array *a, local_name_fn fn, void *ctx)
         free(names[i]);
     }
     free(names);
-    if (stop < 0)
-        return spi_array_fail(a, SP_ERR_CANCELLED, "stopped by the caller");
+    if (stop < 0) /* the visitor's own error, or the caller's stop */
+        return a->err.code ? a->err.code
+                           : spi_array_fail(a, SP_ERR_CANCELLED,
+                                            "stopped by the caller");
     return SP_OK;
 }
 
@@ -513,4 +571,5 @@ const struct sp_array_driver spi_local_driver = {
     .copy_lun = local_copy_lun,
     .delete_lun = local_delete_lun,
     .mask = local_mask,
+    .sync = local_sync,
 };

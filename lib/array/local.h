@@ -13,6 +13,7 @@
  *                             its LUNs and their numbers
  *
  * A LUN's key is POOL/NAME.  A LUN exists when its .meta says state=ready;
+ * metadata is replaced whole (rename), and synced in batches (local_sync);
  * state=creating while its data is being made, by a process holding a
  * flock on the .img (a creating LUN whose lock is free was left by a
  * process that died, and is removed).
@@ -31,6 +32,10 @@ struct local {
     int lock_fd;    /* the array lock while held, else -1 */
     int reflink;    /* every pool can reflink: -1 not known yet */
     char *kernel;   /* uname release, for identify */
+    char array_id[37];                /* the array's UUID, for WWNs */
+    uint64_t serial_next, serial_end; /* the block of serials taken */
+    char **unsynced; /* metadata written lazily, synced by local_sync() */
+    size_t nunsynced, capunsynced;
 };
 
 static inline struct local *local_of(sp_array *a)
@@ -43,6 +48,7 @@ struct local_meta {
     char *wwn;
     uint64_t serial;
     bool creating;
+    bool torn;    /* cut off by a crash before it was synced: no contents */
     char *source; /* key of the LUN it was copied from, or NULL */
     sp_copy_method copy;
 };
@@ -72,6 +78,10 @@ sp_code local_pool_check(sp_array *a, const char *pool);
 sp_code local_meta_read(sp_array *a, const char *key, struct local_meta *m);
 sp_code local_meta_write(sp_array *a, const char *key,
                          const struct local_meta *m);
+/* Metadata is written without waiting for the disk; local_sync() makes
+ * it durable (sp_array_sync(), and on close): one flush for a batch. */
+void local_sync_later(sp_array *a, const char *path);
+sp_code local_sync(sp_array *a);
 /* True when a creating LUN's maker is gone (its .img lock is free). */
 bool local_meta_stale(sp_array *a, const char *key);
 /* Remove LUN @key's files (.img first, then .meta). */

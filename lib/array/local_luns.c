@@ -88,9 +88,7 @@ sp_code local_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
 {
     struct lun_walk w = {flags, fn, ctx};
     if (!pool_key)
-        return local_each_pool(a, visit_pool_luns, &w) && a->err.code
-                   ? a->err.code
-                   : SP_OK;
+        return local_each_pool(a, visit_pool_luns, &w);
     sp_code rc = local_pool_check(a, pool_key);
     return rc ? rc : local_each_lun(a, pool_key, visit_lun, &w);
 }
@@ -195,10 +193,14 @@ out:
 }
 
 /* The data is made: mark the LUN ready.  Or, after @failed, remove it. */
-static sp_code finish(sp_array *a, struct making *mk, sp_code failed)
+static sp_code finish(sp_array *a, struct making *mk, bool wrote_data,
+                      sp_code failed)
 {
     sp_code rc = failed;
-    if (!rc && fsync(mk->fd) != 0)
+    /* Data written here reaches the disk before the metadata that says
+     * the LUN is ready; a reflink or a new sparse file is metadata only,
+     * kept in order by the file system's journal. */
+    if (!rc && wrote_data && fsync(mk->fd) != 0)
         rc = spi_array_fail(a, SP_ERR_IO, "cannot sync LUN '%s': %s", mk->key,
                             strerror(errno));
     sp_error saved = a->err;
@@ -235,7 +237,7 @@ sp_code local_create_lun(sp_array *a, const char *pool_key, const char *name,
         if (ftruncate(mk.fd, (off_t)size) != 0)
             rc = spi_array_fail(a, SP_ERR_IO, "cannot size LUN '%s': %s",
                                 mk.key, strerror(errno));
-        rc = finish(a, &mk, rc);
+        rc = finish(a, &mk, false, rc);
     }
     if (!rc)
         *out = lun_object(a, mk.key, &mk.m);
@@ -278,7 +280,7 @@ sp_code local_copy_lun(sp_array *a, const char *source_key,
         mk.m.copy = method;
         rc = local_copy_data(a, src, mk.fd, sm.size, method, what, &how,
                              &copied);
-        rc = finish(a, &mk, rc);
+        rc = finish(a, &mk, how && strcmp(how, "reflink") != 0, rc);
         if (!rc) {
             *out = lun_object(a, mk.key, &mk.m);
             spi_lun_set_copied(*out, how, copied);

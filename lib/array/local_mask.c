@@ -163,7 +163,7 @@ static sp_code save(sp_array *a, const struct record *r)
     for (size_t i = 0; i < r->nluns; i++)
         APPEND("lun=%" PRIu32 " %s\n", r->luns[i].number, r->luns[i].key);
 #undef APPEND
-    sp_code rc = spi_write_atomic(r->path, text, len, 0644, &err)
+    sp_code rc = spi_write_atomic(r->path, text, len, 0644, true, &err)
                      ? spi_array_fail_with(a, &err)
                      : SP_OK;
     free(text);
@@ -377,8 +377,9 @@ sp_code local_mask(sp_array *a, const char *const *keys, size_t n,
         if (!local_split_key(a, keys[i], &pool, &name))
             return a->err.code;
     }
-    sp_code rc = local_lock(a);
-    if (rc)
+    /* A record must not outlive the LUNs it names in a crash. */
+    sp_code rc = local_sync(a);
+    if (rc || (rc = local_lock(a)))
         return rc;
     struct records rs;
     if (!(rc = load(a, &rs))) {

@@ -60,7 +60,7 @@ sp_code spi_sync_dir_of(const char *path, sp_error *err)
 }
 
 sp_code spi_write_atomic(const char *path, const void *data, size_t len,
-                         mode_t mode, sp_error *err)
+                         mode_t mode, bool sync, sp_error *err)
 {
     SPI_AUTOFREE char *tmp = spi_xasprintf("%s.tmp%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -79,7 +79,7 @@ sp_code spi_write_atomic(const char *path, const void *data, size_t len,
             left -= (size_t)n;
         }
     }
-    if (!e && fsync(fd) != 0)
+    if (!e && sync && fsync(fd) != 0)
         e = errno;
     if (close(fd) != 0 && !e)
         e = errno;
@@ -90,7 +90,23 @@ sp_code spi_write_atomic(const char *path, const void *data, size_t len,
         return sp_error_set(err, SP_ERR_IO, "cannot write '%s': %s", path,
                             strerror(e));
     }
-    return fsync_dir_of(path, err);
+    return sync ? fsync_dir_of(path, err) : SP_OK;
+}
+
+sp_code spi_sync_file(const char *path, sp_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return SP_OK; /* removed since: nothing to make durable */
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return sp_error_set(err, SP_ERR_IO, "cannot sync '%s': %s", path,
+                            strerror(e));
+    }
+    close(fd);
+    return SP_OK;
 }
 
 sp_code spi_read_small(const char *path, size_t max, char **out, sp_error *err)

@@ -3,6 +3,7 @@
 #ifndef SANPROV_UTIL_FILE_H
 #define SANPROV_UTIL_FILE_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include <sanprov/error.h>
@@ -11,10 +12,16 @@
 sp_code spi_mkdir_p(const char *path, mode_t mode, sp_error *err);
 
 /* Replace @path with @len bytes of @data, whole or not at all: written to
- * a temporary file beside it, synced, renamed over it, and the directory
- * synced. */
+ * a temporary file beside it, renamed over it.  With @sync the file is
+ * synced before the rename and the directory after it, so the new contents
+ * survive a crash once this returns; without, a crash may leave the old
+ * file or an empty one (the caller syncs later, spi_sync_file() and
+ * spi_sync_dir_of()). */
 sp_code spi_write_atomic(const char *path, const void *data, size_t len,
-                         mode_t mode, sp_error *err);
+                         mode_t mode, bool sync, sp_error *err);
+
+/* fsync @path; a file removed meanwhile is fine. */
+sp_code spi_sync_file(const char *path, sp_error *err);
 
 /* Sync the directory holding @path (after a rename or unlink in it). */
 sp_code spi_sync_dir_of(const char *path, sp_error *err);

@@ -356,7 +356,7 @@ test_expect_code 6 'array-info: a URI no driver handles exits 6 and names the dr
     run array-info -c nodriver.conf >out 2>err
     rc=$?; cat err
     test_line_count = 0 out &&
-    grep -x "array-info: cannot probe array .sim.: no driver for its URI .foo://127.0.0.1. (this build has: smis+https://, smis+http://)" err &&
+    grep -x "array-info: cannot probe array .sim.: no driver for its URI .foo://127.0.0.1. (this build has: smis+https://, smis+http://, local:)" err &&
     exit $rc
 '
 

@@ -191,6 +191,25 @@ test_expect_success 'a LUN left half made by a killed program is not listed, and
     ! test -e "$POOL/dead.meta" && ! test -e "$POOL/dead.img"
 '
 
+test_expect_success 'metadata a crash cut off before it was synced (empty, or NULs) is removed with its image' '
+    : >"$POOL/torn1.meta" && truncate -s 1M "$POOL/torn1.img" &&
+    head -c 80 /dev/zero >"$POOL/torn2.meta" && truncate -s 1M "$POOL/torn2.img" &&
+    run lun-list --all >out 2>err &&
+    ! grep -q torn out && test "$(grep -c "half made" err)" = 2 &&
+    ! ls "$POOL" | grep -q torn
+'
+
+test_expect_code 1 'metadata that is damaged otherwise is an error, and is left alone' '
+    printf "state=ready\nsize=banana\n" >"$POOL/bad.meta" &&
+    run lun-list --all >out 2>err
+    rc=$?
+    cat err
+    grep -q "bad.meta., line 2: bad metadata" err && test -e "$POOL/bad.meta" ||
+        exit 99
+    rm "$POOL/bad.meta"
+    exit $rc
+'
+
 test_expect_success 'the name of a LUN left half made can be used again' '
     printf "state=creating\nsize=1048576\nwwn=3000000000000098\nserial=98\n" \
         >"$POOL/again.meta" &&

@@ -43,6 +43,15 @@ SP_API void sp_array_set_progress(sp_array *a, sp_progress_fn fn, void *ctx);
 SP_API void sp_array_set_timeout(sp_array *a, unsigned int seconds);
 SP_API const char *sp_array_pending_job(const sp_array *a);
 
+/*
+ * Make every change made through @a so far survive a crash of this
+ * machine.  A local array writes its metadata without waiting for the disk
+ * and syncs it here (and when it is closed), one flush for a whole batch;
+ * an SMI-S array's changes are the array's business.  Call it before
+ * telling anyone of what was made.
+ */
+SP_API sp_code sp_array_sync(sp_array *a);
+
 /* Round trips: HTTP requests sent so far (0 for the local driver). */
 SP_API uint64_t sp_array_requests(const sp_array *a);
 
