@@ -161,7 +161,8 @@ fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 bench: deps all tests
-	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh
+	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh \
+	    && echo && B=$(B) sh tests/bench/local.sh
 
 # ---- quality ----
 

@@ -30,6 +30,17 @@ bool local_name_ok(const char *s)
     return true;
 }
 
+bool local_key_ok(const char *key)
+{
+    const char *slash = strchr(key, '/');
+    if (!slash || (size_t)(slash - key) > 200)
+        return false;
+    char pool[201];
+    memcpy(pool, key, (size_t)(slash - key));
+    pool[slash - key] = '\0';
+    return local_name_ok(pool) && local_name_ok(slash + 1);
+}
+
 bool local_split_key(sp_array *a, const char *key, char **pool, char **name)
 {
     const char *slash = strchr(key, '/');
@@ -201,7 +212,7 @@ static bool meta_line(struct local_meta *m, const char *k, const char *v)
     if (SPI_STREQ(k, "source")) {
         free(m->source);
         m->source = spi_xstrdup(v);
-        return strchr(v, '/') != NULL;
+        return local_key_ok(v);
     }
     if (SPI_STREQ(k, "copy")) {
         m->copy = SPI_STREQ(v, "snapshot") ? SP_COPY_SNAPSHOT

@@ -61,6 +61,8 @@ char *local_lun_file(sp_array *a, const char *key, const char *ext);
 
 /* Split key POOL/NAME; false when it is not one (message in a->err). */
 bool local_split_key(sp_array *a, const char *key, char **pool, char **name);
+/* Whether @key is POOL/NAME with both parts names. */
+bool local_key_ok(const char *key);
 /* Whether @s may name a pool or a LUN (a file name, not hidden). */
 bool local_name_ok(const char *s);
 

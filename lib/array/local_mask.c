@@ -94,7 +94,7 @@ static sp_code parse_record(sp_array *a, const char *path, struct record *r)
             char *sp = strchr(eq, ' ');
             char *end;
             unsigned long n = strtoul(eq, &end, 10);
-            if (!sp || end != sp || n > UINT32_MAX || !strchr(sp + 1, '/'))
+            if (!sp || end != sp || n > UINT32_MAX || !local_key_ok(sp + 1))
                 goto bad;
             add_lun(r, (uint32_t)n, sp + 1);
         }
