@@ -27,12 +27,12 @@
 
 struct local {
     char *root;
-    char *portal;   /* iscsi-portal: LUNs are exported through tgt */
-    char *tgt_port; /* tgt-control-port: tgtadm -C, or NULL */
-    int lock_fd;    /* the array lock while held, else -1 */
-    int reflink;    /* every pool can reflink: -1 not known yet */
-    char *kernel;   /* uname release, for identify */
-    char array_id[37];                /* the array's UUID, for WWNs */
+    char *portal;      /* iscsi-portal: LUNs are exported through tgt */
+    char *tgt_port;    /* tgt-control-port: tgtadm -C, or NULL */
+    int lock_fd;       /* the array lock while held, else -1 */
+    int reflink;       /* every pool can reflink: -1 not known yet */
+    char *kernel;      /* uname release, for identify */
+    char array_id[37]; /* the array's UUID, for WWNs */
     uint64_t serial_next, serial_end; /* the block of serials taken */
     char **unsynced; /* metadata written lazily, synced by local_sync() */
     size_t nunsynced, capunsynced;
