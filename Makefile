@@ -39,7 +39,7 @@ DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli \
             time bsdutils xfsprogs e2fsprogs tgt libiscsi-bin
 
-LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c)
+LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c lib/library/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_SO   := $(B)/libsanprov.so.$(VERSION)
 LIB_A    := $(B)/libsanprov.a

@@ -5,6 +5,7 @@
 
 #include "common/arrays.h"
 #include "common/cli.h"
+#include "common/templates.h"
 #include "common/output.h"
 #include "common/progress.h"
 #include "common/status.h"
@@ -144,8 +145,9 @@ int cmd_finish(poptContext pc)
     cmd_progress_done();
     if (pc)
         poptFreeContext(pc);
-    /* Arrays borrow the configuration: close them first. */
+    /* Arrays and the library borrow the configuration: close them first. */
     cmd_arrays_close();
+    cmd_library_close();
     sp_config_free(config);
     config = NULL;
     free(config_path);

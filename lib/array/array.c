@@ -310,6 +310,16 @@ sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
     return a->drv->copy_lun(a, key, method, name, pool_key, flags, out);
 }
 
+sp_code sp_array_lun_path(sp_array *a, const sp_id *id, char **out)
+{
+    *out = NULL;
+    const char *key;
+    if (begin(a, a->drv->lun_path, "give a path to its LUNs' data here") ||
+        key_of(a, id, SP_ID_LUN, &key))
+        return a->err.code;
+    return a->drv->lun_path(a, key, out);
+}
+
 sp_code sp_array_delete_lun(sp_array *a, const sp_id *id, unsigned int flags)
 {
     const char *key;

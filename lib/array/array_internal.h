@@ -44,6 +44,7 @@ struct sp_array_driver {
                     const sp_mask_target *target, unsigned int flags,
                     uint32_t *numbers);
     uint64_t (*requests)(const sp_array *a);
+    sp_code (*lun_path)(sp_array *a, const char *key, char **out);
     /* Make the changes made so far durable (NULL: they are when made). */
     sp_code (*sync)(sp_array *a);
 };

@@ -583,4 +583,5 @@ const struct sp_array_driver spi_local_driver = {
     .delete_lun = local_delete_lun,
     .mask = local_mask,
     .sync = local_sync,
+    .lun_path = local_lun_path,
 };

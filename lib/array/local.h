@@ -143,5 +143,6 @@ sp_code local_copy_lun(sp_array *a, const char *source_key,
                        sp_copy_method method, const char *name,
                        const char *pool_key, unsigned int flags, sp_lun **out);
 sp_code local_delete_lun(sp_array *a, const char *key, unsigned int flags);
+sp_code local_lun_path(sp_array *a, const char *key, char **out);
 
 #endif

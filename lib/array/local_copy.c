@@ -4,6 +4,7 @@
  * copy that keeps the holes (SEEK_DATA/SEEK_HOLE, copy_file_range, and
  * read/write where that cannot cross file systems). */
 #include "local.h"
+#include "../util/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef XFS_SUPER_MAGIC
@@ -71,55 +71,16 @@ bool local_can_reflink(const char *dir)
     return ok;
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+struct progress {
+    sp_array *a;
+    const char *what;
+};
 
-/* Copy @len bytes at @off; copy_file_range, else read/write. */
-static sp_code copy_range(sp_array *a, int src, int dst, off_t off,
-                          uint64_t len, bool *plain)
+static void progress(uint64_t done, uint64_t size, void *ctx)
 {
-    static char buf[1 << 20];
-    while (len) {
-        size_t want = len > (1u << 30) ? (1u << 30) : (size_t)len;
-        ssize_t n;
-        if (!*plain) {
-            loff_t in = off, out = off;
-            n = copy_file_range(src, &in, dst, &out, want, 0);
-            if (n < 0 && (errno == EXDEV || errno == ENOSYS ||
-                          errno == EINVAL || errno == EOPNOTSUPP)) {
-                *plain = true;
-                continue;
-            }
-        } else {
-            if (want > sizeof(buf))
-                want = sizeof(buf);
-            n = pread(src, buf, want, off);
-            if (n > 0) {
-                ssize_t w = 0;
-                for (ssize_t k; w < n; w += k)
-                    if ((k = pwrite(dst, buf + w, (size_t)(n - w), off + w)) <
-                        0)
-                        return spi_array_fail(a, SP_ERR_IO,
-                                              "cannot write the copy: %s",
-                                              strerror(errno));
-            }
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return spi_array_fail(a, SP_ERR_IO, "cannot copy: %s",
-                                  strerror(errno));
-        if (n == 0)
-            return spi_array_fail(a, SP_ERR_IO,
-                                  "cannot copy: the source ended early");
-        off += n;
-        len -= (uint64_t)n;
-    }
-    return SP_OK;
+    struct progress *p = ctx;
+    if (p->a->progress)
+        p->a->progress(p->what, (int)(done * 100 / size), p->a->progress_ctx);
 }
 
 static sp_code sparse_copy(sp_array *a, int src, int dst, uint64_t size,
@@ -129,30 +90,11 @@ static sp_code sparse_copy(sp_array *a, int src, int dst, uint64_t size,
         return spi_array_fail(a, SP_ERR_IO, "cannot size the copy: %s",
                               strerror(errno));
     bool plain = false;
-    double next_report = now() + 0.5;
-    off_t off = 0;
-    while ((uint64_t)off < size) {
-        off_t data = lseek(src, off, SEEK_DATA);
-        if (data < 0 && errno == ENXIO)
-            break; /* only a hole is left */
-        if (data < 0)
-            return spi_array_fail(a, SP_ERR_IO, "cannot read the source: %s",
-                                  strerror(errno));
-        off_t hole = lseek(src, data, SEEK_HOLE);
-        if (hole < 0 || (uint64_t)hole > size)
-            hole = (off_t)size;
-        sp_code rc =
-            copy_range(a, src, dst, data, (uint64_t)(hole - data), &plain);
-        if (rc)
-            return rc;
-        *copied += (uint64_t)(hole - data);
-        off = hole;
-        if (a->progress && now() >= next_report) {
-            a->progress(what, (int)((uint64_t)off * 100 / size),
-                        a->progress_ctx);
-            next_report = now() + 0.5;
-        }
-    }
+    struct progress p = {a, what};
+    sp_error err;
+    if (spi_copy_sparse(src, dst, size, NULL, progress, &p, copied, &plain,
+                        &err))
+        return spi_array_fail_with(a, &err);
     *how = plain ? "sparse copy (read/write)" : "sparse copy";
     return SP_OK;
 }

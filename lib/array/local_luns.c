@@ -359,3 +359,13 @@ out:
     local_unlock(a);
     return rc;
 }
+
+sp_code local_lun_path(sp_array *a, const char *key, char **out)
+{
+    sp_lun *l = NULL;
+    sp_code rc = local_get_lun(a, key, SP_LUN_IDS_ONLY, &l);
+    sp_lun_free(l);
+    if (!rc)
+        *out = local_lun_file(a, key, "img");
+    return rc;
+}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,4 +181,95 @@ void spi_unlock(int *fd)
     if (*fd >= 0)
         close(*fd); /* releases the lock */
     *fd = -1;
+}
+
+/* ---- sparse copies ---- */
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+#define COPY_BUF (1u << 20)
+
+/* Copy @len bytes at @off: copy_file_range, else read/write (*@plain). */
+static sp_code copy_range(int src, int dst, off_t off, uint64_t len,
+                          bool *plain, char **buf, sp_error *err)
+{
+    while (len) {
+        size_t want = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        ssize_t n;
+        if (!*plain) {
+            loff_t in = off, out = off;
+            n = copy_file_range(src, &in, dst, &out, want, 0);
+            if (n < 0 && (errno == EXDEV || errno == ENOSYS ||
+                          errno == EINVAL || errno == EOPNOTSUPP)) {
+                *plain = true;
+                continue;
+            }
+        } else {
+            if (!*buf)
+                *buf = spi_xmalloc(COPY_BUF);
+            if (want > COPY_BUF)
+                want = COPY_BUF;
+            n = pread(src, *buf, want, off);
+            for (ssize_t w = 0, k; n > 0 && w < n; w += k)
+                if ((k = pwrite(dst, *buf + w, (size_t)(n - w), off + w)) < 0)
+                    return sp_error_set(err, SP_ERR_IO, "cannot write: %s",
+                                        strerror(errno));
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return sp_error_set(err, SP_ERR_IO, "cannot copy: %s",
+                                strerror(errno));
+        if (n == 0)
+            return sp_error_set(err, SP_ERR_IO,
+                                "cannot copy: the source ended early");
+        off += n;
+        len -= (uint64_t)n;
+    }
+    return SP_OK;
+}
+
+sp_code spi_copy_sparse(int src, int dst, uint64_t size, spi_hole_fn hole_fn,
+                        spi_progress_fn progress, void *ctx, uint64_t *copied,
+                        bool *plain, sp_error *err)
+{
+    char *buf = NULL;
+    double next_report = now() + 0.5;
+    sp_code rc = SP_OK;
+    uint64_t off = 0;
+    *copied = 0;
+    while (off < size && !rc) {
+        off_t data = lseek(src, (off_t)off, SEEK_DATA);
+        if ((data < 0 && errno == ENXIO) ||
+            (data >= 0 && (uint64_t)data >= size))
+            data = (off_t)size; /* only a hole is left */
+        else if (data < 0) {
+            rc = sp_error_set(err, SP_ERR_IO, "cannot read the source: %s",
+                              strerror(errno));
+            break;
+        }
+        if ((uint64_t)data > off && hole_fn &&
+            (rc = hole_fn(dst, off, (uint64_t)data - off, ctx, err)))
+            break;
+        if ((uint64_t)data >= size)
+            break;
+        off_t hole = lseek(src, data, SEEK_HOLE);
+        if (hole < 0 || (uint64_t)hole > size)
+            hole = (off_t)size;
+        rc = copy_range(src, dst, data, (uint64_t)(hole - data), plain, &buf,
+                        err);
+        *copied += (uint64_t)(hole - data);
+        off = (uint64_t)hole;
+        if (progress && now() >= next_report) {
+            progress(off, size, ctx);
+            next_report = now() + 0.5;
+        }
+    }
+    free(buf);
+    return rc;
 }

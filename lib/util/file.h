@@ -4,6 +4,7 @@
 #define SANPROV_UTIL_FILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <sanprov/error.h>
@@ -34,5 +35,18 @@ sp_code spi_read_small(const char *path, size_t max, char **out, sp_error *err);
  * *@fd_out is the lock, released by spi_unlock(). */
 sp_code spi_lock(const char *path, int how, int *fd_out, sp_error *err);
 void spi_unlock(int *fd);
+
+/* Sparse copies: the data of @src's first @size bytes to the same offsets
+ * of @dst, holes skipped (SEEK_DATA/SEEK_HOLE), by copy_file_range or,
+ * where that cannot go (*@plain set), read and write.  @hole_fn (may be
+ * NULL) is called for each hole, for a target that may hold old data;
+ * @progress (may be NULL) about twice a second.  *@copied: the bytes
+ * copied. */
+typedef sp_code (*spi_hole_fn)(int dst, uint64_t off, uint64_t len, void *ctx,
+                               sp_error *err);
+typedef void (*spi_progress_fn)(uint64_t done, uint64_t size, void *ctx);
+sp_code spi_copy_sparse(int src, int dst, uint64_t size, spi_hole_fn hole_fn,
+                        spi_progress_fn progress, void *ctx, uint64_t *copied,
+                        bool *plain, sp_error *err);
 
 #endif

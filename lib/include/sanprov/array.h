@@ -181,6 +181,14 @@ SP_API sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
 SP_API sp_code sp_array_delete_lun(sp_array *a, const sp_id *id,
                                    unsigned int flags);
 
+/*
+ * A path on this machine through which the data of LUN @id is read and
+ * written: a local array's image file.  *@out is a new string.  Errors:
+ * SP_ERR_NOT_SUPPORTED (the LUN is on a remote array: attach it to this
+ * machine and use its device), SP_ERR_NOT_FOUND.
+ */
+SP_API sp_code sp_array_lun_path(sp_array *a, const sp_id *id, char **out);
+
 /* The host side of masking: initiators of one connectivity type. */
 typedef struct sp_mask_target {
     const char *name; /* for naming groups and views */

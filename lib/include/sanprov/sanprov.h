@@ -10,6 +10,7 @@
 #include <sanprov/id.h>
 #include <sanprov/config.h>
 #include <sanprov/array.h>
+#include <sanprov/template.h>
 #include <sanprov/cim.h>
 #include <sanprov/cimclient.h>
 #include <sanprov/cimserver.h>

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/template-make.c: template-make, record a SAN-copy-capable template:
+ * from a LUN that holds a generalized image (method 1), or from an image
+ * file written onto a LUN (method 2: onto a new LUN of a pool, or onto a
+ * LUN given, through --device where it is attached here). */
+#include <errno.h>
+#include <popt.h>
+
+#include "common/arrays.h"
+#include "common/cli.h"
+#include "common/ids.h"
+#include "common/output.h"
+#include "common/status.h"
+#include "common/templates.h"
+
+enum {
+    OPT_IMAGE = CMD_OPT_FIRST,
+    OPT_SIZE,
+    OPT_DEVICE,
+    OPT_COPY,
+    OPT_VCPUS,
+    OPT_MEMORY,
+    OPT_FIRMWARE,
+    OPT_MACHINE,
+    OPT_BUS,
+    OPT_NIC,
+    OPT_OS,
+    OPT_TAG,
+    OPT_DOC, /* + sp_custom_doc */
+};
+
+struct opts {
+    sp_template *t;
+    char *image, *device;
+    uint64_t size;
+};
+
+static void check(sp_code rc, const sp_error *err)
+{
+    if (rc)
+        cmd_usage_error("%s", err->message);
+}
+
+/* --nic network=NAME[,model=M] or bridge=NAME[,model=M] */
+static void add_nic(sp_template *t, const char *arg)
+{
+    char *s = cmd_xstrdup(arg), *save = NULL;
+    const char *net = NULL, *br = NULL, *model = NULL;
+    for (char *kv = strtok_r(s, ",", &save); kv;
+         kv = strtok_r(NULL, ",", &save)) {
+        if (strncmp(kv, "network=", 8) == 0)
+            net = kv + 8;
+        else if (strncmp(kv, "bridge=", 7) == 0)
+            br = kv + 7;
+        else if (strncmp(kv, "model=", 6) == 0)
+            model = kv + 6;
+        else
+            cmd_usage_error("--nic takes network=NAME or bridge=NAME, and "
+                            "model=MODEL, not '%s'",
+                            kv);
+    }
+    sp_error err;
+    sp_error_clear(&err);
+    check(sp_template_add_nic(t, net, br, model, &err), &err);
+    free(s);
+}
+
+static void read_doc(sp_template *t, sp_custom_doc d, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        cmd_usage_error("--%s: cannot read '%s': %s", sp_custom_doc_name(d),
+                        path, strerror(errno));
+    char *text = cmd_xmalloc(SP_DOC_MAX + 2);
+    size_t n = fread(text, 1, SP_DOC_MAX + 1, f);
+    bool bad = ferror(f);
+    fclose(f);
+    text[n] = '\0';
+    if (bad || n > SP_DOC_MAX || memchr(text, '\0', n))
+        cmd_usage_error("--%s: '%s' is %s", sp_custom_doc_name(d), path,
+                        bad              ? "unreadable"
+                        : n > SP_DOC_MAX ? "larger than 1 MiB"
+                                         : "not text");
+    sp_error err;
+    sp_error_clear(&err);
+    if (sp_template_set_doc(t, d, text, &err))
+        cmd_usage_error("--%s: '%s': %s", sp_custom_doc_name(d), path,
+                        err.message);
+    free(text);
+}
+
+static void on_opt(int val, const char *arg, void *ctx)
+{
+    struct opts *o = ctx;
+    sp_error err;
+    sp_error_clear(&err);
+    switch (val) {
+    case OPT_IMAGE: /* @arg lasts only for this call */
+        free(o->image);
+        o->image = cmd_xstrdup(arg);
+        break;
+    case OPT_SIZE:
+        o->size = cmd_size_arg("--size", arg);
+        break;
+    case OPT_DEVICE:
+        free(o->device);
+        o->device = cmd_xstrdup(arg);
+        break;
+    case OPT_COPY:
+        sp_template_set_copy(o->t, cmd_copy_pref_arg("--copy-method", arg),
+                             NULL);
+        break;
+    case OPT_VCPUS:
+        check(sp_template_set_vcpus(
+                  o->t, (unsigned)cmd_number_arg("--vcpus", arg, 4096), &err),
+              &err);
+        break;
+    case OPT_MEMORY:
+        check(sp_template_set_memory(o->t, cmd_size_arg("--memory", arg), &err),
+              &err);
+        break;
+    case OPT_FIRMWARE:
+        if (strcmp(arg, "bios") && strcmp(arg, "uefi"))
+            cmd_usage_error("--firmware is bios or uefi, not '%s'", arg);
+        sp_template_set_firmware(o->t, strcmp(arg, "uefi") == 0
+                                           ? SP_FIRMWARE_UEFI
+                                           : SP_FIRMWARE_BIOS);
+        break;
+    case OPT_MACHINE:
+        check(sp_template_set_machine(o->t, arg, &err), &err);
+        break;
+    case OPT_BUS:
+        check(sp_template_set_disk_bus(o->t, arg, &err), &err);
+        break;
+    case OPT_NIC:
+        add_nic(o->t, arg);
+        break;
+    case OPT_OS:
+        if (strcmp(arg, "linux") && strcmp(arg, "windows"))
+            cmd_usage_error("--os is linux or windows, not '%s'", arg);
+        sp_template_set_os(o->t, strcmp(arg, "windows") == 0 ? SP_OS_WINDOWS
+                                                             : SP_OS_LINUX);
+        break;
+    case OPT_TAG:
+        check(sp_template_add_tag(o->t, arg, &err), &err);
+        break;
+    default:
+        if (val >= OPT_DOC && val < OPT_DOC + SP_DOC_COUNT)
+            read_doc(o->t, (sp_custom_doc)(val - OPT_DOC), arg);
+    }
+}
+
+/* The array can SAN-copy the template's LUN the way it asks; else exit 6. */
+static bool copyable(sp_array *a, const sp_template *t)
+{
+    sp_array_caps caps;
+    if (sp_array_capabilities(a, &caps)) {
+        cmd_failed("probe array", sp_array_name(a), sp_array_error(a));
+        return false;
+    }
+    sp_copy_method m = sp_template_copy(t);
+    if ((m == SP_COPY_SNAPSHOT && caps.snapshot) ||
+        (m == SP_COPY_CLONE && caps.clone) ||
+        (m == SP_COPY_NONE && (caps.snapshot || caps.clone)))
+        return true;
+    cmd_fail(SP_EXIT_PRECONDITION,
+             "cannot make template '%s': array '%s' can make %s, so no VM "
+             "can be provisioned from it by SAN copy (see array-info)",
+             sp_template_name(t), sp_array_name(a),
+             m == SP_COPY_SNAPSHOT ? "no snapshots"
+             : m == SP_COPY_CLONE  ? "no clones"
+                                   : "neither snapshots nor clones");
+    return false;
+}
+
+/* Write the image onto @lun, through --device or the array's own path. */
+static bool write_image(const struct opts *o, sp_array *a, const sp_id *lun)
+{
+    char *path = o->device ? cmd_xstrdup(o->device) : NULL;
+    if (!path && sp_array_lun_path(a, lun, &path)) {
+        const sp_error *e = sp_array_error(a);
+        if (e->code == SP_ERR_NOT_SUPPORTED)
+            cmd_fail(SP_EXIT_PRECONDITION,
+                     "cannot write '%s' onto '%s': array '%s' does not give "
+                     "its LUNs' data on this machine; mask the LUN to this "
+                     "machine, and give the device it appears as with "
+                     "--device PATH",
+                     o->image, sp_id_str(lun), sp_array_name(a));
+        else
+            cmd_failed("write onto", sp_id_str(lun), e);
+        return false;
+    }
+    sp_error err;
+    sp_error_clear(&err);
+    uint64_t written = 0;
+    bool ok = sp_image_write(o->image, path, &written, &err) == SP_OK;
+    if (!ok)
+        cmd_fail(sp_error_exit_code(&err), "cannot write '%s' onto '%s': %s",
+                 o->image, sp_id_str(lun), err.message);
+    else
+        sp_log(SP_LOG_INFO, "wrote %s of data from '%s' onto '%s'",
+               cmd_size(written), o->image, path);
+    free(path);
+    return ok;
+}
+
+/* Method 2 into a pool: a new LUN holding the image; NULL after a failure
+ * (and then no LUN is left). */
+static sp_lun *new_lun(const struct opts *o, sp_array *a, const sp_id *pool)
+{
+    sp_error err;
+    sp_error_clear(&err);
+    sp_image_format fmt;
+    uint64_t size;
+    if (sp_image_probe(o->image, &fmt, &size, &err)) {
+        cmd_fail(sp_error_exit_code(&err), "cannot read image '%s': %s",
+                 o->image, err.message);
+        return NULL;
+    }
+    size = (size + (1u << 20) - 1) / (1u << 20) * (1u << 20);
+    if (o->size && o->size < size) {
+        cmd_fail(SP_EXIT_USAGE, "--size %s is smaller than the disk of '%s'",
+                 cmd_size(o->size), o->image);
+        return NULL;
+    }
+    sp_lun *l = NULL;
+    const char *name = sp_template_name(o->t);
+    if (sp_array_create_lun(a, pool, name, o->size ? o->size : size, 0, &l)) {
+        cmd_failed("create LUN for", name, sp_array_error(a));
+        return NULL;
+    }
+    if (!write_image(o, a, sp_lun_id(l))) {
+        if (sp_array_delete_lun(a, sp_lun_id(l), 0))
+            cmd_error("could not remove '%s': %s", sp_id_str(sp_lun_id(l)),
+                      sp_array_error(a)->message);
+        sp_lun_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+static void make(struct opts *o, const sp_id *id)
+{
+    sp_error err;
+    sp_error_clear(&err);
+    bool pool = sp_id_get_kind(id) == SP_ID_POOL;
+    sp_array *a = cmd_array_of(id, &err);
+    sp_template *other = NULL;
+    if (!a) {
+        cmd_failed("open the array of", sp_id_str(id), &err);
+        return;
+    }
+    if (pool && !o->image)
+        cmd_usage_error("a pool ID makes a new LUN from --image FILE");
+    /* Every check before anything is made. */
+    if (sp_library_find(cmd_library(), sp_template_name(o->t), &other, &err) ==
+        SP_OK) {
+        cmd_fail(SP_EXIT_PRECONDITION, "template '%s' exists already (%s)",
+                 sp_template_name(o->t), sp_id_str(sp_template_id(other)));
+        sp_template_free(other);
+        return;
+    }
+    if (!copyable(a, o->t))
+        return;
+    sp_lun *l = NULL;
+    if (pool && !(l = new_lun(o, a, id)))
+        return;
+    if (!pool && sp_array_get_lun(a, id, 0, &l)) {
+        cmd_failed("look up", sp_id_str(id), sp_array_error(a));
+        return;
+    }
+    if (!pool && o->image && !write_image(o, a, id)) {
+        sp_lun_free(l);
+        return;
+    }
+    sp_error_clear(&err);
+    sp_code rc = sp_template_set_lun(o->t, sp_lun_id(l), sp_lun_pool(l), &err);
+    if (!rc && !(rc = sp_array_sync(a)))
+        rc = sp_library_save(cmd_library(), o->t, &err);
+    else if (rc == SP_OK)
+        err = *sp_array_error(a);
+    if (rc) {
+        cmd_failed("record template", sp_template_name(o->t), &err);
+        if (pool && sp_array_delete_lun(a, sp_lun_id(l), 0))
+            cmd_error("could not remove '%s': %s", sp_id_str(sp_lun_id(l)),
+                      sp_array_error(a)->message);
+    } else {
+        cmd_out_template(o->t);
+        cmd_ok();
+    }
+    sp_lun_free(l);
+}
+
+int main(int argc, char **argv)
+{
+    struct opts o = {0};
+    const char *name = NULL;
+    struct poptOption table[] = {
+        {"name", 'n', POPT_ARG_STRING, &name, 0,
+         "the template's name (required; unique)", "NAME"},
+        {"image", 0, POPT_ARG_STRING, NULL, OPT_IMAGE,
+         "write this image (raw or qcow2) onto the LUN: a new one in the "
+         "pool read, or the LUN read",
+         "FILE"},
+        {"size", 0, POPT_ARG_STRING, NULL, OPT_SIZE,
+         "with --image and a pool, the new LUN's size (default: the image's "
+         "disk)",
+         "SIZE"},
+        {"device", 0, POPT_ARG_STRING, NULL, OPT_DEVICE,
+         "with --image and a LUN, write through this device, where the LUN "
+         "is attached here",
+         "PATH"},
+        {"copy-method", 0, POPT_ARG_STRING, NULL, OPT_COPY,
+         "how VMs get their copy: auto (default), snapshot or clone", "KIND"},
+        {"vcpus", 0, POPT_ARG_STRING, NULL, OPT_VCPUS, "vCPUs (default 1)",
+         "N"},
+        {"memory", 0, POPT_ARG_STRING, NULL, OPT_MEMORY, "memory (default 1G)",
+         "SIZE"},
+        {"firmware", 0, POPT_ARG_STRING, NULL, OPT_FIRMWARE,
+         "bios (default) or uefi", "KIND"},
+        {"machine", 0, POPT_ARG_STRING, NULL, OPT_MACHINE,
+         "the machine type (default q35)", "TYPE"},
+        {"disk-bus", 0, POPT_ARG_STRING, NULL, OPT_BUS,
+         "the disk's bus (default virtio)", "BUS"},
+        {"nic", 0, POPT_ARG_STRING, NULL, OPT_NIC,
+         "a NIC: network=NAME or bridge=NAME, and model=MODEL (repeatable)",
+         "SPEC"},
+        {"os", 0, POPT_ARG_STRING, NULL, OPT_OS, "linux (default) or windows",
+         "FAMILY"},
+        {"user-data", 0, POPT_ARG_STRING, NULL, OPT_DOC + SP_DOC_USER_DATA,
+         "cloud-init user-data", "FILE"},
+        {"meta-data", 0, POPT_ARG_STRING, NULL, OPT_DOC + SP_DOC_META_DATA,
+         "cloud-init meta-data", "FILE"},
+        {"network-config", 0, POPT_ARG_STRING, NULL,
+         OPT_DOC + SP_DOC_NETWORK_CONFIG, "cloud-init network-config", "FILE"},
+        {"unattend", 0, POPT_ARG_STRING, NULL, OPT_DOC + SP_DOC_UNATTEND,
+         "a Windows unattend answer file", "FILE"},
+        {"tag", 0, POPT_ARG_STRING, NULL, OPT_TAG, "a tag (repeatable)", "TAG"},
+        {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
+         "Common options:", NULL},
+        POPT_TABLEEND};
+    cmd_init(argv[0]);
+    o.t = sp_template_new(NULL);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[LUN-ID|POOL-ID]", on_opt, &o);
+    if (!name)
+        cmd_usage_error("a template needs a --name");
+    sp_error err;
+    sp_error_clear(&err);
+    if (sp_template_set_name(o.t, name, &err))
+        cmd_usage_error("--name: %s", err.message);
+    cmd_config();
+    cmd_out_begin(cmd_template_columns, CMD_TEMPLATE_NCOLUMNS);
+    struct cmd_ids *ids = cmd_ids_open(pc, 0);
+    sp_id **v = NULL;
+    size_t n =
+        cmd_ids_read_all(ids, CMD_KIND(SP_ID_LUN) | CMD_KIND(SP_ID_POOL), &v);
+    if (n > 1)
+        cmd_usage_error("a template has one LUN: give one LUN or pool ID, "
+                        "not %zu",
+                        n);
+    if (n == 1 && cmd_exit_code() == SP_EXIT_OK)
+        make(&o, v[0]);
+    cmd_ids_free_all(v, n);
+    cmd_ids_close(ids);
+    sp_template_free(o.t);
+    free(o.image);
+    free(o.device);
+    return cmd_finish(pc);
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/library/image.c: disk images written onto template LUNs: raw images
+ * copied sparsely here, qcow2 converted by qemu-img (run without a shell). */
+#include "library.h"
+#include "../util/file.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define QCOW2_MAGIC "QFI\xfb"
+
+/* Run @argv; its standard output in *@out (may be NULL), the first line of
+ * what it said in the message when it fails. */
+static sp_code run(const char *const *argv, char **out, sp_error *err)
+{
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0)
+        return sp_error_set(err, SP_ERR_IO, "cannot run %s: %s", argv[0],
+                            strerror(errno));
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    pid_t pid;
+    int e =
+        posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[1]);
+    if (e) {
+        close(pipefd[0]);
+        return sp_error_set(err, SP_ERR_NOT_SUPPORTED,
+                            "cannot run %s: %s (install qemu-utils)", argv[0],
+                            strerror(e));
+    }
+    size_t len = 0, cap = 4096;
+    char *buf = spi_xmalloc(cap);
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap >= (1u << 20)) { /* enough: read on, keep nothing more */
+                char sink[4096];
+                if (read(pipefd[0], sink, sizeof(sink)) > 0)
+                    continue;
+                break;
+            }
+            buf = spi_xrealloc(buf, cap *= 2);
+        }
+        ssize_t r = read(pipefd[0], buf + len, cap - len - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    buf[len] = '\0';
+    close(pipefd[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        if (out)
+            *out = buf;
+        else
+            free(buf);
+        return SP_OK;
+    }
+    char *nl = strchr(buf, '\n');
+    if (nl)
+        *nl = '\0';
+    sp_code rc = sp_error_set(err, SP_ERR_IO, "%s failed: %s", argv[0],
+                              *buf ? buf : "(no message)");
+    free(buf);
+    return rc;
+}
+
+static sp_code qcow2_size(const char *path, uint64_t *size, sp_error *err)
+{
+    const char *argv[] = {
+        "qemu-img", "info", "--output=json", "-f", "qcow2", "--", path, NULL};
+    char *json = NULL;
+    sp_code rc = run(argv, &json, err);
+    if (rc)
+        return rc;
+    const char *v = strstr(json, "\"virtual-size\":");
+    unsigned long long n = 0;
+    if (!v || sscanf(v, "\"virtual-size\": %llu", &n) != 1 || !n)
+        rc = sp_error_set(err, SP_ERR_IO,
+                          "qemu-img info gave no virtual size for '%s'", path);
+    *size = n;
+    free(json);
+    return rc;
+}
+
+sp_code sp_image_probe(const char *path, sp_image_format *format,
+                       uint64_t *size, sp_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return sp_error_set(err, errno == ENOENT ? SP_ERR_NOT_FOUND : SP_ERR_IO,
+                            "cannot read '%s': %s", path, strerror(errno));
+    char magic[4] = {0};
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 && pread(fd, magic, 4, 0) >= 0;
+    int e = errno;
+    close(fd);
+    if (!ok)
+        return sp_error_set(err, SP_ERR_IO, "cannot read '%s': %s", path,
+                            strerror(e));
+    if (!S_ISREG(st.st_mode))
+        return sp_error_set(err, SP_ERR_IO, "'%s' is not a file", path);
+    if (memcmp(magic, QCOW2_MAGIC, 4) == 0) {
+        *format = SP_IMAGE_QCOW2;
+        return qcow2_size(path, size, err);
+    }
+    if (!st.st_size)
+        return sp_error_set(err, SP_ERR_IO, "'%s' is empty", path);
+    *format = SP_IMAGE_RAW;
+    *size = (uint64_t)st.st_size;
+    return SP_OK;
+}
+
+/* A hole of the image: make it read as zeros on a target that may hold
+ * old data (punched out of a file, zeroed out on a device). */
+static sp_code zero_range(int dst, uint64_t off, uint64_t len, void *ctx,
+                          sp_error *err)
+{
+    (void)ctx;
+    struct stat st;
+    if (fstat(dst, &st) == 0 && S_ISBLK(st.st_mode)) {
+        uint64_t range[2] = {off, len};
+        if (ioctl(dst, BLKZEROOUT, range) == 0)
+            return SP_OK;
+    } else if (fallocate(dst, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                         (off_t)off, (off_t)len) == 0) {
+        return SP_OK;
+    }
+    return sp_error_set(err, SP_ERR_IO, "cannot zero the image's holes: %s",
+                        strerror(errno));
+}
+
+static sp_code target_size(int fd, const char *target, uint64_t *size,
+                           sp_error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return sp_error_set(err, SP_ERR_IO, "cannot read '%s': %s", target,
+                            strerror(errno));
+    if (S_ISBLK(st.st_mode))
+        return ioctl(fd, BLKGETSIZE64, size) == 0
+                   ? SP_OK
+                   : sp_error_set(err, SP_ERR_IO, "cannot size '%s': %s",
+                                  target, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return sp_error_set(err, SP_ERR_IO,
+                            "'%s' is neither a file nor a block device",
+                            target);
+    *size = (uint64_t)st.st_size;
+    return SP_OK;
+}
+
+sp_code sp_image_write(const char *path, const char *target, uint64_t *written,
+                       sp_error *err)
+{
+    *written = 0;
+    sp_image_format format;
+    uint64_t size, room;
+    sp_code rc = sp_image_probe(path, &format, &size, err);
+    if (rc)
+        return rc;
+    int dst = open(target, O_WRONLY | O_CLOEXEC);
+    if (dst < 0)
+        return sp_error_set(err, SP_ERR_IO, "cannot write '%s': %s", target,
+                            strerror(errno));
+    if ((rc = target_size(dst, target, &room, err)))
+        goto out;
+    if (room < size) {
+        rc = sp_error_set(err, SP_ERR_PRECONDITION,
+                          "the image's disk is %" PRIu64 " bytes and '%s' "
+                          "only %" PRIu64,
+                          size, target, room);
+        goto out;
+    }
+    if (format == SP_IMAGE_QCOW2) {
+        /* -n: the target exists; -S: zeros become holes where it can. */
+        const char *argv[] = {"qemu-img", "convert", "-n",  "-f",
+                              "qcow2",    "-O",      "raw", "--",
+                              path,       target,    NULL};
+        rc = run(argv, NULL, err);
+        if (!rc)
+            *written = size;
+    } else {
+        int src = open(path, O_RDONLY | O_CLOEXEC);
+        bool plain = false;
+        if (src < 0)
+            rc = sp_error_set(err, SP_ERR_IO, "cannot read '%s': %s", path,
+                              strerror(errno));
+        else
+            rc = spi_copy_sparse(src, dst, size, zero_range, NULL, NULL,
+                                 written, &plain, err);
+        if (src >= 0)
+            close(src);
+    }
+    if (!rc && fsync(dst) != 0)
+        rc = sp_error_set(err, SP_ERR_IO, "cannot sync '%s': %s", target,
+                          strerror(errno));
+out:
+    close(dst);
+    return rc;
+}
