@@ -356,7 +356,7 @@ static void repl_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     static const uint16_t objects[] = {2};    /* StorageVolume */
     static const uint16_t actions[] = {2, 5}; /* CreateElementReplica,
                                                  ModifyReplicaSynchronization */
-    sim_set_u16s(i, "SupportedReplicationTypes", types, 2);
+    sim_set_u16s(i, "SupportedReplicationTypes", types, s->o.no_copies ? 0 : 2);
     sim_set_u16s(i, "SupportedStorageObjects", objects, 1);
     sim_set_u16s(i, "SupportedAsynchronousActions", actions, async(s) ? 1 : 0);
     sim_set_u16s(i, "SupportedSynchronousActions", actions, async(s) ? 1 : 2);

@@ -259,6 +259,10 @@ static uint32_t return_to_pool(struct call *c)
 static uint32_t create_replica(struct call *c)
 {
     uint64_t sync = 0;
+    if (c->s->o.no_copies) {
+        fail(c, SP_CIM_ERR_NOT_SUPPORTED, "this array makes no copies");
+        return 0;
+    }
     if (!arg_uint(c, "SyncType", &sync) || (sync != 7 && sync != 8)) {
         fail(c, SP_CIM_ERR_NOT_SUPPORTED,
              "SyncType must be 7 (snapshot) or 8 (clone)");

@@ -132,6 +132,7 @@ struct sim_opts {
     unsigned long job_fail;  /* the Nth job fails (0: none) */
     unsigned long job_stall; /* the Nth job never ends */
     bool no_pull;
+    bool no_copies; /* no replication types: neither snapshots nor clones */
     unsigned max_enums;
     const char *trace_dir; /* write every request and response here */
 };
