@@ -27,7 +27,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -Wvla
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Ilib/include $(WARNINGS)
 
-LIB_PKGS := libxml-2.0 libcurl uuid inih
+LIB_PKGS := libxml-2.0 libcurl uuid inih libvirt
 TEST_PKGS := cmocka libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(LIB_PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(LIB_PKGS)) -lpthread
@@ -37,9 +37,12 @@ DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             libcurl4-openssl-dev uuid-dev libpopt-dev libmicrohttpd-dev \
             libinih-dev libjson-c-dev libcmocka-dev openssl ca-certificates \
             mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli \
-            time bsdutils xfsprogs e2fsprogs tgt libiscsi-bin
+            time bsdutils xfsprogs e2fsprogs tgt libiscsi-bin libvirt-dev \
+            libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu \
+            qemu-utils xorriso genisoimage
 
-LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c lib/library/*.c)
+LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c lib/library/*.c \
+              lib/host/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_SO   := $(B)/libsanprov.so.$(VERSION)
 LIB_A    := $(B)/libsanprov.a

@@ -4,18 +4,10 @@
  * makes one target look exactly as asked, so it also repairs a target that
  * tgtd lost (tgtd keeps its targets in memory only). */
 #include "local.h"
+#include "../util/run.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char **environ;
-
-#define TGT_OUTPUT_MAX (4u << 20)
 
 /* The first line of @s, without "tgtadm: ". */
 static char *trim_nl(char *s)
@@ -41,48 +33,19 @@ static sp_code tgtadm_argv(sp_array *a, char **out, const char *const *args)
     for (size_t i = 0; args[i] && n < SPI_ARRAY_SIZE(argv) - 1; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) != 0)
-        return spi_array_fail(a, SP_ERR_IO, "cannot run tgtadm: %s",
-                              strerror(errno));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    pid_t pid;
-    int e =
-        posix_spawnp(&pid, "tgtadm", &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(pipefd[1]);
-    if (e) {
-        close(pipefd[0]);
+    char *buf = NULL;
+    int status;
+    sp_error err;
+    sp_code rc = spi_run(argv, &buf, &status, &err);
+    if (rc == SP_ERR_NOT_SUPPORTED)
         return spi_array_fail(a, SP_ERR_PRECONDITION,
                               "array '%s' exports over iSCSI through tgt, "
-                              "and tgtadm cannot be run: %s (install the "
-                              "tgt package)",
-                              a->name, strerror(e));
-    }
-    size_t len = 0, cap = 4096;
-    char *buf = spi_xmalloc(cap);
-    for (;;) {
-        if (len + 1 >= cap)
-            buf = spi_xrealloc(buf, cap *= 2);
-        ssize_t r = read(pipefd[0], buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        if (len + (size_t)r <= TGT_OUTPUT_MAX)
-            len += (size_t)r;
-    }
-    buf[len] = '\0';
-    close(pipefd[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                              "and tgtadm cannot be run (install the tgt "
+                              "package)",
+                              a->name);
+    if (rc)
+        return spi_array_fail_with(a, &err);
+    if (status == 0) {
         if (out)
             *out = buf;
         else
@@ -97,10 +60,10 @@ static sp_code tgtadm_argv(sp_array *a, char **out, const char *const *args)
             mode = argv[i + 1];
     }
     bool down = strstr(buf, "tgt daemon") || strstr(buf, "connect");
-    sp_code rc = spi_array_fail(a, down ? SP_ERR_CONNECT : SP_ERR_IO,
-                                "tgtadm --op %s --mode %s: %s%s", op, mode,
-                                *buf ? trim_nl(buf) : "failed",
-                                down ? " (is tgtd running?)" : "");
+    rc = spi_array_fail(a, down ? SP_ERR_CONNECT : SP_ERR_IO,
+                        "tgtadm --op %s --mode %s: %s%s", op, mode,
+                        *buf ? trim_nl(buf) : "failed",
+                        down ? " (is tgtd running?)" : "");
     free(buf);
     return rc;
 }

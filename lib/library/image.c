@@ -3,82 +3,35 @@
  * copied sparsely here, qcow2 converted by qemu-img (run without a shell). */
 #include "library.h"
 #include "../util/file.h"
+#include "../util/run.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
-#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #define QCOW2_MAGIC "QFI\xfb"
 
-/* Run @argv; its standard output in *@out (may be NULL), the first line of
- * what it said in the message when it fails. */
+/* Run @argv; its output in *@out (may be NULL); a failure says what it
+ * said first. */
 static sp_code run(const char *const *argv, char **out, sp_error *err)
 {
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) != 0)
-        return sp_error_set(err, SP_ERR_IO, "cannot run %s: %s", argv[0],
-                            strerror(errno));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    pid_t pid;
-    int e =
-        posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(pipefd[1]);
-    if (e) {
-        close(pipefd[0]);
-        return sp_error_set(err, SP_ERR_NOT_SUPPORTED,
-                            "cannot run %s: %s (install qemu-utils)", argv[0],
-                            strerror(e));
-    }
-    size_t len = 0, cap = 4096;
-    char *buf = spi_xmalloc(cap);
-    for (;;) {
-        if (len + 1 >= cap) {
-            if (cap >= (1u << 20)) { /* enough: read on, keep nothing more */
-                char sink[4096];
-                if (read(pipefd[0], sink, sizeof(sink)) > 0)
-                    continue;
-                break;
-            }
-            buf = spi_xrealloc(buf, cap *= 2);
-        }
-        ssize_t r = read(pipefd[0], buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-    }
-    buf[len] = '\0';
-    close(pipefd[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        if (out)
-            *out = buf;
-        else
-            free(buf);
-        return SP_OK;
-    }
-    char *nl = strchr(buf, '\n');
-    if (nl)
-        *nl = '\0';
-    sp_code rc = sp_error_set(err, SP_ERR_IO, "%s failed: %s", argv[0],
-                              *buf ? buf : "(no message)");
-    free(buf);
+    char *buf = NULL;
+    int status;
+    sp_code rc = spi_run(argv, &buf, &status, err);
+    if (rc == SP_ERR_NOT_SUPPORTED)
+        return sp_error_set(err, rc, "cannot run %s (install qemu-utils)",
+                            argv[0]);
+    if (!rc && status != 0)
+        rc = sp_error_set(err, SP_ERR_IO, "%s failed: %s", argv[0],
+                          *buf ? spi_first_line(buf) : "(no message)");
+    if (!rc && out)
+        *out = buf;
+    else
+        free(buf);
     return rc;
 }
 

@@ -33,15 +33,15 @@ SAN="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
 -fno-sanitize-recover=all"
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -Ilib -Ilib/include -Wall -Wextra \
 -Wno-unused-parameter"
-PKG_CFLAGS=$(pkg-config --cflags libxml-2.0 libcurl uuid inih) || exit 2
-PKG_LIBS="$(pkg-config --libs libxml-2.0 libcurl uuid inih) -lpthread" || exit 2
+PKG_CFLAGS=$(pkg-config --cflags libxml-2.0 libcurl uuid inih libvirt) || exit 2
+PKG_LIBS="$(pkg-config --libs libxml-2.0 libcurl uuid inih libvirt) -lpthread" || exit 2
 
 mkdir -p "$FUZZ_DIR/lib" || exit 2
 
 # The library, once, with the same instrumentation as the targets.
 echo "fuzz: building the library with $FUZZ_CC"
 objs=""
-for src in lib/util/*.c lib/cim/*.c lib/array/*.c lib/library/*.c; do
+for src in lib/util/*.c lib/cim/*.c lib/array/*.c lib/library/*.c lib/host/*.c; do
     obj=$FUZZ_DIR/lib/$(echo "$src" | sed 's|^lib/||; s|/|_|g; s|\.c$|.o|')
     # shellcheck disable=SC2086
     "$FUZZ_CC" $SAN $CFLAGS $PKG_CFLAGS -c "$src" -o "$obj" || exit 2

@@ -11,6 +11,7 @@
 #include <sanprov/config.h>
 #include <sanprov/array.h>
 #include <sanprov/template.h>
+#include <sanprov/host.h>
 #include <sanprov/cim.h>
 #include <sanprov/cimclient.h>
 #include <sanprov/cimserver.h>

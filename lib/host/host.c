@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/host/host.c: the public host API: driver choice by URI, dispatch. */
+#include "host_internal.h"
+
+#include <stdarg.h>
+
+static const struct sp_host_driver *const drivers[] = {
+    &spi_libvirt_driver,
+};
+
+sp_code spi_host_fail(sp_host *h, sp_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    h->err.code = code;
+    vsnprintf(h->err.message, sizeof(h->err.message), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+sp_code sp_host_open(const sp_config *cfg, const char *name, unsigned int flags,
+                     sp_host **out, sp_error *err)
+{
+    *out = NULL;
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
+    if (!name || !sp_config_has(cfg, "host", name))
+        return sp_error_set(err, SP_ERR_NOT_FOUND,
+                            "no host '%s' in the configuration",
+                            name ? name : "");
+    const char *uri = sp_config_get(cfg, "host", name, "uri");
+    const struct sp_host_driver *drv = NULL;
+    for (size_t i = 0; i < SPI_ARRAY_SIZE(drivers) && !drv; i++)
+        if (drivers[i]->handles(uri))
+            drv = drivers[i];
+    if (!drv)
+        return sp_error_set(err, SP_ERR_NOT_SUPPORTED,
+                            "no driver for its URI '%s' (this build has: "
+                            "libvirt URIs)",
+                            uri);
+    sp_host *h = spi_xcalloc(1, sizeof(*h));
+    h->drv = drv;
+    h->cfg = cfg;
+    h->name = spi_xstrdup(name);
+    h->uri = spi_xstrdup(uri);
+    sp_code rc = drv->open(h);
+    if (rc) {
+        sp_error_copy(err, &h->err);
+        sp_host_close(h);
+        return rc;
+    }
+    *out = h;
+    return SP_OK;
+}
+
+void sp_host_close(sp_host *h)
+{
+    if (!h)
+        return;
+    if (h->drv->close)
+        h->drv->close(h);
+    free(h->name);
+    free(h->uri);
+    free(h);
+}
+
+const sp_error *sp_host_error(const sp_host *h)
+{
+    return &h->err;
+}
+
+const char *sp_host_name(const sp_host *h)
+{
+    return h->name;
+}
+
+static sp_code begin(sp_host *h, const void *slot, const char *what)
+{
+    sp_error_clear(&h->err);
+    if (!slot)
+        return spi_host_fail(h, SP_ERR_NOT_SUPPORTED, "the %s driver cannot %s",
+                             h->drv->name, what);
+    return SP_OK;
+}
+
+static sp_code need_uuid(sp_host *h, const char *uuid)
+{
+    if (!uuid || strlen(uuid) != 36)
+        return spi_host_fail(h, SP_ERR_INVALID, "'%s' is not a UUID",
+                             uuid ? uuid : "");
+    return SP_OK;
+}
+
+sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (begin(h, h->drv->capabilities, "report its capabilities"))
+        return h->err.code;
+    sp_code rc = h->drv->capabilities(h, out);
+    out->driver = h->drv->name;
+    return rc;
+}
+
+sp_code sp_host_define(sp_host *h, const char *xml, char uuid[37])
+{
+    if (begin(h, h->drv->define, "define VMs"))
+        return h->err.code;
+    return h->drv->define(h, xml, uuid);
+}
+
+#define DISPATCH(op, what)                                                     \
+    sp_code sp_host_##op(sp_host *h, const char *uuid)                         \
+    {                                                                          \
+        if (begin(h, h->drv->op, what) || need_uuid(h, uuid))                  \
+            return h->err.code;                                                \
+        return h->drv->op(h, uuid);                                            \
+    }
+DISPATCH(start, "start VMs")
+DISPATCH(stop, "stop VMs")
+DISPATCH(undefine, "undefine VMs")
+#undef DISPATCH
+
+sp_code sp_host_domain_xml(sp_host *h, const char *uuid, char **out)
+{
+    *out = NULL;
+    if (begin(h, h->drv->domain_xml, "read VMs back") || need_uuid(h, uuid))
+        return h->err.code;
+    return h->drv->domain_xml(h, uuid, out);
+}
+
+sp_code sp_host_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx)
+{
+    if (begin(h, h->drv->list_vms, "list VMs"))
+        return h->err.code;
+    return h->drv->list_vms(h, fn, ctx);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/host/host_internal.h: the host driver table and the host handle. */
+#ifndef SANPROV_HOST_INTERNAL_H
+#define SANPROV_HOST_INTERNAL_H
+
+#include "../util/internal.h"
+#include <sanprov/host.h>
+
+/* A driver fills this table with designated initializers; a NULL slot
+ * means "not supported".  Errors go to h->err. */
+struct sp_host_driver {
+    const char *name;
+    /* Whether the driver takes @uri. */
+    bool (*handles)(const char *uri);
+    sp_code (*open)(sp_host *h); /* no I/O */
+    void (*close)(sp_host *h);
+    sp_code (*capabilities)(sp_host *h, sp_host_caps *out);
+    sp_code (*define)(sp_host *h, const char *xml, char uuid[37]);
+    sp_code (*start)(sp_host *h, const char *uuid);
+    sp_code (*stop)(sp_host *h, const char *uuid);
+    sp_code (*undefine)(sp_host *h, const char *uuid);
+    sp_code (*domain_xml)(sp_host *h, const char *uuid, char **out);
+    sp_code (*list_vms)(sp_host *h, sp_host_vm_fn fn, void *ctx);
+};
+
+extern const struct sp_host_driver spi_libvirt_driver;
+
+struct sp_host {
+    const struct sp_host_driver *drv;
+    const sp_config *cfg;
+    char *name;
+    char *uri;
+    sp_error err;
+    void *priv;
+};
+
+sp_code spi_host_fail(sp_host *h, sp_code code, const char *fmt, ...)
+    SP_PRINTF(3, 4);
+
+#endif

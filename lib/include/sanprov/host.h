@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sanprov/host.h: hypervisor hosts through one driver table (libvirt), the
+ * domain definitions of VMs on SAN-copied LUNs, and guest customization
+ * media. */
+#ifndef SANPROV_HOST_H
+#define SANPROV_HOST_H
+
+#include <sanprov/template.h>
+
+SP_BEGIN_DECLS
+
+/*
+ * A host is a configured [host "NAME"] reached through a driver chosen by
+ * its URI: libvirt for any libvirt URI (qemu:///system, qemu+ssh://...,
+ * test:///default, ...).  A handle connects on first use.  Every call
+ * returns SP_OK or a code; the error is read with sp_host_error().
+ */
+typedef struct sp_host sp_host;
+
+/* Errors: SP_ERR_NOT_FOUND (no such host), SP_ERR_CONFIG,
+ * SP_ERR_NOT_SUPPORTED (no driver for its URI).  Nothing is sent yet. */
+SP_API sp_code sp_host_open(const sp_config *cfg, const char *name,
+                            unsigned int flags, sp_host **out, sp_error *err);
+SP_API void sp_host_close(sp_host *h);
+SP_API const sp_error *sp_host_error(const sp_host *h);
+SP_API const char *sp_host_name(const sp_host *h);
+
+typedef struct sp_host_caps {
+    const char *driver;      /* "libvirt" */
+    const char *hypervisor;  /* e.g. "QEMU 7.2.0", "TEST 9.0.0" */
+    const char *domain_type; /* the domain type VMs get: "kvm", "qemu", ... */
+    bool uefi;               /* UEFI firmware can be used */
+    unsigned int vms;        /* VMs this toolkit defined there */
+} sp_host_caps;
+
+/* What the host is and can do (connects).  Strings belong to @h.  Errors:
+ * SP_ERR_CONNECT. */
+SP_API sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out);
+
+/* ---- a VM's definition ---- */
+
+/* The VM's disk, the LUN as the host reaches it. */
+typedef struct sp_vm_disk {
+    bool iscsi;            /* a network disk; else the block device @path */
+    const char *portal;    /* iSCSI: "HOST[:PORT]" */
+    const char *target;    /* iSCSI: the target's IQN */
+    uint32_t lun;          /* iSCSI: the LUN number */
+    const char *initiator; /* iSCSI: the host's initiator IQN */
+    const char *path;      /* block: /dev/disk/by-id/wwn-0x... or a file */
+} sp_vm_disk;
+
+typedef struct sp_vm_def {
+    const char *name;
+    const char *uuid;        /* 36 characters; NULL: a new one */
+    const sp_template *tmpl; /* the hardware profile */
+    const sp_id *vm;         /* vm:HOST:UUID, kept in the metadata, or NULL */
+    sp_vm_disk disk;
+    const char *seed;        /* the customization medium (ISO), or NULL */
+    const char *domain_type; /* NULL: "kvm" */
+} sp_vm_def;
+
+/* The metadata namespace of the domains this toolkit defines. */
+#define SP_DOMAIN_NS "https://sanprov.org/xmlns/vm/1"
+
+/*
+ * The libvirt domain XML of @def: the template's vCPUs, memory, machine,
+ * firmware (UEFI through libvirt's firmware auto-selection), disk bus and
+ * NICs (fresh MAC addresses), the disk, the seed as a read-only CD-ROM,
+ * and a <metadata> element in SP_DOMAIN_NS naming the template and the
+ * VM.  *@out is a new string.  Errors: SP_ERR_INVALID.
+ */
+SP_API sp_code sp_domain_xml(const sp_vm_def *def, char **out, sp_error *err);
+
+/* Define the domain @xml; *@uuid gets its UUID.  Errors: SP_ERR_EXISTS (a
+ * domain of that name), SP_ERR_CONNECT, SP_ERR_INVALID (refused). */
+SP_API sp_code sp_host_define(sp_host *h, const char *xml, char uuid[37]);
+SP_API sp_code sp_host_start(sp_host *h, const char *uuid);
+/* Power it off at once (not a guest shutdown); a stopped VM is fine. */
+SP_API sp_code sp_host_stop(sp_host *h, const char *uuid);
+/* Undefine it (and its NVRAM); stopped first.  A domain that is not there
+ * is fine. */
+SP_API sp_code sp_host_undefine(sp_host *h, const char *uuid);
+/* Its domain XML as the host has it.  Errors: SP_ERR_NOT_FOUND. */
+SP_API sp_code sp_host_domain_xml(sp_host *h, const char *uuid, char **out);
+
+/* A VM this toolkit defined on a host. */
+typedef struct sp_host_vm {
+    const char *uuid, *name;
+    const char *template_id; /* from the metadata, or NULL */
+    const char *vm_id;       /* from the metadata, or NULL */
+    bool running;
+} sp_host_vm;
+typedef int (*sp_host_vm_fn)(const sp_host_vm *vm, void *ctx);
+/* Visit the domains with this toolkit's metadata. */
+SP_API sp_code sp_host_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx);
+
+/* ---- guest customization ---- */
+
+/*
+ * Write the customization medium of a VM to @path, an ISO 9660 image made
+ * with xorriso or genisoimage: for Linux a cloud-init NoCloud seed (volume
+ * label "cidata": user-data, meta-data with instance-id and
+ * local-hostname, network-config when the template has one); for Windows
+ * the template's unattend file as autounattend.xml and unattend.xml.
+ * @user_data (may be NULL) replaces the template's.  Errors:
+ * SP_ERR_NOT_SUPPORTED (no ISO tool installed), SP_ERR_IO.
+ */
+SP_API sp_code sp_seed_write(const sp_template *t, const char *hostname,
+                             const char *instance_id, const char *user_data,
+                             const char *path, sp_error *err);
+
+SP_END_DECLS
+
+#endif
