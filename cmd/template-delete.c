@@ -71,9 +71,18 @@ static void delete_one(const struct opts *o, const sp_id *id)
         return;
     }
     sp_array *a = cmd_array_of(sp_template_lun(t), &err);
-    if (!a) {
+    if (!a && o->force && !o->with_lun) {
+        /* Its array is gone from the configuration: forced, the template
+         * is forgotten all the same. */
+        sp_log(SP_LOG_WARN, "template '%s': %s; not checked for snapshots",
+               sp_template_name(t), err.message);
+        sp_error_clear(&err);
+    } else if (!a) {
         cmd_failed("delete", sp_id_str(id), &err);
-    } else if (o->force || free_of_snapshots(t, a)) {
+        sp_template_free(t);
+        return;
+    }
+    if (!a || o->force || free_of_snapshots(t, a)) {
         if (o->with_lun &&
             sp_array_delete_lun(a, sp_template_lun(t), 0) != SP_OK &&
             sp_array_error(a)->code != SP_ERR_NOT_FOUND) {

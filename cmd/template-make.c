@@ -150,12 +150,28 @@ static void on_opt(int val, const char *arg, void *ctx)
     }
 }
 
-/* The array can SAN-copy the template's LUN the way it asks; else exit 6. */
-static bool copyable(sp_array *a, const sp_template *t)
+static void no_data_here(const struct opts *o, sp_array *a, const char *lun)
 {
+    cmd_fail(SP_EXIT_PRECONDITION,
+             "cannot write '%s' onto %s: array '%s' does not give its LUNs' "
+             "data on this machine; make the LUN (lun-create), mask it to "
+             "this machine, and give its ID and the device it appears as "
+             "with --device PATH",
+             o->image, lun, sp_array_name(a));
+}
+
+/* The array can SAN-copy the template's LUN the way it asks (and, to make
+ * a LUN from an image, give its data here); else exit 6. */
+static bool copyable(const struct opts *o, sp_array *a, bool new_lun)
+{
+    const sp_template *t = o->t;
     sp_array_caps caps;
     if (sp_array_capabilities(a, &caps)) {
         cmd_failed("probe array", sp_array_name(a), sp_array_error(a));
+        return false;
+    }
+    if (new_lun && !caps.data_here) {
+        no_data_here(o, a, "a new LUN");
         return false;
     }
     sp_copy_method m = sp_template_copy(t);
@@ -179,14 +195,11 @@ static bool write_image(const struct opts *o, sp_array *a, const sp_id *lun)
     char *path = o->device ? cmd_xstrdup(o->device) : NULL;
     if (!path && sp_array_lun_path(a, lun, &path)) {
         const sp_error *e = sp_array_error(a);
-        if (e->code == SP_ERR_NOT_SUPPORTED)
-            cmd_fail(SP_EXIT_PRECONDITION,
-                     "cannot write '%s' onto '%s': array '%s' does not give "
-                     "its LUNs' data on this machine; mask the LUN to this "
-                     "machine, and give the device it appears as with "
-                     "--device PATH",
-                     o->image, sp_id_str(lun), sp_array_name(a));
-        else
+        if (e->code == SP_ERR_NOT_SUPPORTED) {
+            char *what = cmd_xasprintf("'%s'", sp_id_str(lun));
+            no_data_here(o, a, what);
+            free(what);
+        } else
             cmd_failed("write onto", sp_id_str(lun), e);
         return false;
     }
@@ -252,6 +265,11 @@ static void make(struct opts *o, const sp_id *id)
     }
     if (pool && !o->image)
         cmd_usage_error("a pool ID makes a new LUN from --image FILE");
+    if (pool && o->device)
+        cmd_usage_error("--device is where a LUN given by its ID is attached; "
+                        "a new LUN cannot be");
+    if (!pool && o->size)
+        cmd_usage_error("--size is for a new LUN, made from a pool ID");
     /* Every check before anything is made. */
     if (sp_library_find(cmd_library(), sp_template_name(o->t), &other, &err) ==
         SP_OK) {
@@ -260,7 +278,7 @@ static void make(struct opts *o, const sp_id *id)
         sp_template_free(other);
         return;
     }
-    if (!copyable(a, o->t))
+    if (!copyable(o, a, pool))
         return;
     sp_lun *l = NULL;
     if (pool && !(l = new_lun(o, a, id)))

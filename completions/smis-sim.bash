@@ -55,7 +55,8 @@ _smis_sim() {
     _sanprov_offer --listen --port-file --state --tls-cert --tls-key --user \
         --password-file --personality --pools --preload-volumes --latency \
         --job-seconds --fail --drop --job-fail --job-stall --no-pull \
-        --max-enumerations --trace-dir --verbose --version --help -v -h
+        --no-copies --max-enumerations --trace-dir --verbose --version \
+        --help -v -h
 }
 
 complete -F _smis_sim smis-sim

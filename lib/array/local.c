@@ -548,6 +548,7 @@ static sp_code local_capabilities(sp_array *a, sp_array_caps *out)
     out->clone = true;               /* by reflink, or by a sparse copy */
     out->async = false;
     out->masking = SP_MASKING_LOCAL;
+    out->data_here = true;
     return SP_OK;
 }
 

@@ -196,7 +196,7 @@ if sim_start; then
         run pool-list --class gold |
             run template-make --name m2 --image golden.raw 2>err
         rc=$?
-        cat err && grep -q "give the device it appears as with --device PATH" err &&
+        cat err && grep -q "does not give its LUNs. data on this machine.*--device PATH" err &&
         run lun-list --all | sort >after && test_cmp before after && exit $rc
     '
 

@@ -82,6 +82,7 @@ typedef struct sp_array_caps {
     size_t nprofiles;
     const char *const *profiles; /* "Array 1.8.0", ... */
     const char *firmware;        /* its firmware or software version, or NULL */
+    bool data_here; /* its LUNs' data is reachable here (sp_array_lun_path) */
 } sp_array_caps;
 
 /* What the array is and can do, learned once (a few requests the first
