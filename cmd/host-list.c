@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/host-list.c: host-list, list the configured hosts with their initiators,
- * groups and driver state. */
+ * groups and, with -l or --json, what their driver says of them. */
 #include <json-c/json.h>
 #include <popt.h>
 
@@ -11,29 +11,36 @@
 #include "common/output.h"
 #include "common/status.h"
 
-/* The URI schemes of libvirt's hypervisor drivers ("qemu" in
- * "qemu+ssh://"). */
-static const char *const libvirt_schemes[] = {
-    "bhyve",     "ch",    "esx",          "gsx",
-    "hyperv",    "libxl", "lxc",          "openvz",
-    "parallels", "phyp",  "qemu",         "test",
-    "uml",       "vbox",  "vmwarefusion", "vmwareplayer",
-    "vmwarews",  "vpx",   "vz",           "xen",
-    NULL};
+/* What the host's driver says of it, with -l or --json (it connects). */
+struct live {
+    const char *driver; /* NULL: no driver for its URI */
+    const char *state;  /* "reachable", "unreachable", "configured" */
+    char error[SP_ERROR_MSG_MAX];
+    sp_host_caps caps;
+    sp_host *h;
+};
 
-/*
- * The driver that will reach the host.  There is no live host driver
- * yet: this is what the URI says, and the state is what the
- * configuration says.
- */
-static const char *driver_of(const char *uri)
+static void look(const sp_config *cfg, const char *name, struct live *lv)
 {
-    size_t n = uri ? strcspn(uri, "+:") : 0;
-    for (size_t i = 0; n && libvirt_schemes[i]; i++)
-        if (strlen(libvirt_schemes[i]) == n &&
-            strncasecmp(libvirt_schemes[i], uri, n) == 0)
-            return "libvirt";
-    return NULL;
+    memset(lv, 0, sizeof(*lv));
+    lv->state = "configured";
+    if (!cmd_opt.long_fmt && !cmd_opt.json)
+        return; /* bare IDs: no need to ask */
+    sp_error err;
+    sp_error_clear(&err);
+    if (sp_host_open(cfg, name, 0, &lv->h, &err)) {
+        snprintf(lv->error, sizeof(lv->error), "%s", err.message);
+        return;
+    }
+    if (sp_host_capabilities(lv->h, &lv->caps)) {
+        lv->state = "unreachable";
+        snprintf(lv->error, sizeof(lv->error), "%s",
+                 sp_host_error(lv->h)->message);
+        sp_log(SP_LOG_INFO, "host '%s': %s", name, lv->error);
+    } else {
+        lv->state = "reachable";
+    }
+    lv->driver = lv->caps.driver ? lv->caps.driver : "libvirt";
 }
 
 /* "iscsi" or "fc", as masking sees the host; NULL when the configuration
@@ -63,7 +70,11 @@ static void list(const char *name)
         return;
     }
     const char *conn = connectivity_of(cfg, &h);
-    const char *driver = driver_of(h.uri);
+    struct live lv;
+    look(cfg, name, &lv);
+    bool up = strcmp(lv.state, "reachable") == 0;
+    char vms[16];
+    snprintf(vms, sizeof(vms), "%u", lv.caps.vms);
     size_t len = 0;
     for (size_t i = 0; i < h.ninitiators; i++)
         len += strlen(h.initiators[i]) + 1;
@@ -77,7 +88,14 @@ static void list(const char *name)
         end += n;
         json_object_array_add(inits, json_object_new_string(h.initiators[i]));
     }
-    const char *cells[] = {h.uri, h.group, conn, joined, driver, "configured"};
+    const char *cells[] = {h.uri,
+                           h.group,
+                           conn,
+                           joined,
+                           lv.driver,
+                           lv.state,
+                           up ? (lv.caps.uefi ? "yes" : "no") : NULL,
+                           up ? vms : NULL};
     json_object *j = json_object_new_object();
     json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
     json_object_object_add(j, "name", json_object_new_string(name));
@@ -85,10 +103,19 @@ static void list(const char *name)
     json_object_object_add(j, "group", cmd_json_string(h.group));
     json_object_object_add(j, "connectivity", cmd_json_string(conn));
     json_object_object_add(j, "initiators", inits);
-    json_object_object_add(j, "driver", cmd_json_string(driver));
-    json_object_object_add(j, "state", json_object_new_string("configured"));
+    json_object_object_add(j, "driver", cmd_json_string(lv.driver));
+    json_object_object_add(j, "state", json_object_new_string(lv.state));
+    json_object_object_add(j, "error",
+                           *lv.error ? json_object_new_string(lv.error) : NULL);
+    json_object_object_add(j, "hypervisor",
+                           cmd_json_string(up ? lv.caps.hypervisor : NULL));
+    json_object_object_add(j, "uefi",
+                           up ? json_object_new_boolean(lv.caps.uefi) : NULL);
+    json_object_object_add(j, "vms",
+                           up ? json_object_new_int64(lv.caps.vms) : NULL);
     cmd_out_row(id, cells, j);
     free(joined);
+    sp_host_close(lv.h);
     cmd_host_free(&h);
     sp_id_free(id);
     cmd_ok();
@@ -104,7 +131,8 @@ int main(int argc, char **argv)
     poptContext pc = cmd_parse(argc, argv, table, "[HOST-ID...]", NULL, NULL);
     static const struct cmd_column cols[] = {
         {"URI", false},        {"GROUP", false},  {"CONNECTIVITY", false},
-        {"INITIATORS", false}, {"DRIVER", false}, {"STATE", false}};
+        {"INITIATORS", false}, {"DRIVER", false}, {"STATE", false},
+        {"UEFI", false},       {"VMS", true}};
     cmd_out_begin(cols, CMD_COUNT(cols));
     cmd_each_configured(pc, SP_ID_HOST, "host", list);
     return cmd_finish(pc);

@@ -267,8 +267,8 @@ test_expect_success 'host-list prints the host IDs given' '
 test_expect_success 'host-list -l shows kvm01 with its IQN' '
     run host-list -l host:kvm01 >out &&
     test_line_count = 2 out &&
-    grep -x "ID  *URI  *GROUP  *CONNECTIVITY  *INITIATORS  *DRIVER  *STATE" out &&
-    grep -x "host:kvm01  *test:///default  *prod  *iscsi  *iqn.1993-08.org.debian:01:kvm01  *libvirt  *configured" out
+    grep -x "ID  *URI  *GROUP  *CONNECTIVITY  *INITIATORS  *DRIVER  *STATE  *UEFI  *VMS" out &&
+    grep -x "host:kvm01  *test:///default  *prod  *iscsi  *iqn.1993-08.org.debian:01:kvm01  *libvirt  *reachable  *no  *0" out
 '
 
 test_expect_success 'host-list --json: fields and types' '
@@ -276,14 +276,19 @@ test_expect_success 'host-list --json: fields and types' '
     test_line_count = 2 out &&
     jq -e -s "
         all(.[]; keys_unsorted == [\"id\", \"name\", \"uri\", \"group\",
-            \"connectivity\", \"initiators\", \"driver\", \"state\"] and
-            (.initiators | type) == \"array\" and .driver == \"libvirt\" and
-            .state == \"configured\") and
+            \"connectivity\", \"initiators\", \"driver\", \"state\",
+            \"error\", \"hypervisor\", \"uefi\", \"vms\"] and
+            (.initiators | type) == \"array\" and .driver == \"libvirt\") and
         (.[0] | .id == \"host:kvm01\" and .name == \"kvm01\" and
+            .state == \"reachable\" and .error == null and
+            (.hypervisor | startswith(\"TEST \")) and .uefi == false and
+            .vms == 0 and
             .uri == \"test:///default\" and .group == \"prod\" and
             .connectivity == \"iscsi\" and
             .initiators == [\"iqn.1993-08.org.debian:01:kvm01\"]) and
         (.[1] | .id == \"host:fc01\" and .group == null and
+            .state == \"unreachable\" and (.error | type) == \"string\" and
+            .uefi == null and .vms == null and
             .connectivity == \"fc\" and
             .initiators == [\"21000024FF4CAA01\",
                             \"21000024FF4CAA02\"])" out
