@@ -59,6 +59,10 @@ static sp_code fail(sp_host *h, const char *what)
         default:
             break;
         }
+        /* The QEMU driver says a name is taken as a failed operation. */
+        if (e->code == VIR_ERR_OPERATION_FAILED && e->message &&
+            strstr(e->message, "already exists"))
+            code = SP_ERR_EXISTS;
     }
     return spi_host_fail(h, code, "cannot %s on host '%s': %s", what, h->name,
                          e && e->message ? e->message : "libvirt failed");

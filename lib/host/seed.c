@@ -60,8 +60,8 @@ static sp_code make_iso(const char *dir, const char *label, const char *path,
         size_t n = 0;
         for (size_t k = 0; k < 3 && tools[i][k]; k++)
             argv[n++] = tools[i][k];
-        const char *rest[] = {"-quiet", "-V", label, "-J", "-R", "-o", path,
-                              dir};
+        const char *rest[] = {"-quiet", "-V", label, "-J",
+                              "-R",     "-o", path,  dir};
         for (size_t k = 0; k < SPI_ARRAY_SIZE(rest); k++)
             argv[n++] = rest[k];
         argv[n] = NULL;
@@ -108,8 +108,8 @@ sp_code sp_seed_write(const sp_template *t, const char *hostname,
             rc = put(dir, "unattend.xml", unattend, err);
     } else {
         label = "cidata";
-        const char *ud = user_data ? user_data
-                                   : sp_template_doc(t, SP_DOC_USER_DATA);
+        const char *ud =
+            user_data ? user_data : sp_template_doc(t, SP_DOC_USER_DATA);
         const char *md = sp_template_doc(t, SP_DOC_META_DATA);
         const char *nc = sp_template_doc(t, SP_DOC_NETWORK_CONFIG);
         SPI_AUTOFREE char *qi = yaml_quoted(instance_id);

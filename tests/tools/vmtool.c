@@ -13,6 +13,7 @@ static const char usage[] =
     "usage: vmtool xml TMPL-ID NAME DISK [--seed ISO] [--type T] [--uuid U]\n"
     "                  [--vm VM-ID]\n"
     "       vmtool define HOST TMPL-ID NAME DISK [--seed ISO] [--start]\n"
+    "       vmtool define-xml HOST FILE\n"
     "       vmtool dumpxml HOST UUID\n"
     "       vmtool undefine HOST UUID\n"
     "       vmtool list HOST\n"
@@ -150,6 +151,18 @@ int main(int argc, char **argv)
         printf("%s\n", uuid);
         free(xml);
         sp_template_free((sp_template *)def.tmpl);
+        sp_host_close(h);
+    } else if (strcmp(cmd, "define-xml") == 0 && argc == 3) {
+        sp_host *h = host(argv[1]);
+        FILE *f = fopen(argv[2], "r");
+        char xml[65536], uuid[37];
+        size_t n = f ? fread(xml, 1, sizeof(xml) - 1, f) : 0;
+        if (f)
+            fclose(f);
+        xml[n] = '\0';
+        if (sp_host_define(h, xml, uuid))
+            die("define", sp_host_error(h));
+        printf("%s\n", uuid);
         sp_host_close(h);
     } else if (strcmp(cmd, "dumpxml") == 0 && argc == 3) {
         sp_host *h = host(argv[1]);
