@@ -394,22 +394,42 @@ static sp_cim_instance *pool_get(struct sim *s, const sp_cim_path *p)
     return pool ? pool_instance(s, pool) : NULL;
 }
 
+/* A volume, with only the properties an enumeration asks for (see
+ * sim_wants()): a listing of 100,000 volumes' paths builds no others. */
 static sp_cim_instance *volume_instance(struct sim *s,
                                         const struct sim_volume *v)
 {
-    sp_cim_instance *i = sim_from_path(sim_volume_path(s, v));
-    sim_set_str(i, "ElementName", v->name);
-    sim_set_str(i, "Name", v->wwn);
-    sim_set_u16(i, "NameFormat", 9);    /* NAA */
-    sim_set_u16(i, "NameNamespace", 2); /* VPD83Type3 */
-    sim_set_u64(i, "BlockSize", SIM_BLOCK);
-    sim_set_u64(i, "NumberOfBlocks", v->blocks);
-    sim_set_u64(i, "ConsumableBlocks", v->blocks);
-    sim_set_bool(i, "ThinlyProvisioned", v->sync_type == 7);
-    sim_set_bool(i, "Primordial", false);
-    sim_set_u16(i, "EnabledState", 2);
-    sim_set_u16(i, "HealthState", 5);
-    sim_set_ok(i);
+    sp_cim_path *p = sim_volume_path(s, v);
+    sp_cim_instance *i = sp_cim_instance_new(sp_cim_path_class(p));
+    for (size_t k = 0; k < sp_cim_path_key_count(p); k++)
+        if (sim_wants(s, sp_cim_path_key_name(p, k)))
+            sp_cim_instance_set(i, sp_cim_path_key_name(p, k),
+                                sp_cim_value_copy(sp_cim_path_key_value(p, k)));
+    sp_cim_instance_set_path(i, p);
+    if (sim_wants(s, "ElementName"))
+        sim_set_str(i, "ElementName", v->name);
+    if (sim_wants(s, "Name"))
+        sim_set_str(i, "Name", v->wwn);
+    if (sim_wants(s, "NameFormat"))
+        sim_set_u16(i, "NameFormat", 9); /* NAA */
+    if (sim_wants(s, "NameNamespace"))
+        sim_set_u16(i, "NameNamespace", 2); /* VPD83Type3 */
+    if (sim_wants(s, "BlockSize"))
+        sim_set_u64(i, "BlockSize", SIM_BLOCK);
+    if (sim_wants(s, "NumberOfBlocks"))
+        sim_set_u64(i, "NumberOfBlocks", v->blocks);
+    if (sim_wants(s, "ConsumableBlocks"))
+        sim_set_u64(i, "ConsumableBlocks", v->blocks);
+    if (sim_wants(s, "ThinlyProvisioned"))
+        sim_set_bool(i, "ThinlyProvisioned", v->sync_type == 7);
+    if (sim_wants(s, "Primordial"))
+        sim_set_bool(i, "Primordial", false);
+    if (sim_wants(s, "EnabledState"))
+        sim_set_u16(i, "EnabledState", 2);
+    if (sim_wants(s, "HealthState"))
+        sim_set_u16(i, "HealthState", 5);
+    if (sim_wants(s, "OperationalStatus"))
+        sim_set_ok(i);
     return i;
 }
 

@@ -76,11 +76,22 @@ static bool has_prop(const struct sim_strlist *l, const char *name)
     return false;
 }
 
-/* A copy of @i with only the listed properties (keys stay in the path). */
+bool sim_wants(const struct sim *s, const char *name)
+{
+    return !s->want || has_prop(s->want, name);
+}
+
+/* @i with only the listed properties (keys stay in the path): @i itself
+ * when it has no others, else a copy (and @i is freed). */
 static sp_cim_instance *filtered(sp_cim_instance *i,
                                  const struct sim_strlist *props, bool on)
 {
     if (!on)
+        return i;
+    size_t kept = 0, count = sp_cim_instance_prop_count(i);
+    while (kept < count && has_prop(props, sp_cim_instance_prop_name(i, kept)))
+        kept++;
+    if (kept == count)
         return i;
     sp_cim_instance *f = sp_cim_instance_new(sp_cim_instance_class(i));
     sp_cim_instance_set_path(f, sp_cim_path_copy(sp_cim_instance_path(i)));
@@ -143,10 +154,12 @@ static void enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out,
     sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), true,
                              sp_cim_request_name(rq));
     sp_cimxml_begin_return(out);
+    s->want = w.have_props ? &w.props : NULL;
     for (size_t c = 0; c < sim_nclasses; c++)
         if (sim_class_served(s, sim_classes[c], ns) &&
             sim_class_is_a(sim_classes[c], cls))
             sim_classes[c]->each(s, 0, write_one, &w);
+    s->want = NULL;
     sp_cimxml_end_return(out);
     sp_cimxml_end_response(out, true);
     sim_strlist_clear(&w.props);
@@ -525,7 +538,9 @@ static bool page(struct sim *s, struct sim_enum *e, sp_buf *out, uint32_t max)
         }
         size_t before = w.count;
         w.last_pos = e->pos;
+        s->want = e->have_props ? &e->props : NULL;
         c->each(s, e->pos, write_one, &w);
+        s->want = NULL;
         if (w.count >= max && w.count > before) {
             /* Stopped by the page size: resume after the last one. */
             e->pos = w.last_pos;

@@ -165,6 +165,10 @@ struct sim {
     struct sim_enum *enums;
     size_t nenums, capenums;
     unsigned long next_enum;
+    /* While an enumeration with a PropertyList is written: that list.
+     * Builders of classes with many instances (volumes) may leave out the
+     * properties it does not name, which would be filtered out anyway. */
+    const struct sim_strlist *want;
     /* request accounting, for GET /stats */
     struct sim_stat *stats;
     size_t nstats, capstats;
@@ -294,6 +298,9 @@ void sim_set_time(sp_cim_instance *i, const char *n, int64_t ms);
 const char *sim_path_key(const sp_cim_path *p, const char *name);
 
 /* ---- ops.c: intrinsic operations; methods.c: extrinsic methods ---- */
+
+/* Is property @name to be built (see want in struct sim)? */
+bool sim_wants(const struct sim *s, const char *name);
 
 /*
  * Answer one request into @out (a complete CIM-XML response).  Errors
