@@ -526,10 +526,14 @@ char *smis_volume_key(sp_array *a, const sp_cim_path *p)
     struct smis *s = smis_of(a);
     const char *dev =
         sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID"));
-    SPI_AUTOFREE char *usual = spi_xasprintf("%sStorageVolume", s->prefix);
-    if (spi_name_eq(sp_cim_path_class(p), usual))
+    /* The usual class, prefix + "StorageVolume", compared in place: this
+     * runs for every volume of a listing. */
+    const char *cls = sp_cim_path_class(p);
+    size_t n = strlen(s->prefix);
+    if (strncasecmp(cls, s->prefix, n) == 0 &&
+        strcasecmp(cls + n, "StorageVolume") == 0)
         return spi_xstrdup(dev ? dev : "");
-    return spi_xasprintf("%s/%s", sp_cim_path_class(p), dev ? dev : "");
+    return spi_xasprintf("%s/%s", cls, dev ? dev : "");
 }
 
 sp_cim_path *smis_volume_path(sp_array *a, const char *key)

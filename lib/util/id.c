@@ -81,21 +81,31 @@ static sp_code check_field(sp_id_kind kind, size_t i, const char *f,
 static char *format_id(sp_id_kind kind, size_t n, char **fields)
 {
     static const char hex[] = "0123456789ABCDEF";
-    sp_buf b = SP_BUF_INIT(SIZE_MAX / 2);
-    sp_buf_addstr(&b, kinds[kind].name);
+    /* Measured first, then written: one allocation of the exact size. */
+    size_t klen = strlen(kinds[kind].name), len = klen;
     for (size_t i = 0; i < n; i++) {
-        sp_buf_addch(&b, ':');
+        len++;
+        for (const unsigned char *p = (const unsigned char *)fields[i]; *p; p++)
+            len += is_unreserved(*p) ? 1 : 3;
+    }
+    char *text = spi_xmalloc(len + 1), *w = text;
+    memcpy(w, kinds[kind].name, klen);
+    w += klen;
+    for (size_t i = 0; i < n; i++) {
+        *w++ = ':';
         for (const unsigned char *p = (const unsigned char *)fields[i]; *p;
              p++) {
             if (is_unreserved(*p)) {
-                sp_buf_addch(&b, (char)*p);
+                *w++ = (char)*p;
             } else {
-                char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-                sp_buf_add(&b, e, 3);
+                *w++ = '%';
+                *w++ = hex[*p >> 4];
+                *w++ = hex[*p & 15];
             }
         }
     }
-    return sp_buf_detach(&b, NULL);
+    *w = '\0';
+    return text;
 }
 
 static sp_code make(sp_id_kind kind, size_t n, char **fields, sp_id **out,
