@@ -157,6 +157,7 @@ int main(int argc, char **argv)
     cols[CMD_LUN_NCOLUMNS] = (struct cmd_column){"MASKING", false};
     /* Without the masking, no MASKING column rather than an empty one. */
     cmd_out_begin(cols, CMD_LUN_NCOLUMNS + (o.flags ? 1 : 0));
+    cmd_out_listing();
     if (o.all && poptPeekArg(pc))
         cmd_usage_error("--all lists every LUN and takes no IDs, not '%s'",
                         poptPeekArg(pc));

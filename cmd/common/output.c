@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cli.h"
@@ -18,8 +19,9 @@ static size_t ncolumns;
 static char **cells; /* -l: the rows, 1 + ncolumns cells each */
 static size_t ncells, cells_cap;
 static bool ended;
-static int stdout_tty = -1; /* unknown yet, 0, 1 */
-static int write_errno;     /* of the first failed write to stdout */
+static int stdout_tty = -1;   /* unknown yet, 0, 1 */
+static bool row_flush = true; /* flush each row (see cmd_out_listing()) */
+static int write_errno;       /* of the first failed write to stdout */
 
 void cmd_out_begin(const struct cmd_column *cols, size_t n)
 {
@@ -56,6 +58,13 @@ static void keep_row(const sp_id *id, const char *const *row)
     }
 }
 
+void cmd_out_listing(void)
+{
+    struct stat st;
+    if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+        row_flush = false;
+}
+
 json_object *cmd_json_string(const char *s)
 {
     return s ? json_object_new_string(s) : NULL;
@@ -79,7 +88,7 @@ void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)
         fputs(sp_id_str(id), stdout);
         putchar(cmd_opt.nul ? '\0' : '\n');
     }
-    if (!cmd_opt.long_fmt && fflush(stdout) != 0 && !write_errno)
+    if (!cmd_opt.long_fmt && row_flush && fflush(stdout) != 0 && !write_errno)
         write_errno = errno;
     json_object_put(json);
     pthread_mutex_unlock(&lock);

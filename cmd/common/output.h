@@ -21,9 +21,18 @@ struct cmd_column {
 void cmd_out_begin(const struct cmd_column *cols, size_t n);
 
 /*
+ * For a program that only lists (changes nothing), after cmd_out_begin():
+ * when stdout is a regular file, where no reader waits for each row, rows
+ * are left to stdio's buffer rather than flushed one by one (a write(2)
+ * per row).  A pipe, socket or terminal still gets each row at once.
+ */
+void cmd_out_listing(void);
+
+/*
  * Write one result, in the mode the common options chose:
  *  - default: sp_id_str(@id) and a newline (a NUL with -0/-z), flushed at
- *    once so that a pipeline streams;
+ *    once so that a pipeline streams (not into a regular file after
+ *    cmd_out_listing());
  *  - -l: @cells (one per column given to cmd_out_begin(), copied; a NULL
  *    or empty cell shows as "-") are kept for the table cmd_out_end()
  *    prints, aligned;
