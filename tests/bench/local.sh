@@ -68,11 +68,14 @@ done
 sync
 echo "  base: $(du -h "$POOL/base.img" | cut -f1) of data in a $(du -h --apparent-size "$POOL/base.img" | cut -f1) image"
 
+used0=$(df -k --output=used "$MNT" | tail -1)
 t0=$(now)
 lun-create --clone-of lun:xfs:gold%2Fbase --count "$CLONES" --name 'one%d' \
     pool:xfs:gold >"$DIR/one.ids" || exit 1
 t1=$(now)
 one=$(secs "$t0" "$t1")
+sync
+used1=$(df -k --output=used "$MNT" | tail -1)
 
 t0=$(now)
 i=0
@@ -114,4 +117,4 @@ echo "  lun-create (one process) vs the cp --reflink loop: $(ratio "$reflink" "$
 echo "  lun-create loop vs the cp --reflink loop: $(ratio "$reflink" "$loop")x as fast"
 echo "  a clone vs a full copy: $(ratio "$full_each" "$one_each")x as fast ($one_each s vs $full_each s a copy)"
 shared=$(filefrag -v "$POOL/one1.img" | grep -c shared)
-echo "  extents of one clone marked shared: $shared; pool space used: $(du -sh "$POOL" | cut -f1) for $((2 * CLONES + 1)) LUNs"
+echo "  extents of one clone marked shared: $shared; file system space the $CLONES clones took: $(((used1 - used0) / 1024)) MiB (du counts shared extents in every file: $(du -sh "$POOL" | cut -f1))"
