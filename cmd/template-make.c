@@ -312,7 +312,7 @@ static void make(struct opts *o, const sp_id *id)
 int main(int argc, char **argv)
 {
     struct opts o = {0};
-    const char *name = NULL;
+    char *name = NULL; /* popt's copy, ours to free */
     struct poptOption table[] = {
         {"name", 'n', POPT_ARG_STRING, &name, 0,
          "the template's name (required; unique)", "NAME"},
@@ -384,5 +384,6 @@ int main(int argc, char **argv)
     sp_template_free(o.t);
     free(o.image);
     free(o.device);
+    free(name);
     return cmd_finish(pc);
 }
