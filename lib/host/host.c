@@ -74,6 +74,14 @@ const char *sp_host_name(const sp_host *h)
     return h->name;
 }
 
+char *sp_host_block_path(const sp_host *h, const char *wwn)
+{
+    bool mpath =
+        sp_config_get_bool(h->cfg, "host", h->name, "multipath", false);
+    return mpath ? spi_xasprintf("/dev/disk/by-id/dm-uuid-mpath-3%s", wwn)
+                 : spi_xasprintf("/dev/disk/by-id/wwn-0x%s", wwn);
+}
+
 static sp_code begin(sp_host *h, const void *slot, const char *what)
 {
     sp_error_clear(&h->err);

@@ -48,7 +48,8 @@ static const struct {
      "uri"},
     {"pool", {"class", "host-groups"}, NULL},
     {"host",
-     {"uri", "group", "connectivity", "iscsi-initiator", "fc-wwpn"},
+     {"uri", "group", "connectivity", "iscsi-initiator", "fc-wwpn",
+      "multipath"},
      "uri"},
 };
 

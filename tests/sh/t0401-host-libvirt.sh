@@ -85,6 +85,14 @@ test_expect_success 'the metadata names the template and the VM' '
     grep -q "xmlns:sanprov=\"https://sanprov.org/xmlns/vm/1\"" m.xml
 '
 
+test_expect_success 'an FC LUN is reached by its WWN, or through multipath when the host says so' '
+    printf "[host \"fc01\"]\nuri = test:///default\n[host \"fc02\"]\nuri = test:///default\nmultipath = yes\n" >fc.conf &&
+    SANPROV_CONFIG=$PWD/fc.conf run vmtool block-path fc01 3791acc900000001 >p1 &&
+    SANPROV_CONFIG=$PWD/fc.conf run vmtool block-path fc02 3791acc900000001 >p2 &&
+    echo /dev/disk/by-id/wwn-0x3791acc900000001 >w1 && test_cmp w1 p1 &&
+    echo /dev/disk/by-id/dm-uuid-mpath-33791acc900000001 >w2 && test_cmp w2 p2
+'
+
 test_expect_code 2 'an iSCSI disk without the initiator is refused' '
     run vmtool xml "$LINUX" web01 "iscsi:192.0.2.10:3260,$TARGET,3"
 '

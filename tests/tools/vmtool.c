@@ -18,6 +18,7 @@ static const char usage[] =
     "       vmtool undefine HOST UUID\n"
     "       vmtool list HOST\n"
     "       vmtool caps HOST\n"
+    "       vmtool block-path HOST WWN\n"
     "       vmtool seed TMPL-ID HOSTNAME INSTANCE-ID ISO [USER-DATA-FILE]\n"
     "\n"
     "DISK is iscsi:PORTAL,TARGET-IQN,LUN,INITIATOR-IQN or block:PATH.\n"
@@ -181,6 +182,12 @@ int main(int argc, char **argv)
         sp_host *h = host(argv[1]);
         if (sp_host_list_vms(h, print_vm, NULL))
             die("list", sp_host_error(h));
+        sp_host_close(h);
+    } else if (strcmp(cmd, "block-path") == 0 && argc == 3) {
+        sp_host *h = host(argv[1]);
+        char *path = sp_host_block_path(h, argv[2]);
+        printf("%s\n", path);
+        free(path);
         sp_host_close(h);
     } else if (strcmp(cmd, "caps") == 0 && argc == 2) {
         sp_host *h = host(argv[1]);

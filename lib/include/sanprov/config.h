@@ -13,9 +13,10 @@ SP_BEGIN_DECLS
  *
  *     [library]            path
  *     [array "NAME"]       uri user password-file ca-file insecure
- *                          copy-method iscsi-portal
+ *                          copy-method iscsi-portal tgt-control-port
  *     [pool "ARRAY:POOL"]  class host-groups
  *     [host "NAME"]        uri group connectivity iscsi-initiator fc-wwpn
+ *                          multipath
  *
  * It is looked up in this order: the file given (-c), $SANPROV_CONFIG,
  * $XDG_CONFIG_HOME/sanprov/sanprov.conf (or ~/.config/...),

@@ -37,6 +37,14 @@ typedef struct sp_host_caps {
  * SP_ERR_CONNECT. */
 SP_API sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out);
 
+/*
+ * The path of a block LUN (FC, or iSCSI attached by the host) of WWN @wwn
+ * (hex, as sp_lun_wwn() gives it) on host @h: /dev/disk/by-id/wwn-0xWWN,
+ * or /dev/disk/by-id/dm-uuid-mpath-3WWN when the host's configuration
+ * says multipath = yes.  A new string.
+ */
+SP_API char *sp_host_block_path(const sp_host *h, const char *wwn);
+
 /* ---- a VM's definition ---- */
 
 /* The VM's disk, the LUN as the host reaches it. */
