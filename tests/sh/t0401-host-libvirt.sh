@@ -203,12 +203,25 @@ test_expect_success 'libvirtd: an iSCSI VM is defined; virsh reads back disk, UU
     grep -q "$LINUX" meta.xml
 '
 
-test_expect_success 'libvirtd: an FC VM and a UEFI VM are defined too' '
+# back UUID-FILE XML: what virsh reads back of the VM has its UUID, fresh
+# MACs and our metadata with the template TMPL.
+back() {
+    $VIRSH dumpxml --inactive "$(cat "$1")" >"$2" &&
+        test "$(xmllint --xpath "string(//uuid)" "$2")" = "$(cat "$1")" &&
+        test "$(xmllint --xpath "count(//interface/mac[starts-with(@address, \"52:54:00:\")])" "$2")" = \
+            "$(xmllint --xpath "count(//interface)" "$2")" &&
+        $VIRSH metadata "$(cat "$1")" https://sanprov.org/xmlns/vm/1 | grep -q "$3"
+}
+
+test_expect_success 'libvirtd: an FC VM and a UEFI VM are defined and read back too' '
     run vmtool define kvm01 "$LINUX" "$P"db01 "block:$WWN" >uuid2 &&
-    $VIRSH dumpxml "$(cat uuid2)" | grep -q "<source dev=.$WWN./>" &&
+    back uuid2 fc.back "$LINUX" &&
+    test "$(xmllint --xpath "string(//disk[@device=\"disk\"]/source/@dev)" fc.back)" = "$WWN" &&
     run vmtool define kvm01 "$WINDOWS" "$P"win01 "$ISCSI" --seed "$TRASH/win.iso" >uuid3 &&
-    $VIRSH dumpxml --inactive "$(cat uuid3)" >w.xml &&
-    grep -q "<os firmware=.efi.>" w.xml
+    back uuid3 w.xml "$WINDOWS" &&
+    grep -q "<os firmware=.efi.>" w.xml &&
+    test "$(xmllint --xpath "string(//disk[@device=\"cdrom\"]/source/@file)" w.xml)" = "$TRASH/win.iso" &&
+    ! cmp -s uuid1 uuid3
 '
 
 test_expect_success 'libvirtd: the VMs this toolkit made are listed, with their templates' '
