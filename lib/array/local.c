@@ -395,33 +395,28 @@ static int str_cmp(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-sp_code local_each_pool(sp_array *a, local_name_fn fn, void *ctx)
+/* A directory's entries that @pick keeps (as the name it gives back, a new
+ * string, or NULL to skip), sorted, each given to @fn, which may stop the
+ * walk with a negative return (its own error in a->err, or none). */
+typedef char *(*pick_fn)(DIR *d, const struct dirent *e, const void *arg);
+
+static sp_code each_sorted(sp_array *a, const char *dir, const char *what,
+                           pick_fn pick, const void *arg, local_name_fn fn,
+                           void *ctx)
 {
-    sp_code rc = local_prepare(a);
-    if (rc)
-        return rc;
-    /* Configured pools first (made when missing), then the other
-     * directories. */
-    size_t nconf = sp_config_count(a->cfg, "pool");
-    for (size_t i = 0; i < nconf; i++) {
-        const char *p = configured_pool(a, i);
-        if (p && (rc = local_pool_check(a, p)))
-            return rc;
-    }
-    DIR *d = opendir(local_of(a)->root);
+    DIR *d = opendir(dir);
     if (!d)
-        return spi_array_fail(a, SP_ERR_IO, "cannot read '%s': %s",
-                              local_of(a)->root, strerror(errno));
+        return spi_array_fail(a, errno == ENOENT ? SP_ERR_NOT_FOUND : SP_ERR_IO,
+                              "cannot read %s: %s", what, strerror(errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        struct stat st;
-        if (!local_name_ok(e->d_name) ||
-            fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISDIR(st.st_mode))
+        char *name = pick(d, e, arg);
+        if (!name)
             continue;
         spi_xgrow((void **)&names, &cap, n + 1, sizeof(*names));
-        names[n++] = spi_xstrdup(e->d_name);
+        names[n++] = name;
     }
     closedir(d);
     if (n)
@@ -440,41 +435,51 @@ sp_code local_each_pool(sp_array *a, local_name_fn fn, void *ctx)
     return SP_OK;
 }
 
+/* A pool: a directory that is not hidden. */
+static char *pick_pool(DIR *d, const struct dirent *e, const void *arg)
+{
+    (void)arg;
+    struct stat st;
+    if (!local_name_ok(e->d_name) ||
+        fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISDIR(st.st_mode))
+        return NULL;
+    return spi_xstrdup(e->d_name);
+}
+
+/* A LUN of pool @arg: NAME.meta, as its key POOL/NAME. */
+static char *pick_lun(DIR *d, const struct dirent *e, const void *arg)
+{
+    (void)d;
+    size_t len = strlen(e->d_name);
+    if (len <= 5 || strcmp(e->d_name + len - 5, ".meta") != 0 ||
+        e->d_name[0] == '.')
+        return NULL;
+    return spi_xasprintf("%s/%.*s", (const char *)arg, (int)(len - 5),
+                         e->d_name);
+}
+
+sp_code local_each_pool(sp_array *a, local_name_fn fn, void *ctx)
+{
+    sp_code rc = local_prepare(a);
+    if (rc)
+        return rc;
+    /* Configured pools are made when missing. */
+    size_t nconf = sp_config_count(a->cfg, "pool");
+    for (size_t i = 0; i < nconf; i++) {
+        const char *p = configured_pool(a, i);
+        if (p && (rc = local_pool_check(a, p)))
+            return rc;
+    }
+    SPI_AUTOFREE char *what = spi_xasprintf("'%s'", local_of(a)->root);
+    return each_sorted(a, local_of(a)->root, what, pick_pool, NULL, fn, ctx);
+}
+
 sp_code local_each_lun(sp_array *a, const char *pool, local_name_fn fn,
                        void *ctx)
 {
     SPI_AUTOFREE char *dir = local_pool_dir(a, pool);
-    DIR *d = opendir(dir);
-    if (!d)
-        return spi_array_fail(a, errno == ENOENT ? SP_ERR_NOT_FOUND : SP_ERR_IO,
-                              "cannot read pool '%s': %s", pool,
-                              strerror(errno));
-    char **keys = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len <= 5 || strcmp(e->d_name + len - 5, ".meta") != 0 ||
-            e->d_name[0] == '.')
-            continue;
-        spi_xgrow((void **)&keys, &cap, n + 1, sizeof(*keys));
-        keys[n++] = spi_xasprintf("%s/%.*s", pool, (int)(len - 5), e->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(keys, n, sizeof(*keys), str_cmp);
-    int stop = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!stop)
-            stop = fn(a, keys[i], ctx);
-        free(keys[i]);
-    }
-    free(keys);
-    if (stop < 0)
-        return a->err.code ? a->err.code
-                           : spi_array_fail(a, SP_ERR_CANCELLED,
-                                            "stopped by the caller");
-    return SP_OK;
+    SPI_AUTOFREE char *what = spi_xasprintf("pool '%s'", pool);
+    return each_sorted(a, dir, what, pick_lun, pool, fn, ctx);
 }
 
 static sp_pool *pool_object(sp_array *a, const char *name)
