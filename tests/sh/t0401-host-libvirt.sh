@@ -97,6 +97,14 @@ test_expect_code 2 'an iSCSI disk without the initiator is refused' '
     run vmtool xml "$LINUX" web01 "iscsi:192.0.2.10:3260,$TARGET,3"
 '
 
+test_expect_success 'test driver: define, start, stop (twice), undefine (twice) in one connection' '
+    printf "[host \"t\"]\nuri = test:///default\n" >t.conf &&
+    SANPROV_CONFIG=$PWD/t.conf run vmtool define t "$LINUX" life "$ISCSI" --cycle >out &&
+    uuid=$(head -1 out) &&
+    printf "%s\n" "$uuid" "$uuid life $LINUX - running" "$uuid life $LINUX - stopped" >want &&
+    test_cmp want out
+'
+
 # ---- customization media ----
 
 test_expect_success 'a cloud-init seed: label cidata, the files, hostname and instance-id' '

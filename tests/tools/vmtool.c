@@ -12,7 +12,8 @@
 static const char usage[] =
     "usage: vmtool xml TMPL-ID NAME DISK [--seed ISO] [--type T] [--uuid U]\n"
     "                  [--vm VM-ID]\n"
-    "       vmtool define HOST TMPL-ID NAME DISK [--seed ISO] [--start]\n"
+    "       vmtool define HOST TMPL-ID NAME DISK [--seed ISO] "
+    "[--start|--cycle]\n"
     "       vmtool define-xml HOST FILE\n"
     "       vmtool dumpxml HOST UUID\n"
     "       vmtool undefine HOST UUID\n"
@@ -23,7 +24,8 @@ static const char usage[] =
     "\n"
     "DISK is iscsi:PORTAL,TARGET-IQN,LUN,INITIATOR-IQN or block:PATH.\n"
     "The configuration is found as the programs find it.  define prints the\n"
-    "UUID (and starts the VM with --start); list prints UUID NAME TEMPLATE\n"
+    "UUID (and starts the VM with --start; --cycle also lists, stops twice,\n"
+    "lists, undefines twice and lists); list prints UUID NAME TEMPLATE\n"
     "VM RUNNING lines.\n";
 
 static sp_config *cfg;
@@ -90,9 +92,10 @@ int main(int argc, char **argv)
                                          {"uuid", required_argument, NULL, 'u'},
                                          {"vm", required_argument, NULL, 'v'},
                                          {"start", no_argument, NULL, 'S'},
+                                         {"cycle", no_argument, NULL, 'C'},
                                          {NULL, 0, NULL, 0}};
     sp_vm_def def = {0};
-    bool start = false;
+    bool start = false, cycle = false;
     sp_id *vm = NULL;
     sp_error err = {0};
     int c;
@@ -107,6 +110,8 @@ int main(int argc, char **argv)
             die(optarg, &err);
         else if (c == 'S')
             start = true;
+        else if (c == 'C')
+            cycle = start = true;
         else if (c != 'v') {
             fputs(usage, stderr);
             return 2;
@@ -150,6 +155,13 @@ int main(int argc, char **argv)
         if (start && sp_host_start(h, uuid))
             die("start", sp_host_error(h));
         printf("%s\n", uuid);
+        if (cycle) { /* the rest of a VM's life, in this one connection */
+            if (sp_host_list_vms(h, print_vm, NULL) || sp_host_stop(h, uuid) ||
+                sp_host_stop(h, uuid) || sp_host_list_vms(h, print_vm, NULL) ||
+                sp_host_undefine(h, uuid) || sp_host_undefine(h, uuid) ||
+                sp_host_list_vms(h, print_vm, NULL))
+                die("cycle", sp_host_error(h));
+        }
         free(xml);
         sp_template_free((sp_template *)def.tmpl);
         sp_host_close(h);
