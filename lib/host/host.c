@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/host/host.c: the public host API: driver choice by URI, dispatch. */
 #include "host_internal.h"
+#include "../util/run.h"
 
 #include <stdarg.h>
 
@@ -57,8 +58,12 @@ void sp_host_close(sp_host *h)
 {
     if (!h)
         return;
-    if (h->drv->close)
+    if (h->drv->close) {
+        struct spi_sigpipe g;
+        spi_sigpipe_hold(&g);
         h->drv->close(h);
+        spi_sigpipe_release(&g);
+    }
     free(h->name);
     free(h->uri);
     free(h);
@@ -104,7 +109,10 @@ sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out)
     memset(out, 0, sizeof(*out));
     if (begin(h, h->drv->capabilities, "report its capabilities"))
         return h->err.code;
+    struct spi_sigpipe g;
+    spi_sigpipe_hold(&g);
     sp_code rc = h->drv->capabilities(h, out);
+    spi_sigpipe_release(&g);
     out->driver = h->drv->name;
     return rc;
 }
@@ -113,7 +121,11 @@ sp_code sp_host_define(sp_host *h, const char *xml, char uuid[37])
 {
     if (begin(h, h->drv->define, "define VMs"))
         return h->err.code;
-    return h->drv->define(h, xml, uuid);
+    struct spi_sigpipe g;
+    spi_sigpipe_hold(&g);
+    sp_code rc = h->drv->define(h, xml, uuid);
+    spi_sigpipe_release(&g);
+    return rc;
 }
 
 #define DISPATCH(op, what)                                                     \
@@ -121,7 +133,11 @@ sp_code sp_host_define(sp_host *h, const char *xml, char uuid[37])
     {                                                                          \
         if (begin(h, h->drv->op, what) || need_uuid(h, uuid))                  \
             return h->err.code;                                                \
-        return h->drv->op(h, uuid);                                            \
+        struct spi_sigpipe g;                                                  \
+        spi_sigpipe_hold(&g);                                                  \
+        sp_code rc = h->drv->op(h, uuid);                                      \
+        spi_sigpipe_release(&g);                                               \
+        return rc;                                                             \
     }
 DISPATCH(start, "start VMs")
 DISPATCH(stop, "stop VMs")
@@ -133,12 +149,20 @@ sp_code sp_host_domain_xml(sp_host *h, const char *uuid, char **out)
     *out = NULL;
     if (begin(h, h->drv->domain_xml, "read VMs back") || need_uuid(h, uuid))
         return h->err.code;
-    return h->drv->domain_xml(h, uuid, out);
+    struct spi_sigpipe g;
+    spi_sigpipe_hold(&g);
+    sp_code rc = h->drv->domain_xml(h, uuid, out);
+    spi_sigpipe_release(&g);
+    return rc;
 }
 
 sp_code sp_host_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx)
 {
     if (begin(h, h->drv->list_vms, "list VMs"))
         return h->err.code;
-    return h->drv->list_vms(h, fn, ctx);
+    struct spi_sigpipe g;
+    spi_sigpipe_hold(&g);
+    sp_code rc = h->drv->list_vms(h, fn, ctx);
+    spi_sigpipe_release(&g);
+    return rc;
 }

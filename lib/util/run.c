@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,4 +71,32 @@ const char *spi_first_line(char *s)
 {
     s[strcspn(s, "\n")] = '\0';
     return s;
+}
+
+/* ---- SIGPIPE around library calls ---- */
+
+void spi_sigpipe_hold(struct spi_sigpipe *g)
+{
+    sigset_t pending, block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGPIPE);
+    sigpending(&pending);
+    g->was_pending = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &block, &g->old);
+}
+
+void spi_sigpipe_release(struct spi_sigpipe *g)
+{
+    sigset_t pending, pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigpending(&pending);
+    /* A SIGPIPE raised meanwhile was ours (a peer that went away, which
+     * the call reported as an error): take it, so it kills no one. */
+    if (!g->was_pending && sigismember(&pending, SIGPIPE) == 1) {
+        static const struct timespec zero = {0, 0};
+        while (sigtimedwait(&pipe_only, NULL, &zero) < 0 && errno == EINTR)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }

@@ -16,4 +16,20 @@ sp_code spi_run(const char *const *argv, char **output, int *status,
 /* Cut @s at its first newline; gives @s. */
 const char *spi_first_line(char *s);
 
+/*
+ * Hold SIGPIPE while a library that writes to sockets or pipes of its own
+ * (libvirt: an SSH transport that dies) is called, so that a peer going
+ * away is the call's error, not the death of the program; programs keep
+ * SIGPIPE's default for their standard output.  Thread-safe (the signal
+ * mask is per thread).
+ */
+#include <signal.h>
+#include <stdbool.h>
+struct spi_sigpipe {
+    sigset_t old;
+    bool was_pending;
+};
+void spi_sigpipe_hold(struct spi_sigpipe *g);
+void spi_sigpipe_release(struct spi_sigpipe *g);
+
 #endif
