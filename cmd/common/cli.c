@@ -89,12 +89,18 @@ static void common_option(poptContext pc, int val, const char *arg)
     }
 }
 
+/* The context of this run, kept where a usage error's exit() finds it, so
+ * that it is never taken for a leak (whatever the compiler kept of the
+ * caller's copy). */
+static poptContext volatile current;
+
 poptContext cmd_parse(int argc, char **argv, const struct poptOption *table,
                       const char *args_help, cmd_opt_fn on_opt, void *ctx)
 {
     cmd_init(argv[0]);
     sp_log_set_handler(log_to_stderr, NULL);
     poptContext pc = poptGetContext(NULL, argc, (const char **)argv, table, 0);
+    current = pc;
     if (args_help) { /* it replaces popt's "[OPTION...]" */
         char *usage = cmd_xasprintf("[OPTION...] %s", args_help);
         poptSetOtherOptionHelp(pc, usage); /* which copies it */
@@ -145,6 +151,7 @@ int cmd_finish(poptContext pc)
     cmd_progress_done();
     if (pc)
         poptFreeContext(pc);
+    current = NULL;
     /* Arrays and the library borrow the configuration: close them first. */
     cmd_arrays_close();
     cmd_library_close();
