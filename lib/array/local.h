@@ -115,8 +115,16 @@ sp_code local_copy_data(sp_array *a, int src, int dst, uint64_t size,
 sp_code local_mask(sp_array *a, const char *const *keys, size_t n,
                    const sp_mask_target *t, unsigned int flags,
                    uint32_t *numbers);
-/* Add LUN @key's masking to @l; with @l NULL, whether it is masked. */
+/* Add LUN @key's masking to @l (may be NULL); *@masked (may be NULL):
+ * whether it is masked.  Reads every record: for one LUN. */
 sp_code local_mask_of(sp_array *a, const char *key, sp_lun *l, bool *masked);
+/* The records read once, for a listing of many LUNs. */
+struct local_masking;
+sp_code local_masking_read(sp_array *a, struct local_masking **out);
+void local_masking_free(struct local_masking *m);
+/* local_mask_of() over records read before; gives whether it is masked. */
+bool local_masking_of(const struct local_masking *m, const char *key,
+                      sp_lun *l);
 /* Drop LUN @key from every record (for a forced delete); lock held. */
 sp_code local_unmask_everywhere(sp_array *a, const char *key);
 

@@ -50,6 +50,7 @@ struct lun_walk {
     unsigned int flags;
     sp_lun_fn fn;
     void *ctx;
+    struct local_masking *masking; /* read once, with SP_LUN_MASKING */
 };
 
 static int visit_lun(sp_array *a, const char *key, void *ctx)
@@ -71,10 +72,8 @@ static int visit_lun(sp_array *a, const char *key, void *ctx)
             collect_stale(a, key);
         return 0;
     }
-    if ((w->flags & SP_LUN_MASKING) && local_mask_of(a, key, l, NULL)) {
-        sp_lun_free(l);
-        return -1;
-    }
+    if (w->masking)
+        local_masking_of(w->masking, key, l);
     return w->fn(l, w->ctx) < 0 ? -1 : 0;
 }
 
@@ -86,11 +85,15 @@ static int visit_pool_luns(sp_array *a, const char *pool, void *ctx)
 sp_code local_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
                         sp_lun_fn fn, void *ctx)
 {
-    struct lun_walk w = {flags, fn, ctx};
-    if (!pool_key)
-        return local_each_pool(a, visit_pool_luns, &w);
-    sp_code rc = local_pool_check(a, pool_key);
-    return rc ? rc : local_each_lun(a, pool_key, visit_lun, &w);
+    struct lun_walk w = {flags, fn, ctx, NULL};
+    sp_code rc = pool_key ? local_pool_check(a, pool_key) : SP_OK;
+    if (!rc && (flags & SP_LUN_MASKING))
+        rc = local_masking_read(a, &w.masking);
+    if (!rc)
+        rc = pool_key ? local_each_lun(a, pool_key, visit_lun, &w)
+                      : local_each_pool(a, visit_pool_luns, &w);
+    local_masking_free(w.masking);
+    return rc;
 }
 
 sp_code local_get_lun(sp_array *a, const char *key, unsigned int flags,

@@ -391,24 +391,54 @@ sp_code local_mask(sp_array *a, const char *const *keys, size_t n,
     return rc;
 }
 
-sp_code local_mask_of(sp_array *a, const char *key, sp_lun *l, bool *masked)
-{
+struct local_masking {
     struct records rs;
-    sp_code rc = load(a, &rs);
-    if (rc)
-        return rc;
-    if (masked)
-        *masked = false;
-    for (size_t i = 0; i < rs.n; i++) {
-        ssize_t at = find_lun(&rs.v[i], key);
+};
+
+sp_code local_masking_read(sp_array *a, struct local_masking **out)
+{
+    *out = spi_xcalloc(1, sizeof(**out));
+    sp_code rc = load(a, &(*out)->rs);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+void local_masking_free(struct local_masking *m)
+{
+    if (!m)
+        return;
+    records_release(&m->rs);
+    free(m);
+}
+
+bool local_masking_of(const struct local_masking *m, const char *key, sp_lun *l)
+{
+    bool masked = false;
+    for (size_t i = 0; i < m->rs.n; i++) {
+        ssize_t at = find_lun(&m->rs.v[i], key);
         if (at < 0)
             continue;
-        if (masked)
-            *masked = true;
-        for (size_t k = 0; l && k < rs.v[i].ninits; k++)
-            spi_lun_add_mask(l, rs.v[i].inits[k], rs.v[i].luns[at].number);
+        masked = true;
+        for (size_t k = 0; l && k < m->rs.v[i].ninits; k++)
+            spi_lun_add_mask(l, m->rs.v[i].inits[k],
+                             m->rs.v[i].luns[at].number);
     }
-    records_release(&rs);
+    return masked;
+}
+
+sp_code local_mask_of(sp_array *a, const char *key, sp_lun *l, bool *masked)
+{
+    struct local_masking *m;
+    sp_code rc = local_masking_read(a, &m);
+    if (rc)
+        return rc;
+    bool is = local_masking_of(m, key, l);
+    if (masked)
+        *masked = is;
+    local_masking_free(m);
     return SP_OK;
 }
 
