@@ -65,17 +65,11 @@ static sp_code make_iso(const char *dir, const char *label, const char *path,
         for (size_t k = 0; k < SPI_ARRAY_SIZE(rest); k++)
             argv[n++] = rest[k];
         argv[n] = NULL;
-        char *out = NULL;
-        int status;
-        sp_code rc = spi_run(argv, &out, &status, err);
+        sp_code rc = spi_run_ok(argv, NULL, err);
         if (rc == SP_ERR_NOT_SUPPORTED) {
             sp_error_clear(err);
             continue; /* not installed: the next tool */
         }
-        if (!rc && status != 0)
-            rc = sp_error_set(err, SP_ERR_IO, "%s failed: %s", argv[0],
-                              *out ? spi_first_line(out) : "(no message)");
-        free(out);
         return rc;
     }
     return sp_error_set(err, SP_ERR_NOT_SUPPORTED,

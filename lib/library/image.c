@@ -15,23 +15,13 @@
 
 #define QCOW2_MAGIC "QFI\xfb"
 
-/* Run @argv; its output in *@out (may be NULL); a failure says what it
- * said first. */
+/* Run qemu-img with @argv; its output in *@out (may be NULL). */
 static sp_code run(const char *const *argv, char **out, sp_error *err)
 {
-    char *buf = NULL;
-    int status;
-    sp_code rc = spi_run(argv, &buf, &status, err);
+    sp_code rc = spi_run_ok(argv, out, err);
     if (rc == SP_ERR_NOT_SUPPORTED)
         return sp_error_set(err, rc, "cannot run %s (install qemu-utils)",
                             argv[0]);
-    if (!rc && status != 0)
-        rc = sp_error_set(err, SP_ERR_IO, "%s failed: %s", argv[0],
-                          *buf ? spi_first_line(buf) : "(no message)");
-    if (!rc && out)
-        *out = buf;
-    else
-        free(buf);
     return rc;
 }
 

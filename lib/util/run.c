@@ -67,6 +67,21 @@ sp_code spi_run(const char *const *argv, char **output, int *status,
     return SP_OK;
 }
 
+sp_code spi_run_ok(const char *const *argv, char **output, sp_error *err)
+{
+    char *buf = NULL;
+    int status;
+    sp_code rc = spi_run(argv, &buf, &status, err);
+    if (!rc && status != 0)
+        rc = sp_error_set(err, SP_ERR_IO, "%s failed: %s", argv[0],
+                          *buf ? spi_first_line(buf) : "(no message)");
+    if (!rc && output)
+        *output = buf;
+    else
+        free(buf);
+    return rc;
+}
+
 const char *spi_first_line(char *s)
 {
     s[strcspn(s, "\n")] = '\0';

@@ -13,6 +13,10 @@
 sp_code spi_run(const char *const *argv, char **output, int *status,
                 sp_error *err);
 
+/* spi_run() where any exit status but 0 is an error (SP_ERR_IO, with the
+ * first line the program said); *@output (may be NULL) only on success. */
+sp_code spi_run_ok(const char *const *argv, char **output, sp_error *err);
+
 /* Cut @s at its first newline; gives @s. */
 const char *spi_first_line(char *s);
 
