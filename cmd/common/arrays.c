@@ -81,50 +81,24 @@ void cmd_arrays_close(void)
 
 bool cmd_wwpn(const char *s, char out[17])
 {
-    size_t n = 0, len = strlen(s);
-    if (len != 16 && len != 23)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        if (len == 23 && i % 3 == 2) {
-            if (s[i] != ':')
-                return false;
-        } else if (isxdigit((unsigned char)s[i])) {
-            out[n++] = (char)toupper((unsigned char)s[i]);
-        } else {
-            return false;
-        }
-    }
-    out[n] = '\0';
-    return true;
-}
-
-/* @s in the form arrays use (see cmd_host()). */
-static char *initiator_form(const char *s)
-{
-    char w[17];
-    return cmd_xstrdup(cmd_wwpn(s, w) ? w : s);
+    return sp_wwpn_parse(s, out);
 }
 
 bool cmd_host(const sp_config *cfg, const char *name, struct cmd_host *out)
 {
     memset(out, 0, sizeof(*out));
-    if (!sp_config_has(cfg, "host", name))
+    sp_mask_target t;
+    if (!sp_host_mask_target(cfg, name, &t))
         return false;
     out->name = name;
     out->uri = sp_config_get(cfg, "host", name, "uri");
     out->group = sp_config_get(cfg, "host", name, "group");
-    const char *conn = sp_config_get(cfg, "host", name, "connectivity");
-    const char *iqn = sp_config_get(cfg, "host", name, "iscsi-initiator");
-    size_t nwwpn = sp_config_list_count(cfg, "host", name, "fc-wwpn");
-    /* Without a stated connectivity: iSCSI when there is an IQN. */
-    out->fc = conn ? strcmp(conn, "fc") == 0 : !iqn && nwwpn;
-    size_t n = out->fc ? nwwpn : iqn ? 1 : 0;
-    out->initiators = cmd_xcalloc(n + 1, sizeof(*out->initiators));
-    if (!out->fc && iqn)
-        out->initiators[out->ninitiators++] = cmd_xstrdup(iqn);
-    for (size_t i = 0; out->fc && i < nwwpn; i++)
-        out->initiators[out->ninitiators++] = initiator_form(
-            sp_config_list_item(cfg, "host", name, "fc-wwpn", i));
+    out->fc = t.fc;
+    out->ninitiators = t.ninitiators;
+    out->initiators = cmd_xcalloc(t.ninitiators + 1, sizeof(*out->initiators));
+    for (size_t i = 0; i < t.ninitiators; i++)
+        out->initiators[i] = cmd_xstrdup(t.initiators[i]);
+    sp_mask_target_release(&t);
     return true;
 }
 

@@ -354,6 +354,31 @@ sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
     return rc;
 }
 
+sp_code sp_array_connectivity(sp_array *a, unsigned int *out)
+{
+    *out = 0;
+    if (begin(a, a->drv->connectivity, "say how hosts reach it"))
+        return a->err.code;
+    return a->drv->connectivity(a, out);
+}
+
+sp_code sp_array_iscsi_target(sp_array *a, const sp_mask_target *target,
+                              char **portal, char **iqn)
+{
+    *portal = *iqn = NULL;
+    if (begin(a, a->drv->iscsi_target, "export LUNs over iSCSI"))
+        return a->err.code;
+    if (!target || target->fc)
+        return spi_array_fail(a, SP_ERR_INVALID, "an iSCSI host is wanted");
+    sp_code rc = a->drv->iscsi_target(a, target, portal, iqn);
+    if (rc) {
+        free(*portal);
+        free(*iqn);
+        *portal = *iqn = NULL;
+    }
+    return rc;
+}
+
 /* ---- pools ---- */
 
 sp_pool *spi_pool_new(sp_array *a, const char *key, const char *name,

@@ -590,4 +590,6 @@ const struct sp_array_driver spi_local_driver = {
     .mask = local_mask,
     .sync = local_sync,
     .lun_path = local_lun_path,
+    .connectivity = local_connectivity,
+    .iscsi_target = local_iscsi_target,
 };

@@ -120,6 +120,9 @@ sp_code local_mask(sp_array *a, const char *const *keys, size_t n,
 sp_code local_mask_of(sp_array *a, const char *key, sp_lun *l, bool *masked);
 /* The records read once, for a listing of many LUNs. */
 struct local_masking;
+sp_code local_connectivity(sp_array *a, unsigned int *out);
+sp_code local_iscsi_target(sp_array *a, const sp_mask_target *t, char **portal,
+                           char **iqn);
 sp_code local_masking_read(sp_array *a, struct local_masking **out);
 void local_masking_free(struct local_masking *m);
 /* local_mask_of() over records read before; gives whether it is masked. */

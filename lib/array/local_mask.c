@@ -282,6 +282,17 @@ static void new_record(sp_array *a, const sp_mask_target *t, struct record *r)
     }
 }
 
+/* The host's record: one sharing an initiator, the same host first. */
+static struct record *host_record(struct records *rs, const sp_mask_target *t)
+{
+    struct record *r = NULL;
+    for (size_t i = 0; i < rs->n; i++)
+        if (shares_init(&rs->v[i], t) &&
+            (!r || (t->name && SPI_STREQ(rs->v[i].host, t->name))))
+            r = &rs->v[i];
+    return r;
+}
+
 static sp_code mask_luns(sp_array *a, struct records *rs,
                          const char *const *keys, size_t n,
                          const sp_mask_target *t, uint32_t *numbers)
@@ -301,12 +312,7 @@ static sp_code mask_luns(sp_array *a, struct records *rs,
                       : spi_array_fail(a, SP_ERR_NOT_FOUND,
                                        "LUN '%s' is still being made", keys[i]);
     }
-    /* The host's record: one sharing an initiator, the same host first. */
-    struct record *r = NULL;
-    for (size_t i = 0; i < rs->n; i++)
-        if (shares_init(&rs->v[i], t) &&
-            (!r || (t->name && SPI_STREQ(rs->v[i].host, t->name))))
-            r = &rs->v[i];
+    struct record *r = host_record(rs, t);
     struct record fresh = {0}, old = {0};
     if (!r)
         new_record(a, t, r = &fresh);
@@ -388,6 +394,37 @@ sp_code local_mask(sp_array *a, const char *const *keys, size_t n,
         records_release(&rs);
     }
     local_unlock(a);
+    return rc;
+}
+
+sp_code local_connectivity(sp_array *a, unsigned int *out)
+{
+    *out = local_of(a)->portal ? SP_CONNECT_ISCSI : 0;
+    return SP_OK;
+}
+
+sp_code local_iscsi_target(sp_array *a, const sp_mask_target *t, char **portal,
+                           char **iqn)
+{
+    if (!local_of(a)->portal)
+        return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
+                              "array '%s' exports no LUNs over iSCSI (it has "
+                              "no iscsi-portal)",
+                              a->name);
+    struct records rs;
+    sp_code rc = load(a, &rs);
+    if (rc)
+        return rc;
+    const struct record *r = host_record(&rs, t);
+    if (r) {
+        *portal = spi_xstrdup(local_of(a)->portal);
+        *iqn = target_iqn(a, r);
+    } else {
+        rc = spi_array_fail(a, SP_ERR_NOT_FOUND,
+                            "array '%s' masks nothing to host '%s'", a->name,
+                            t->name ? t->name : "");
+    }
+    records_release(&rs);
     return rc;
 }
 

@@ -139,6 +139,7 @@ static void smis_close(sp_array *a)
     free(s->vendor);
     free(s->model);
     free(s->firmware);
+    free(s->iscsi_iqn);
     smis_pools_free(s->pools, s->npools);
     free(s);
 }
@@ -578,6 +579,8 @@ const struct sp_array_driver spi_smis_driver = {
     .delete_lun = smis_delete_lun,
     .mask = smis_mask,
     .requests = smis_requests,
+    .connectivity = smis_connectivity,
+    .iscsi_target = smis_iscsi_target,
 };
 
 /* The first path associated with @obj, or NULL. */

@@ -40,6 +40,10 @@ struct smis {
     size_t npools;
     bool group_profile;  /* Group Masking and Mapping registered */
     bool legacy_profile; /* Masking and Mapping registered */
+    /* Its target ports, read once by smis_connectivity(). */
+    bool have_ports;
+    unsigned int connectivity; /* SP_CONNECT_* */
+    char *iscsi_iqn;           /* the iSCSI target's name, or NULL */
 };
 
 static inline struct smis *smis_of(sp_array *a)
@@ -75,6 +79,11 @@ sp_code smis_job_results(sp_array *a, const sp_cim_path *job,
  * not the vendor's usual PREFIX_StorageVolume. */
 char *smis_volume_key(sp_array *a, const sp_cim_path *p);
 sp_cim_path *smis_volume_path(sp_array *a, const char *key);
+
+/* How hosts reach the array, and its iSCSI target (smis_ports.c). */
+sp_code smis_connectivity(sp_array *a, unsigned int *out);
+sp_code smis_iscsi_target(sp_array *a, const sp_mask_target *t, char **portal,
+                          char **iqn);
 
 /* Collect objects from the client's callbacks. */
 struct smis_list {

@@ -31,7 +31,8 @@ static sp_code add_disk(xmlNodePtr devices, const sp_vm_def *def, sp_error *err)
     const sp_vm_disk *d = &def->disk;
     const char *bus = sp_template_disk_bus(def->tmpl);
     xmlNodePtr disk = xmlNewChild(devices, NULL, BAD_CAST "disk", NULL);
-    prop(disk, "type", d->iscsi ? "network" : "block");
+    bool file = !d->iscsi && d->path && strncmp(d->path, "/dev/", 5) != 0;
+    prop(disk, "type", d->iscsi ? "network" : file ? "file" : "block");
     prop(disk, "device", "disk");
     xmlNodePtr drv = xmlNewChild(disk, NULL, BAD_CAST "driver", NULL);
     prop(drv, "name", "qemu");
@@ -70,7 +71,7 @@ static sp_code add_disk(xmlNodePtr devices, const sp_vm_def *def, sp_error *err)
         if (!d->path || d->path[0] != '/')
             return sp_error_set(err, SP_ERR_INVALID,
                                 "a block disk needs an absolute path");
-        prop(src, "dev", d->path);
+        prop(src, file ? "file" : "dev", d->path);
     }
     char dev[8];
     snprintf(dev, sizeof(dev), "%sa", dev_prefix(bus));

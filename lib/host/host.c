@@ -87,6 +87,49 @@ char *sp_host_block_path(const sp_host *h, const char *wwn)
                  : spi_xasprintf("/dev/disk/by-id/wwn-0x%s", wwn);
 }
 
+bool sp_host_mask_target(const sp_config *cfg, const char *name,
+                         sp_mask_target *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!sp_config_has(cfg, "host", name))
+        return false;
+    out->name = name;
+    const char *conn = sp_config_get(cfg, "host", name, "connectivity");
+    const char *iqn = sp_config_get(cfg, "host", name, "iscsi-initiator");
+    size_t nwwpn = sp_config_list_count(cfg, "host", name, "fc-wwpn");
+    out->fc = conn ? SPI_STREQ(conn, "fc") : !iqn && nwwpn;
+    size_t n = out->fc ? nwwpn : iqn ? 1 : 0;
+    char **v = spi_xcalloc(n + 1, sizeof(*v));
+    if (!out->fc && iqn)
+        v[out->ninitiators++] = spi_xstrdup(iqn);
+    for (size_t i = 0; out->fc && i < nwwpn; i++) {
+        const char *w = sp_config_list_item(cfg, "host", name, "fc-wwpn", i);
+        char bare[17];
+        v[out->ninitiators++] = spi_xstrdup(sp_wwpn_parse(w, bare) ? bare : w);
+    }
+    out->initiators = (const char *const *)v;
+    return true;
+}
+
+void sp_mask_target_release(sp_mask_target *t)
+{
+    for (size_t i = 0; i < t->ninitiators; i++)
+        free((char *)t->initiators[i]);
+    free((void *)t->initiators);
+    memset(t, 0, sizeof(*t));
+}
+
+bool sp_host_is_local(const sp_host *h)
+{
+    /* DRIVER[+TRANSPORT]://SERVER/PATH: local without a server, over the
+     * default or the unix transport. */
+    const char *sep = strstr(h->uri, "://");
+    if (!sep || sep[3] != '/')
+        return false;
+    const char *plus = memchr(h->uri, '+', (size_t)(sep - h->uri));
+    return !plus || strncmp(plus, "+unix:", 6) == 0;
+}
+
 static sp_code begin(sp_host *h, const void *slot, const char *what)
 {
     sp_error_clear(&h->err);
@@ -143,6 +186,18 @@ DISPATCH(start, "start VMs")
 DISPATCH(stop, "stop VMs")
 DISPATCH(undefine, "undefine VMs")
 #undef DISPATCH
+
+sp_code sp_host_find_domain(sp_host *h, const char *name, char uuid[37])
+{
+    uuid[0] = '\0';
+    if (begin(h, h->drv->find_domain, "look VMs up by name"))
+        return h->err.code;
+    struct spi_sigpipe g;
+    spi_sigpipe_hold(&g);
+    sp_code rc = h->drv->find_domain(h, name, uuid);
+    spi_sigpipe_release(&g);
+    return rc;
+}
 
 sp_code sp_host_domain_xml(sp_host *h, const char *uuid, char **out)
 {

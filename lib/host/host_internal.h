@@ -19,6 +19,7 @@ struct sp_host_driver {
     sp_code (*start)(sp_host *h, const char *uuid);
     sp_code (*stop)(sp_host *h, const char *uuid);
     sp_code (*undefine)(sp_host *h, const char *uuid);
+    sp_code (*find_domain)(sp_host *h, const char *name, char uuid[37]);
     sp_code (*domain_xml)(sp_host *h, const char *uuid, char **out);
     sp_code (*list_vms)(sp_host *h, sp_host_vm_fn fn, void *ctx);
 };

@@ -252,6 +252,20 @@ static sp_code lv_undefine(sp_host *h, const char *uuid)
     return rc;
 }
 
+static sp_code lv_find_domain(sp_host *h, const char *name, char uuid[37])
+{
+    sp_code rc = connected(h);
+    if (rc)
+        return rc;
+    virDomainPtr d = virDomainLookupByName(lv_of(h)->conn, name);
+    if (!d)
+        return fail(h, "find the VM");
+    if (virDomainGetUUIDString(d, uuid) != 0)
+        rc = fail(h, "read the VM's UUID");
+    virDomainFree(d);
+    return rc;
+}
+
 static sp_code lv_domain_xml(sp_host *h, const char *uuid, char **out)
 {
     virDomainPtr d = lookup(h, uuid);
@@ -333,6 +347,7 @@ const struct sp_host_driver spi_libvirt_driver = {
     .start = lv_start,
     .stop = lv_stop,
     .undefine = lv_undefine,
+    .find_domain = lv_find_domain,
     .domain_xml = lv_domain_xml,
     .list_vms = lv_list_vms,
 };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/util/config.c: find, parse (libinih) and check the configuration; secrets
  * and passwords. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -49,7 +50,7 @@ static const struct {
     {"pool", {"class", "host-groups"}, NULL},
     {"host",
      {"uri", "group", "connectivity", "iscsi-initiator", "fc-wwpn",
-      "multipath"},
+      "multipath", "seed-dir"},
      "uri"},
 };
 
@@ -369,6 +370,25 @@ static sp_code parse(sp_config *c, const char *text, const char *origin,
                p.rc;
     }
     return check(&p);
+}
+
+bool sp_wwpn_parse(const char *s, char out[17])
+{
+    size_t n = 0, len = strlen(s);
+    if (len != 16 && len != 23)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (len == 23 && i % 3 == 2) {
+            if (s[i] != ':')
+                return false;
+        } else if (isxdigit((unsigned char)s[i])) {
+            out[n++] = (char)toupper((unsigned char)s[i]);
+        } else {
+            return false;
+        }
+    }
+    out[n] = '\0';
+    return true;
 }
 
 /* ---- the built-in configuration ---- */

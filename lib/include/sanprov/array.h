@@ -211,6 +211,29 @@ SP_API sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
                              const sp_mask_target *target, unsigned int flags,
                              uint32_t *numbers);
 
+/* ---- how hosts reach the LUNs ---- */
+
+#define SP_CONNECT_ISCSI 0x1u /* iSCSI target ports */
+#define SP_CONNECT_FC 0x2u    /* FC target ports */
+
+/*
+ * How hosts reach the array's LUNs: SP_CONNECT_* bits of the target ports
+ * it has (0 for a local array without an iscsi-portal: its LUNs are files
+ * on this machine, see sp_array_lun_path()).  Learned once (an SMI-S array:
+ * two requests the first time).
+ */
+SP_API sp_code sp_array_connectivity(sp_array *a, unsigned int *out);
+
+/*
+ * Where host @target reaches the LUNs masked to it over iSCSI: the portal
+ * ("HOST[:PORT]", the array's iscsi-portal) and the target's IQN.  New
+ * strings.  Errors: SP_ERR_NOT_SUPPORTED (no iSCSI), SP_ERR_PRECONDITION
+ * (no iscsi-portal configured for the array), SP_ERR_NOT_FOUND (nothing is
+ * masked to @target on an array with a target per host).
+ */
+SP_API sp_code sp_array_iscsi_target(sp_array *a, const sp_mask_target *target,
+                                     char **portal, char **iqn);
+
 SP_END_DECLS
 
 #endif

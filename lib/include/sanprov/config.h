@@ -99,6 +99,11 @@ SP_API sp_code sp_config_password(const sp_config *c, const char *array,
  */
 SP_API sp_code sp_read_secret_file(const char *path, char **out, sp_error *err);
 
+/* A WWPN: 16 hex digits, bare or as 8 colon-separated pairs.  True, with
+ * the bare upper-case form SMI-S uses for port WWNs in @out, when @s is
+ * one. */
+SP_API bool sp_wwpn_parse(const char *s, char out[17]);
+
 /* Wipe and free a secret; NULL is fine. */
 SP_API void sp_free_secret(char *secret);
 

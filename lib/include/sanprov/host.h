@@ -25,6 +25,17 @@ SP_API void sp_host_close(sp_host *h);
 SP_API const sp_error *sp_host_error(const sp_host *h);
 SP_API const char *sp_host_name(const sp_host *h);
 
+/*
+ * Host @name of @cfg as masking sees it: its connectivity and initiators
+ * (iscsi-initiator, or fc-wwpn when connectivity = fc; without a stated
+ * connectivity iSCSI when it has an IQN), in the form arrays use: WWPNs as
+ * 16 upper-case hex digits (sp_wwpn_parse()).  @out->name is @name.  False
+ * when there is no such host; release with sp_mask_target_release().
+ */
+SP_API bool sp_host_mask_target(const sp_config *cfg, const char *name,
+                                 sp_mask_target *out);
+SP_API void sp_mask_target_release(sp_mask_target *t);
+
 typedef struct sp_host_caps {
     const char *driver;      /* "libvirt" */
     const char *hypervisor;  /* e.g. "QEMU 7.2.0", "TEST 9.0.0" */
@@ -45,6 +56,16 @@ SP_API sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out);
  */
 SP_API char *sp_host_block_path(const sp_host *h, const char *wwn);
 
+/* True when the host is this machine (a URI without a server, such as
+ * qemu:///system or test:///default), so it can open this machine's
+ * files: a local array's LUNs, customization media. */
+SP_API bool sp_host_is_local(const sp_host *h);
+
+/* Whether a domain named @name is on the host, ours or not: SP_OK with
+ * its UUID in @uuid, or SP_ERR_NOT_FOUND.  Errors: SP_ERR_CONNECT. */
+SP_API sp_code sp_host_find_domain(sp_host *h, const char *name,
+                                   char uuid[37]);
+
 /* ---- a VM's definition ---- */
 
 /* The VM's disk, the LUN as the host reaches it. */
@@ -54,7 +75,9 @@ typedef struct sp_vm_disk {
     const char *target;    /* iSCSI: the target's IQN */
     uint32_t lun;          /* iSCSI: the LUN number */
     const char *initiator; /* iSCSI: the host's initiator IQN */
-    const char *path;      /* block: /dev/disk/by-id/wwn-0x... or a file */
+    const char *path;      /* else: a block device (a path under /dev, such
+                              as /dev/disk/by-id/wwn-0x...) or an image
+                              file (a local array's LUN) */
 } sp_vm_disk;
 
 typedef struct sp_vm_def {

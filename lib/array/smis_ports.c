@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/array/smis_ports.c: how hosts reach an SMI-S array: its target ports
+ * (CIM_FCPort, CIM_iSCSIProtocolEndpoint), read once per handle. */
+#include "smis.h"
+
+static bool iscsi_name(const char *s)
+{
+    return s && (strncmp(s, "iqn.", 4) == 0 || strncmp(s, "eui.", 4) == 0 ||
+                 strncmp(s, "naa.", 4) == 0);
+}
+
+/* Keep the iSCSI name of the first endpoint whose Role is target (3) or
+ * not said: its Name, as the iSCSI Target Ports profile has it, or its
+ * ElementName where a provider keys endpoints otherwise (smis-sim). */
+static int keep_iqn(sp_cim_instance *i, void *ud)
+{
+    char **iqn = ud;
+    const sp_cim_value *role = sp_cim_instance_get(i, "Role");
+    const char *name = sp_cim_value_get_string(sp_cim_instance_get(i, "Name"));
+    const char *ename =
+        sp_cim_value_get_string(sp_cim_instance_get(i, "ElementName"));
+    uint64_t r = 0;
+    bool target = !role || (sp_cim_value_get_uint(role, &r) && r == 3);
+    if (!*iqn && target && (iscsi_name(name) || iscsi_name(ename)))
+        *iqn = spi_xstrdup(iscsi_name(name) ? name : ename);
+    sp_cim_instance_free(i);
+    return 0;
+}
+
+static int count_path(sp_cim_path *p, void *ud)
+{
+    (*(size_t *)ud)++;
+    sp_cim_path_free(p);
+    return 0;
+}
+
+static sp_code read_ports(sp_array *a)
+{
+    struct smis *s = smis_of(a);
+    if (s->have_ports)
+        return SP_OK;
+    sp_code rc = smis_discover(a);
+    if (rc)
+        return rc;
+    size_t nfc = 0;
+    if (sp_cim_enumerate_instance_names(s->c, s->ns, "CIM_FCPort", 0,
+                                        count_path, &nfc))
+        return smis_fail(a);
+    static const char *const props[] = {"Name", "ElementName", "Role", NULL};
+    char *iqn = NULL;
+    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_iSCSIProtocolEndpoint",
+                                   props, 0, keep_iqn, &iqn)) {
+        free(iqn);
+        return smis_fail(a);
+    }
+    s->connectivity =
+        (nfc ? SP_CONNECT_FC : 0) | (iqn ? SP_CONNECT_ISCSI : 0);
+    s->iscsi_iqn = iqn;
+    s->have_ports = true;
+    return SP_OK;
+}
+
+sp_code smis_connectivity(sp_array *a, unsigned int *out)
+{
+    sp_code rc = read_ports(a);
+    *out = rc ? 0 : smis_of(a)->connectivity;
+    return rc;
+}
+
+sp_code smis_iscsi_target(sp_array *a, const sp_mask_target *t, char **portal,
+                          char **iqn)
+{
+    sp_code rc = read_ports(a);
+    if (rc)
+        return rc;
+    struct smis *s = smis_of(a);
+    if (!s->iscsi_iqn)
+        return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
+                              "array '%s' has no iSCSI target ports", a->name);
+    const char *p = sp_config_get(a->cfg, "array", a->name, "iscsi-portal");
+    if (!p)
+        return spi_array_fail(a, SP_ERR_PRECONDITION,
+                              "array '%s' has iSCSI target '%s', but the "
+                              "configuration gives no iscsi-portal for hosts "
+                              "to reach it at (see sanprov.conf(5))",
+                              a->name, s->iscsi_iqn);
+    *portal = spi_xstrdup(p);
+    *iqn = spi_xstrdup(s->iscsi_iqn);
+    return SP_OK;
+}
