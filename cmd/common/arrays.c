@@ -18,6 +18,11 @@ static unsigned int timeout_s;
 
 static void known_free(void);
 
+unsigned int cmd_arrays_timeout(void)
+{
+    return timeout_s;
+}
+
 void cmd_arrays_set_timeout(unsigned int seconds)
 {
     timeout_s = seconds;

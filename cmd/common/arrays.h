@@ -19,6 +19,8 @@ sp_array *cmd_array_of(const sp_id *id, sp_error *err);
 
 /* Wait at most @seconds for array jobs (0: the library's default). */
 void cmd_arrays_set_timeout(unsigned int seconds);
+/* What --timeout asked for (0: not given). */
+unsigned int cmd_arrays_timeout(void);
 
 /*
  * After a call on @a failed with SP_ERR_JOB_TIMEOUT: print the ID of the

@@ -14,6 +14,7 @@ struct sp_pool {
     uint64_t total, free;
     char *class;
     bool managed;
+    char *groups; /* host-groups, ", "-joined, or NULL */
 };
 
 struct mask_entry {
@@ -400,6 +401,17 @@ sp_pool *spi_pool_new(sp_array *a, const char *key, const char *name,
     p->managed = section != NULL;
     if (section)
         p->class = spi_xstrdup(sp_config_get(a->cfg, "pool", section, "class"));
+    size_t n = section ? sp_config_list_count(a->cfg, "pool", section,
+                                              "host-groups")
+                       : 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *g =
+            sp_config_list_item(a->cfg, "pool", section, "host-groups", i);
+        char *joined = p->groups ? spi_xasprintf("%s, %s", p->groups, g)
+                                 : spi_xstrdup(g);
+        free(p->groups);
+        p->groups = joined;
+    }
     return p;
 }
 
@@ -433,6 +445,24 @@ bool sp_pool_managed(const sp_pool *p)
     return p->managed;
 }
 
+const char *sp_pool_host_groups(const sp_pool *p)
+{
+    return p->groups;
+}
+
+bool sp_pool_allocated_to(const sp_pool *p, const char *group)
+{
+    size_t len = group ? strlen(group) : 0;
+    for (const char *g = p->groups; len && g && *g;) {
+        const char *end = strchr(g, ',');
+        size_t n = end ? (size_t)(end - g) : strlen(g);
+        if (n == len && strncmp(g, group, len) == 0)
+            return true;
+        g = end ? end + 2 : NULL;
+    }
+    return false;
+}
+
 void sp_pool_free_handle(sp_pool *p)
 {
     if (!p)
@@ -440,6 +470,7 @@ void sp_pool_free_handle(sp_pool *p)
     sp_id_free(p->id);
     free(p->name);
     free(p->class);
+    free(p->groups);
     free(p);
 }
 

@@ -104,6 +104,9 @@ SP_API uint64_t sp_pool_free(const sp_pool *p);  /* bytes */
 SP_API const char *sp_pool_class(const sp_pool *p);
 /* True when the configuration manages the pool (has a [pool] section). */
 SP_API bool sp_pool_managed(const sp_pool *p);
+/* Its host-groups ("prod, ci"), or NULL; whether @group is one of them. */
+SP_API const char *sp_pool_host_groups(const sp_pool *p);
+SP_API bool sp_pool_allocated_to(const sp_pool *p, const char *group);
 SP_API void sp_pool_free_handle(sp_pool *p);
 
 /* Visit the usable (not primordial) pools; each is owned by the callee. */

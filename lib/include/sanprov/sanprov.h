@@ -12,6 +12,7 @@
 #include <sanprov/array.h>
 #include <sanprov/template.h>
 #include <sanprov/host.h>
+#include <sanprov/deploy.h>
 #include <sanprov/cim.h>
 #include <sanprov/cimclient.h>
 #include <sanprov/cimserver.h>

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd/vm-delete.c: vm-delete, tear deployed VMs down: stop, undefine,
+ * remove the customization medium, unmask and delete the LUN, forget the
+ * record; again on a half-deleted VM finishes it. */
+#include <popt.h>
+
+#include "common/cli.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "common/templates.h"
+
+int main(int argc, char **argv)
+{
+    struct poptOption table[] = {
+        {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
+         "Common options:", NULL},
+        POPT_TABLEEND};
+    poptContext pc = cmd_parse(argc, argv, table, "[VM-ID...]", NULL, NULL);
+    cmd_out_begin(NULL, 0);
+    struct cmd_ids *it = cmd_ids_open(pc, 0);
+    sp_id *id;
+    while ((id = cmd_ids_next(it, CMD_KIND(SP_ID_VM)))) {
+        sp_error err;
+        if (sp_vm_delete(cmd_config(), cmd_library(), id, &err)) {
+            cmd_failed("delete VM", sp_id_str(id), &err);
+        } else {
+            cmd_out_row(id, NULL, NULL);
+            cmd_ok();
+        }
+        sp_id_free(id);
+    }
+    cmd_ids_close(it);
+    cmd_library_close();
+    return cmd_finish(pc);
+}

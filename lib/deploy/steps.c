@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lib/deploy/steps.c: the steps of a VM's deploy, each made so that doing
+ * it again is harmless (a resumed journal may not know whether it
+ * finished), and undone so that what is already gone is fine. */
+#include "deploy_internal.h"
+#include "../util/file.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <unistd.h>
+
+/* ---- handles ---- */
+
+sp_array *spi_reach_array(struct spi_reach *w, const char *name, sp_error *err)
+{
+    if (w->array && SPI_STREQ(w->array_name, name))
+        return w->array;
+    sp_array_close(w->array);
+    free(w->array_name);
+    w->array = NULL;
+    w->array_name = NULL;
+    if (sp_array_open(w->cfg, name, 0, &w->array, err))
+        return NULL;
+    w->array_name = spi_xstrdup(name);
+    sp_array_set_timeout(w->array, w->timeout);
+    return w->array;
+}
+
+sp_host *spi_reach_host(struct spi_reach *w, const char *name, sp_error *err)
+{
+    for (size_t i = 0; i < w->nhosts; i++)
+        if (SPI_STREQ(sp_host_name(w->hosts[i]), name))
+            return w->hosts[i];
+    sp_host *h;
+    if (sp_host_open(w->cfg, name, 0, &h, err))
+        return NULL;
+    w->hosts = spi_xrealloc(w->hosts, (w->nhosts + 1) * sizeof(*w->hosts));
+    w->types = spi_xrealloc(w->types, (w->nhosts + 1) * sizeof(*w->types));
+    w->types[w->nhosts] = NULL;
+    w->hosts[w->nhosts++] = h;
+    return h;
+}
+
+/* The domain type VMs get on @h, asked once per handle. */
+static const char *domain_type(struct spi_reach *w, sp_host *h, sp_error *err)
+{
+    size_t i = 0;
+    while (w->hosts[i] != h)
+        i++;
+    if (!w->types[i]) {
+        sp_host_caps caps;
+        if (sp_host_capabilities(h, &caps)) {
+            sp_error_copy(err, sp_host_error(h));
+            return NULL;
+        }
+        w->types[i] = spi_xstrdup(caps.domain_type);
+    }
+    return w->types[i];
+}
+
+void spi_reach_close(struct spi_reach *w)
+{
+    sp_array_close(w->array);
+    free(w->array_name);
+    for (size_t i = 0; i < w->nhosts; i++) {
+        sp_host_close(w->hosts[i]);
+        free(w->types[i]);
+    }
+    free(w->hosts);
+    free(w->types);
+    w->array = NULL;
+    w->array_name = NULL;
+    w->hosts = NULL;
+    w->types = NULL;
+    w->nhosts = 0;
+}
+
+char *spi_seed_dir(const sp_config *cfg, sp_library *lib, const char *host)
+{
+    const char *d = sp_config_get(cfg, "host", host, "seed-dir");
+    return d ? spi_xstrdup(d) : spi_xasprintf("%s/seeds", sp_library_path(lib));
+}
+
+static sp_code array_failed(sp_array *a, sp_error *err)
+{
+    sp_error_copy(err, sp_array_error(a));
+    return err->code;
+}
+
+static sp_code host_failed(sp_host *h, sp_error *err)
+{
+    sp_error_copy(err, sp_host_error(h));
+    return err->code;
+}
+
+/* ---- copy ---- */
+
+struct leftover {
+    const char *name;
+    sp_id **ids;
+    size_t n;
+};
+
+static int match_name(sp_lun *l, void *ctx)
+{
+    struct leftover *lo = ctx;
+    if (sp_lun_name(l) && SPI_STREQ(sp_lun_name(l), lo->name)) {
+        lo->ids = spi_xrealloc(lo->ids, (lo->n + 1) * sizeof(*lo->ids));
+        lo->ids[lo->n++] = sp_id_copy(sp_lun_id(l));
+    }
+    sp_lun_free(l);
+    return 0;
+}
+
+/* Delete a LUN the copy step may have made without the journal knowing
+ * (the run died in the call, or its answer was lost): the LUNs of the
+ * pool named as the VM's. */
+static sp_code drop_leftover(sp_array *a, const sp_vm_record *r, sp_error *err)
+{
+    struct leftover lo = {r->lun_name, NULL, 0};
+    sp_code rc = sp_array_list_luns(a, r->pool, 0, match_name, &lo);
+    if (rc)
+        array_failed(a, err);
+    for (size_t i = 0; i < lo.n; i++) {
+        if (!rc && sp_array_delete_lun(a, lo.ids[i], SP_LUN_FORCE) &&
+            sp_array_error(a)->code != SP_ERR_NOT_FOUND)
+            rc = array_failed(a, err);
+        sp_id_free(lo.ids[i]);
+    }
+    free(lo.ids);
+    return rc;
+}
+
+sp_code spi_step_copy(struct spi_reach *w, sp_vm_record *r, const sp_id *source,
+                      bool again, sp_error *err)
+{
+    if (r->lun)
+        return SP_OK;
+    sp_array *a = spi_reach_array(w, r->array, err);
+    if (!a)
+        return err->code;
+    if (again && drop_leftover(a, r, err))
+        return err->code;
+    sp_lun *l;
+    if (sp_array_copy_lun(a, source, r->copy, r->lun_name, r->pool,
+                          SP_LUN_IDS_ONLY, &l))
+        return array_failed(a, err);
+    r->lun = sp_id_copy(sp_lun_id(l));
+    sp_lun_free(l);
+    return SP_OK;
+}
+
+/* ---- mask ---- */
+
+sp_code spi_step_mask(struct spi_reach *w, sp_vm_record *r, sp_error *err)
+{
+    if (SPI_STREQ(r->connect, "file"))
+        return SP_OK;
+    sp_array *a = spi_reach_array(w, r->array, err);
+    sp_mask_target t;
+    if (!a)
+        return err->code;
+    if (!sp_host_mask_target(w->cfg, r->host, &t))
+        return sp_error_set(err, SP_ERR_NOT_FOUND,
+                            "host '%s' is not in the configuration", r->host);
+    const sp_id *luns[] = {r->lun};
+    sp_code rc = sp_array_mask(a, luns, 1, &t, 0, &r->number);
+    if (rc)
+        array_failed(a, err);
+    sp_mask_target_release(&t);
+    return rc;
+}
+
+/* ---- customize ---- */
+
+sp_code spi_step_customize(sp_vm_record *r, const sp_template *t,
+                           const char *user_data, sp_error *err)
+{
+    SPI_AUTOFREE char *dir = spi_xstrdup(r->seed);
+    *strrchr(dir, '/') = '\0';
+    if (spi_mkdir_p(dir, 0755, err))
+        return err->code;
+    return sp_seed_write(t, r->name, r->uuid, user_data, r->seed, err);
+}
+
+/* ---- define ---- */
+
+/* The disk of the domain: where the host reaches the LUN. */
+static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
+                       sp_vm_disk *d, char **portal, char **iqn, char **path,
+                       sp_error *err)
+{
+    sp_array *a = spi_reach_array(w, r->array, err);
+    if (!a)
+        return err->code;
+    memset(d, 0, sizeof(*d));
+    if (SPI_STREQ(r->connect, "file")) {
+        if (sp_array_lun_path(a, r->lun, path))
+            return array_failed(a, err);
+        d->path = *path;
+        free(r->disk);
+        r->disk = spi_xstrdup(*path);
+        return SP_OK;
+    }
+    if (SPI_STREQ(r->connect, "fc")) {
+        sp_lun *l;
+        if (sp_array_get_lun(a, r->lun, 0, &l))
+            return array_failed(a, err);
+        if (!sp_lun_wwn(l)) {
+            sp_lun_free(l);
+            return sp_error_set(err, SP_ERR_PROTOCOL,
+                                "array '%s' gives no WWN for LUN %s", r->array,
+                                sp_id_str(r->lun));
+        }
+        *path = sp_host_block_path(h, sp_lun_wwn(l));
+        sp_lun_free(l);
+        d->path = *path;
+        free(r->disk);
+        r->disk = spi_xstrdup(*path);
+        return SP_OK;
+    }
+    sp_mask_target t;
+    if (!sp_host_mask_target(w->cfg, r->host, &t))
+        return sp_error_set(err, SP_ERR_NOT_FOUND,
+                            "host '%s' is not in the configuration", r->host);
+    sp_code rc = sp_array_iscsi_target(a, &t, portal, iqn);
+    if (rc)
+        array_failed(a, err);
+    else if (t.ninitiators != 1)
+        rc = sp_error_set(err, SP_ERR_PRECONDITION,
+                          "host '%s' has no iSCSI initiator", r->host);
+    if (!rc) {
+        *path = spi_xstrdup(t.initiators[0]);
+        *d = (sp_vm_disk){.iscsi = true,
+                          .portal = *portal,
+                          .target = *iqn,
+                          .lun = r->number,
+                          .initiator = *path};
+        free(r->disk);
+        r->disk = spi_xasprintf("iscsi://%s/%s/%" PRIu32, *portal, *iqn,
+                                r->number);
+    }
+    sp_mask_target_release(&t);
+    return rc;
+}
+
+sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
+                        const sp_template *t, sp_error *err)
+{
+    sp_host *h = spi_reach_host(w, r->host, err);
+    if (!h)
+        return err->code;
+    char uuid[37];
+    SPI_AUTOFREE char *xml = NULL;
+    if (sp_host_domain_xml(h, r->uuid, &xml) == SP_OK)
+        return SP_OK; /* defined before the journal could say so */
+    if (sp_host_error(h)->code != SP_ERR_NOT_FOUND)
+        return host_failed(h, err);
+    const char *type = domain_type(w, h, err);
+    if (!type)
+        return err->code;
+    sp_vm_disk disk;
+    SPI_AUTOFREE char *portal = NULL, *iqn = NULL, *path = NULL;
+    if (disk_of(w, r, h, &disk, &portal, &iqn, &path, err))
+        return err->code;
+    sp_vm_def def = {.name = r->name,
+                     .uuid = r->uuid,
+                     .tmpl = t,
+                     .vm = r->id,
+                     .disk = disk,
+                     .seed = r->seed,
+                     .domain_type = type};
+    sp_code rc = sp_domain_xml(&def, &xml, err);
+    if (rc)
+        return rc;
+    if (sp_host_define(h, xml, uuid))
+        return host_failed(h, err);
+    return SP_OK;
+}
+
+/* ---- start ---- */
+
+struct running {
+    const char *uuid;
+    bool yes;
+};
+
+static int is_running(const sp_host_vm *vm, void *ctx)
+{
+    struct running *q = ctx;
+    if (SPI_STREQ(vm->uuid, q->uuid))
+        q->yes = vm->running;
+    return 0;
+}
+
+sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
+                       sp_error *err)
+{
+    sp_host *h = spi_reach_host(w, r->host, err);
+    if (!h)
+        return err->code;
+    struct running q = {r->uuid, false};
+    if (again && sp_host_list_vms(h, is_running, &q))
+        return host_failed(h, err);
+    if (!q.yes && sp_host_start(h, r->uuid))
+        return host_failed(h, err);
+    return SP_OK;
+}
+
+/* ---- undo ---- */
+
+static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
+                         sp_error *err)
+{
+    sp_array *a;
+    sp_host *h;
+    switch (s) {
+    case SP_STEP_START:
+        if (!(h = spi_reach_host(w, r->host, err)))
+            return err->code;
+        if (sp_host_stop(h, r->uuid) &&
+            sp_host_error(h)->code != SP_ERR_NOT_FOUND)
+            return host_failed(h, err);
+        return SP_OK;
+    case SP_STEP_DEFINE:
+        if (!(h = spi_reach_host(w, r->host, err)))
+            return err->code;
+        return sp_host_undefine(h, r->uuid) ? host_failed(h, err) : SP_OK;
+    case SP_STEP_CUSTOMIZE:
+        if (r->seed && unlink(r->seed) != 0 && errno != ENOENT)
+            return sp_error_set(err, SP_ERR_IO, "cannot remove '%s': %s",
+                                r->seed, strerror(errno));
+        return SP_OK;
+    case SP_STEP_MASK: {
+        if (!r->lun || (r->connect && SPI_STREQ(r->connect, "file")))
+            return SP_OK;
+        if (!(a = spi_reach_array(w, r->array, err)))
+            return err->code;
+        sp_mask_target t;
+        if (!sp_host_mask_target(w->cfg, r->host, &t))
+            return sp_error_set(err, SP_ERR_NOT_FOUND,
+                                "host '%s' is not in the configuration; its "
+                                "masking of %s cannot be undone",
+                                r->host, sp_id_str(r->lun));
+        const sp_id *luns[] = {r->lun};
+        sp_code rc = sp_array_mask(a, luns, 1, &t, SP_MASK_UNMASK, NULL);
+        if (rc && sp_array_error(a)->code != SP_ERR_NOT_FOUND)
+            array_failed(a, err);
+        else
+            rc = SP_OK;
+        sp_mask_target_release(&t);
+        return rc;
+    }
+    case SP_STEP_COPY:
+        if (!(a = spi_reach_array(w, r->array, err)))
+            return err->code;
+        if (!r->lun)
+            return drop_leftover(a, r, err);
+        if (sp_array_delete_lun(a, r->lun, SP_LUN_FORCE) &&
+            sp_array_error(a)->code != SP_ERR_NOT_FOUND)
+            return array_failed(a, err);
+        return SP_OK;
+    default:
+        return SP_OK;
+    }
+}
+
+sp_code spi_vm_undo(struct spi_reach *w, sp_vm_record *r, const char *dir,
+                    int *lockfd, sp_error *err)
+{
+    for (int s = SP_STEP_COUNT - 1; s >= 0; s--) {
+        bool begun = (r->done & (1u << s)) || (int)r->step == s;
+        if (!begun)
+            continue;
+        if (undo_step(w, r, (sp_vm_step)s, err))
+            return err->code;
+        if (s == SP_STEP_COPY) {
+            sp_id_free(r->lun);
+            r->lun = NULL;
+        }
+        if (spi_vm_undone(r, (sp_vm_step)s, err))
+            return err->code;
+    }
+    if (w->array)
+        sp_array_sync(w->array);
+    return spi_vm_forget(r, dir, lockfd, err);
+}
