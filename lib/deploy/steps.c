@@ -269,7 +269,9 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
                      .vm = r->id,
                      .disk = disk,
                      .seed = r->seed,
-                     .domain_type = type};
+                     .domain_type = type,
+                     .cpu_mode = sp_config_get(w->cfg, "host", r->host,
+                                               "cpu-mode")};
     sp_code rc = sp_domain_xml(&def, &xml, err);
     if (rc)
         return rc;

@@ -170,7 +170,11 @@ sp_code sp_domain_xml(const sp_vm_def *def, char **out, sp_error *err)
     xmlNodePtr features = xmlNewChild(dom, NULL, BAD_CAST "features", NULL);
     xmlNewChild(features, NULL, BAD_CAST "acpi", NULL);
     xmlNewChild(features, NULL, BAD_CAST "apic", NULL);
-    prop(xmlNewChild(dom, NULL, BAD_CAST "cpu", NULL), "mode", "host-model");
+    /* "default": no <cpu>, the hypervisor's default model (for nested
+     * KVM, where host-model may expose what the guest cannot set). */
+    const char *cpu = def->cpu_mode ? def->cpu_mode : "host-model";
+    if (!SPI_STREQ(cpu, "default"))
+        prop(xmlNewChild(dom, NULL, BAD_CAST "cpu", NULL), "mode", cpu);
     add(dom, "on_poweroff", "destroy");
     add(dom, "on_reboot", "restart");
     add(dom, "on_crash", "destroy");

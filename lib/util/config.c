@@ -50,7 +50,7 @@ static const struct {
     {"pool", {"class", "host-groups"}, NULL},
     {"host",
      {"uri", "group", "connectivity", "iscsi-initiator", "fc-wwpn",
-      "multipath", "seed-dir"},
+      "multipath", "seed-dir", "cpu-mode"},
      "uri"},
 };
 
@@ -322,6 +322,16 @@ static sp_code check(struct parse *p)
                 return fail(p,
                             "copy-method must be snapshot or clone, not "
                             "'%s'",
+                            en->value),
+                       p->rc;
+            if (SPI_STREQ(en->key, "cpu-mode") &&
+                !SPI_STREQ(en->value, "host-model") &&
+                !SPI_STREQ(en->value, "host-passthrough") &&
+                !SPI_STREQ(en->value, "maximum") &&
+                !SPI_STREQ(en->value, "default"))
+                return fail(p,
+                            "cpu-mode must be host-model, host-passthrough, "
+                            "maximum or default, not '%s'",
                             en->value),
                        p->rc;
             if (SPI_STREQ(en->key, "connectivity") &&

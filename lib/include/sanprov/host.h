@@ -88,6 +88,9 @@ typedef struct sp_vm_def {
     sp_vm_disk disk;
     const char *seed;        /* the customization medium (ISO), or NULL */
     const char *domain_type; /* NULL: "kvm" */
+    /* The CPU: "host-model" (NULL), "host-passthrough", "maximum", or
+     * "default" (the hypervisor's model): the host's cpu-mode. */
+    const char *cpu_mode;
 } sp_vm_def;
 
 /* The metadata namespace of the domains this toolkit defines. */
