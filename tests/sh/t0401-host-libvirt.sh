@@ -133,56 +133,18 @@ test_expect_success 'a Windows medium carries the unattend file' '
 
 # ---- a libvirtd of the test's own ----
 
-if [ "$(id -u)" != 0 ] || ! command -v libvirtd >/dev/null; then
-    test_skip 'VMs defined against a libvirtd' \
-        'needs root and libvirtd (libvirt-daemon-system) to start one (CI runs as root)'
+. "$SANPROV_SRCDIR/tests/sh/lib-libvirt.sh"
+if ! lv_usable; then
+    test_skip 'VMs defined against a libvirtd' "$LV_WHY"
     test_done
     exit
 fi
-# Without udev (a container), /dev/kvm is root's alone; libvirt then finds
-# KVM unusable for its QEMU user, distrusts its cached QEMU capabilities
-# and probes QEMU again on every call (a define took 95 s).  As Debian's
-# udev rule would, the test gives /dev/kvm to group kvm (0660), and gives
-# it back as it was when it ends.
-KVM_MODE=
-if [ -c /dev/kvm ] && getent group kvm >/dev/null &&
-    [ "$(stat -c %G:%a /dev/kvm)" != kvm:660 ]; then
-    KVM_MODE=$(stat -c %a /dev/kvm)
-    KVM_GROUP=$(stat -c %G /dev/kvm)
-    chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+if ! lv_start; then
+    test_skip 'VMs defined against a libvirtd' "libvirtd does not start here: $(tail -1 "$TRASH/libvirt/log")"
+    test_done
+    exit
 fi
-
-LV=$TRASH/libvirt
-mkdir -p "$LV/run"
-cat >"$LV/libvirtd.conf" <<EOF
-unix_sock_dir = "$LV/run"
-unix_sock_rw_perms = "0700"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
-EOF
-libvirtd -f "$LV/libvirtd.conf" -p "$LV/libvirtd.pid" >"$LV/log" 2>&1 &
-LV_PID=$!
-# libvirtd may take its time over SIGTERM; ours is killed outright, after
-# the domains of this run are undefined.
-cleanup() {
-    for _d in web01 db01 win01 not-ours; do
-        timeout 10 virsh -q -c "$LV_URI" undefine --nvram "$P$_d" >/dev/null 2>&1
-    done
-    kill -KILL "$LV_PID" 2>/dev/null
-    wait "$LV_PID" 2>/dev/null
-    if [ -n "$KVM_MODE" ]; then
-        chgrp "$KVM_GROUP" /dev/kvm && chmod "$KVM_MODE" /dev/kvm
-    fi
-}
-trap cleanup EXIT
-LV_URI="qemu:///system?socket=$LV/run/libvirt-sock"
-# This libvirtd keeps domains where the system's does (/etc/libvirt/qemu):
-# ours are named after this run, and undefined whatever happens.
-P=sp$$-
-for _i in $(seq 100); do
-    virsh -c "$LV_URI" version >/dev/null 2>&1 && break
-    sleep 0.1
-done
+P=$LV_P
 cat >"$TRASH/sanprov.conf" <<EOF
 [host "kvm01"]
 uri = $LV_URI

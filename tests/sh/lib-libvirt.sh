@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# tests/sh/lib-libvirt.sh: a libvirtd of the test's own (root only), with virtlogd when none runs, so that VMs can be defined and started without touching the system's.
+#
+#   . "$SANPROV_SRCDIR/tests/sh/lib.sh"
+#   . "$SANPROV_SRCDIR/tests/sh/lib-libvirt.sh"
+#   lv_usable || { test_skip 'WHAT' "$LV_WHY"; test_done; exit; }
+#   lv_start || { test_skip 'WHAT' "libvirtd does not start: ..."; ...; }
+#   ... "$LV_URI" (qemu:///system?socket=...), VM names start with "$LV_P"
+#
+# lv_start sets LV_URI and LV_P at the top level of the script and
+# installs an EXIT trap (lv_stop) that undefines every domain named
+# "$LV_P*", kills the daemons it started and gives /dev/kvm back.  Such a
+# libvirtd keeps domains where the system's does (/etc/libvirt/qemu), hence
+# the per-run prefix.  Scripts with an EXIT trap of their own call lv_stop
+# from it.
+# Used by the scripts that source this file:
+# shellcheck disable=SC2034
+
+LV_P=sp$$-
+
+lv_usable() {
+    if [ "$(id -u)" != 0 ]; then
+        LV_WHY='needs root to start a libvirtd of its own (CI runs as root)'
+        return 1
+    fi
+    for _t in libvirtd virsh; do
+        if ! command -v $_t >/dev/null; then
+            LV_WHY="$_t is not installed (make deps)"
+            return 1
+        fi
+    done
+}
+
+lv_start() {
+    # One system-mode QEMU driver runs at a time on a machine (its state is
+    # in /run/libvirt/qemu): tests, benches and demos take turns.
+    if command -v flock >/dev/null; then
+        exec 8>/tmp/sanprov-libvirtd.lock
+        flock 8
+    fi
+    # Without udev (a container), /dev/kvm is root's alone; libvirt then
+    # finds KVM unusable for its QEMU user, distrusts its cached QEMU
+    # capabilities and probes QEMU again on every call (a define took
+    # 95 s).  As Debian's udev rule would, /dev/kvm goes to group kvm
+    # (0660), and back as it was at the end.
+    LV_KVM_MODE=
+    if [ -c /dev/kvm ] && getent group kvm >/dev/null &&
+        [ "$(stat -c %G:%a /dev/kvm)" != kvm:660 ]; then
+        LV_KVM_MODE=$(stat -c %a /dev/kvm)
+        LV_KVM_GROUP=$(stat -c %G /dev/kvm)
+        chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+    fi
+    LV=$TRASH/libvirt
+    mkdir -p "$LV/run"
+    cat >"$LV/libvirtd.conf" <<LVEOF
+unix_sock_dir = "$LV/run"
+unix_sock_rw_perms = "0700"
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+LVEOF
+    libvirtd -f "$LV/libvirtd.conf" -p "$LV/libvirtd.pid" >"$LV/log" 2>&1 &
+    LV_PID=$!
+    # QEMU's output goes through virtlogd: start one when none runs.
+    LV_VIRTLOGD=
+    if [ ! -S /run/libvirt/virtlogd-sock ] && command -v virtlogd >/dev/null; then
+        virtlogd >"$LV/virtlogd.log" 2>&1 &
+        LV_VIRTLOGD=$!
+    fi
+    trap lv_stop EXIT
+    LV_URI="qemu:///system?socket=$LV/run/libvirt-sock"
+    for _i in $(seq 150); do
+        virsh -c "$LV_URI" version >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+lv_stop() {
+    if [ -n "$LV_URI" ]; then
+        for _d in $(timeout 20 virsh -q -c "$LV_URI" list --all --name 2>/dev/null |
+            grep "^$LV_P"); do
+            timeout 10 virsh -q -c "$LV_URI" destroy "$_d" >/dev/null 2>&1
+            timeout 10 virsh -q -c "$LV_URI" undefine --nvram "$_d" >/dev/null 2>&1
+        done
+    fi
+    [ -n "$LV_PID" ] && kill -KILL "$LV_PID" 2>/dev/null && wait "$LV_PID" 2>/dev/null
+    [ -n "$LV_VIRTLOGD" ] && kill "$LV_VIRTLOGD" 2>/dev/null
+    if [ -n "$LV_KVM_MODE" ]; then
+        chgrp "$LV_KVM_GROUP" /dev/kvm && chmod "$LV_KVM_MODE" /dev/kvm
+    fi
+    LV_PID= LV_VIRTLOGD= LV_KVM_MODE=
+}
