@@ -35,6 +35,7 @@ enum {
 struct opts {
     char *tmpl, *host, *group, *name, *user_data_file;
     unsigned long count, jobs;
+    unsigned long first; /* the number of the next VM (several templates) */
     int start, dry_run, keep_failed, resume;
     char *user_data;
     struct cmd_name_pattern pat;
@@ -67,10 +68,12 @@ static void on_opt(int val, const char *arg, void *ctx)
 static void check_opts(struct opts *o)
 {
     if (o->resume) {
-        if (o->tmpl || o->host || o->group || o->name || o->dry_run)
-            cmd_usage_error("--resume takes up what killed runs left: it "
-                            "takes no template, host, group, name or "
-                            "--dry-run");
+        if (o->tmpl || o->host || o->group || o->name || o->dry_run ||
+            o->start || o->user_data_file || o->count != 1 || o->jobs != 1)
+            cmd_usage_error("--resume takes up what killed runs left, as "
+                            "their journals say: it takes no template, "
+                            "host, group, name, --count, --jobs, --start, "
+                            "--user-data or --dry-run");
         return;
     }
     if (!o->host == !o->group)
@@ -104,7 +107,7 @@ static void check_opts(struct opts *o)
 static void on_vm(const char *name, const sp_vm_record *r, const sp_error *err,
                   void *ctx)
 {
-    const struct opts *o = ctx;
+    (void)ctx;
     if (err) {
         cmd_failed("deploy VM", name, err);
         if (r) /* kept with --keep-failed: its ID, to delete it later */
@@ -115,8 +118,7 @@ static void on_vm(const char *name, const sp_vm_record *r, const sp_error *err,
         sp_log(SP_LOG_INFO, "VM '%s': its steps are undone", name);
         return;
     }
-    cmd_out_vm(r, o->start || sp_vm_record_done(r, SP_STEP_START) ? "running"
-                                                                   : "stopped");
+    cmd_out_vm(r, sp_vm_record_done(r, SP_STEP_START) ? "running" : "stopped");
     cmd_ok();
 }
 
@@ -158,7 +160,8 @@ static void deploy(struct opts *o, sp_template *t)
 {
     char **names = cmd_xcalloc(o->count, sizeof(*names));
     for (unsigned long i = 0; i < o->count; i++)
-        names[i] = cmd_name_pattern_make(&o->pat, i + 1);
+        names[i] = cmd_name_pattern_make(&o->pat, o->first + i);
+    o->first += o->count;
     sp_deploy_opts d_o = {
         .tmpl = t,
         .host = o->host,
@@ -174,8 +177,6 @@ static void deploy(struct opts *o, sp_template *t)
     sp_deploy *d;
     sp_error err;
     if (sp_deploy_plan(cmd_config(), cmd_library(), &d_o, &d, &err)) {
-        if (err.code == SP_ERR_INVALID)
-            cmd_usage_error("%s", err.message);
         cmd_failed("deploy from template", sp_template_name(t), &err);
     } else if (o->dry_run) {
         print_plan(d, t);
@@ -192,7 +193,7 @@ static void deploy(struct opts *o, sp_template *t)
 
 int main(int argc, char **argv)
 {
-    struct opts o = {.count = 1, .jobs = 1};
+    struct opts o = {.count = 1, .jobs = 1, .first = 1};
     struct poptOption table[] = {
         {"template", 0, POPT_ARG_STRING, NULL, OPT_TEMPLATE,
          "deploy from this template (a name or tmpl ID; else IDs on stdin)",

@@ -34,7 +34,17 @@ struct run {
     bool *found;
     struct host_view *views;
     size_t nviews;
+    char **recorded; /* IDs of the records listed */
+    size_t nrecorded;
 };
+
+static bool is_recorded(const struct run *r, const char *id)
+{
+    for (size_t i = 0; id && i < r->nrecorded; i++)
+        if (strcmp(r->recorded[i], id) == 0)
+            return true;
+    return false;
+}
 
 static int keep_dom(const sp_host_vm *vm, void *ctx)
 {
@@ -104,6 +114,9 @@ static const char *state_of(struct run *r, const sp_vm_record *rec)
 static int on_record(sp_vm_record *rec, void *ctx)
 {
     struct run *r = ctx;
+    r->recorded =
+        cmd_xrealloc(r->recorded, (r->nrecorded + 1) * sizeof(*r->recorded));
+    r->recorded[r->nrecorded++] = cmd_xstrdup(sp_id_str(sp_vm_record_id(rec)));
     if (wanted(r, sp_vm_record_id(rec), sp_vm_record_host(rec)))
         cmd_out_vm(rec, state_of(r, rec));
     sp_vm_record_free(rec);
@@ -114,9 +127,16 @@ static int on_record(sp_vm_record *rec, void *ctx)
  * lost, or by hand with our metadata. */
 static void unrecorded(struct run *r)
 {
-    for (size_t i = 0; i < sp_config_count(cmd_config(), "host"); i++) {
-        const char *host = sp_config_name(cmd_config(), "host", i);
-        if (r->host && strcmp(r->host, host) != 0)
+    const sp_config *cfg = cmd_config();
+    for (size_t i = 0; i < sp_config_count(cfg, "host"); i++) {
+        const char *host = sp_config_name(cfg, "host", i);
+        const char *uri = sp_config_get(cfg, "host", host, "uri");
+        bool again = false; /* another name for a host listed already */
+        for (size_t k = 0; k < i && !again; k++)
+            again = strcmp(uri, sp_config_get(cfg, "host",
+                                              sp_config_name(cfg, "host", k),
+                                              "uri")) == 0;
+        if (again || (r->host && strcmp(r->host, host) != 0))
             continue;
         struct host_view *v = view_of(r, host);
         for (size_t k = 0; k < v->n; k++) {
@@ -124,8 +144,13 @@ static void unrecorded(struct run *r)
             sp_id *id = NULL;
             sp_error e;
             const char *f[] = {host, d->uuid};
-            if (d->seen || sp_id_new(SP_ID_VM, 2, f, &id, &e) ||
-                !wanted(r, id, host)) {
+            if (d->seen || is_recorded(r, d->vm_id))
+                continue;
+            if ((!d->vm_id || sp_id_parse(d->vm_id, &id, &e) ||
+                 sp_id_get_kind(id) != SP_ID_VM) &&
+                (sp_id_free(id), id = NULL, sp_id_new(SP_ID_VM, 2, f, &id, &e)))
+                continue;
+            if (!wanted(r, id, host)) {
                 sp_id_free(id);
                 continue;
             }
@@ -197,6 +222,9 @@ int main(int argc, char **argv)
         free(r.views[i].name);
     }
     free(r.views);
+    for (size_t i = 0; i < r.nrecorded; i++)
+        free(r.recorded[i]);
+    free(r.recorded);
     free(host);
     cmd_library_close();
     return cmd_finish(pc);

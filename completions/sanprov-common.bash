@@ -63,10 +63,9 @@ _sanprov_options() {
         --version
 }
 
-# _sanprov_sections KIND: the names of the [KIND "NAME"] sections of the
-# configuration the command line would read (-c, $SANPROV_CONFIG, then the
-# lookup order of sanprov.conf(5)).  Nothing is contacted.
-_sanprov_sections() {
+# _sanprov_config_arg: the FILE of -c/--config FILE on the command line,
+# or nothing.
+_sanprov_config_arg() {
     local conf='' i
     for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
         case ${COMP_WORDS[i]} in
@@ -76,6 +75,14 @@ _sanprov_sections() {
             ;;
         esac
     done
+    printf '%s' "${conf/#\~/$HOME}"
+}
+
+# _sanprov_conf: the configuration file the command line would read (-c,
+# $SANPROV_CONFIG, then the lookup order of sanprov.conf(5)), or nothing.
+_sanprov_conf() {
+    local conf
+    conf=$(_sanprov_config_arg)
     if [[ -z $conf ]]; then
         local xdg=${XDG_CONFIG_HOME:-$HOME/.config}
         for conf in "$SANPROV_CONFIG" "$xdg/sanprov/sanprov.conf" \
@@ -84,9 +91,26 @@ _sanprov_sections() {
         done
     fi
     conf=${conf/#\~/$HOME}
-    [[ -r $conf ]] || return 0
+    [[ -r $conf ]] && printf '%s' "$conf"
+}
+
+# _sanprov_sections KIND: the names of the [KIND "NAME"] sections of the
+# configuration the command line would read (_sanprov_conf).  Nothing is
+# contacted.
+_sanprov_sections() {
+    local conf
+    conf=$(_sanprov_conf) || return 0
     sed -n "s/^[[:space:]]*\[$1[[:space:]]\{1,\}\"\{0,1\}\([^]\"]*\)\"\{0,1\}[[:space:]]*\].*/\1/p" \
         "$conf" 2>/dev/null
+}
+
+# _sanprov_groups: the host groups of that configuration, the values of
+# the hosts' "group" keys (a comment after them dropped), once each.
+_sanprov_groups() {
+    local conf
+    conf=$(_sanprov_conf) || return 0
+    sed -n 's/[[:space:]]\{1,\};.*//; s/^[[:space:]]*group[[:space:]]*=[[:space:]]*\(.*[^[:space:]]\)[[:space:]]*$/\1/p' \
+        "$conf" 2>/dev/null | sort -u
 }
 
 # _sanprov_ids KIND: offer the IDs KIND:NAME of the configured KIND

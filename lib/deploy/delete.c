@@ -12,7 +12,8 @@ struct find_vm {
 static int is_vm(const sp_host_vm *v, void *ctx)
 {
     struct find_vm *q = ctx;
-    if (v->vm_id && SPI_STREQ(v->vm_id, sp_id_str(q->vm))) {
+    if ((v->vm_id && SPI_STREQ(v->vm_id, sp_id_str(q->vm))) ||
+        (!v->vm_id && SPI_STREQ(v->uuid, sp_id_field(q->vm, 1)))) {
         snprintf(q->uuid, sizeof(q->uuid), "%s", v->uuid);
         return -1;
     }

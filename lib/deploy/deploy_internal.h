@@ -93,6 +93,9 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
 sp_code spi_vm_undo(struct spi_reach *w, sp_vm_record *r, const char *dir,
                     int *lockfd, sp_error *err);
 
+/* Whether a tool to write customization media is installed (seed.c). */
+bool spi_seed_tool(void);
+
 /* The seed directory of host @host: its seed-dir, else LIBRARY/seeds. */
 char *spi_seed_dir(const sp_config *cfg, sp_library *lib, const char *host);
 

@@ -172,6 +172,12 @@ static sp_code check_host(sp_deploy *d, const sp_array_caps *caps,
         return unmet(err, "host '%s' has no initiators to mask LUNs to (set "
                      "iscsi-initiator or fc-wwpn in its [host] section)",
                      host);
+    if (SPI_STREQ(*connect, "iscsi") &&
+        !sp_config_get(d->cfg, "array", d->array, "iscsi-portal"))
+        return unmet(err, "host '%s' connects by iSCSI, and the configuration "
+                     "gives no iscsi-portal for array '%s' to reach it at "
+                     "(sanprov.conf(5))",
+                     host, d->array);
     if (sp_template_firmware(d->tmpl) == SP_FIRMWARE_UEFI && !hc.uefi)
         return unmet(err, "template '%s' needs UEFI firmware (generation 2), "
                      "which host '%s' does not have",
@@ -375,6 +381,9 @@ sp_code sp_deploy_plan(const sp_config *cfg, sp_library *lib,
     sp_code rc = SP_OK;
     if (!(d->dir = spi_vms_dir(lib, err)))
         rc = err->code;
+    if (!rc && !spi_seed_tool())
+        rc = unmet(err, "no tool to write customization media is installed "
+                   "(install xorriso or genisoimage)");
     if (!rc)
         rc = check_array(d, &caps, err);
     if (!rc)

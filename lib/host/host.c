@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/host/host.c: the public host API: driver choice by URI, dispatch. */
+#include <ctype.h>
 #include "host_internal.h"
 #include "../util/run.h"
 
@@ -83,8 +84,12 @@ char *sp_host_block_path(const sp_host *h, const char *wwn)
 {
     bool mpath =
         sp_config_get_bool(h->cfg, "host", h->name, "multipath", false);
-    return mpath ? spi_xasprintf("/dev/disk/by-id/dm-uuid-mpath-3%s", wwn)
-                 : spi_xasprintf("/dev/disk/by-id/wwn-0x%s", wwn);
+    /* udev names them in lower case; SMI-S arrays give upper case. */
+    char *path = mpath ? spi_xasprintf("/dev/disk/by-id/dm-uuid-mpath-3%s", wwn)
+                       : spi_xasprintf("/dev/disk/by-id/wwn-0x%s", wwn);
+    for (char *c = strrchr(path, '/'); *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return path;
 }
 
 bool sp_host_mask_target(const sp_config *cfg, const char *name,

@@ -37,7 +37,8 @@ static void quiet_once(void)
 static sp_code fail(sp_host *h, const char *what)
 {
     virErrorPtr e = virGetLastError();
-    sp_code code = SP_ERR_INVALID;
+    /* The hypervisor refused or failed: not the user's usage (exit 1). */
+    sp_code code = SP_ERR_PROTOCOL;
     if (e) {
         switch (e->code) {
         case VIR_ERR_NO_DOMAIN:

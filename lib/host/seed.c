@@ -47,6 +47,26 @@ static char *yaml_quoted(const char *s)
     return q;
 }
 
+/* Whether @name is a program on $PATH. */
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    SPI_AUTOFREE char *copy = spi_xstrdup(path ? path : "/usr/bin:/bin");
+    for (char *save = NULL, *d = strtok_r(copy, ":", &save); d;
+         d = strtok_r(NULL, ":", &save)) {
+        SPI_AUTOFREE char *f = spi_xasprintf("%s/%s", d, name);
+        if (access(f, X_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool spi_seed_tool(void); /* for lib/deploy */
+bool spi_seed_tool(void)
+{
+    return on_path("xorriso") || on_path("genisoimage");
+}
+
 /* Make the ISO of @dir with the first tool there is. */
 static sp_code make_iso(const char *dir, const char *label, const char *path,
                         sp_error *err)
