@@ -40,6 +40,9 @@ sp_vm_record *spi_vm_record_new(const char *name, const char *host,
                                 const sp_id *tmpl, const char *array,
                                 const sp_id *pool, sp_copy_method copy);
 
+/* The text of @r as its file holds it. */
+char *spi_vm_record_format(const sp_vm_record *r);
+
 /* Write @r into @dir (whole, synced: the journal must be on disk before
  * the step it announces acts). */
 sp_code spi_vm_record_save(sp_vm_record *r, const char *dir, sp_error *err);

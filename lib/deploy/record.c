@@ -163,7 +163,7 @@ static void put_id(sp_buf *b, const char *key, const sp_id *id)
         put(b, key, sp_id_str(id));
 }
 
-static char *format(const sp_vm_record *r)
+char *spi_vm_record_format(const sp_vm_record *r)
 {
     sp_buf b = SP_BUF_INIT(RECORD_MAX);
     sp_buf_addstr(&b, "# a VM deployed by sanprov (vm-list(1)); "
@@ -202,7 +202,7 @@ static char *format(const sp_vm_record *r)
 
 static sp_code save(sp_vm_record *r, sp_error *err)
 {
-    SPI_AUTOFREE char *text = format(r);
+    SPI_AUTOFREE char *text = spi_vm_record_format(r);
     return spi_write_atomic(r->path, text, strlen(text), 0644, true, err);
 }
 
