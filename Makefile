@@ -66,8 +66,8 @@ BENCH_BIN := $(B)/tests/bench-decode
 HEADERS := $(wildcard lib/include/sanprov/*.h)
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all check check-asan check-valgrind fuzz bench lint deps deps-check \
-        install uninstall clean tests
+.PHONY: all check check-asan check-valgrind fuzz bench demo lint deps \
+        deps-check install uninstall clean tests
 
 all: $(LIB_SO) $(B)/libsanprov.so.$(SOVERSION) $(B)/libsanprov.so $(LIB_A) \
      $(CMDS)
@@ -167,6 +167,11 @@ fuzz: deps
 bench: deps all tests
 	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh \
 	    && echo && B=$(B) sh tests/bench/local.sh
+
+# The README's main job: VMs deployed by SAN copy into the local libvirt,
+# on the embedded default configuration, and removed again.
+demo: deps all
+	@B=$(B) sh tests/demo.sh
 
 # ---- quality ----
 

@@ -5,7 +5,9 @@
 #include "deploy_internal.h"
 #include "../util/file.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <unistd.h>
 
@@ -311,6 +313,31 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
 
 /* ---- undo ---- */
 
+/* The work directories (SEED.d.XXXXXX) a writer of @seed killed in its
+ * work left behind, with their files. */
+static void drop_seed_work(const char *seed)
+{
+    if (!seed)
+        return;
+    SPI_AUTOFREE char *pattern = spi_xasprintf("%s.d.*", seed);
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) != 0)
+        return;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        DIR *d = opendir(g.gl_pathv[i]);
+        for (struct dirent *e; d && (e = readdir(d));)
+            if (!SPI_STREQ(e->d_name, ".") && !SPI_STREQ(e->d_name, "..")) {
+                SPI_AUTOFREE char *f =
+                    spi_xasprintf("%s/%s", g.gl_pathv[i], e->d_name);
+                unlink(f);
+            }
+        if (d)
+            closedir(d);
+        rmdir(g.gl_pathv[i]);
+    }
+    globfree(&g);
+}
+
 static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
                          sp_error *err)
 {
@@ -329,6 +356,7 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
             return err->code;
         return sp_host_undefine(h, r->uuid) ? host_failed(h, err) : SP_OK;
     case SP_STEP_CUSTOMIZE:
+        drop_seed_work(r->seed);
         if (r->seed && unlink(r->seed) != 0 && errno != ENOENT)
             return sp_error_set(err, SP_ERR_IO, "cannot remove '%s': %s",
                                 r->seed, strerror(errno));

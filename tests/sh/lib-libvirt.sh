@@ -89,5 +89,7 @@ lv_stop() {
     if [ -n "$LV_KVM_MODE" ]; then
         chgrp "$LV_KVM_GROUP" /dev/kvm && chmod "$LV_KVM_MODE" /dev/kvm
     fi
-    LV_PID= LV_VIRTLOGD= LV_KVM_MODE=
+    LV_PID=''
+    LV_VIRTLOGD=''
+    LV_KVM_MODE=
 }

@@ -3,6 +3,8 @@
 # tests/sh/t0500-vm-deploy.sh: vm-deploy, vm-list and vm-delete against smis-sim (both personalities) and the local array, into a libvirtd the test starts itself: the flow end to end, every preflight rule broken (exit 6, nothing changed), faults at each step rolled back, and kill -9 at random followed by --resume.
 # Test bodies are single-quoted and run by eval (see lib.sh):
 # shellcheck disable=SC2016,SC2034
+# test_line_count takes its operator as an argument:
+# shellcheck disable=SC2283
 . "$SANPROV_SRCDIR/tests/sh/lib.sh"
 . "$SANPROV_SRCDIR/tests/sh/lib-sim.sh"
 . "$SANPROV_SRCDIR/tests/sh/lib-libvirt.sh"
