@@ -166,7 +166,7 @@ fuzz: deps
 
 bench: deps all tests
 	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh \
-	    && echo && B=$(B) sh tests/bench/local.sh
+	    && echo && B=$(B) sh tests/bench/local.sh && echo && B=$(B) sh tests/bench/deploy.sh
 
 # The README's main job: VMs deployed by SAN copy into the local libvirt,
 # on the embedded default configuration, and removed again.
