@@ -18,10 +18,11 @@ int main(int argc, char **argv)
     poptContext pc = cmd_parse(argc, argv, table, "[VM-ID...]", NULL, NULL);
     cmd_out_begin(NULL, 0);
     struct cmd_ids *it = cmd_ids_open(pc, 0);
+    sp_vm_deleter *del = sp_vm_deleter_new(cmd_config(), cmd_library());
     sp_id *id;
     while ((id = cmd_ids_next(it, CMD_KIND(SP_ID_VM)))) {
         sp_error err;
-        if (sp_vm_delete(cmd_config(), cmd_library(), id, &err)) {
+        if (sp_vm_deleter_delete(del, id, &err)) {
             cmd_failed("delete VM", sp_id_str(id), &err);
         } else {
             cmd_out_row(id, NULL, NULL);
@@ -29,6 +30,7 @@ int main(int argc, char **argv)
         }
         sp_id_free(id);
     }
+    sp_vm_deleter_free(del);
     cmd_ids_close(it);
     cmd_library_close();
     return cmd_finish(pc);

@@ -123,6 +123,19 @@ static int on_record(sp_vm_record *rec, void *ctx)
     return 0;
 }
 
+/* The ID of domain @d: the one in its metadata, else HOST:UUID. */
+static sp_id *dom_id(const char *host, const struct dom *d)
+{
+    sp_id *id = NULL;
+    sp_error e;
+    if (d->vm_id && sp_id_parse(d->vm_id, &id, &e) == SP_OK &&
+        sp_id_get_kind(id) == SP_ID_VM)
+        return id;
+    sp_id_free(id);
+    const char *f[] = {host, d->uuid};
+    return sp_id_new(SP_ID_VM, 2, f, &id, &e) == SP_OK ? id : NULL;
+}
+
 /* Domains of ours that no record names: made by a deploy whose record was
  * lost, or by hand with our metadata. */
 static void unrecorded(struct run *r)
@@ -141,14 +154,10 @@ static void unrecorded(struct run *r)
         struct host_view *v = view_of(r, host);
         for (size_t k = 0; k < v->n; k++) {
             struct dom *d = &v->doms[k];
-            sp_id *id = NULL;
-            sp_error e;
-            const char *f[] = {host, d->uuid};
             if (d->seen || is_recorded(r, d->vm_id))
                 continue;
-            if ((!d->vm_id || sp_id_parse(d->vm_id, &id, &e) ||
-                 sp_id_get_kind(id) != SP_ID_VM) &&
-                (sp_id_free(id), id = NULL, sp_id_new(SP_ID_VM, 2, f, &id, &e)))
+            sp_id *id = dom_id(host, d);
+            if (!id)
                 continue;
             if (!wanted(r, id, host)) {
                 sp_id_free(id);

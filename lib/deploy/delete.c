@@ -20,64 +20,78 @@ static int is_vm(const sp_host_vm *v, void *ctx)
     return 0;
 }
 
+struct sp_vm_deleter {
+    sp_library *lib;
+    struct spi_reach reach; /* kept from one VM to the next */
+};
+
+sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg, sp_library *lib)
+{
+    sp_vm_deleter *d = spi_xcalloc(1, sizeof(*d));
+    d->lib = lib;
+    d->reach.cfg = cfg;
+    return d;
+}
+
+void sp_vm_deleter_free(sp_vm_deleter *d)
+{
+    if (!d)
+        return;
+    spi_reach_close(&d->reach);
+    free(d);
+}
+
 /* A VM without a record: its domain, found by the ID in its metadata. */
-static sp_code delete_unrecorded(const sp_config *cfg, const sp_id *vm,
+static sp_code delete_unrecorded(sp_vm_deleter *d, const sp_id *vm,
                                  const sp_error *why, sp_error *err)
 {
     const char *host = sp_id_field(vm, 0);
-    if (!sp_config_has(cfg, "host", host)) {
+    if (!sp_config_has(d->reach.cfg, "host", host)) {
         *err = *why;
         return err->code;
     }
-    sp_host *h;
-    if (sp_host_open(cfg, host, 0, &h, err))
+    sp_host *h = spi_reach_host(&d->reach, host, err);
+    if (!h)
         return err->code;
     struct find_vm q = {vm, ""};
     sp_code rc = sp_host_list_vms(h, is_vm, &q);
-    if (rc && rc != SP_ERR_CANCELLED) {
-        sp_error_copy(err, sp_host_error(h));
-    } else if (!q.uuid[0]) {
+    if (rc && rc != SP_ERR_CANCELLED)
+        return spi_host_failed(h, err);
+    if (!q.uuid[0]) {
         *err = *why;
-        rc = err->code;
-    } else {
-        sp_log(SP_LOG_WARN,
-               "VM %s has no record in the library: only its domain is "
-               "removed (its LUN, if any, is not known)",
-               sp_id_str(vm));
-        rc = sp_host_undefine(h, q.uuid);
-        if (rc)
-            sp_error_copy(err, sp_host_error(h));
+        return err->code;
     }
-    sp_host_close(h);
-    return rc;
+    sp_log(SP_LOG_WARN,
+           "VM %s has no record in the library: only its domain is "
+           "removed (its LUN, if any, is not known)",
+           sp_id_str(vm));
+    return sp_host_undefine(h, q.uuid) ? spi_host_failed(h, err) : SP_OK;
 }
 
-sp_code sp_vm_delete(const sp_config *cfg, sp_library *lib, const sp_id *vm,
-                     sp_error *err)
+sp_code sp_vm_deleter_delete(sp_vm_deleter *d, const sp_id *vm, sp_error *err)
 {
     sp_vm_record *r;
-    sp_code rc = sp_vm_record_load(lib, vm, &r, err);
+    sp_code rc = sp_vm_record_load(d->lib, vm, &r, err);
     if (rc == SP_ERR_NOT_FOUND) {
         sp_error why = *err;
-        return delete_unrecorded(cfg, vm, &why, err);
+        return delete_unrecorded(d, vm, &why, err);
     }
     if (rc)
         return rc;
-    SPI_AUTOFREE char *dir = spi_vms_dir(lib, err);
+    SPI_AUTOFREE char *dir = spi_vms_dir(d->lib, err);
     int lock = -1;
     sp_vm_record *cur = NULL;
+    /* Locked, then read again: another process may have changed it. */
     if (!dir || spi_vm_lock(dir, r->uuid, false, &lock, err) ||
-        sp_vm_record_load(lib, vm, &cur, err)) {
+        sp_vm_record_load(d->lib, vm, &cur, err)) {
         sp_vm_record_free(r);
         spi_unlock(&lock);
         return err->code;
     }
     sp_vm_record_free(r);
-    struct spi_reach w = {.cfg = cfg};
     rc = spi_vm_set_state(cur, SP_VM_DELETING, NULL, err);
     if (!rc)
-        rc = spi_vm_undo(&w, cur, dir, &lock, err);
-    spi_reach_close(&w);
+        rc = spi_vm_undo(&d->reach, cur, dir, &lock, err);
     spi_unlock(&lock);
     sp_vm_record_free(cur);
     return rc;

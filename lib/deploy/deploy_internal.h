@@ -74,6 +74,10 @@ struct spi_reach {
     char **types; /* per host: the domain type VMs get, once asked */
     size_t nhosts;
 };
+/* Copy the failure of @a (@h) into @err; its code. */
+sp_code spi_array_failed(sp_array *a, sp_error *err);
+sp_code spi_host_failed(sp_host *h, sp_error *err);
+
 sp_array *spi_reach_array(struct spi_reach *w, const char *name,
                           sp_error *err);
 sp_host *spi_reach_host(struct spi_reach *w, const char *name, sp_error *err);

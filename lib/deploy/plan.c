@@ -22,12 +22,6 @@ static sp_code unmet(sp_error *err, const char *fmt, ...)
 
 /* ---- the array side ---- */
 
-static sp_code array_failed(sp_array *a, sp_error *err)
-{
-    sp_error_copy(err, sp_array_error(a));
-    return err->code;
-}
-
 /* The copy method: the template's, else the array's configured one when
  * it can make it, else what it can (snapshots first: no room needed). */
 static sp_code choose_method(sp_deploy *d, const sp_array_caps *caps,
@@ -85,7 +79,7 @@ static sp_code check_array(sp_deploy *d, sp_array_caps *caps, sp_error *err)
     if (!a)
         return err->code;
     if (sp_array_capabilities(a, caps))
-        return array_failed(a, err);
+        return spi_array_failed(a, err);
     sp_code rc = choose_method(d, caps, err);
     if (rc)
         return rc;
@@ -95,7 +89,7 @@ static sp_code check_array(sp_deploy *d, sp_array_caps *caps, sp_error *err)
             return unmet(err, "the LUN of template '%s', %s, is not on array "
                          "'%s' any more",
                          sp_template_name(d->tmpl), sp_id_str(lun), d->array);
-        return array_failed(a, err);
+        return spi_array_failed(a, err);
     }
     d->source = sp_id_copy(lun);
     d->lun_size = sp_lun_size(l);
@@ -107,7 +101,7 @@ static sp_code check_array(sp_deploy *d, sp_array_caps *caps, sp_error *err)
         return unmet(err, "array '%s' does not say which pool LUN %s is in",
                      d->array, sp_id_str(lun));
     if (sp_array_get_pool(a, d->pool, &d->pool_obj))
-        return array_failed(a, err);
+        return spi_array_failed(a, err);
     if (!sp_pool_managed(d->pool_obj))
         return unmet(err, "pool %s is not managed: give it a [pool \"%s:%s\"] "
                      "section with its host-groups (sanprov.conf(5))",
@@ -144,10 +138,8 @@ static sp_code check_host(sp_deploy *d, const sp_array_caps *caps,
     if (!h)
         return err->code;
     sp_host_caps hc;
-    if (sp_host_capabilities(h, &hc)) {
-        sp_error_copy(err, sp_host_error(h));
-        return err->code;
-    }
+    if (sp_host_capabilities(h, &hc))
+        return spi_host_failed(h, err);
     *vms = hc.vms;
     sp_mask_target t;
     sp_host_mask_target(d->cfg, host, &t);
@@ -205,7 +197,7 @@ static sp_code candidates(sp_deploy *d, const sp_array_caps *caps,
     sp_array *a = spi_reach_array(&d->reach, d->array, err);
     unsigned int conn;
     if (!a || sp_array_connectivity(a, &conn))
-        return a ? array_failed(a, err) : err->code;
+        return a ? spi_array_failed(a, err) : err->code;
     *out = NULL;
     *n = 0;
     if (d->host) {
@@ -314,17 +306,15 @@ static sp_code check_names(sp_deploy *d, sp_error *err)
         if (!rc)
             return unmet(err, "a VM named '%s' is already on host '%s'",
                          d->vms[i].name, d->vms[i].host);
-        if (sp_host_error(h)->code != SP_ERR_NOT_FOUND) {
-            sp_error_copy(err, sp_host_error(h));
-            return err->code;
-        }
+        if (sp_host_error(h)->code != SP_ERR_NOT_FOUND)
+            return spi_host_failed(h, err);
     }
     sp_array *a = spi_reach_array(&d->reach, d->array, err);
     struct names_in_pool p = {d, NULL};
     if (!a)
         return err->code;
     if (sp_array_list_luns(a, d->pool, 0, lun_named, &p) && !p.taken)
-        return array_failed(a, err);
+        return spi_array_failed(a, err);
     if (p.taken)
         return unmet(err, "pool %s already has a LUN named '%s' (a VM's LUN "
                      "is named after it)",

@@ -163,10 +163,8 @@ static void mask_host(sp_deploy *d, const char *host)
     else if (!sp_host_mask_target(d->cfg, host, &t))
         rc = sp_error_set(&e, SP_ERR_NOT_FOUND, "no host '%s'", host);
     else {
-        if (n && sp_array_mask(a, luns, n, &t, 0, numbers)) {
-            sp_error_copy(&e, sp_array_error(a));
-            rc = e.code;
-        }
+        if (n && sp_array_mask(a, luns, n, &t, 0, numbers))
+            rc = spi_array_failed(a, &e);
         sp_mask_target_release(&t);
     }
     for (size_t i = 0; i < n; i++) {
@@ -283,10 +281,8 @@ static sp_code go_on(struct spi_reach *w, sp_library *lib, sp_vm_record *r,
         switch (s) {
         case SP_STEP_COPY:
             rc = spi_step_copy(w, r, sp_template_lun(t), again, err);
-            if (!rc && w->array && sp_array_sync(w->array)) {
-                sp_error_copy(err, sp_array_error(w->array));
-                rc = err->code;
-            }
+            if (!rc && w->array && sp_array_sync(w->array))
+                rc = spi_array_failed(w->array, err);
             break;
         case SP_STEP_MASK:
             rc = spi_step_mask(w, r, err);

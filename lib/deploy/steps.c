@@ -52,7 +52,7 @@ static const char *domain_type(struct spi_reach *w, sp_host *h, sp_error *err)
     if (!w->types[i]) {
         sp_host_caps caps;
         if (sp_host_capabilities(h, &caps)) {
-            sp_error_copy(err, sp_host_error(h));
+            spi_host_failed(h, err);
             return NULL;
         }
         w->types[i] = spi_xstrdup(caps.domain_type);
@@ -83,13 +83,13 @@ char *spi_seed_dir(const sp_config *cfg, sp_library *lib, const char *host)
     return d ? spi_xstrdup(d) : spi_xasprintf("%s/seeds", sp_library_path(lib));
 }
 
-static sp_code array_failed(sp_array *a, sp_error *err)
+sp_code spi_array_failed(sp_array *a, sp_error *err)
 {
     sp_error_copy(err, sp_array_error(a));
     return err->code;
 }
 
-static sp_code host_failed(sp_host *h, sp_error *err)
+sp_code spi_host_failed(sp_host *h, sp_error *err)
 {
     sp_error_copy(err, sp_host_error(h));
     return err->code;
@@ -122,11 +122,11 @@ static sp_code drop_leftover(sp_array *a, const sp_vm_record *r, sp_error *err)
     struct leftover lo = {r->lun_name, NULL, 0};
     sp_code rc = sp_array_list_luns(a, r->pool, 0, match_name, &lo);
     if (rc)
-        array_failed(a, err);
+        spi_array_failed(a, err);
     for (size_t i = 0; i < lo.n; i++) {
         if (!rc && sp_array_delete_lun(a, lo.ids[i], SP_LUN_FORCE) &&
             sp_array_error(a)->code != SP_ERR_NOT_FOUND)
-            rc = array_failed(a, err);
+            rc = spi_array_failed(a, err);
         sp_id_free(lo.ids[i]);
     }
     free(lo.ids);
@@ -146,7 +146,7 @@ sp_code spi_step_copy(struct spi_reach *w, sp_vm_record *r, const sp_id *source,
     sp_lun *l;
     if (sp_array_copy_lun(a, source, r->copy, r->lun_name, r->pool,
                           SP_LUN_IDS_ONLY, &l))
-        return array_failed(a, err);
+        return spi_array_failed(a, err);
     r->lun = sp_id_copy(sp_lun_id(l));
     sp_lun_free(l);
     return SP_OK;
@@ -168,7 +168,7 @@ sp_code spi_step_mask(struct spi_reach *w, sp_vm_record *r, sp_error *err)
     const sp_id *luns[] = {r->lun};
     sp_code rc = sp_array_mask(a, luns, 1, &t, 0, &r->number);
     if (rc)
-        array_failed(a, err);
+        spi_array_failed(a, err);
     sp_mask_target_release(&t);
     return rc;
 }
@@ -198,7 +198,7 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
     memset(d, 0, sizeof(*d));
     if (SPI_STREQ(r->connect, "file")) {
         if (sp_array_lun_path(a, r->lun, path))
-            return array_failed(a, err);
+            return spi_array_failed(a, err);
         d->path = *path;
         free(r->disk);
         r->disk = spi_xstrdup(*path);
@@ -207,7 +207,7 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
     if (SPI_STREQ(r->connect, "fc")) {
         sp_lun *l;
         if (sp_array_get_lun(a, r->lun, 0, &l))
-            return array_failed(a, err);
+            return spi_array_failed(a, err);
         if (!sp_lun_wwn(l)) {
             sp_lun_free(l);
             return sp_error_set(err, SP_ERR_PROTOCOL,
@@ -227,7 +227,7 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
                             "host '%s' is not in the configuration", r->host);
     sp_code rc = sp_array_iscsi_target(a, &t, portal, iqn);
     if (rc)
-        array_failed(a, err);
+        spi_array_failed(a, err);
     else if (t.ninitiators != 1)
         rc = sp_error_set(err, SP_ERR_PRECONDITION,
                           "host '%s' has no iSCSI initiator", r->host);
@@ -257,7 +257,7 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
     if (sp_host_domain_xml(h, r->uuid, &xml) == SP_OK)
         return SP_OK; /* defined before the journal could say so */
     if (sp_host_error(h)->code != SP_ERR_NOT_FOUND)
-        return host_failed(h, err);
+        return spi_host_failed(h, err);
     const char *type = domain_type(w, h, err);
     if (!type)
         return err->code;
@@ -278,7 +278,7 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
     if (rc)
         return rc;
     if (sp_host_define(h, xml, uuid))
-        return host_failed(h, err);
+        return spi_host_failed(h, err);
     return SP_OK;
 }
 
@@ -305,9 +305,9 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
         return err->code;
     struct running q = {r->uuid, false};
     if (again && sp_host_list_vms(h, is_running, &q))
-        return host_failed(h, err);
+        return spi_host_failed(h, err);
     if (!q.yes && sp_host_start(h, r->uuid))
-        return host_failed(h, err);
+        return spi_host_failed(h, err);
     return SP_OK;
 }
 
@@ -349,12 +349,12 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
             return err->code;
         if (sp_host_stop(h, r->uuid) &&
             sp_host_error(h)->code != SP_ERR_NOT_FOUND)
-            return host_failed(h, err);
+            return spi_host_failed(h, err);
         return SP_OK;
     case SP_STEP_DEFINE:
         if (!(h = spi_reach_host(w, r->host, err)))
             return err->code;
-        return sp_host_undefine(h, r->uuid) ? host_failed(h, err) : SP_OK;
+        return sp_host_undefine(h, r->uuid) ? spi_host_failed(h, err) : SP_OK;
     case SP_STEP_CUSTOMIZE:
         drop_seed_work(r->seed);
         if (r->seed && unlink(r->seed) != 0 && errno != ENOENT)
@@ -375,7 +375,7 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
         const sp_id *luns[] = {r->lun};
         sp_code rc = sp_array_mask(a, luns, 1, &t, SP_MASK_UNMASK, NULL);
         if (rc && sp_array_error(a)->code != SP_ERR_NOT_FOUND)
-            array_failed(a, err);
+            spi_array_failed(a, err);
         else
             rc = SP_OK;
         sp_mask_target_release(&t);
@@ -388,7 +388,7 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
             return drop_leftover(a, r, err);
         if (sp_array_delete_lun(a, r->lun, SP_LUN_FORCE) &&
             sp_array_error(a)->code != SP_ERR_NOT_FOUND)
-            return array_failed(a, err);
+            return spi_array_failed(a, err);
         return SP_OK;
     default:
         return SP_OK;

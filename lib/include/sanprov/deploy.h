@@ -12,7 +12,7 @@ SP_BEGIN_DECLS
  * A deployed VM is recorded in the library, LIBRARY/vms/UUID.vm (UUID: the
  * domain's), as a journal: each step is written down before it acts and
  * marked done after, so a run killed at any point can be finished or
- * undone (sp_deploy_resume(), sp_vm_delete()).  The steps, in order:
+ * undone (sp_deploy_resume(), sp_vm_deleter_delete()).  The steps, in order:
  *
  *     copy       SAN copy of the template's LUN (named after the VM)
  *     mask       the new LUN made visible to the host's initiators
@@ -173,6 +173,15 @@ SP_API sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
                                 sp_error *err);
 
 /*
+ * Tearing VMs down.  A deleter keeps its array and host connections from
+ * one VM to the next (an array is discovered once for a whole batch).
+ */
+typedef struct sp_vm_deleter sp_vm_deleter;
+SP_API sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg,
+                                        sp_library *lib);
+SP_API void sp_vm_deleter_free(sp_vm_deleter *d);
+
+/*
  * Tear VM @vm down: stop, undefine, remove its medium, unmask and delete
  * its LUN, forget its record; each step is journaled, and what is already
  * gone is skipped, so a half-deleted VM can be deleted again.  A VM with no
@@ -180,8 +189,8 @@ SP_API sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
  * Errors: SP_ERR_NOT_FOUND (neither), SP_ERR_PRECONDITION (another process
  * works on it), and the array's or host's.
  */
-SP_API sp_code sp_vm_delete(const sp_config *cfg, sp_library *lib,
-                            const sp_id *vm, sp_error *err);
+SP_API sp_code sp_vm_deleter_delete(sp_vm_deleter *d, const sp_id *vm,
+                                    sp_error *err);
 
 SP_END_DECLS
 
