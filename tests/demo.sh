@@ -153,7 +153,10 @@ elif [ "$(id -u)" = 0 ]; then
             say "/dev/kvm was ${KVM_WAS%:*}, mode ${KVM_WAS#*:} (no udev): now group kvm,"
             say "mode 0660, as Debian's udev rule makes it, until the end"
         fi
-        if [ ! -S /run/libvirt/virtlogd-sock ] && command -v virtlogd >/dev/null; then
+        # A socket file alone says nothing (a killed virtlogd leaves its
+        # own behind): one answers on its admin socket, or one is started.
+        if command -v virtlogd >/dev/null &&
+            ! virt-admin -c virtlogd:///system version >/dev/null 2>&1; then
             printf '$ virtlogd -d\n'
             virtlogd -d 8>&- || die "virtlogd does not start"
             STARTED_VIRTLOGD=1

@@ -61,18 +61,40 @@ auth_unix_ro = "none"
 LVEOF
     libvirtd -f "$LV/libvirtd.conf" -p "$LV/libvirtd.pid" >"$LV/log" 2>&1 &
     LV_PID=$!
-    # QEMU's output goes through virtlogd: start one when none runs.
-    LV_VIRTLOGD=
-    if [ ! -S /run/libvirt/virtlogd-sock ] && command -v virtlogd >/dev/null; then
-        virtlogd >"$LV/virtlogd.log" 2>&1 &
-        LV_VIRTLOGD=$!
-    fi
     trap lv_stop EXIT
+    lv_virtlogd || return 1
     LV_URI="qemu:///system?socket=$LV/run/libvirt-sock"
     for _i in $(seq 150); do
         virsh -c "$LV_URI" version >/dev/null 2>&1 && return 0
         sleep 0.1
     done
+    return 1
+}
+
+# virtlogd answers on its admin socket.  A socket file alone says nothing:
+# one killed with SIGKILL leaves it behind, refusing connections, and QEMU
+# domains then fail to start ("Failed to connect socket to
+# '/run/libvirt/virtlogd-sock': Connection refused").
+lv_virtlogd_up() {
+    virt-admin -c virtlogd:///system version >/dev/null 2>&1
+}
+
+# QEMU's output goes through virtlogd: start one when none answers.  It
+# replaces stale sockets itself; while one that is exiting still holds
+# /run/virtlogd.pid, ours gives up at once and is started again.
+lv_virtlogd() {
+    LV_VIRTLOGD=
+    command -v virtlogd >/dev/null || return 0
+    for _i in $(seq 100); do
+        lv_virtlogd_up && return 0
+        if [ -z "$LV_VIRTLOGD" ] || ! kill -0 "$LV_VIRTLOGD" 2>/dev/null; then
+            [ -n "$LV_VIRTLOGD" ] && wait "$LV_VIRTLOGD" 2>/dev/null
+            virtlogd >>"$LV/virtlogd.log" 2>&1 &
+            LV_VIRTLOGD=$!
+        fi
+        sleep 0.1
+    done
+    echo "virtlogd does not answer: $(tail -1 "$LV/virtlogd.log")" >>"$LV/log"
     return 1
 }
 
@@ -85,7 +107,10 @@ lv_stop() {
         done
     fi
     [ -n "$LV_PID" ] && kill -KILL "$LV_PID" 2>/dev/null && wait "$LV_PID" 2>/dev/null
-    [ -n "$LV_VIRTLOGD" ] && kill "$LV_VIRTLOGD" 2>/dev/null
+    # Waited for, so that the next test does not find its sockets still
+    # there while it exits.
+    [ -n "$LV_VIRTLOGD" ] && kill "$LV_VIRTLOGD" 2>/dev/null &&
+        wait "$LV_VIRTLOGD" 2>/dev/null
     if [ -n "$LV_KVM_MODE" ]; then
         chgrp "$LV_KVM_GROUP" /dev/kvm && chmod "$LV_KVM_MODE" /dev/kvm
     fi
