@@ -19,7 +19,9 @@
 # DEMO_JOBS (vm-deploy -j, default 4), DEMO_START=1 (start the VMs: the
 # golden image only boots to a message; QEMU needs a CPU model it can run,
 # and as root its user libvirt-qemu must reach the disk files, which
-# /root, mode 0700, forbids: then set XDG_DATA_HOME elsewhere).
+# /root, mode 0700, forbids: vm-deploy then says so before it makes
+# anything; set XDG_DATA_HOME elsewhere, or setfacl -m u:libvirt-qemu:x
+# /root).
 
 B=${B:-build}
 COUNT=${DEMO_COUNT:-5}

@@ -321,6 +321,16 @@ sp_code sp_array_lun_path(sp_array *a, const sp_id *id, char **out)
     return a->drv->lun_path(a, key, out);
 }
 
+sp_code sp_array_pool_path(sp_array *a, const sp_id *id, char **out)
+{
+    *out = NULL;
+    const char *key;
+    if (begin(a, a->drv->pool_path, "give a path to its pools' data here") ||
+        key_of(a, id, SP_ID_POOL, &key))
+        return a->err.code;
+    return a->drv->pool_path(a, key, out);
+}
+
 sp_code sp_array_delete_lun(sp_array *a, const sp_id *id, unsigned int flags)
 {
     const char *key;
@@ -401,14 +411,14 @@ sp_pool *spi_pool_new(sp_array *a, const char *key, const char *name,
     p->managed = section != NULL;
     if (section)
         p->class = spi_xstrdup(sp_config_get(a->cfg, "pool", section, "class"));
-    size_t n = section ? sp_config_list_count(a->cfg, "pool", section,
-                                              "host-groups")
-                       : 0;
+    size_t n =
+        section ? sp_config_list_count(a->cfg, "pool", section, "host-groups")
+                : 0;
     for (size_t i = 0; i < n; i++) {
         const char *g =
             sp_config_list_item(a->cfg, "pool", section, "host-groups", i);
-        char *joined = p->groups ? spi_xasprintf("%s, %s", p->groups, g)
-                                 : spi_xstrdup(g);
+        char *joined =
+            p->groups ? spi_xasprintf("%s, %s", p->groups, g) : spi_xstrdup(g);
         free(p->groups);
         p->groups = joined;
     }

@@ -45,9 +45,10 @@ struct sp_array_driver {
                     uint32_t *numbers);
     uint64_t (*requests)(const sp_array *a);
     sp_code (*lun_path)(sp_array *a, const char *key, char **out);
+    sp_code (*pool_path)(sp_array *a, const char *key, char **out);
     sp_code (*connectivity)(sp_array *a, unsigned int *out);
-    sp_code (*iscsi_target)(sp_array *a, const sp_mask_target *t,
-                            char **portal, char **iqn);
+    sp_code (*iscsi_target)(sp_array *a, const sp_mask_target *t, char **portal,
+                            char **iqn);
     /* Make the changes made so far durable (NULL: they are when made). */
     sp_code (*sync)(sp_array *a);
 };

@@ -520,6 +520,14 @@ static sp_code local_get_pool(sp_array *a, const char *key, sp_pool **out)
     return SP_OK;
 }
 
+static sp_code local_pool_path(sp_array *a, const char *key, char **out)
+{
+    sp_code rc = local_pool_check(a, key);
+    if (!rc)
+        *out = local_pool_dir(a, key);
+    return rc;
+}
+
 /* ---- capabilities ---- */
 
 struct reflink_walk {
@@ -590,6 +598,7 @@ const struct sp_array_driver spi_local_driver = {
     .mask = local_mask,
     .sync = local_sync,
     .lun_path = local_lun_path,
+    .pool_path = local_pool_path,
     .connectivity = local_connectivity,
     .iscsi_target = local_iscsi_target,
 };

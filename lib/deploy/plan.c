@@ -30,11 +30,13 @@ static sp_code choose_method(sp_deploy *d, const sp_array_caps *caps,
     const char *tname = sp_template_name(d->tmpl);
     sp_copy_method m = sp_template_copy(d->tmpl);
     if (m == SP_COPY_SNAPSHOT && !caps->snapshot)
-        return unmet(err, "template '%s' is copied by snapshot, and array "
+        return unmet(err,
+                     "template '%s' is copied by snapshot, and array "
                      "'%s' cannot make snapshots (see array-info)",
                      tname, d->array);
     if (m == SP_COPY_CLONE && !caps->clone)
-        return unmet(err, "template '%s' is copied by clone, and array '%s' "
+        return unmet(err,
+                     "template '%s' is copied by clone, and array '%s' "
                      "cannot make clones (see array-info)",
                      tname, d->array);
     if (m == SP_COPY_NONE) {
@@ -47,7 +49,8 @@ static sp_code choose_method(sp_deploy *d, const sp_array_caps *caps,
         else if (caps->clone)
             m = SP_COPY_CLONE;
         else
-            return unmet(err, "array '%s' can make neither snapshots nor "
+            return unmet(err,
+                         "array '%s' can make neither snapshots nor "
                          "clones, so template '%s' cannot be provisioned by "
                          "SAN copy (see array-info)",
                          d->array, tname);
@@ -86,15 +89,16 @@ static sp_code check_array(sp_deploy *d, sp_array_caps *caps, sp_error *err)
     sp_lun *l;
     if (sp_array_get_lun(a, lun, 0, &l)) {
         if (sp_array_error(a)->code == SP_ERR_NOT_FOUND)
-            return unmet(err, "the LUN of template '%s', %s, is not on array "
+            return unmet(err,
+                         "the LUN of template '%s', %s, is not on array "
                          "'%s' any more",
                          sp_template_name(d->tmpl), sp_id_str(lun), d->array);
         return spi_array_failed(a, err);
     }
     d->source = sp_id_copy(lun);
     d->lun_size = sp_lun_size(l);
-    const sp_id *pool = sp_template_pool(d->tmpl) ? sp_template_pool(d->tmpl)
-                                                  : sp_lun_pool(l);
+    const sp_id *pool =
+        sp_template_pool(d->tmpl) ? sp_template_pool(d->tmpl) : sp_lun_pool(l);
     d->pool = pool ? sp_id_copy(pool) : NULL;
     sp_lun_free(l);
     if (!d->pool)
@@ -103,17 +107,46 @@ static sp_code check_array(sp_deploy *d, sp_array_caps *caps, sp_error *err)
     if (sp_array_get_pool(a, d->pool, &d->pool_obj))
         return spi_array_failed(a, err);
     if (!sp_pool_managed(d->pool_obj))
-        return unmet(err, "pool %s is not managed: give it a [pool \"%s:%s\"] "
+        return unmet(err,
+                     "pool %s is not managed: give it a [pool \"%s:%s\"] "
                      "section with its host-groups (sanprov.conf(5))",
                      sp_id_str(d->pool), d->array, sp_pool_name(d->pool_obj));
     if (!sp_pool_host_groups(d->pool_obj))
-        return unmet(err, "pool %s is allocated to no host group (set "
+        return unmet(err,
+                     "pool %s is allocated to no host group (set "
                      "host-groups in its [pool] section)",
                      sp_id_str(d->pool));
     return SP_OK;
 }
 
 /* ---- the host side ---- */
+
+/* Whether host @h, this machine, can open the disk files and customization
+ * media of its VMs: refused with --start, else a warning (the VMs are
+ * defined, and would not start). */
+static sp_code check_reach(sp_deploy *d, sp_host *h, sp_error *err)
+{
+    sp_array *a = spi_reach_array(&d->reach, d->array, err);
+    if (!a)
+        return err->code;
+    SPI_AUTOFREE char *pool = NULL;
+    if (sp_array_pool_path(a, d->pool, &pool))
+        return spi_array_failed(a, err);
+    SPI_AUTOFREE char *seeds = spi_seed_dir(d->cfg, d->lib, sp_host_name(h));
+    const char *const dirs[] = {pool, seeds};
+    for (size_t i = 0; i < SPI_ARRAY_SIZE(dirs); i++) {
+        sp_code rc = sp_host_check_dir(h, dirs[i]);
+        if (rc == SP_ERR_PRECONDITION && d->start)
+            return unmet(err, "the VMs cannot start: %s",
+                         sp_host_error(h)->message);
+        if (rc == SP_ERR_PRECONDITION)
+            sp_log(SP_LOG_WARN, "warning: the VMs will not start: %s",
+                   sp_host_error(h)->message);
+        else if (rc)
+            return spi_host_failed(h, err);
+    }
+    return SP_OK;
+}
 
 /* Whether @host can take the template's VMs: its group, connectivity,
  * initiators, firmware and media.  @connect gets how it reaches the LUN. */
@@ -124,11 +157,13 @@ static sp_code check_host(sp_deploy *d, const sp_array_caps *caps,
 {
     const char *group = sp_config_get(d->cfg, "host", host, "group");
     if (!group)
-        return unmet(err, "host '%s' is in no host group (set group in its "
+        return unmet(err,
+                     "host '%s' is in no host group (set group in its "
                      "[host] section)",
                      host);
     if (!sp_pool_allocated_to(d->pool_obj, group))
-        return unmet(err, "pool %s is allocated to host groups %s, not to "
+        return unmet(err,
+                     "pool %s is allocated to host groups %s, not to "
                      "'%s', the group of host '%s'",
                      sp_id_str(d->pool), sp_pool_host_groups(d->pool_obj),
                      group, host);
@@ -147,11 +182,13 @@ static sp_code check_host(sp_deploy *d, const sp_array_caps *caps,
     bool fc = t.fc;
     sp_mask_target_release(&t);
     if (ninit && fc && !(conn & SP_CONNECT_FC))
-        return unmet(err, "host '%s' connects by FC, and array '%s' has no FC "
+        return unmet(err,
+                     "host '%s' connects by FC, and array '%s' has no FC "
                      "target ports",
                      host, d->array);
     if (ninit && !fc && !(conn & SP_CONNECT_ISCSI))
-        return unmet(err, "host '%s' connects by iSCSI, and array '%s' has no "
+        return unmet(err,
+                     "host '%s' connects by iSCSI, and array '%s' has no "
                      "iSCSI target ports%s",
                      host, d->array,
                      SPI_STREQ(caps->driver, "local") ? " (no iscsi-portal)"
@@ -161,22 +198,31 @@ static sp_code check_host(sp_deploy *d, const sp_array_caps *caps,
     else if (caps->data_here && sp_host_is_local(h))
         *connect = "file";
     else
-        return unmet(err, "host '%s' has no initiators to mask LUNs to (set "
+        return unmet(err,
+                     "host '%s' has no initiators to mask LUNs to (set "
                      "iscsi-initiator or fc-wwpn in its [host] section)",
                      host);
+    if (SPI_STREQ(*connect, "file")) {
+        sp_code rc = check_reach(d, h, err);
+        if (rc)
+            return rc;
+    }
     if (SPI_STREQ(*connect, "iscsi") &&
         !sp_config_get(d->cfg, "array", d->array, "iscsi-portal"))
-        return unmet(err, "host '%s' connects by iSCSI, and the configuration "
+        return unmet(err,
+                     "host '%s' connects by iSCSI, and the configuration "
                      "gives no iscsi-portal for array '%s' to reach it at "
                      "(sanprov.conf(5))",
                      host, d->array);
     if (sp_template_firmware(d->tmpl) == SP_FIRMWARE_UEFI && !hc.uefi)
-        return unmet(err, "template '%s' needs UEFI firmware (generation 2), "
+        return unmet(err,
+                     "template '%s' needs UEFI firmware (generation 2), "
                      "which host '%s' does not have",
                      sp_template_name(d->tmpl), host);
     if (!sp_host_is_local(h) &&
         !sp_config_get(d->cfg, "host", host, "seed-dir"))
-        return unmet(err, "host '%s' is not this machine: give it a seed-dir "
+        return unmet(err,
+                     "host '%s' is not this machine: give it a seed-dir "
                      "it shares with this machine for customization media "
                      "(sanprov.conf(5))",
                      host);
@@ -235,8 +281,8 @@ static sp_code candidates(sp_deploy *d, const sp_array_caps *caps,
         (*out)[(*n)++] = c;
     }
     if (!members)
-        return sp_error_set(err, SP_ERR_NOT_FOUND,
-                            "no host is in group '%s'", d->group);
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no host is in group '%s'",
+                            d->group);
     if (!*n) {
         sp_error_copy(err, &first);
         return err->code;
@@ -288,7 +334,8 @@ static sp_code check_names(sp_deploy *d, sp_error *err)
     struct recorded q = {d, NULL, NULL};
     sp_code rc = sp_vm_records(d->lib, record_named, &q, err);
     if (q.taken) {
-        rc = unmet(err, "the name '%s' is taken by VM %s, recorded in the "
+        rc = unmet(err,
+                   "the name '%s' is taken by VM %s, recorded in the "
                    "library",
                    q.taken, q.by);
         free(q.taken);
@@ -316,7 +363,8 @@ static sp_code check_names(sp_deploy *d, sp_error *err)
     if (sp_array_list_luns(a, d->pool, 0, lun_named, &p) && !p.taken)
         return spi_array_failed(a, err);
     if (p.taken)
-        return unmet(err, "pool %s already has a LUN named '%s' (a VM's LUN "
+        return unmet(err,
+                     "pool %s already has a LUN named '%s' (a VM's LUN "
                      "is named after it)",
                      sp_id_str(d->pool), p.taken);
     return SP_OK;
@@ -330,10 +378,11 @@ static sp_code check_room(sp_deploy *d, sp_error *err)
     bool over = d->lun_size && d->n > UINT64_MAX / d->lun_size;
     uint64_t need = over ? UINT64_MAX : d->lun_size * d->n;
     if (need > free_bytes)
-        return unmet(err, "pool %s has %" PRIu64 " bytes free, and %zu "
+        return unmet(err,
+                     "pool %s has %" PRIu64 " bytes free, and %zu "
                      "clone%s of %" PRIu64 " bytes need %" PRIu64,
-                     sp_id_str(d->pool), free_bytes, d->n,
-                     d->n == 1 ? "" : "s", d->lun_size, need);
+                     sp_id_str(d->pool), free_bytes, d->n, d->n == 1 ? "" : "s",
+                     d->lun_size, need);
     return SP_OK;
 }
 
@@ -373,7 +422,7 @@ sp_code sp_deploy_plan(const sp_config *cfg, sp_library *lib,
         rc = err->code;
     if (!rc && !spi_seed_tool())
         rc = unmet(err, "no tool to write customization media is installed "
-                   "(install xorriso or genisoimage)");
+                        "(install xorriso or genisoimage)");
     if (!rc)
         rc = check_array(d, &caps, err);
     if (!rc)
@@ -447,6 +496,6 @@ const sp_id *sp_deploy_pool(const sp_deploy *d)
 
 uint64_t sp_deploy_requests(const sp_deploy *d)
 {
-    return d->requests + (d->reach.array ? sp_array_requests(d->reach.array)
-                                         : 0);
+    return d->requests +
+           (d->reach.array ? sp_array_requests(d->reach.array) : 0);
 }

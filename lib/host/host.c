@@ -2,8 +2,10 @@
 /* lib/host/host.c: the public host API: driver choice by URI, dispatch. */
 #include <ctype.h>
 #include "host_internal.h"
+#include "../util/file.h"
 #include "../util/run.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 
 static const struct sp_host_driver *const drivers[] = {
@@ -225,4 +227,55 @@ sp_code sp_host_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx)
     sp_code rc = h->drv->list_vms(h, fn, ctx);
     spi_sigpipe_release(&g);
     return rc;
+}
+
+/* "NAME" of user @uid, or its number. */
+static void user_name(uid_t uid, char *out, size_t size)
+{
+    struct passwd pw, *found = NULL;
+    char buf[4096];
+    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) == 0 && found)
+        snprintf(out, size, "%s", found->pw_name);
+    else
+        snprintf(out, size, "%u", (unsigned)uid);
+}
+
+sp_code sp_host_check_dir(sp_host *h, const char *dir)
+{
+    sp_error_clear(&h->err);
+    if (!h->drv->file_user || !sp_host_is_local(h))
+        return SP_OK;
+    uid_t uid;
+    gid_t gid;
+    struct spi_sigpipe g;
+    spi_sigpipe_hold(&g);
+    sp_code rc = h->drv->file_user(h, &uid, &gid);
+    spi_sigpipe_release(&g);
+    if (rc == SP_ERR_NOT_SUPPORTED) {
+        sp_error_clear(&h->err);
+        return SP_OK;
+    }
+    if (rc)
+        return rc;
+    SPI_AUTOFREE char *blocker = NULL;
+    sp_error e;
+    rc = spi_dir_searchable_by(dir, uid, gid, &blocker, &e);
+    if (rc == SP_ERR_NOT_SUPPORTED) {
+        sp_log(SP_LOG_DEBUG, "cannot tell whether host '%s' reaches '%s': %s",
+               h->name, dir, e.message);
+        return SP_OK;
+    }
+    if (rc != SP_ERR_PRECONDITION) {
+        if (rc)
+            sp_error_copy(&h->err, &e);
+        return rc;
+    }
+    char who[64];
+    user_name(uid, who, sizeof(who));
+    return spi_host_fail(h, SP_ERR_PRECONDITION,
+                         "host '%s' runs its VMs as user '%s', who cannot "
+                         "search directory '%s' on the way to '%s' (allow it "
+                         "with 'setfacl -m u:%s:x %s', or keep the files "
+                         "elsewhere)",
+                         h->name, who, blocker, dir, who, blocker);
 }

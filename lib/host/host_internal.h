@@ -22,6 +22,9 @@ struct sp_host_driver {
     sp_code (*find_domain)(sp_host *h, const char *name, char uuid[37]);
     sp_code (*domain_xml)(sp_host *h, const char *uuid, char **out);
     sp_code (*list_vms)(sp_host *h, sp_host_vm_fn fn, void *ctx);
+    /* The user and group its hypervisor opens VM files as;
+     * SP_ERR_NOT_SUPPORTED when the host does not say. */
+    sp_code (*file_user)(sp_host *h, uid_t *uid, gid_t *gid);
 };
 
 extern const struct sp_host_driver spi_libvirt_driver;

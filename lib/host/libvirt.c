@@ -7,7 +7,11 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <errno.h>
+#include <grp.h>
 #include <pthread.h>
+#include <pwd.h>
 
 struct lv {
     virConnectPtr conn;
@@ -141,40 +145,49 @@ static int count_vm(const sp_host_vm *vm, void *ctx)
 
 static sp_code lv_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx);
 
-static sp_code lv_capabilities(sp_host *h, sp_host_caps *out)
+/* What the host is, learned once per handle: its hypervisor, the domain
+ * type VMs get, UEFI. */
+static sp_code learn(sp_host *h)
 {
     struct lv *l = lv_of(h);
     sp_code rc = connected(h);
+    if (rc || l->have_caps)
+        return rc;
+    const char *type = virConnectGetType(l->conn);
+    unsigned long version = 0;
+    virConnectGetVersion(l->conn, &version);
+    l->hypervisor =
+        spi_xasprintf("%s %lu.%lu.%lu", type ? type : "?", version / 1000000,
+                      version / 1000 % 1000, version % 1000);
+    /* kvm where the host has it, else qemu emulation, else the driver's
+     * own type (test, lxc, ...). */
+    static const char *const tries[] = {"kvm", "qemu"};
+    bool qemu = type && strcasecmp(type, "QEMU") == 0;
+    for (size_t i = 0; qemu && i < SPI_ARRAY_SIZE(tries) && !l->domain_type;
+         i++) {
+        char *caps = virConnectGetDomainCapabilities(l->conn, NULL, NULL, NULL,
+                                                     tries[i], 0);
+        if (caps) {
+            l->domain_type = spi_xstrdup(tries[i]);
+            l->uefi = uefi_in(caps);
+            free(caps);
+        }
+    }
+    if (!l->domain_type) {
+        l->domain_type = spi_xstrdup(type ? type : "kvm");
+        for (char *c = l->domain_type; *c; c++)
+            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    }
+    l->have_caps = true;
+    return SP_OK;
+}
+
+static sp_code lv_capabilities(sp_host *h, sp_host_caps *out)
+{
+    struct lv *l = lv_of(h);
+    sp_code rc = learn(h);
     if (rc)
         return rc;
-    if (!l->have_caps) {
-        const char *type = virConnectGetType(l->conn);
-        unsigned long version = 0;
-        virConnectGetVersion(l->conn, &version);
-        l->hypervisor = spi_xasprintf("%s %lu.%lu.%lu", type ? type : "?",
-                                      version / 1000000, version / 1000 % 1000,
-                                      version % 1000);
-        /* kvm where the host has it, else qemu emulation, else the
-         * driver's own type (test, lxc, ...). */
-        static const char *const tries[] = {"kvm", "qemu"};
-        bool qemu = type && strcasecmp(type, "QEMU") == 0;
-        for (size_t i = 0; qemu && i < SPI_ARRAY_SIZE(tries) && !l->domain_type;
-             i++) {
-            char *caps = virConnectGetDomainCapabilities(l->conn, NULL, NULL,
-                                                         NULL, tries[i], 0);
-            if (caps) {
-                l->domain_type = spi_xstrdup(tries[i]);
-                l->uefi = uefi_in(caps);
-                free(caps);
-            }
-        }
-        if (!l->domain_type) {
-            l->domain_type = spi_xstrdup(type ? type : "kvm");
-            for (char *c = l->domain_type; *c; c++)
-                *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-        }
-        l->have_caps = true;
-    }
     out->hypervisor = l->hypervisor;
     out->domain_type = l->domain_type;
     out->uefi = l->uefi;
@@ -182,6 +195,84 @@ static sp_code lv_capabilities(sp_host *h, sp_host_caps *out)
     if ((rc = lv_list_vms(h, count_vm, &n)))
         return rc;
     out->vms = n;
+    return SP_OK;
+}
+
+/* A user (@user) or group ID of a DAC label: "+NUMBER", or a name. */
+static bool label_id(const char *s, size_t len, bool user, unsigned *out)
+{
+    char name[256];
+    if (!len || len >= sizeof(name))
+        return false;
+    memcpy(name, s, len);
+    name[len] = '\0';
+    if (name[0] == '+') {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(name + 1, &end, 10);
+        if (errno || *end || end == name + 1 || v > UINT32_MAX)
+            return false;
+        *out = (unsigned)v;
+        return true;
+    }
+    char buf[4096];
+    if (user) {
+        struct passwd pw, *found = NULL;
+        if (getpwnam_r(name, &pw, buf, sizeof(buf), &found) || !found)
+            return false;
+        *out = found->pw_uid;
+    } else {
+        struct group gr, *found = NULL;
+        if (getgrnam_r(name, &gr, buf, sizeof(buf), &found) || !found)
+            return false;
+        *out = found->gr_gid;
+    }
+    return true;
+}
+
+/* The user QEMU runs as: the base label of the DAC security model for the
+ * domain type, "+UID:+GID" (or "USER:GROUP") in the host capabilities. */
+static sp_code lv_file_user(sp_host *h, uid_t *uid, gid_t *gid)
+{
+    struct lv *l = lv_of(h);
+    sp_code rc = learn(h);
+    if (rc)
+        return rc;
+    char *caps = virConnectGetCapabilities(l->conn);
+    if (!caps)
+        return fail(h, "read the host's capabilities");
+    xmlDocPtr doc = xmlReadMemory(caps, (int)strlen(caps), NULL, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                      XML_PARSE_NOWARNING);
+    free(caps);
+    xmlChar *label = NULL;
+    if (doc) {
+        xmlXPathContextPtr x = xmlXPathNewContext(doc);
+        xmlXPathObjectPtr r = NULL;
+        if (x &&
+            !xmlXPathRegisterVariable(
+                x, BAD_CAST "type", xmlXPathNewString(BAD_CAST l->domain_type)))
+            r = xmlXPathEvalExpression(
+                BAD_CAST "/capabilities/host/secmodel[model='dac']"
+                         "/baselabel[@type=$type]",
+                x);
+        if (r && r->nodesetval && r->nodesetval->nodeNr > 0)
+            label = xmlNodeGetContent(r->nodesetval->nodeTab[0]);
+        xmlXPathFreeObject(r);
+        xmlXPathFreeContext(x);
+        xmlFreeDoc(doc);
+    }
+    const char *s = (const char *)label;
+    const char *colon = s ? strchr(s, ':') : NULL;
+    unsigned u, g;
+    bool ok = colon && label_id(s, (size_t)(colon - s), true, &u) &&
+              label_id(colon + 1, strlen(colon + 1), false, &g);
+    xmlFree(label);
+    if (!ok)
+        return spi_host_fail(h, SP_ERR_NOT_SUPPORTED,
+                             "host '%s' names no user it runs VMs as", h->name);
+    *uid = (uid_t)u;
+    *gid = (gid_t)g;
     return SP_OK;
 }
 
@@ -351,4 +442,5 @@ const struct sp_host_driver spi_libvirt_driver = {
     .find_domain = lv_find_domain,
     .domain_xml = lv_domain_xml,
     .list_vms = lv_list_vms,
+    .file_user = lv_file_user,
 };

@@ -49,4 +49,16 @@ sp_code spi_copy_sparse(int src, int dst, uint64_t size, spi_hole_fn hole_fn,
                         spi_progress_fn progress, void *ctx, uint64_t *copied,
                         bool *plain, sp_error *err);
 
+/*
+ * Whether user @uid (primary group @gid, and the other groups the user
+ * database gives that user) can search each directory from / down to
+ * @dir, as far as they exist, with ACLs counted: asked as that user, by a
+ * child process when this one is root.  SP_OK; SP_ERR_PRECONDITION with
+ * the first directory it cannot search in *@blocker (a new string);
+ * SP_ERR_NOT_SUPPORTED when this process can tell for itself only (it is
+ * neither root nor that user); SP_ERR_IO.
+ */
+sp_code spi_dir_searchable_by(const char *dir, uid_t uid, gid_t gid,
+                              char **blocker, sp_error *err);
+
 #endif

@@ -26,6 +26,14 @@ if ! lv_start; then
     test_done
     exit
 fi
+# QEMU runs as libvirt-qemu and opens the disk files and media of the VMs
+# on this machine: they live where that user can reach them, which the
+# directory of this test (in a checkout anywhere, /root, a 0700 temporary
+# directory) need not be.
+OPEN=$(mktemp -d /var/tmp/sanprov-t0500.XXXXXX) && chmod 0755 "$OPEN" || exit 1
+trap 'lv_stop; rm -rf "$OPEN"' EXIT
+LOC=$OPEN/loc
+mkdir -m 0700 "$TRASH/shut"
 VIRSH="virsh -q -c $LV_URI"
 P=$LV_P
 KVM01=iqn.1993-08.org.debian:01:kvm01
@@ -43,7 +51,7 @@ host-groups = lab
 [pool "sim:silver"]
 class = silver
 [array "loc"]
-uri = local:$TRASH/loc
+uri = local:$LOC
 [pool "loc:default"]
 host-groups = lab
 [host "kvm01"]
@@ -69,6 +77,12 @@ group = lab
 uri = $LV_URI
 group = lab
 cpu-mode = default
+seed-dir = $OPEN/seeds
+[host "here-shut"]
+uri = $LV_URI
+group = lab
+cpu-mode = default
+seed-dir = $TRASH/shut/seeds
 [host "testdrv"]
 uri = test:///default
 group = lab
@@ -164,7 +178,7 @@ awk '/^\[/ { skip = ($0 == "[pool \"sim:gold\"]") } !skip' \
     "$TRASH/sanprov.conf" >"$TRASH/unmanaged.conf"
 
 snapshot_state() {
-    { run lun-list --all; run template-list -a; ls "$TRASH/library/vms" "$TRASH/loc/default";
+    { run lun-list --all; run template-list -a; ls "$TRASH/library/vms" "$LOC/default";
       $VIRSH list --all --name; } 2>&1 | sort
 }
 snapshot_state >"$TRASH/before"
@@ -197,6 +211,15 @@ refused 'no room in the pool for the clones' 'clones of' \
     '--template big --host kvm01 --name "${P}x%d" --count 3'
 refused 'an unmanaged pool' 'is not managed' \
     '--template deb-group --host kvm01 --name "${P}x%d" -c "$TRASH/unmanaged.conf"'
+
+chmod 0700 "$OPEN"
+refused 'disk files where QEMU cannot reach them, with --start' \
+    "runs its VMs as user .* cannot search directory '$OPEN'" \
+    '--template on-loc --host here --name "${P}x%d" --start'
+chmod 0755 "$OPEN"
+refused 'customization media where QEMU cannot reach them, with --start' \
+    "the VMs cannot start: .*cannot search directory" \
+    '--template on-loc --host here-shut --name "${P}x%d" --start'
 
 test_expect_code 3 'a group with no host is not found (exit 3)' '
     run vm-deploy --template deb-group --group nosuch --name "${P}x%d"
@@ -231,9 +254,15 @@ test_expect_success 'local array, host on this machine: file disks; --start runs
         test "$($VIRSH domstate "${id##*:}")" = running &&
         $VIRSH dumpxml "${id##*:}" >d.xml &&
         test "$(xmllint --xpath "string(//disk[@device=\"disk\"]/source/@file)" d.xml)" = \
-            "$TRASH/loc/default/$(jq -r "select(.id == \"$id\") | .name" l.json).img" || return 1
+            "$LOC/default/$(jq -r "select(.id == \"$id\") | .name" l.json).img" || return 1
     done &&
     test "$(jq -r .state l.json | sort -u)" = running &&
+    run vm-delete <ids >del && test_cmp ids del && clean
+'
+
+test_expect_success 'without --start, VMs whose media QEMU cannot reach are deployed with a warning' '
+    run vm-deploy --template on-loc --host here-shut --name "${P}w%d" >ids 2>err &&
+    test_line_count = 1 ids && grep -q "warning: the VMs will not start: .*cannot search" err &&
     run vm-delete <ids >del && test_cmp ids del && clean
 '
 

@@ -193,6 +193,14 @@ SP_API sp_code sp_array_delete_lun(sp_array *a, const sp_id *id,
  */
 SP_API sp_code sp_array_lun_path(sp_array *a, const sp_id *id, char **out);
 
+/*
+ * The directory on this machine holding the data of the LUNs of pool @id
+ * (a local array's pool), which may not exist before its first LUN.
+ * *@out is a new string.  Errors: SP_ERR_NOT_SUPPORTED (a remote array),
+ * SP_ERR_NOT_FOUND.
+ */
+SP_API sp_code sp_array_pool_path(sp_array *a, const sp_id *id, char **out);
+
 /* The host side of masking: initiators of one connectivity type. */
 typedef struct sp_mask_target {
     const char *name; /* for naming groups and views */
@@ -217,7 +225,7 @@ SP_API sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
 /* ---- how hosts reach the LUNs ---- */
 
 #define SP_CONNECT_ISCSI 0x1u /* iSCSI target ports */
-#define SP_CONNECT_FC 0x2u    /* FC target ports */
+#define SP_CONNECT_FC    0x2u /* FC target ports */
 
 /*
  * How hosts reach the array's LUNs: SP_CONNECT_* bits of the target ports

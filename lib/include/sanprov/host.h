@@ -33,7 +33,7 @@ SP_API const char *sp_host_name(const sp_host *h);
  * when there is no such host; release with sp_mask_target_release().
  */
 SP_API bool sp_host_mask_target(const sp_config *cfg, const char *name,
-                                 sp_mask_target *out);
+                                sp_mask_target *out);
 SP_API void sp_mask_target_release(sp_mask_target *t);
 
 typedef struct sp_host_caps {
@@ -61,10 +61,21 @@ SP_API char *sp_host_block_path(const sp_host *h, const char *wwn);
  * files: a local array's LUNs, customization media. */
 SP_API bool sp_host_is_local(const sp_host *h);
 
+/*
+ * Whether the hypervisor of host @h, this machine, can open the files of
+ * VMs in directory @dir: the user it runs VMs as (libvirt's DAC label)
+ * must be able to search each directory from / down to @dir; the files
+ * themselves libvirt hands over to that user.  SP_OK when it can, or when
+ * there is no telling (a host that is not this machine, a driver or
+ * hypervisor that names no such user, a program that is neither root nor
+ * that user).  Errors: SP_ERR_PRECONDITION (the message names the
+ * directory in the way and the user), SP_ERR_CONNECT, SP_ERR_IO.
+ */
+SP_API sp_code sp_host_check_dir(sp_host *h, const char *dir);
+
 /* Whether a domain named @name is on the host, ours or not: SP_OK with
  * its UUID in @uuid, or SP_ERR_NOT_FOUND.  Errors: SP_ERR_CONNECT. */
-SP_API sp_code sp_host_find_domain(sp_host *h, const char *name,
-                                   char uuid[37]);
+SP_API sp_code sp_host_find_domain(sp_host *h, const char *name, char uuid[37]);
 
 /* ---- a VM's definition ---- */
 
