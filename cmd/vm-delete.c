@@ -11,10 +11,10 @@
 
 int main(int argc, char **argv)
 {
-    struct poptOption table[] = {
-        {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
-         "Common options:", NULL},
-        POPT_TABLEEND};
+    struct poptOption table[] = {{NULL, 0, POPT_ARG_INCLUDE_TABLE,
+                                  cmd_common_options, 0,
+                                  "Common options:", NULL},
+                                 POPT_TABLEEND};
     poptContext pc = cmd_parse(argc, argv, table, "[VM-ID...]", NULL, NULL);
     cmd_out_begin(NULL, 0);
     struct cmd_ids *it = cmd_ids_open(pc, 0);

@@ -30,7 +30,7 @@ enum {
 };
 
 #define MAX_COUNT 10000
-#define MAX_JOBS 64
+#define MAX_JOBS  64
 
 struct opts {
     char *tmpl, *host, *group, *name, *user_data_file;
@@ -51,17 +51,39 @@ static void on_opt(int val, const char *arg, void *ctx)
 {
     struct opts *o = ctx;
     switch (val) {
-    case OPT_TEMPLATE: set(&o->tmpl, arg); break;
-    case OPT_HOST: set(&o->host, arg); break;
-    case OPT_GROUP: set(&o->group, arg); break;
-    case OPT_NAME: set(&o->name, arg); break;
-    case OPT_USER_DATA: set(&o->user_data_file, arg); break;
-    case OPT_COUNT: o->count = cmd_number_arg("--count", arg, MAX_COUNT); break;
-    case OPT_JOBS: o->jobs = cmd_number_arg("--jobs", arg, MAX_JOBS); break;
-    case OPT_START: o->start = 1; break;
-    case OPT_DRY_RUN: o->dry_run = 1; break;
-    case OPT_KEEP_FAILED: o->keep_failed = 1; break;
-    case OPT_RESUME: o->resume = 1; break;
+    case OPT_TEMPLATE:
+        set(&o->tmpl, arg);
+        break;
+    case OPT_HOST:
+        set(&o->host, arg);
+        break;
+    case OPT_GROUP:
+        set(&o->group, arg);
+        break;
+    case OPT_NAME:
+        set(&o->name, arg);
+        break;
+    case OPT_USER_DATA:
+        set(&o->user_data_file, arg);
+        break;
+    case OPT_COUNT:
+        o->count = cmd_number_arg("--count", arg, MAX_COUNT);
+        break;
+    case OPT_JOBS:
+        o->jobs = cmd_number_arg("--jobs", arg, MAX_JOBS);
+        break;
+    case OPT_START:
+        o->start = 1;
+        break;
+    case OPT_DRY_RUN:
+        o->dry_run = 1;
+        break;
+    case OPT_KEEP_FAILED:
+        o->keep_failed = 1;
+        break;
+    case OPT_RESUME:
+        o->resume = 1;
+        break;
     }
 }
 
@@ -125,8 +147,8 @@ static void on_vm(const char *name, const sp_vm_record *r, const sp_error *err,
 static void print_plan(const sp_deploy *d, const sp_template *t)
 {
     static const struct cmd_column cols[] = {
-        {"NAME", false}, {"HOST", false}, {"COPY", false}, {"CONNECT", false},
-        {"POOL", false}, {"TEMPLATE", false}};
+        {"NAME", false},    {"HOST", false}, {"COPY", false},
+        {"CONNECT", false}, {"POOL", false}, {"TEMPLATE", false}};
     for (size_t i = 0; i < sp_deploy_count(d); i++) {
         const char *copy = sp_copy_pref_name(sp_deploy_method(d));
         const char *pool = sp_id_str(sp_deploy_pool(d));
@@ -142,8 +164,8 @@ static void print_plan(const sp_deploy *d, const sp_template *t)
             json_object_object_add(j, "pool", cmd_json_string(pool));
             json_object_object_add(
                 j, "template", cmd_json_string(sp_id_str(sp_template_id(t))));
-            printf("%s\n", json_object_to_json_string_ext(
-                               j, JSON_C_TO_STRING_PLAIN));
+            printf("%s\n",
+                   json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
             json_object_put(j);
             continue;
         }
@@ -211,20 +233,19 @@ int main(int argc, char **argv)
          "work on N VMs at once (default 1)", "N"},
         {"start", 0, POPT_ARG_NONE, NULL, OPT_START, "start the VMs", NULL},
         {"user-data", 0, POPT_ARG_STRING, NULL, OPT_USER_DATA,
-         "cloud-init user-data for the VMs, instead of the template's",
-         "FILE"},
+         "cloud-init user-data for the VMs, instead of the template's", "FILE"},
         {"dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN,
          "check and print the plan; change nothing", NULL},
         {"keep-failed", 0, POPT_ARG_NONE, NULL, OPT_KEEP_FAILED,
-         "keep what a failed VM got (for a post-mortem); do not undo it",
-         NULL},
+         "keep what a failed VM got (for a post-mortem); do not undo it", NULL},
         {"resume", 0, POPT_ARG_NONE, NULL, OPT_RESUME,
          "finish or undo the VMs that killed runs left half-made", NULL},
         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_job_options, 0, NULL, NULL},
         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
          "Common options:", NULL},
         POPT_TABLEEND};
-    poptContext pc = cmd_parse(argc, argv, table, "[TEMPLATE-ID...]", on_opt, &o);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[TEMPLATE-ID...]", on_opt, &o);
     check_opts(&o);
     cmd_out_begin(cmd_vm_columns, CMD_VM_NCOLUMNS);
     if (o.resume) {

@@ -50,9 +50,9 @@ static int keep_dom(const sp_host_vm *vm, void *ctx)
 {
     struct host_view *v = ctx;
     v->doms = cmd_xrealloc(v->doms, (v->n + 1) * sizeof(*v->doms));
-    v->doms[v->n++] = (struct dom){cmd_xstrdup(vm->uuid),
-                                   cmd_xstrdup(vm->vm_id),
-                                   cmd_xstrdup(vm->name), vm->running, false};
+    v->doms[v->n++] =
+        (struct dom){cmd_xstrdup(vm->uuid), cmd_xstrdup(vm->vm_id),
+                     cmd_xstrdup(vm->name), vm->running, false};
     return 0;
 }
 
@@ -163,8 +163,7 @@ static void unrecorded(struct run *r)
                 sp_id_free(id);
                 continue;
             }
-            const char *cells[CMD_VM_NCOLUMNS] = {d->name, host,
-                                                  "unrecorded"};
+            const char *cells[CMD_VM_NCOLUMNS] = {d->name, host, "unrecorded"};
             json_object *j = NULL;
             if (cmd_opt.json) {
                 j = json_object_new_object();
@@ -197,8 +196,10 @@ int main(int argc, char **argv)
     poptContext pc = cmd_parse(argc, argv, table, "[VM-ID...]", NULL, NULL);
     r.host = host;
     if (host && !sp_config_has(cmd_config(), "host", host))
-        cmd_die(SP_EXIT_NOT_FOUND, "cannot list VMs of host '%s': no such "
-                "host in the configuration", host);
+        cmd_die(SP_EXIT_NOT_FOUND,
+                "cannot list VMs of host '%s': no such "
+                "host in the configuration",
+                host);
     if (all && poptPeekArg(pc))
         cmd_usage_error("--all lists every VM and takes no IDs, not '%s'",
                         poptPeekArg(pc));
@@ -216,8 +217,10 @@ int main(int argc, char **argv)
     unrecorded(&r);
     for (size_t i = 0; i < r.nids; i++)
         if (!r.found[i])
-            cmd_fail(SP_EXIT_NOT_FOUND, "cannot find VM '%s': it is neither "
-                     "recorded nor on its host", sp_id_str(r.ids[i]));
+            cmd_fail(SP_EXIT_NOT_FOUND,
+                     "cannot find VM '%s': it is neither "
+                     "recorded nor on its host",
+                     sp_id_str(r.ids[i]));
     cmd_ids_close(it);
     cmd_ids_free_all(r.ids, r.nids);
     free(r.found);

@@ -8,25 +8,27 @@
 #include "common/vms.h"
 
 const struct cmd_column cmd_vm_columns[CMD_VM_NCOLUMNS] = {
-    {"NAME", false}, {"HOST", false}, {"STATE", false}, {"LUN", false},
+    {"NAME", false}, {"HOST", false}, {"STATE", false},  {"LUN", false},
     {"COPY", false}, {"DISK", false}, {"SECONDS", true},
 };
 
 static json_object *json_of(const sp_vm_record *r, const char *state)
 {
     json_object *j = json_object_new_object();
-    json_object_object_add(j, "id",
-                           json_object_new_string(sp_id_str(sp_vm_record_id(r))));
+    json_object_object_add(
+        j, "id", json_object_new_string(sp_id_str(sp_vm_record_id(r))));
     json_object_object_add(j, "name", cmd_json_string(sp_vm_record_name(r)));
     json_object_object_add(j, "host", cmd_json_string(sp_vm_record_host(r)));
     json_object_object_add(j, "state", cmd_json_string(state));
     json_object_object_add(
         j, "template", cmd_json_string(sp_id_str(sp_vm_record_template(r))));
     const sp_id *lun = sp_vm_record_lun(r);
-    json_object_object_add(j, "lun", cmd_json_string(lun ? sp_id_str(lun) : NULL));
+    json_object_object_add(j, "lun",
+                           cmd_json_string(lun ? sp_id_str(lun) : NULL));
     json_object_object_add(
         j, "copy", cmd_json_string(sp_copy_pref_name(sp_vm_record_copy(r))));
-    json_object_object_add(j, "connect", cmd_json_string(sp_vm_record_connect(r)));
+    json_object_object_add(j, "connect",
+                           cmd_json_string(sp_vm_record_connect(r)));
     json_object_object_add(j, "disk", cmd_json_string(sp_vm_record_disk(r)));
     bool done = sp_vm_record_state(r) == SP_VM_DEPLOYED;
     json_object_object_add(

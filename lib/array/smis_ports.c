@@ -53,8 +53,7 @@ static sp_code read_ports(sp_array *a)
         free(iqn);
         return smis_fail(a);
     }
-    s->connectivity =
-        (nfc ? SP_CONNECT_FC : 0) | (iqn ? SP_CONNECT_ISCSI : 0);
+    s->connectivity = (nfc ? SP_CONNECT_FC : 0) | (iqn ? SP_CONNECT_ISCSI : 0);
     s->iscsi_iqn = iqn;
     s->have_ports = true;
     return SP_OK;

@@ -78,8 +78,7 @@ struct spi_reach {
 sp_code spi_array_failed(sp_array *a, sp_error *err);
 sp_code spi_host_failed(sp_host *h, sp_error *err);
 
-sp_array *spi_reach_array(struct spi_reach *w, const char *name,
-                          sp_error *err);
+sp_array *spi_reach_array(struct spi_reach *w, const char *name, sp_error *err);
 sp_host *spi_reach_host(struct spi_reach *w, const char *name, sp_error *err);
 void spi_reach_close(struct spi_reach *w);
 

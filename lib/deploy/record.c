@@ -167,7 +167,7 @@ char *spi_vm_record_format(const sp_vm_record *r)
 {
     sp_buf b = SP_BUF_INIT(RECORD_MAX);
     sp_buf_addstr(&b, "# a VM deployed by sanprov (vm-list(1)); "
-                          "written whole at each step\n");
+                      "written whole at each step\n");
     put_id(&b, "id", r->id);
     put(&b, "name", r->name);
     put_id(&b, "template", r->tmpl);
@@ -369,8 +369,10 @@ sp_code sp_vm_record_parse(const char *text, size_t len, const char *origin,
 {
     *out = NULL;
     if (len > RECORD_MAX)
-        return sp_error_set(err, SP_ERR_IO, "'%s': a VM record is at most %d "
-                            "bytes", origin, RECORD_MAX);
+        return sp_error_set(err, SP_ERR_IO,
+                            "'%s': a VM record is at most %d "
+                            "bytes",
+                            origin, RECORD_MAX);
     sp_vm_record *r = spi_xcalloc(1, sizeof(*r));
     SPI_AUTOFREE char *copy = spi_xstrndup(text, len);
     if (strlen(copy) != len)
@@ -501,8 +503,10 @@ static sp_code load_file(const char *dir, const char *uuid, sp_vm_record **out,
     if (!SPI_STREQ((*out)->uuid, uuid)) {
         sp_vm_record_free(*out);
         *out = NULL;
-        return sp_error_set(err, SP_ERR_IO, "'%s' holds the record of "
-                            "another VM", path);
+        return sp_error_set(err, SP_ERR_IO,
+                            "'%s' holds the record of "
+                            "another VM",
+                            path);
     }
     (*out)->path = spi_xstrdup(path);
     (*out)->idle = !busy(dir, uuid);

@@ -232,8 +232,8 @@ sp_code sp_deploy_run(sp_deploy *d, sp_deploy_fn fn, void *ctx)
     for (size_t i = 0; i < d->n; i++)
         if (d->vms[i].r)
             d->vms[i].r->seconds = shared;
-    sp_log(SP_LOG_INFO, "deploy: %zu copies in %.3f s, masking in %.3f s",
-           d->n, copied - t0, now() - copied);
+    sp_log(SP_LOG_INFO, "deploy: %zu copies in %.3f s, masking in %.3f s", d->n,
+           copied - t0, now() - copied);
     each_vm(d, ws, finish_one);
     for (size_t i = 1; i < nw; i++) {
         if (ws[i].array)
@@ -342,8 +342,10 @@ static sp_code take_up(struct spi_reach *w, sp_library *lib, const char *dir,
         return why.code;
     }
     if (spi_vm_set_state(r, SP_VM_ROLLBACK, &why, &e))
-        return sp_error_set(err, why.code, "%s; and its record cannot be "
-                            "written: %s", why.message, e.message);
+        return sp_error_set(err, why.code,
+                            "%s; and its record cannot be "
+                            "written: %s",
+                            why.message, e.message);
     return undo(w, r, dir, lock, &why, err);
 }
 
@@ -381,8 +383,8 @@ sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
         if (rc)
             first = first ? first : rc;
         if (fn) {
-            bool kept = cur->state == SP_VM_DEPLOYED ||
-                        cur->state == SP_VM_FAILED;
+            bool kept =
+                cur->state == SP_VM_DEPLOYED || cur->state == SP_VM_FAILED;
             fn(cur->name, kept ? cur : NULL,
                rc || (!was_undo && !kept) ? &e : NULL, ctx);
         }

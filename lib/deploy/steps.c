@@ -239,8 +239,8 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
                           .lun = r->number,
                           .initiator = *path};
         free(r->disk);
-        r->disk = spi_xasprintf("iscsi://%s/%s/%" PRIu32, *portal, *iqn,
-                                r->number);
+        r->disk =
+            spi_xasprintf("iscsi://%s/%s/%" PRIu32, *portal, *iqn, r->number);
     }
     sp_mask_target_release(&t);
     return rc;
@@ -272,8 +272,8 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
                      .disk = disk,
                      .seed = r->seed,
                      .domain_type = type,
-                     .cpu_mode = sp_config_get(w->cfg, "host", r->host,
-                                               "cpu-mode")};
+                     .cpu_mode =
+                         sp_config_get(w->cfg, "host", r->host, "cpu-mode")};
     sp_code rc = sp_domain_xml(&def, &xml, err);
     if (rc)
         return rc;

@@ -49,8 +49,8 @@ static const struct {
      "uri"},
     {"pool", {"class", "host-groups"}, NULL},
     {"host",
-     {"uri", "group", "connectivity", "iscsi-initiator", "fc-wwpn",
-      "multipath", "seed-dir", "cpu-mode"},
+     {"uri", "group", "connectivity", "iscsi-initiator", "fc-wwpn", "multipath",
+      "seed-dir", "cpu-mode"},
      "uri"},
 };
 

@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     char *text = spi_vm_record_format(r);
     if (sp_vm_record_parse(text, strlen(text), "again", &again, &err)) {
-        fprintf(stderr, "written back, it does not read: %s\n%s\n",
-                err.message, text);
+        fprintf(stderr, "written back, it does not read: %s\n%s\n", err.message,
+                text);
         abort();
     }
     char *text2 = spi_vm_record_format(again);

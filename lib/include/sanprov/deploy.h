@@ -35,11 +35,11 @@ typedef enum sp_vm_step {
 SP_API const char *sp_vm_step_name(sp_vm_step s);
 
 typedef enum sp_vm_state {
-    SP_VM_DEPLOYING,  /* steps are being made (or were, when a run died) */
-    SP_VM_DEPLOYED,   /* every step made */
-    SP_VM_FAILED,     /* a step failed and the VM was kept (keep_failed) */
-    SP_VM_ROLLBACK,   /* its steps are being undone after a failure */
-    SP_VM_DELETING,   /* its steps are being undone by a delete */
+    SP_VM_DEPLOYING, /* steps are being made (or were, when a run died) */
+    SP_VM_DEPLOYED,  /* every step made */
+    SP_VM_FAILED,    /* a step failed and the VM was kept (keep_failed) */
+    SP_VM_ROLLBACK,  /* its steps are being undone after a failure */
+    SP_VM_DELETING,  /* its steps are being undone by a delete */
 } sp_vm_state;
 
 /* "deploying", "deployed", "failed", "rolling-back", "deleting". */
@@ -107,7 +107,7 @@ typedef struct sp_deploy_opts {
     bool start;               /* start each VM */
     bool keep_failed;         /* keep a failed VM's steps, do not undo */
     unsigned int jobs;        /* VMs worked on at once (0: 1) */
-    unsigned int timeout;     /* seconds to wait for an array job (0: an hour) */
+    unsigned int timeout; /* seconds to wait for an array job (0: an hour) */
 } sp_deploy_opts;
 
 typedef struct sp_deploy sp_deploy;
@@ -177,8 +177,7 @@ SP_API sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
  * one VM to the next (an array is discovered once for a whole batch).
  */
 typedef struct sp_vm_deleter sp_vm_deleter;
-SP_API sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg,
-                                        sp_library *lib);
+SP_API sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg, sp_library *lib);
 SP_API void sp_vm_deleter_free(sp_vm_deleter *d);
 
 /*
