@@ -39,7 +39,8 @@ DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli \
             time bsdutils xfsprogs e2fsprogs tgt libiscsi-bin libvirt-dev \
             libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu \
-            libvirt-daemon-system qemu-utils qemu-system-x86 ovmf xorriso \
+            libvirt-daemon-system qemu-utils qemu-system-x86 qemu-block-extra ovmf \
+            xorriso \
             genisoimage
 
 LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c lib/library/*.c \
@@ -164,6 +165,8 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
+# The deploy bench compares with virt-clone (package virtinst).
+bench: DEB_PKGS += virtinst
 bench: deps all tests
 	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh \
 	    && echo && B=$(B) sh tests/bench/local.sh && echo && B=$(B) sh tests/bench/deploy.sh
