@@ -39,9 +39,8 @@ DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             mandoc jq valgrind clang llvm libclang-rt-14-dev sblim-wbemcli \
             time bsdutils xfsprogs e2fsprogs tgt libiscsi-bin libvirt-dev \
             libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu \
-            libvirt-daemon-system qemu-utils qemu-system-x86 qemu-block-extra ovmf \
-            xorriso \
-            genisoimage
+            libvirt-daemon-system qemu-utils qemu-system-x86 qemu-block-extra \
+            ovmf xorriso genisoimage
 
 LIB_SRCS := $(wildcard lib/util/*.c lib/cim/*.c lib/array/*.c lib/library/*.c \
               lib/host/*.c lib/deploy/*.c)
