@@ -87,6 +87,11 @@ seed-dir = $TRASH/shut/seeds
 uri = test:///default
 group = lab
 iscsi-initiator = iqn.1993-08.org.debian:01:testdrv
+[host "fc01"]
+uri = $LV_URI
+group = lab
+connectivity = fc
+fc-wwpn = 21:00:00:24:ff:4c:aa:01
 EOF
 }
 SANPROV_CONFIG=$TRASH/sanprov.conf
@@ -174,6 +179,9 @@ run pool-list --array loc | run template-make --name on-loc --image "$TRASH/gold
 printf "<domain type='qemu'><name>%staken</name><memory>65536</memory><os><type arch='x86_64'>hvm</type></os></domain>\n" \
     "$P" >"$TRASH/taken.xml"
 $VIRSH define "$TRASH/taken.xml" >/dev/null
+# A VM of the library on another host (test:///default forgets its domain
+# with the process; the record stays).
+run vm-deploy --template deb-group --host testdrv --name "${P}rec" >"$TRASH/rec"
 awk '/^\[/ { skip = ($0 == "[pool \"sim:gold\"]") } !skip' \
     "$TRASH/sanprov.conf" >"$TRASH/unmanaged.conf"
 
@@ -201,10 +209,14 @@ refused 'a host without initiators' 'no initiators' \
     '--template deb-group --host noinit --name "${P}x%d"'
 refused 'iSCSI host, array without iSCSI' 'no iSCSI target ports' \
     '--template on-loc --host kvm01 --name "${P}x%d"'
+refused 'FC host, array without FC' 'connects by FC, and array .loc. has no FC' \
+    '--template on-loc --host fc01 --name "${P}x%d"'
 refused 'a UEFI template on a host without UEFI' 'needs UEFI' \
     '--template uefi --host testdrv --name "${P}x%d"'
 refused 'a VM name taken on the host' 'already on host' \
     '--template deb-group --host kvm01 --name "${P}taken"'
+refused 'a VM name recorded in the library (VM on another host)' "taken by VM vm:testdrv:" \
+    '--template deb-group --host kvm01 --name "${P}rec"'
 refused 'a LUN name taken in the pool' 'already has a LUN named' \
     '--template deb-group --host kvm01 --name fx-lun-taken'
 refused 'no room in the pool for the clones' 'clones of' \
@@ -221,6 +233,9 @@ refused 'customization media where QEMU cannot reach them, with --start' \
     "the VMs cannot start: .*cannot search directory" \
     '--template on-loc --host here-shut --name "${P}x%d" --start'
 
+test_expect_code 2 'a name given twice: a usage error (exit 2)' '
+    run vm-deploy --template deb-group --host kvm01 --name "${P}twice" --count 2 2>err
+'
 test_expect_code 3 'a group with no host is not found (exit 3)' '
     run vm-deploy --template deb-group --group nosuch --name "${P}x%d"
 '
@@ -229,9 +244,15 @@ test_expect_success '--dry-run prints the plan (placed over the group) and chang
     run vm-deploy --template deb-group --group lab --name "${P}d%d" --count 4 --dry-run --json >plan &&
     test_line_count = 4 plan &&
     jq -r .host plan | sort -u >placed &&
-    ! grep -v -x "kvm01\|kvm02\|testdrv" placed &&
-    test "$(jq -r .connect plan | sort -u)" = iscsi &&
+    test "$(cat placed)" = "$(printf "%s\n" fc01 kvm01 kvm02 testdrv)" &&
+    test "$(jq -r "select(.host == \"fc01\") | .connect" plan)" = fc &&
+    test "$(jq -r "select(.host != \"fc01\") | .connect" plan | sort -u)" = iscsi &&
     snapshot_state >after && test_cmp "$TRASH/before" after
+'
+
+test_expect_success 'the fixture VM of another host is deleted' '
+    test_line_count = 1 "$TRASH/rec" && run vm-delete <"$TRASH/rec" >del &&
+    test_cmp "$TRASH/rec" del && ! ls "$TRASH"/library/vms/*.vm 2>/dev/null
 '
 
 sim_stop
