@@ -357,7 +357,9 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
         return sp_host_undefine(h, r->uuid) ? spi_host_failed(h, err) : SP_OK;
     case SP_STEP_CUSTOMIZE:
         drop_seed_work(r->seed);
-        if (r->seed && unlink(r->seed) != 0 && errno != ENOENT)
+        /* ENOTDIR: its directory could not be made, so neither could it. */
+        if (r->seed && unlink(r->seed) != 0 && errno != ENOENT &&
+            errno != ENOTDIR)
             return sp_error_set(err, SP_ERR_IO, "cannot remove '%s': %s",
                                 r->seed, strerror(errno));
         return SP_OK;

@@ -334,6 +334,34 @@ test_expect_success '--keep-failed: vm-list says failed; vm-delete removes it al
     run vm-delete <ids && clean
 '
 
+# The customization step fails: the media's directory cannot be made.
+: >"$TRASH/afile"
+sed "s|^seed-dir = $OPEN/seeds\$|seed-dir = $TRASH/afile/seeds|" \
+    "$TRASH/sanprov.conf" >"$TRASH/badseed.conf"
+test_expect_code 1 'customization fails: every VM fails (exit 1)' '
+    grep -q "afile/seeds" "$TRASH/badseed.conf" &&
+    run vm-deploy -c "$TRASH/badseed.conf" --template on-loc --host here \
+        --name "${P}c%d" --count 2 >ids 2>err
+'
+test_expect_success 'customization failed: its error said; copies and definitions undone' '
+    test_line_count = 0 ids && grep -q "cannot make directory .*afile/seeds" err &&
+        ! grep -q "undoing its steps failed" err && clean
+'
+
+# The start fails: QEMU cannot reach the array's iSCSI portal.
+sed "s|^iscsi-portal = 192.0.2.10:3260\$|iscsi-portal = 127.0.0.1:9|" \
+    "$TRASH/sanprov.conf" >"$TRASH/noportal.conf"
+test_expect_code 1 'the start fails: every VM fails (exit 1)' '
+    grep -q "127.0.0.1:9" "$TRASH/noportal.conf" &&
+    run vm-deploy -c "$TRASH/noportal.conf" --template deb-group --host kvm01 \
+        --name "${P}s%d" --count 2 --start >ids 2>err
+'
+test_expect_success 'the start failed: the error from QEMU said; everything undone' '
+    test_line_count = 0 ids && grep -q "start the VM" err && clean &&
+    run lun-list --all --json | jq -e "select(.masking != null and .masking != [])" >masked;
+    test_line_count = 0 masked
+'
+
 # ---- kill -9 at random, then --resume ----
 
 sim_stop
