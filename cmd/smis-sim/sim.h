@@ -313,6 +313,71 @@ void sim_method(struct sim *s, const sp_cim_request *rq, sp_buf *out);
 void sim_error(const sp_cim_request *rq, sp_buf *out, int code, const char *fmt,
                ...) SP_PRINTF(4, 5);
 
+/* The parameters of @rq: NULL (or @def) when absent or NULL. */
+const sp_cim_value *sim_param(const sp_cim_request *rq, const char *name);
+const char *sim_param_str(const sp_cim_request *rq, const char *name);
+bool sim_param_bool(const sp_cim_request *rq, const char *name, bool def);
+const sp_cim_path *sim_param_path(const sp_cim_request *rq, const char *name);
+/* PropertyList into @out; false when absent (all properties). */
+bool sim_param_props(const sp_cim_request *rq, struct sim_strlist *out);
+/* @i with only the properties of @props when @on (keys stay in the path):
+ * @i itself, or a copy (and @i is freed). */
+sp_cim_instance *sim_filtered(sp_cim_instance *i,
+                              const struct sim_strlist *props, bool on);
+/* @cls names a class of the model; else an error response, false. */
+bool sim_check_class(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                     const char *cls);
+
+/* Writing instances of an enumeration in a form, filtered, up to @max
+ * (0: all): sim_write_one is a class's each() callback. */
+struct sim_writer {
+    struct sim *s;
+    sp_buf *out;
+    sp_cimxml_form form;
+    struct sim_strlist props;
+    bool have_props;
+    size_t count, max;
+    uint64_t last_pos;
+};
+int sim_write_one(sp_cim_instance *i, uint64_t pos, void *ud);
+
+/* ---- ops_assoc.c: the association operations ---- */
+
+struct sim_walk {
+    struct sim *s;
+    const sp_cim_path *obj;
+    const char *result_class, *role, *result_role;
+    const struct sim_class *klass;
+    bool references;
+    sp_cim_path **found; /* the associated objects, or the associations */
+    size_t n, cap;
+    /* An index of found: open addressing over hashes of the paths, so
+     * that a pool's 100,000 volumes are collected in linear time. */
+    size_t *slots; /* index + 1 into found; 0 free */
+    uint64_t *hashes;
+    size_t nslots;
+};
+
+/* Collect what @obj is associated with (or, for References, the
+ * associations themselves).  False (and an error in @out) when @obj does
+ * not exist. */
+bool sim_walk(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+              const sp_cim_path *obj, const char *assoc_class,
+              const char *result_class, bool references, struct sim_walk *w);
+/* Free the index, keeping the results; or everything. */
+void sim_walk_free_index(struct sim_walk *w);
+void sim_walk_free(struct sim_walk *w);
+void sim_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                     bool references, bool names);
+
+/* ---- pull.c: the pull operations ---- */
+
+void sim_open_enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+void sim_pull(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+void sim_close_enumeration(struct sim *s, const sp_cim_request *rq,
+                           sp_buf *out);
+
 /* ---- server.c ---- */
 
 /* Serve until SIGINT/SIGTERM.  Returns the exit code. */
