@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     char *fault = NULL;
     int verbose = 0;
     long preload = 0, latency = 0, job_fail = 0, job_stall = 0, max_enums = 256;
-    int no_pull = 0, no_copies = 0;
+    int no_pull = 0, no_query = 0, no_copies = 0;
     struct poptOption table[] = {
         {"listen", 0, POPT_ARG_STRING, &listen, 0,
          "address and port to listen on (port 0: any; default "
@@ -96,6 +96,8 @@ int main(int argc, char **argv)
          "N"},
         {"no-pull", 0, POPT_ARG_NONE, &no_pull, 0,
          "refuse the pull operations (CIM_ERR_NOT_SUPPORTED)", NULL},
+        {"no-query", 0, POPT_ARG_NONE, &no_query, 0,
+         "refuse queries (OpenQueryInstances: CIM_ERR_NOT_SUPPORTED)", NULL},
         {"no-copies", 0, POPT_ARG_NONE, &no_copies, 0,
          "make no SAN copies: no replication types, replicas refused", NULL},
         {"max-enumerations", 0, POPT_ARG_LONG, &max_enums, 0,
@@ -173,6 +175,7 @@ int main(int argc, char **argv)
     o.job_stall = (unsigned long)job_stall;
     o.max_enums = (unsigned)max_enums;
     o.no_pull = no_pull;
+    o.no_query = no_query;
     o.no_copies = no_copies;
     sp_error err;
     if (password_file && sp_read_secret_file(password_file, &o.password, &err))

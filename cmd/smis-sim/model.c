@@ -496,6 +496,7 @@ void sim_enum_release(struct sim_enum *e)
     for (size_t k = 0; k < e->npaths; k++)
         sp_cim_path_free(e->paths[k]);
     free(e->paths);
+    sp_buf_release(&e->ahead);
 }
 
 /* ---- pools from the command line ---- */

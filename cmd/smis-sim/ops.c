@@ -266,6 +266,10 @@ void sim_intrinsic(struct sim *s, const sp_cim_request *rq, sp_buf *out)
         sim_open_associators(s, rq, out);
     else if (strcmp(op, "PullInstancesWithPath") == 0)
         sim_pull(s, rq, out);
+    else if (strcmp(op, "OpenQueryInstances") == 0 && !s->o.no_query)
+        sim_open_query(s, rq, out);
+    else if (strcmp(op, "PullInstances") == 0)
+        sim_pull_instances(s, rq, out);
     else if (strcmp(op, "CloseEnumeration") == 0)
         sim_close_enumeration(s, rq, out);
     else

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/smis-sim/pull.c: the pull operations (DSP0200 1.3): open
- * enumerations kept by context, paged by PullInstancesWithPath, closed or
- * expired. */
+ * enumerations and queries kept by context, paged by PullInstancesWithPath
+ * or PullInstances, closed or expired. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/cmd.h"
+#include "query.h"
 #include "sim.h"
 
 #define DEFAULT_ENUM_TIMEOUT_S 60u
@@ -40,8 +42,10 @@ static struct sim_enum *enum_find(struct sim *s, const char *id, size_t *idx)
     return NULL;
 }
 
+/* MaxObjectCount, and for an open its OperationTimeout (@timeout); a
+ * filter only where it is the operation's own (@query). */
 static bool pull_params(const sp_cim_request *rq, sp_buf *out, uint32_t *max,
-                        uint32_t *timeout)
+                        uint32_t *timeout, bool query)
 {
     uint64_t v = 0;
     const sp_cim_value *m = sim_param(rq, "MaxObjectCount");
@@ -67,7 +71,8 @@ static bool pull_params(const sp_cim_request *rq, sp_buf *out, uint32_t *max,
         }
         *timeout = v ? (uint32_t)v : DEFAULT_ENUM_TIMEOUT_S;
     }
-    if (sim_param(rq, "FilterQuery") || sim_param(rq, "FilterQueryLanguage")) {
+    if (!query && (sim_param(rq, "FilterQuery") ||
+                   sim_param(rq, "FilterQueryLanguage"))) {
         sim_error(rq, out, SP_CIM_ERR_FILTERED_ENUMERATION_NOT_SUPPORTED,
                   "filtered enumerations are not supported");
         return false;
@@ -85,7 +90,7 @@ static bool page(struct sim *s, struct sim_enum *e, sp_buf *out, uint32_t max)
 {
     struct sim_writer w = {.s = s,
                            .out = out,
-                           .form = SP_CIMXML_WITH_PATH,
+                           .form = e->form,
                            .props = e->props,
                            .have_props = e->have_props,
                            .max = max};
@@ -124,13 +129,31 @@ static bool page(struct sim *s, struct sim_enum *e, sp_buf *out, uint32_t max)
     return true;
 }
 
+/* Where @e stood before its page made ahead, to make it again. */
+static void rewind_ahead(struct sim_enum *e)
+{
+    e->klass = e->from_klass;
+    e->pos = e->from_pos;
+    e->next = e->from_next;
+}
+
 static void pull_response(struct sim *s, const sp_cim_request *rq, sp_buf *out,
                           struct sim_enum *e, size_t idx, uint32_t max)
 {
     sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), true,
                              sp_cim_request_name(rq));
     sp_cimxml_begin_return(out);
-    bool done = page(s, e, out, max);
+    bool done;
+    if (e->ahead_ready && e->ahead_max == max) {
+        sp_buf_add(out, e->ahead.data, e->ahead.len);
+        done = e->ahead_done;
+    } else {
+        if (e->ahead_ready)
+            rewind_ahead(e);
+        done = page(s, e, out, max);
+    }
+    e->ahead_ready = e->want_ahead = false;
+    sp_buf_reset(&e->ahead);
     sp_cimxml_end_return(out);
     sp_cim_value *eos = sp_cim_value_new_bool(done);
     sp_cim_value *ctx =
@@ -140,10 +163,67 @@ static void pull_response(struct sim *s, const sp_cim_request *rq, sp_buf *out,
     sp_cim_value_free(eos);
     sp_cim_value_free(ctx);
     sp_cimxml_end_response(out, true);
-    if (done)
+    if (done) {
         enum_drop(s, idx);
-    else
-        e->expires_ms = sim_now_ms() + (int64_t)e->timeout_s * 1000;
+        return;
+    }
+    e->expires_ms = sim_now_ms() + (int64_t)e->timeout_s * 1000;
+    if (max) {
+        e->want_ahead = true;
+        e->ahead_max = max;
+        pthread_cond_signal(&s->ahead_cond);
+    }
+}
+
+/*
+ * Pages made ahead.  A provider prepares the next page of an enumeration
+ * while its client reads the last one (OpenPegasus gathers the providers'
+ * answers into the enumeration's cache); this thread does the same, with
+ * the lock held, so a listing of many pages costs the client its own
+ * reading, not also the array's writing, page after page.  The page is
+ * made for the last page size; a pull that asks another size gets one
+ * made anew from where the page ahead began.
+ */
+static void *ahead_main(void *ud)
+{
+    struct sim *s = ud;
+    pthread_mutex_lock(&s->lock);
+    while (!s->ahead_stop) {
+        struct sim_enum *e = NULL;
+        for (size_t i = 0; i < s->nenums && !e; i++)
+            if (s->enums[i].want_ahead)
+                e = &s->enums[i];
+        if (!e) {
+            pthread_cond_wait(&s->ahead_cond, &s->lock);
+            continue;
+        }
+        e->want_ahead = false;
+        e->from_klass = e->klass;
+        e->from_pos = e->pos;
+        e->from_next = e->next;
+        sp_buf_reset(&e->ahead);
+        e->ahead_done = page(s, e, &e->ahead, e->ahead_max);
+        e->ahead_ready = true;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+void sim_ahead_start(struct sim *s)
+{
+    pthread_cond_init(&s->ahead_cond, NULL);
+    if (pthread_create(&s->ahead_thread, NULL, ahead_main, s) != 0)
+        cmd_die(SP_EXIT_FAILED, "cannot start a thread");
+}
+
+void sim_ahead_stop(struct sim *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->ahead_stop = true;
+    pthread_cond_signal(&s->ahead_cond);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->ahead_thread, NULL);
+    pthread_cond_destroy(&s->ahead_cond);
 }
 
 static struct sim_enum *enum_new(struct sim *s, const sp_cim_request *rq,
@@ -164,6 +244,8 @@ static struct sim_enum *enum_new(struct sim *s, const sp_cim_request *rq,
     e->expires_ms = sim_now_ms() + (int64_t)timeout * 1000;
     e->ns = cmd_xstrdup(sim_namespace(sp_cim_request_namespace(rq)));
     e->have_props = sim_param_props(rq, &e->props);
+    e->form = SP_CIMXML_WITH_PATH;
+    sp_buf_init(&e->ahead, (size_t)1 << 31);
     *idx = s->nenums++;
     return e;
 }
@@ -172,7 +254,7 @@ void sim_open_enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out)
 {
     uint32_t max, timeout;
     const char *cls = sim_param_str(rq, "ClassName");
-    if (!pull_params(rq, out, &max, &timeout) ||
+    if (!pull_params(rq, out, &max, &timeout, false) ||
         !sim_check_class(s, rq, out, cls))
         return;
     size_t idx;
@@ -188,7 +270,7 @@ void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out)
 {
     uint32_t max, timeout;
     const sp_cim_path *obj = sim_param_path(rq, "InstanceName");
-    if (!pull_params(rq, out, &max, &timeout))
+    if (!pull_params(rq, out, &max, &timeout, false))
         return;
     if (!obj) {
         sim_error(rq, out, SP_CIM_ERR_INVALID_PARAMETER, "no InstanceName");
@@ -211,22 +293,72 @@ void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out)
     pull_response(s, rq, out, e, idx, max);
 }
 
-void sim_pull(struct sim *s, const sp_cim_request *rq, sp_buf *out)
+/* The next page of an enumeration opened for @form: PullInstancesWithPath
+ * continues OpenEnumerateInstances and OpenAssociatorInstances,
+ * PullInstances OpenQueryInstances. */
+static void pull_as(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                    sp_cimxml_form form)
 {
     uint32_t max;
     size_t idx;
-    if (!pull_params(rq, out, &max, NULL))
+    if (!pull_params(rq, out, &max, NULL, false))
         return;
-    struct sim_enum *e =
-        enum_find(s, sim_param_str(rq, "EnumerationContext"), &idx);
+    const char *id = sim_param_str(rq, "EnumerationContext");
+    struct sim_enum *e = enum_find(s, id, &idx);
     if (!e) {
         sim_error(rq, out, SP_CIM_ERR_INVALID_ENUMERATION_CONTEXT,
                   "no open enumeration '%s' (closed, finished or expired)",
-                  sim_param_str(rq, "EnumerationContext")
-                      ? sim_param_str(rq, "EnumerationContext")
-                      : "");
+                  id ? id : "");
         return;
     }
+    if (e->form != form) {
+        sim_error(rq, out, SP_CIM_ERR_INVALID_ENUMERATION_CONTEXT,
+                  "enumeration '%s' is not continued by %s", id,
+                  sp_cim_request_name(rq));
+        return;
+    }
+    pull_response(s, rq, out, e, idx, max);
+}
+
+void sim_pull(struct sim *s, const sp_cim_request *rq, sp_buf *out)
+{
+    pull_as(s, rq, out, SP_CIMXML_WITH_PATH);
+}
+
+void sim_pull_instances(struct sim *s, const sp_cim_request *rq, sp_buf *out)
+{
+    pull_as(s, rq, out, SP_CIMXML_INSTANCE);
+}
+
+void sim_open_query(struct sim *s, const sp_cim_request *rq, sp_buf *out)
+{
+    uint32_t max, timeout;
+    if (!pull_params(rq, out, &max, &timeout, true))
+        return;
+    if (sim_param_bool(rq, "ReturnQueryResultClass", false)) {
+        sim_error(rq, out, SP_CIM_ERR_NOT_SUPPORTED,
+                  "ReturnQueryResultClass is not supported");
+        return;
+    }
+    struct sim_query q;
+    if (!sim_query_parse(sim_param_str(rq, "FilterQueryLanguage"),
+                         sim_param_str(rq, "FilterQuery"), &q)) {
+        sim_error(rq, out, q.code, "%s", q.why);
+        return;
+    }
+    size_t idx;
+    struct sim_enum *e = NULL;
+    if (sim_check_class(s, rq, out, q.classname))
+        e = enum_new(s, rq, out, timeout, &idx);
+    if (!e)
+        return;
+    /* The instances, without paths, with the properties selected. */
+    e->form = SP_CIMXML_INSTANCE;
+    e->classname = cmd_xstrdup(q.classname);
+    e->deep = true;
+    e->have_props = !q.all;
+    for (size_t i = 0; i < q.nprops; i++)
+        sim_strlist_add(&e->props, q.props[i]);
     pull_response(s, rq, out, e, idx, max);
 }
 

@@ -397,6 +397,7 @@ int sim_serve(struct sim *s)
         {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
+    sim_ahead_start(s);
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
@@ -423,6 +424,7 @@ int sim_serve(struct sim *s)
     sigwait(&set, &sig);
     sp_log(SP_LOG_INFO, "stopping on signal %d", sig);
     MHD_stop_daemon(d);
+    sim_ahead_stop(s);
     free(cert);
     free(key);
     return 0;

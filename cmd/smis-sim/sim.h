@@ -101,6 +101,16 @@ struct sim_enum {
     uint64_t pos;        /* position inside it */
     sp_cim_path **paths; /* OpenAssociatorInstances: the results */
     size_t npaths, next;
+    /* VALUE.INSTANCEWITHPATH (PullInstancesWithPath), or INSTANCE for a
+     * query (PullInstances). */
+    sp_cimxml_form form;
+    /* The next page, made ahead (pull.c) for a page size of ahead_max,
+     * from where from_* say. */
+    sp_buf ahead;
+    uint32_t ahead_max;
+    bool want_ahead, ahead_ready, ahead_done;
+    size_t from_klass, from_next;
+    uint64_t from_pos;
 };
 
 /* Free what @e holds (not @e itself). */
@@ -132,6 +142,7 @@ struct sim_opts {
     unsigned long job_fail;  /* the Nth job fails (0: none) */
     unsigned long job_stall; /* the Nth job never ends */
     bool no_pull;
+    bool no_query;  /* refuse OpenQueryInstances (CIM_ERR_NOT_SUPPORTED) */
     bool no_copies; /* no replication types: neither snapshots nor clones */
     unsigned max_enums;
     const char *trace_dir; /* write every request and response here */
@@ -144,6 +155,10 @@ struct sim_stat {
 
 struct sim {
     pthread_mutex_t lock;
+    /* The thread that makes pages ahead (pull.c), woken by ahead_cond. */
+    pthread_t ahead_thread;
+    pthread_cond_t ahead_cond;
+    bool ahead_stop;
     struct sim_opts o;
     char *host;   /* HOST in instance paths */
     char *system; /* the array's Name */
@@ -377,6 +392,13 @@ void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out);
 void sim_pull(struct sim *s, const sp_cim_request *rq, sp_buf *out);
 void sim_close_enumeration(struct sim *s, const sp_cim_request *rq,
                            sp_buf *out);
+/* Start and stop the thread that makes the next pages of open
+ * enumerations ahead. */
+void sim_ahead_start(struct sim *s);
+void sim_ahead_stop(struct sim *s);
+/* OpenQueryInstances and its PullInstances. */
+void sim_open_query(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+void sim_pull_instances(struct sim *s, const sp_cim_request *rq, sp_buf *out);
 
 /* ---- server.c ---- */
 

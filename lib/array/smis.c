@@ -522,19 +522,23 @@ static sp_code smis_identify(sp_array *a, sp_array_caps *out)
 
 /* ---- keys ---- */
 
-char *smis_volume_key(sp_array *a, const sp_cim_path *p)
+char *smis_volume_key_of(sp_array *a, const char *cls, const char *dev)
 {
     struct smis *s = smis_of(a);
-    const char *dev =
-        sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID"));
     /* The usual class, prefix + "StorageVolume", compared in place: this
      * runs for every volume of a listing. */
-    const char *cls = sp_cim_path_class(p);
     size_t n = strlen(s->prefix);
     if (strncasecmp(cls, s->prefix, n) == 0 &&
         strcasecmp(cls + n, "StorageVolume") == 0)
         return spi_xstrdup(dev ? dev : "");
     return spi_xasprintf("%s/%s", cls, dev ? dev : "");
+}
+
+char *smis_volume_key(sp_array *a, const sp_cim_path *p)
+{
+    return smis_volume_key_of(
+        a, sp_cim_path_class(p),
+        sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID")));
 }
 
 sp_cim_path *smis_volume_path(sp_array *a, const char *key)

@@ -78,6 +78,8 @@ sp_code smis_job_results(sp_array *a, const sp_cim_path *job,
 /* Volume keys: the DeviceID, with "CLASS/" in front when the class is
  * not the vendor's usual PREFIX_StorageVolume. */
 char *smis_volume_key(sp_array *a, const sp_cim_path *p);
+/* The same from a volume's class and DeviceID. */
+char *smis_volume_key_of(sp_array *a, const char *cls, const char *dev);
 sp_cim_path *smis_volume_path(sp_array *a, const char *key);
 
 /* How hosts reach the array, and its iSCSI target (smis_ports.c). */

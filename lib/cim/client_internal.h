@@ -15,6 +15,7 @@ struct sp_cim_client {
     char *ns;
     uint32_t pull_max;
     enum pull_support pull;
+    enum pull_support query; /* OpenQueryInstances */
     unsigned long next_msgid;
 };
 

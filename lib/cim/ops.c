@@ -9,6 +9,7 @@ struct sp_cim_enum {
     char *ns;
     char *context;
     bool done;
+    const char *pull_op; /* PullInstancesWithPath, or PullInstances */
 };
 
 /* ---- delivering streamed items to the caller's callbacks ---- */
@@ -423,6 +424,8 @@ static sp_code open_call(sp_cim_client *c, const char *op, const char *ns,
         return rc;
     sp_cim_enum *e = spi_xcalloc(1, sizeof(*e));
     e->ns = spi_xstrdup(spi_client_ns(c, ns));
+    e->pull_op = SPI_STREQ(op, "OpenQueryInstances") ? "PullInstances"
+                                                     : "PullInstancesWithPath";
     rc = take_context(c, r, e);
     spi_cim_response_free(r);
     if (rc || e->done) {
@@ -464,6 +467,40 @@ static sp_code open_associators(sp_cim_client *c, const sp_cim_path *obj,
                      delivered, e);
 }
 
+static sp_code open_query(sp_cim_client *c, const char *ns, const char *lang,
+                          const char *query, uint32_t max,
+                          sp_cim_instance_fn fn, void *ctx, size_t *delivered,
+                          sp_cim_enum **e)
+{
+    sp_cim_args *a = sp_cim_args_new();
+    arg_string(a, "FilterQueryLanguage", lang);
+    arg_string(a, "FilterQuery", query);
+    arg_bool(a, "ReturnQueryResultClass", false);
+    return open_call(c, "OpenQueryInstances", ns, a, max, fn, ctx, delivered,
+                     e);
+}
+
+static sp_code check_query(sp_cim_client *c, const char *lang,
+                           const char *query)
+{
+    if (!lang || !*lang || !query || !*query)
+        return spi_client_fail(c, SP_ERR_INVALID,
+                               "a query needs a language and a text");
+    return SP_OK;
+}
+
+sp_code sp_cim_open_query_instances(sp_cim_client *c, const char *ns,
+                                    const char *lang, const char *query,
+                                    uint32_t max, unsigned int flags,
+                                    sp_cim_instance_fn fn, void *ctx,
+                                    sp_cim_enum **e)
+{
+    *e = NULL;
+    if (check_flags(c, flags, 0) || check_query(c, lang, query))
+        return c->err.code;
+    return open_query(c, ns, lang, query, max, fn, ctx, NULL, e);
+}
+
 sp_code sp_cim_open_enumerate_instances(sp_cim_client *c, const char *ns,
                                         const char *classname,
                                         const char *const *props, uint32_t max,
@@ -493,9 +530,9 @@ sp_code sp_cim_open_associator_instances(
                             result_role, props, max, flags, fn, ctx, NULL, e);
 }
 
-sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
-                                        uint32_t max, sp_cim_instance_fn fn,
-                                        void *ctx)
+/* The next page of @e, by the pull operation of the open that made it. */
+static sp_code pull_next(sp_cim_client *c, sp_cim_enum *e, uint32_t max,
+                         sp_cim_instance_fn fn, void *ctx)
 {
     sp_error_clear(&c->err);
     if (!e || e->done)
@@ -507,12 +544,36 @@ sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
                     sp_cim_value_new_uint(SP_CIM_UINT32, max));
     struct sink s = {.want = SPI_ITEM_INSTANCE, .inst_fn = fn, .ctx = ctx};
     struct spi_cim_response *r = NULL;
-    sp_code rc = run(c, "PullInstancesWithPath", e->ns, a, &s, &r);
+    sp_code rc = run(c, e->pull_op, e->ns, a, &s, &r);
     if (rc)
         return rc;
     rc = take_context(c, r, e);
     spi_cim_response_free(r);
     return rc;
+}
+
+static sp_code pull_as(sp_cim_client *c, sp_cim_enum *e, const char *op,
+                       uint32_t max, sp_cim_instance_fn fn, void *ctx)
+{
+    sp_error_clear(&c->err);
+    if (e && !SPI_STREQ(e->pull_op, op))
+        return spi_client_fail(c, SP_ERR_INVALID,
+                               "the enumeration is continued by %s, not %s",
+                               e->pull_op, op);
+    return pull_next(c, e, max, fn, ctx);
+}
+
+sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
+                                        uint32_t max, sp_cim_instance_fn fn,
+                                        void *ctx)
+{
+    return pull_as(c, e, "PullInstancesWithPath", max, fn, ctx);
+}
+
+sp_code sp_cim_pull_instances(sp_cim_client *c, sp_cim_enum *e, uint32_t max,
+                              sp_cim_instance_fn fn, void *ctx)
+{
+    return pull_as(c, e, "PullInstances", max, fn, ctx);
 }
 
 bool sp_cim_enum_done(const sp_cim_enum *e)
@@ -542,7 +603,7 @@ static sp_code drain(sp_cim_client *c, sp_cim_enum *e, sp_cim_instance_fn fn,
 {
     sp_code rc = SP_OK;
     while (e && !e->done) {
-        rc = sp_cim_pull_instances_with_path(c, e, c->pull_max, fn, ctx);
+        rc = pull_next(c, e, c->pull_max, fn, ctx);
         if (rc)
             break;
     }
@@ -598,6 +659,51 @@ sp_code sp_cim_enumerate_instances(sp_cim_client *c, const char *ns,
         note_no_pull(c, "OpenEnumerateInstances");
     }
     return enumerate_classic(c, ns, classname, props, f, fn, ctx);
+}
+
+/* Did OpenQueryInstances fail in a way that says "no queries here"? */
+static bool query_unsupported(const sp_cim_client *c, size_t delivered)
+{
+    if (delivered)
+        return false;
+    switch (c->err.cim_status) {
+    case SP_CIM_ERR_NOT_SUPPORTED:
+    case SP_CIM_ERR_FAILED:
+    case SP_CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED:
+    case SP_CIM_ERR_INVALID_QUERY:
+        return true;
+    default:
+        return c->err.http_status == 501;
+    }
+}
+
+sp_code sp_cim_query_instances(sp_cim_client *c, const char *ns,
+                               const char *lang, const char *query,
+                               unsigned int flags, sp_cim_instance_fn fn,
+                               void *ctx)
+{
+    if (check_flags(c, flags, 0) || check_query(c, lang, query))
+        return c->err.code;
+    if (c->pull == PULL_NO || c->query == PULL_NO)
+        return spi_client_fail(c, SP_ERR_NOT_SUPPORTED,
+                               "the server runs no %s queries", lang);
+    sp_cim_enum *e = NULL;
+    size_t delivered = 0;
+    sp_code rc =
+        open_query(c, ns, lang, query, c->pull_max, fn, ctx, &delivered, &e);
+    if (!rc) {
+        c->query = PULL_YES;
+        return drain(c, e, fn, ctx);
+    }
+    if (!query_unsupported(c, delivered))
+        return rc;
+    sp_log(SP_LOG_INFO,
+           "OpenQueryInstances failed (%s); no %s queries to "
+           "this array",
+           c->err.message, lang);
+    c->query = PULL_NO;
+    c->err.code = SP_ERR_NOT_SUPPORTED;
+    return SP_ERR_NOT_SUPPORTED;
 }
 
 sp_code sp_cim_associators(sp_cim_client *c, const sp_cim_path *obj,

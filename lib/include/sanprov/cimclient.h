@@ -112,6 +112,21 @@ SP_API sp_code sp_cim_enumerate_instances(sp_cim_client *c, const char *ns,
                                           unsigned int flags,
                                           sp_cim_instance_fn fn, void *ctx);
 
+/*
+ * The instances that @query, in query language @lang ("DMTF:CQL", "WQL"),
+ * selects: OpenQueryInstances/PullInstances.  They have no paths, and only
+ * the properties the query selects.  A server that runs no such queries
+ * (no pull operations, or an answer before any instance of
+ * CIM_ERR_NOT_SUPPORTED, CIM_ERR_FAILED, CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED
+ * or CIM_ERR_INVALID_QUERY, or HTTP 501) gives SP_ERR_NOT_SUPPORTED,
+ * remembered for the life of the client: the caller then enumerates
+ * instead.  Flags: none.
+ */
+SP_API sp_code sp_cim_query_instances(sp_cim_client *c, const char *ns,
+                                      const char *lang, const char *query,
+                                      unsigned int flags, sp_cim_instance_fn fn,
+                                      void *ctx);
+
 /* EnumerateInstanceNames.  Flags: none. */
 SP_API sp_code sp_cim_enumerate_instance_names(sp_cim_client *c, const char *ns,
                                                const char *classname,
@@ -202,14 +217,28 @@ SP_API sp_code sp_cim_open_associator_instances(
     const char *const *props, uint32_t max, unsigned int flags,
     sp_cim_instance_fn fn, void *ctx, sp_cim_enum **e);
 
+/* OpenQueryInstances, likewise (instances without paths; continued by
+ * sp_cim_pull_instances).  Flags: none. */
+SP_API sp_code sp_cim_open_query_instances(sp_cim_client *c, const char *ns,
+                                           const char *lang, const char *query,
+                                           uint32_t max, unsigned int flags,
+                                           sp_cim_instance_fn fn, void *ctx,
+                                           sp_cim_enum **e);
+
 /*
- * PullInstancesWithPath: deliver the next (at most @max) instances.  When
- * the server ends the sequence, sp_cim_enum_done(@e) becomes true.
+ * PullInstancesWithPath (after OpenEnumerateInstances or
+ * OpenAssociatorInstances) or PullInstances (after OpenQueryInstances):
+ * deliver the next (at most @max) instances.  When the server ends the
+ * sequence, sp_cim_enum_done(@e) becomes true.  The other one of the two
+ * for @e is SP_ERR_INVALID.
  */
 SP_API sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
                                                uint32_t max,
                                                sp_cim_instance_fn fn,
                                                void *ctx);
+SP_API sp_code sp_cim_pull_instances(sp_cim_client *c, sp_cim_enum *e,
+                                     uint32_t max, sp_cim_instance_fn fn,
+                                     void *ctx);
 
 SP_API bool sp_cim_enum_done(const sp_cim_enum *e);
 
