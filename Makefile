@@ -137,11 +137,17 @@ $(B)/tests/%: tests/tools/%.c $(LIB_A)
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/tests/fuzz-replay-%)
 
-$(B)/tests/fuzz-replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A)
+# A parser of smis-sim's, fuzz_sim_NAME, is fuzzed alone with its source,
+# cmd/smis-sim/NAME.c (as tests/fuzz/run.sh does).
+fuzz_sim_src = $(if $(filter fuzz_sim_%,$(1)),cmd/smis-sim/$(1:fuzz_sim_%=%).c)
+
+$(B)/tests/fuzz-replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A) \
+                          $$(call fuzz_sim_src,$$*)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
 	$(Q)$(CC) $(BASE_CFLAGS) -Ilib $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) \
-	    -o $@ $< tests/fuzz/replay.c $(LIB_A) $(PKG_LIBS)
+	    -o $@ $< tests/fuzz/replay.c $(call fuzz_sim_src,$*) $(LIB_A) \
+	    $(PKG_LIBS)
 
 tests: all $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_REPLAY_BINS)
 

@@ -54,7 +54,7 @@ _smis_sim() {
     [[ $cur == -* ]] || return
     _sanprov_offer --listen --port-file --state --tls-cert --tls-key --user \
         --password-file --personality --pools --preload-volumes --latency \
-        --job-seconds --fail --drop --job-fail --job-stall --no-pull \
+        --job-seconds --fail --drop --job-fail --job-stall --no-pull --no-query \
         --no-copies --max-enumerations --trace-dir --verbose --version \
         --help -v -h
 }

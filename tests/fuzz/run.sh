@@ -57,10 +57,13 @@ for t in "$@"; do
         exit 2
     fi
     bin=$FUZZ_DIR/$t
+    # A parser of smis-sim's, fuzz_sim_NAME, with its own source.
+    extra=
+    case $t in fuzz_sim_*) extra=cmd/smis-sim/${t#fuzz_sim_}.c ;; esac
     echo "fuzz: building $t"
     # shellcheck disable=SC2086
-    "$FUZZ_CC" $SAN $CFLAGS $PKG_CFLAGS -o "$bin" "$src" $objs $PKG_LIBS ||
-        exit 2
+    "$FUZZ_CC" $SAN $CFLAGS $PKG_CFLAGS -o "$bin" "$src" $extra $objs \
+        $PKG_LIBS || exit 2
 
     corpus=$FUZZ_DIR/corpus/$t
     artifacts=$FUZZ_DIR/artifacts/$t

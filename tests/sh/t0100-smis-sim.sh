@@ -136,6 +136,67 @@ sim_stop
 
 test_expect_success 'stops cleanly again' 'sim_stopped_ok'
 
+# ---- queries: OpenQueryInstances, PullInstances ----
+
+# exits1 COMMAND...: COMMAND fails with exit status 1 (simtool: the
+# operation failed).
+exits1() {
+    "$@"
+    test $? -eq 1
+}
+
+SIM_NAME=query
+sim_start --preload-volumes 2500
+
+test_expect_success 'a query of two properties: every volume, those properties, no paths, in pages' '
+    run simtool query "$SIM_URL" --max 1000 \
+        "SELECT DeviceID, SystemName FROM CIM_StorageVolume" >out &&
+    tail -n 1 out >last && test "$(cat last)" = "total=2500 pages=3" &&
+    grep -c "^SIM_StorageVolume DeviceID=[0-9A-F]* SystemName=SIM0001 path=no\$" out >n &&
+    test "$(cat n)" = 2500 &&
+    sed -n "s/.*DeviceID=\([^ ]*\) .*/\1/p" out | sort -u >ids && test_line_count = 2500 ids
+'
+
+test_expect_success 'SELECT * gives every property; WQL too; FROM a superclass takes its subclasses' '
+    run simtool query "$SIM_URL" --lang WQL "select * from CIM_StoragePool;" >pools &&
+    grep -q "^SIM_StoragePool .*InstanceID=SIM+POOL+gold .*ElementName=gold" pools &&
+    test "$(tail -n 1 pools)" = "total=3 pages=1"
+'
+
+test_expect_success 'another query language: CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED (14)' '
+    exits1 run simtool query "$SIM_URL" --lang CQL "SELECT * FROM CIM_StoragePool" >out &&
+    test "$(cat out)" = "cim_status=14 CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED"
+'
+
+test_expect_success 'a WHERE clause, or no FROM: CIM_ERR_INVALID_QUERY (15), saying what' '
+    exits1 run simtool query "$SIM_URL" \
+        "SELECT DeviceID FROM CIM_StorageVolume WHERE DeviceID = 1" >out 2>err &&
+    test "$(cat out)" = "cim_status=15 CIM_ERR_INVALID_QUERY" &&
+    grep -q "not .WHERE DeviceID" err &&
+    exits1 run simtool query "$SIM_URL" "SELECT DeviceID" >out &&
+    test "$(cat out)" = "cim_status=15 CIM_ERR_INVALID_QUERY"
+'
+
+test_expect_success 'an unknown class: CIM_ERR_INVALID_CLASS' '
+    exits1 run simtool query "$SIM_URL" "SELECT * FROM CIM_Nothing" >out &&
+    test "$(cat out)" = "cim_status=5 CIM_ERR_INVALID_CLASS"
+'
+
+sim_stop
+
+test_expect_success 'the queried array stops cleanly' 'sim_stopped_ok'
+sim_expect_valid_traces 'its query responses are DSP0203-valid'
+
+SIM_NAME=noquery
+sim_start --no-query
+
+test_expect_success '--no-query: OpenQueryInstances gets CIM_ERR_NOT_SUPPORTED' '
+    exits1 run simtool query "$SIM_URL" "SELECT * FROM CIM_StoragePool" >out &&
+    test "$(cat out)" = "cim_status=7 CIM_ERR_NOT_SUPPORTED"
+'
+
+sim_stop
+
 # ---- preloading ----
 
 SIM_NAME=preload

@@ -459,6 +459,13 @@ test_expect_success "scale: lun-list --all lists the same LUNs, whatever stdin i
     sort ids >a && sort all >b && test_cmp a b
 '
 
+test_expect_success "scale: lun-list --all asks one query of two properties, paged" '
+    run lun-list --all -vv >all 2>log && sort all >b && test_cmp a b &&
+    grep -c "CIM operation OpenQueryInstances" log >n && test "$(cat n)" = 1 &&
+    grep -c "CIM operation PullInstances " log >n && test "$(cat n)" = $((N / 1000)) &&
+    ! grep -q "OpenEnumerateInstances on root/sim" log
+'
+
 test_expect_code 2 "lun-list --all with an ID is a usage error" '
     run lun-list --all pool:sim:gold >out 2>err
     rc=$?; cat err
@@ -472,5 +479,22 @@ test_expect_success "scale: lun-list -l --all has a row for each LUN" '
 
 sim_stop
 test_expect_success 'scale: smis-sim stops cleanly' 'sim_stopped_ok'
+
+# An array that runs no queries: the pulled enumeration of the paths; one
+# without pull operations either: the classic one.
+for opt in --no-query --no-pull; do
+    case $opt in
+    --no-query) SAYS='OpenQueryInstances failed .* no DMTF:CQL queries to this array' ;;
+    --no-pull) SAYS='using the classic operations for this array' ;;
+    esac
+    SIM_NAME=scale
+    sim_start "$opt"
+    write_conf
+    test_expect_success "$opt: lun-list --all lists the same LUNs (-v says why)" '
+        run lun-list --all -v >all 2>log && sort all >b && test_cmp a b &&
+        grep -q "$SAYS" log || { cat log; false; }
+    '
+    sim_stop
+done
 
 test_done

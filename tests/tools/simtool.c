@@ -15,6 +15,7 @@ static const char usage[] =
     "       simtool count URL CLASS\n"
     "       simtool pull URL CLASS [--max M] [--pid PID]\n"
     "       simtool open-enum URL CLASS\n"
+    "       simtool query URL QUERY [--max M] [--lang LANG]\n"
     "\n"
     "create     T threads, each with its own client, each creating N\n"
     "           volumes with CreateOrModifyElementFromStoragePool; prints\n"
@@ -26,6 +27,10 @@ static const char usage[] =
     "           total=T pages=P over_max=K (pages larger than M)\n"
     "open-enum  one OpenEnumerateInstances of CLASS; prints ok, or the\n"
     "           CIM status (cim_status=N NAME) and exits 1\n"
+    "query      OpenQueryInstances of QUERY in LANG (default DMTF:CQL) and\n"
+    "           PullInstances, M objects a page; one line per instance:\n"
+    "           CLASS PROP=VALUE... (strings; other types as ?), then\n"
+    "           total=T pages=P; or the CIM status and exit 1\n"
     "\n"
     "Options:\n"
     "  -n, --namespace NS   namespace of CLASS and the array (root/sim)\n"
@@ -34,7 +39,7 @@ static const char usage[] =
     "Exit status: 0 ok, 1 an operation failed, 2 usage.\n";
 
 struct opts {
-    const char *url, *classname, *ns, *pool, *prefix;
+    const char *url, *classname, *ns, *pool, *prefix, *lang;
     unsigned long threads, count, max, pid;
     unsigned long long size;
 };
@@ -276,6 +281,48 @@ static int cmd_open_enum(sp_cim_client *c, const struct opts *o)
     return 0;
 }
 
+static int print_instance(sp_cim_instance *i, void *ctx)
+{
+    ++*(unsigned long *)ctx;
+    printf("%s", sp_cim_instance_class(i));
+    for (size_t k = 0; k < sp_cim_instance_prop_count(i); k++) {
+        const char *v =
+            sp_cim_value_get_string(sp_cim_instance_prop_value(i, k));
+        printf(" %s=%s", sp_cim_instance_prop_name(i, k), v ? v : "?");
+    }
+    printf(" path=%s\n", sp_cim_instance_path(i) ? "yes" : "no");
+    sp_cim_instance_free(i);
+    return 0;
+}
+
+static int cim_status(const char *what, const sp_cim_client *c)
+{
+    const sp_error *err = sp_cim_client_error(c);
+    const char *name = sp_cim_status_name(err->cim_status);
+    printf("cim_status=%d %s\n", err->cim_status, name ? name : "-");
+    return fail(what, c);
+}
+
+static int cmd_query(sp_cim_client *c, const struct opts *o)
+{
+    sp_cim_enum *e = NULL;
+    unsigned long n = 0, pages = 1;
+    if (sp_cim_open_query_instances(c, NULL, o->lang, o->classname,
+                                    (uint32_t)o->max, 0, print_instance, &n,
+                                    &e))
+        return cim_status("OpenQueryInstances failed", c);
+    while (e && !sp_cim_enum_done(e)) {
+        pages++;
+        if (sp_cim_pull_instances(c, e, (uint32_t)o->max, print_instance, &n)) {
+            sp_cim_close_enumeration(c, e);
+            return cim_status("PullInstances failed", c);
+        }
+    }
+    sp_cim_close_enumeration(c, e);
+    printf("total=%lu pages=%lu\n", n, pages);
+    return 0;
+}
+
 /* ---- main ---- */
 
 static bool number(const char *s, unsigned long long *out)
@@ -298,9 +345,11 @@ int main(int argc, char **argv)
         {"max", required_argument, NULL, 'm'},
         {"pid", required_argument, NULL, 'p'},
         {"namespace", required_argument, NULL, 'n'},
+        {"lang", required_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct opts o = {.ns = "root/sim",
+                     .lang = "DMTF:CQL",
                      .pool = "gold",
                      .prefix = "simtool",
                      .threads = 1,
@@ -337,6 +386,9 @@ int main(int argc, char **argv)
         case 'n':
             o.ns = optarg;
             break;
+        case 'l':
+            o.lang = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             return 0;
@@ -368,6 +420,8 @@ int main(int argc, char **argv)
         rc = cmd_pull(c, &o);
     else if (strcmp(cmd, "open-enum") == 0)
         rc = cmd_open_enum(c, &o);
+    else if (strcmp(cmd, "query") == 0)
+        rc = cmd_query(c, &o);
     else
         rc = die_usage("unknown command");
     sp_cim_client_free(c);
