@@ -519,6 +519,343 @@ static void test_cancel_closes_enumeration(void **state)
                         "stopped by the caller");
 }
 
+/* ---- queries ---- */
+
+#define QUERY                                                                  \
+    "SELECT DeviceID, NumberOfBlocks FROM CIM_StorageVolume "                  \
+    "WHERE NumberOfBlocks > 1000"
+
+/* A query's instances: the class and the selected properties, no path. */
+static int collect_query(sp_cim_instance *i, void *ud)
+{
+    struct collected *c = ud;
+    const char *id = sp_cim_instance_get_string(i, "DeviceID");
+    if (c->n < 16)
+        snprintf(c->ids[c->n], 32, "%s", id ? id : "?");
+    c->n++;
+    assert_null(sp_cim_instance_path(i));
+    assert_string_equal(sp_cim_instance_class(i), "SIM_StorageVolume");
+    assert_int_equal(sp_cim_instance_prop_count(i), 2);
+    uint64_t blocks = 0;
+    assert_true(sp_cim_instance_get_uint(i, "NumberOfBlocks", &blocks));
+    assert_int_equal(blocks, 2097152);
+    sp_cim_instance_free(i);
+    return 0;
+}
+
+/* The last request called @method and has each of @want (NULL-ended); it
+ * is valid against the DSP0203 2.4.0 DTD. */
+static void check_request_has(struct env *e, const char *method,
+                              const char *const *want)
+{
+    char head[128];
+    snprintf(head, sizeof(head), "CIMMethod: %s\n", method);
+    if (!strstr(e->fix.last_headers, head))
+        fail_msg("request is not %s:\n%s", method, e->fix.last_headers);
+    assert_non_null(strstr(e->fix.last_headers, "CIMObject: root/sim\n"));
+    snprintf(head, sizeof(head), "<IMETHODCALL NAME=\"%s\">", method);
+    assert_non_null(strstr(e->fix.last_body, head));
+    for (; *want; want++)
+        if (!strstr(e->fix.last_body, *want))
+            fail_msg("request has no '%s':\n%s", *want, e->fix.last_body);
+    const char *shared = tu_shared_dir();
+    if (!shared) {
+        printf("# not DTD-validated: ../shared/cim is missing\n");
+        return;
+    }
+    char *body = tu_path(tu_outdir(), "request-%s-query.xml", method);
+    tu_write_file(body, e->fix.last_body, e->fix.last_len);
+    if (tu_xmllint(body, tu_path(shared, "cim/DSP0203_2.4.0.dtd")) != 0)
+        fail_msg("request %s does not validate against DSP0203 2.4.0", method);
+}
+
+static const char *const open_query_params[] = {
+    "<IPARAMVALUE NAME=\"FilterQueryLanguage\">\n<VALUE>DMTF:CQL</VALUE>\n"
+    "</IPARAMVALUE>",
+    "<IPARAMVALUE NAME=\"FilterQuery\">\n<VALUE>SELECT DeviceID, "
+    "NumberOfBlocks FROM CIM_StorageVolume WHERE NumberOfBlocks &gt; "
+    "1000</VALUE>\n</IPARAMVALUE>",
+    "<IPARAMVALUE NAME=\"ReturnQueryResultClass\">\n<VALUE>FALSE</VALUE>\n"
+    "</IPARAMVALUE>",
+    "<IPARAMVALUE NAME=\"MaxObjectCount\">\n<VALUE>100</VALUE>\n"
+    "</IPARAMVALUE>",
+    NULL,
+};
+
+static void test_open_query_and_pull(void **state)
+{
+    struct env *e = *state;
+    reply(e, 200,
+          rsp(true, "OpenQueryInstances",
+              "<IRETURNVALUE>" VOL_INST("00A1") VOL_INST(
+                  "00A2") "</IRETURNVALUE>" PULL_TAIL("FALSE", "ctx-q1")));
+    reply(e, 200,
+          rsp(true, "PullInstances",
+              "<IRETURNVALUE>" VOL_INST("00A3") "</IRETURNVALUE>" PULL_TAIL(
+                  "TRUE", "")));
+    sp_cim_enum *en = NULL;
+    struct collected got = {0};
+    assert_int_equal(sp_cim_open_query_instances(e->c, NULL, "DMTF:CQL", QUERY,
+                                                 100, 0, collect_query, &got,
+                                                 &en),
+                     SP_OK);
+    check_request_has(e, "OpenQueryInstances", open_query_params);
+    assert_non_null(en);
+    assert_false(sp_cim_enum_done(en));
+    assert_int_equal(got.n, 2);
+    assert_string_equal(got.ids[1], "00A2");
+
+    assert_int_equal(sp_cim_pull_instances(e->c, en, 50, collect_query, &got),
+                     SP_OK);
+    static const char *const pull_params[] = {
+        "<IPARAMVALUE NAME=\"EnumerationContext\">\n<VALUE>ctx-q1</VALUE>\n"
+        "</IPARAMVALUE>",
+        "<IPARAMVALUE NAME=\"MaxObjectCount\">\n<VALUE>50</VALUE>\n"
+        "</IPARAMVALUE>",
+        NULL,
+    };
+    check_request_has(e, "PullInstances", pull_params);
+    assert_true(sp_cim_enum_done(en));
+    assert_int_equal(got.n, 3);
+    assert_string_equal(got.ids[2], "00A3");
+    /* done: the close sends nothing */
+    assert_int_equal(sp_cim_close_enumeration(e->c, en), SP_OK);
+    assert_int_equal(e->fix.requests, 2);
+}
+
+static void test_query_instances(void **state)
+{
+    struct env *e = *state;
+    sp_cim_client_set_pull_max(e->c, 2);
+    reply(e, 200,
+          rsp(true, "OpenQueryInstances",
+              "<IRETURNVALUE>" VOL_INST("00A1") VOL_INST(
+                  "00A2") "</IRETURNVALUE>" PULL_TAIL("FALSE", "ctx-q2")));
+    reply(e, 200,
+          rsp(true, "PullInstances",
+              "<IRETURNVALUE>" VOL_INST("00A3") "</IRETURNVALUE>" PULL_TAIL(
+                  "TRUE", "")));
+    struct collected got = {0};
+    assert_int_equal(sp_cim_query_instances(e->c, NULL, "DMTF:CQL", QUERY, 0,
+                                            collect_query, &got),
+                     SP_OK);
+    assert_int_equal(got.n, 3);
+    assert_string_equal(got.ids[0], "00A1");
+    assert_string_equal(got.ids[1], "00A2");
+    assert_string_equal(got.ids[2], "00A3");
+    assert_int_equal(e->fix.requests, 2);
+    static const char *const pull_params[] = {
+        "<IPARAMVALUE NAME=\"EnumerationContext\">\n<VALUE>ctx-q2</VALUE>\n"
+        "</IPARAMVALUE>",
+        "<IPARAMVALUE NAME=\"MaxObjectCount\">\n<VALUE>2</VALUE>\n"
+        "</IPARAMVALUE>",
+        NULL,
+    };
+    check_request_has(e, "PullInstances", pull_params);
+}
+
+static void test_query_fallback(void **state)
+{
+    /* A server that runs no queries: SP_ERR_NOT_SUPPORTED, and later
+     * queries are not sent. */
+    static const struct {
+        int status;
+        const char *error;
+        int cim_status;
+    } refusals[] = {
+        {200, "<ERROR CODE=\"7\" DESCRIPTION=\"CIM_ERR_NOT_SUPPORTED\"/>", 7},
+        {200, "<ERROR CODE=\"14\" DESCRIPTION=\"no CQL here\"/>", 14},
+        {200, "<ERROR CODE=\"15\" DESCRIPTION=\"bad query\"/>", 15},
+        {200, "<ERROR CODE=\"1\" DESCRIPTION=\"unknown operation\"/>", 1},
+        {501, "", 0},
+    };
+    for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+        struct env *e = NULL;
+        setup((void **)&e);
+        reply(e, refusals[i].status,
+              rsp(true, "OpenQueryInstances", refusals[i].error));
+        struct collected got = {0};
+        assert_int_equal(sp_cim_query_instances(e->c, NULL, "DMTF:CQL", QUERY,
+                                                0, collect_query, &got),
+                         SP_ERR_NOT_SUPPORTED);
+        const sp_error *err = sp_cim_client_error(e->c);
+        assert_int_equal(err->code, SP_ERR_NOT_SUPPORTED);
+        assert_int_equal(err->cim_status, refusals[i].cim_status);
+        assert_int_equal(e->fix.requests, 1);
+        assert_non_null(
+            strstr(e->fix.last_headers, "CIMMethod: OpenQueryInstances\n"));
+        /* remembered: no second request */
+        assert_int_equal(sp_cim_query_instances(e->c, NULL, "DMTF:CQL", QUERY,
+                                                0, collect_query, &got),
+                         SP_ERR_NOT_SUPPORTED);
+        assert_int_equal(err->code, SP_ERR_NOT_SUPPORTED);
+        assert_int_equal(e->fix.requests, 1);
+        assert_int_equal(got.n, 0);
+        teardown((void **)&e);
+    }
+}
+
+static void test_query_without_pull(void **state)
+{
+    /* A client that found no pull operations sends no query. */
+    struct env *e = *state;
+    reply(e, 200,
+          rsp(true, "OpenEnumerateInstances",
+              "<ERROR CODE=\"7\" DESCRIPTION=\"CIM_ERR_NOT_SUPPORTED\"/>"));
+    reply(e, 200,
+          rsp(true, "EnumerateInstances",
+              "<IRETURNVALUE>" NAMED("00A1") "</IRETURNVALUE>"));
+    struct collected got = {0};
+    assert_int_equal(sp_cim_enumerate_instances(e->c, NULL, "CIM_StorageVolume",
+                                                NULL, 0, collect_inst, &got),
+                     SP_OK);
+    assert_int_equal(e->fix.requests, 2);
+    assert_int_equal(sp_cim_query_instances(e->c, NULL, "DMTF:CQL", QUERY, 0,
+                                            collect_query, &got),
+                     SP_ERR_NOT_SUPPORTED);
+    assert_int_equal(sp_cim_client_error(e->c)->code, SP_ERR_NOT_SUPPORTED);
+    assert_int_equal(e->fix.requests, 2);
+    assert_int_equal(got.n, 1);
+}
+
+static void test_query_error_after_instances(void **state)
+{
+    /* A failure once instances were delivered is not "no queries". */
+    struct env *e = *state;
+    sp_cim_client_set_pull_max(e->c, 1);
+    reply(e, 200,
+          rsp(true, "OpenQueryInstances",
+              "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>" PULL_TAIL(
+                  "FALSE", "ctx-q3")));
+    reply(e, 200,
+          rsp(true, "PullInstances",
+              "<ERROR CODE=\"1\" DESCRIPTION=\"shelf 2 offline\"/>"));
+    reply(e, 200,
+          rsp(true, "OpenQueryInstances",
+              "<IRETURNVALUE/>" PULL_TAIL("TRUE", "")));
+    struct collected got = {0};
+    assert_int_equal(sp_cim_query_instances(e->c, NULL, "DMTF:CQL", QUERY, 0,
+                                            collect_query, &got),
+                     SP_ERR_CIM);
+    const sp_error *err = sp_cim_client_error(e->c);
+    assert_int_equal(err->code, SP_ERR_CIM);
+    assert_int_equal(err->cim_status, SP_CIM_ERR_FAILED);
+    assert_string_equal(err->message, "CIM_ERR_FAILED: shelf 2 offline");
+    assert_int_equal(got.n, 1);
+    assert_int_equal(e->fix.requests, 2);
+    assert_non_null(strstr(e->fix.last_headers, "CIMMethod: PullInstances\n"));
+    /* not remembered as "no queries": the next query is sent */
+    assert_int_equal(sp_cim_query_instances(e->c, NULL, "DMTF:CQL", QUERY, 0,
+                                            collect_query, &got),
+                     SP_OK);
+    assert_int_equal(e->fix.requests, 3);
+}
+
+static void test_query_open_error_after_instances(void **state)
+{
+    /* An open that delivered instances before its error was running the
+     * query: the error is returned as it is, and not remembered. */
+    struct env *e = *state;
+    reply(e, 200,
+          rsp(true, "OpenQueryInstances",
+              "<IRETURNVALUE>" VOL_INST(
+                  "00A1") "</IRETURNVALUE><ERROR "
+                          "CODE=\"1\" DESCRIPTION=\"shelf 2 offline\"/>"));
+    reply(e, 200,
+          rsp(true, "OpenQueryInstances",
+              "<IRETURNVALUE/>" PULL_TAIL("TRUE", "")));
+    struct collected got = {0};
+    assert_int_equal(sp_cim_query_instances(e->c, NULL, "DMTF:CQL", QUERY, 0,
+                                            collect_query, &got),
+                     SP_ERR_CIM);
+    const sp_error *err = sp_cim_client_error(e->c);
+    assert_int_equal(err->cim_status, SP_CIM_ERR_FAILED);
+    assert_string_equal(err->message, "CIM_ERR_FAILED: shelf 2 offline");
+    assert_int_equal(got.n, 1);
+    assert_int_equal(e->fix.requests, 1);
+    assert_int_equal(sp_cim_query_instances(e->c, NULL, "DMTF:CQL", QUERY, 0,
+                                            collect_query, &got),
+                     SP_OK);
+    assert_int_equal(e->fix.requests, 2);
+}
+
+static void test_query_other_error_not_hidden(void **state)
+{
+    struct env *e = *state;
+    reply(e, 200,
+          rsp(true, "OpenQueryInstances",
+              "<ERROR CODE=\"3\" DESCRIPTION=\"no namespace root/nope\"/>"));
+    struct collected got = {0};
+    assert_int_equal(sp_cim_query_instances(e->c, "root/nope", "DMTF:CQL",
+                                            QUERY, 0, collect_query, &got),
+                     SP_ERR_CIM);
+    const sp_error *err = sp_cim_client_error(e->c);
+    assert_int_equal(err->cim_status, SP_CIM_ERR_INVALID_NAMESPACE);
+    assert_string_equal(err->message,
+                        "CIM_ERR_INVALID_NAMESPACE: no namespace root/nope");
+    assert_int_equal(e->fix.requests, 1);
+}
+
+static void test_pull_wrong_operation(void **state)
+{
+    /* Each enumeration is continued by its own pull operation; the other
+     * one is refused without a request, and the enumeration stays usable. */
+    struct env *e = *state;
+    reply(e, 200,
+          rsp(true, "OpenQueryInstances",
+              "<IRETURNVALUE/>" PULL_TAIL("FALSE", "ctx-q4")));
+    reply(e, 200,
+          rsp(true, "PullInstances",
+              "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>" PULL_TAIL(
+                  "TRUE", "")));
+    reply(e, 200,
+          rsp(true, "OpenEnumerateInstances",
+              "<IRETURNVALUE/>" PULL_TAIL("FALSE", "ctx-e1")));
+    reply(e, 200, rsp(true, "CloseEnumeration", ""));
+    const sp_error *err = sp_cim_client_error(e->c);
+    struct collected got = {0};
+    sp_cim_enum *en = NULL;
+    assert_int_equal(sp_cim_open_query_instances(e->c, NULL, "DMTF:CQL", QUERY,
+                                                 100, 0, collect_query, &got,
+                                                 &en),
+                     SP_OK);
+    assert_non_null(en);
+    assert_int_equal(
+        sp_cim_pull_instances_with_path(e->c, en, 100, collect_inst, &got),
+        SP_ERR_INVALID);
+    assert_string_equal(err->message, "the enumeration is continued by "
+                                      "PullInstances, not "
+                                      "PullInstancesWithPath");
+    assert_int_equal(e->fix.requests, 1);
+    assert_false(sp_cim_enum_done(en));
+    assert_int_equal(sp_cim_pull_instances(e->c, en, 100, collect_query, &got),
+                     SP_OK);
+    assert_int_equal(e->fix.requests, 2);
+    assert_true(sp_cim_enum_done(en));
+    assert_int_equal(got.n, 1);
+    assert_int_equal(sp_cim_close_enumeration(e->c, en), SP_OK);
+    assert_int_equal(e->fix.requests, 2);
+
+    en = NULL;
+    assert_int_equal(
+        sp_cim_open_enumerate_instances(e->c, NULL, "CIM_StorageVolume", NULL,
+                                        100, 0, collect_inst, &got, &en),
+        SP_OK);
+    assert_non_null(en);
+    assert_int_equal(e->fix.requests, 3);
+    assert_int_equal(sp_cim_pull_instances(e->c, en, 100, collect_query, &got),
+                     SP_ERR_INVALID);
+    assert_string_equal(err->message, "the enumeration is continued by "
+                                      "PullInstancesWithPath, not "
+                                      "PullInstances");
+    assert_int_equal(e->fix.requests, 3);
+    assert_false(sp_cim_enum_done(en));
+    assert_int_equal(sp_cim_close_enumeration(e->c, en), SP_OK);
+    assert_int_equal(e->fix.requests, 4);
+    assert_non_null(strstr(e->fix.last_headers, "CIMMethod: CloseEnumeration"));
+    assert_non_null(strstr(e->fix.last_body, "<VALUE>ctx-e1</VALUE>"));
+}
+
 /* ---- transport behaviour ---- */
 
 static void test_connection_reused(void **state)
@@ -942,6 +1279,14 @@ int main(void)
         cmocka_unit_test(test_pull_fallback),
         T(test_pull_other_error_not_hidden),
         T(test_cancel_closes_enumeration),
+        T(test_open_query_and_pull),
+        T(test_query_instances),
+        cmocka_unit_test(test_query_fallback),
+        T(test_query_without_pull),
+        T(test_query_error_after_instances),
+        T(test_query_open_error_after_instances),
+        T(test_query_other_error_not_hidden),
+        T(test_pull_wrong_operation),
         T(test_connection_reused),
         T(test_cim_errors_mapped),
         T(test_http_errors),
