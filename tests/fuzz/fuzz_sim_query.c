@@ -56,8 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(q.nprops <= SIM_QUERY_MAX_PROPS, "too many properties");
     /* As short as the text it came from can be: no longer than the limit. */
     char again[SIM_QUERY_MAX_PROPS * (SIM_QUERY_MAX_NAME + 2) + 300];
-    size_t n = (size_t)snprintf(again, sizeof(again), "SELECT %s",
-                                q.all ? "*" : "");
+    size_t n =
+        (size_t)snprintf(again, sizeof(again), "SELECT %s", q.all ? "*" : "");
     for (size_t i = 0; i < q.nprops; i++) {
         check(identifier(q.props[i]), "property is not an identifier");
         check(strcasecmp(q.props[i], "FROM") != 0, "FROM as a property");
