@@ -4,6 +4,7 @@
 # Test bodies are single-quoted and run by eval (see lib.sh):
 # shellcheck disable=SC2016,SC2034
 . "$SANPROV_SRCDIR/tests/sh/lib.sh"
+. "$SANPROV_SRCDIR/tests/sh/lib-tgt.sh"
 
 if [ "$(id -u)" != 0 ]; then
     test_skip 'iSCSI masking through tgt' 'needs root to run tgtd (CI runs as root)'
@@ -21,33 +22,9 @@ done
 KVM01=iqn.1993-08.org.debian:01:kvm01
 KVM02=iqn.1993-08.org.debian:01:kvm02
 
-# A spare TCP port for the portal, and a control port of our own (tgtd's
-# management socket is named after it), so a system tgtd is not touched.
-PORT=$((20000 + $$ % 20000))
-while ss -ltn | grep -q ":$PORT "; do PORT=$((PORT + 1)); done
-CTL=$((5000 + $$ % 1000))
+trap tgt_stop EXIT
 
-start_tgtd() {
-    tgtd -f -C "$CTL" --iscsi "portal=127.0.0.1:$PORT" >>"$TRASH/tgtd.log" 2>&1 &
-    echo $! >"$TRASH/tgtd.pid"
-    for _i in $(seq 100); do
-        tgtadm -C "$CTL" --lld iscsi --op show --mode target >/dev/null 2>&1 &&
-            return 0
-        sleep 0.05
-    done
-    return 1
-}
-# tgtd ignores SIGTERM while it has targets; ours is killed outright.  A
-# test body is a subshell, so the pid is kept in a file.
-stop_tgtd() {
-    [ -s "$TRASH/tgtd.pid" ] || return 0
-    kill -KILL "$(cat "$TRASH/tgtd.pid")" 2>/dev/null
-    while kill -0 "$(cat "$TRASH/tgtd.pid")" 2>/dev/null; do sleep 0.05; done
-    : >"$TRASH/tgtd.pid"
-}
-trap stop_tgtd EXIT
-
-if ! start_tgtd; then
+if ! tgt_start; then
     test_skip 'iSCSI masking through tgt' "tgtd does not start here: $(tail -1 "$TRASH/tgtd.log")"
     test_done
     exit
@@ -139,7 +116,7 @@ test_expect_success 'lun-delete --force takes the LUN out of the target first' '
 '
 
 test_expect_success 'masking again after tgtd restarted brings the export back' '
-    stop_tgtd && start_tgtd &&
+    tgt_stop && tgt_start &&
     ! sees "$KVM02" | grep -q san.kvm02 &&
     sed -n 2p luns | run lun-mask --host kvm02 --json >again &&
     jq -e ".lun == 1" again &&
@@ -147,7 +124,7 @@ test_expect_success 'masking again after tgtd restarted brings the export back' 
 '
 
 test_expect_code 4 'with tgtd down, lun-mask exits 4, says so, and records nothing' '
-    stop_tgtd &&
+    tgt_stop &&
     cp "$TRASH"/array/.masking/kvm02.mask before &&
     run pool-list | run lun-create --size 1M --name down >down &&
     run lun-mask --host kvm02 <down 2>err
@@ -160,7 +137,7 @@ test_expect_code 4 'with tgtd down, lun-mask exits 4, says so, and records nothi
 '
 
 test_expect_success 'cleanup: the LUNs are deleted once tgtd is back' '
-    start_tgtd &&
+    tgt_start &&
     { sed -n 2p luns; cat down; } | run lun-delete --force &&
     ! ls "$TRASH"/array/.masking/*.mask 2>/dev/null &&
     test -z "$(ls "$TRASH/array/default")"

@@ -7,6 +7,7 @@
 # shellcheck disable=SC2283
 . "$SANPROV_SRCDIR/tests/sh/lib.sh"
 . "$SANPROV_SRCDIR/tests/sh/lib-libvirt.sh"
+. "$SANPROV_SRCDIR/tests/sh/lib-tgt.sh"
 
 WHAT='vm-deploy over real iSCSI'
 if ! lv_usable; then
@@ -29,21 +30,15 @@ fi
 
 KVM01=iqn.1993-08.org.debian:01:kvm01
 OTHER=iqn.1993-08.org.debian:01:intruder
-PORT=$((20000 + $$ % 20000))
-while ss -ltn | grep -q ":$PORT "; do PORT=$((PORT + 1)); done
-CTL=$((6000 + $$ % 1000))
 
 # QEMU (user libvirt-qemu) opens the customization media: they live where
 # it can reach them, as does the XFS mount, whatever this checkout's
 # directory allows.
 OPEN=$(mktemp -d /var/tmp/sanprov-t0501.XXXXXX) && chmod 0755 "$OPEN" || exit 1
 MNT=$OPEN/xfs
-TGTD_PID=
 cleanup() {
     lv_stop
-    # tgtd ignores SIGTERM while it has targets.
-    [ -n "$TGTD_PID" ] && kill -KILL "$TGTD_PID" 2>/dev/null &&
-        wait "$TGTD_PID" 2>/dev/null
+    tgt_stop
     mountpoint -q "$MNT" && umount "$MNT"
     rm -rf "$OPEN"
 }
@@ -62,12 +57,11 @@ if ! mount -o loop "$OPEN/xfs.img" "$MNT" 2>"$TRASH/mount.err"; then
     test_done
     exit
 fi
-tgtd -f -C "$CTL" --iscsi "portal=127.0.0.1:$PORT" >"$TRASH/tgtd.log" 2>&1 &
-TGTD_PID=$!
-for _i in $(seq 100); do
-    tgtadm -C "$CTL" --lld iscsi --op show --mode target >/dev/null 2>&1 && break
-    sleep 0.05
-done
+if ! tgt_start; then
+    test_skip "$WHAT" "tgtd does not start here: $(tail -1 "$TRASH/tgtd.log")"
+    test_done
+    exit
+fi
 
 cat >"$TRASH/sanprov.conf" <<EOF
 [library]
