@@ -139,10 +139,12 @@ static sp_code check_reach(sp_deploy *d, sp_host *h, sp_error *err)
         if (rc == SP_ERR_PRECONDITION && d->start)
             return unmet(err, "the VMs cannot start: %s",
                          sp_host_error(h)->message);
-        if (rc == SP_ERR_PRECONDITION)
+        if (rc == SP_ERR_PRECONDITION) { /* once is enough */
             sp_log(SP_LOG_WARN, "warning: the VMs will not start: %s",
                    sp_host_error(h)->message);
-        else if (rc)
+            break;
+        }
+        if (rc)
             return spi_host_failed(h, err);
     }
     return SP_OK;
