@@ -5,7 +5,6 @@
 #include "../util/file.h"
 #include "../util/run.h"
 
-#include <pwd.h>
 #include <stdarg.h>
 
 static const struct sp_host_driver *const drivers[] = {
@@ -229,17 +228,6 @@ sp_code sp_host_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx)
     return rc;
 }
 
-/* "NAME" of user @uid, or its number. */
-static void user_name(uid_t uid, char *out, size_t size)
-{
-    struct passwd pw, *found = NULL;
-    char buf[4096];
-    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) == 0 && found)
-        snprintf(out, size, "%s", found->pw_name);
-    else
-        snprintf(out, size, "%u", (unsigned)uid);
-}
-
 sp_code sp_host_check_dir(sp_host *h, const char *dir)
 {
     sp_error_clear(&h->err);
@@ -271,7 +259,7 @@ sp_code sp_host_check_dir(sp_host *h, const char *dir)
         return rc;
     }
     char who[64];
-    user_name(uid, who, sizeof(who));
+    spi_user_name(uid, who, sizeof(who));
     return spi_host_fail(h, SP_ERR_PRECONDITION,
                          "host '%s' runs its VMs as user '%s', who cannot "
                          "search directory '%s' on the way to '%s' (allow it "

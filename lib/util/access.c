@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,15 +36,26 @@ static size_t first_unsearchable(char *dir)
     return 0;
 }
 
-/* The groups of user @uid (primary group @gid first), or just @gid. */
-static gid_t *groups_of(uid_t uid, gid_t gid, int *n)
+bool spi_user_name(uid_t uid, char *out, size_t size)
 {
     struct passwd pw, *found = NULL;
     char buf[4096];
+    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) == 0 && found) {
+        snprintf(out, size, "%s", found->pw_name);
+        return true;
+    }
+    snprintf(out, size, "%u", (unsigned)uid);
+    return false;
+}
+
+/* The groups of user @uid (primary group @gid first), or just @gid. */
+static gid_t *groups_of(uid_t uid, gid_t gid, int *n)
+{
+    char name[256];
     int max = 64;
     gid_t *g = spi_xmalloc((size_t)max * sizeof(*g));
-    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) == 0 && found &&
-        getgrouplist(found->pw_name, gid, g, &max) >= 0) {
+    if (spi_user_name(uid, name, sizeof(name)) &&
+        getgrouplist(name, gid, g, &max) >= 0) {
         *n = max;
         return g;
     }

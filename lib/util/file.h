@@ -61,4 +61,8 @@ sp_code spi_copy_sparse(int src, int dst, uint64_t size, spi_hole_fn hole_fn,
 sp_code spi_dir_searchable_by(const char *dir, uid_t uid, gid_t gid,
                               char **blocker, sp_error *err);
 
+/* The name of user @uid into @out; false (and the number) when the user
+ * database has none. */
+bool spi_user_name(uid_t uid, char *out, size_t size);
+
 #endif
