@@ -70,36 +70,152 @@ static char *job_key(sp_array *a, const sp_cim_path *job)
     return spi_xasprintf("%s/%s", sp_cim_path_class(job), id ? id : "");
 }
 
+/*
+ * What a job's instance says about it.  JobState (CIM_ConcreteJob) is the
+ * answer when the array gives it: 7 Completed; 8 Terminated, 9 Killed,
+ * 10 Exception are failures; anything else is not finished yet.
+ *
+ * Without JobState (HP 3PAR drops it from a GetInstance or Associators
+ * given a PropertyList: ../shared/cim/vendor-quirks.md), the job is judged
+ * by what else it says, after the DMTF CIM Schema 2.49:
+ * - CIM_ManagedSystemElement.OperationalStatus: "Completed" (17) "should
+ *   be combined with either OK, Error, or Degraded so that a client can
+ *   tell if the complete operation Completed with OK (passed), Completed
+ *   with Error (failed), or Completed with Degraded (the operation
+ *   finished, but it did not complete OK or did not report an error)".
+ *   So {OK, Completed} in either order (libstoragemgmt's SMI-S plugin,
+ *   _job_completed_ok, accepts both orders too) is done; Completed with
+ *   Degraded (3), Error (6), Non-Recoverable Error (7), Stopped (10) or
+ *   Aborted (14) is a failure.  Without Completed, Error, Non-Recoverable
+ *   Error, Stopped and Aborted are the job states Exception, Terminated
+ *   and Killed (OpenLMI's storage jobs, for one, pair them so:
+ *   Dormant/New, OK/Running, Completed+OK, Completed+Error,
+ *   Stopped/Terminated); any other value (OK, Degraded, Dormant,
+ *   Starting...) is a job still running.
+ * - CIM_Job.ErrorCode "must be set to zero if the Job completed without
+ *   error": a Completed job with a non-zero ErrorCode failed, and so did
+ *   one that is Completed alone (neither OK nor Error) and gives an
+ *   ErrorDescription.
+ * - CIM_Job.PercentComplete is progress only: 100 % does not say whether
+ *   the job succeeded, so it never decides.
+ * A job with neither JobState nor OperationalStatus says nothing usable.
+ */
+enum job_verdict { JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_SILENT };
+
+static enum job_verdict judge_status(const sp_cim_instance *j)
+{
+    const sp_cim_value *os = sp_cim_instance_get(j, "OperationalStatus");
+    bool any = false, completed = false, ok = false, degraded = false;
+    bool ended_badly = false;
+    size_t n = os ? sp_cim_value_count(os) : 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v;
+        if (!sp_cim_value_get_uint(sp_cim_value_at(os, i), &v))
+            continue;
+        any = true;
+        completed |= v == 17;
+        ok |= v == 2;
+        degraded |= v == 3;
+        ended_badly |= v == 6 || v == 7 || v == 10 || v == 14;
+    }
+    if (!any)
+        return JOB_SILENT;
+    if (!completed)
+        return ended_badly ? JOB_FAILED : JOB_RUNNING;
+    uint64_t code = 0;
+    bool has_code = sp_cim_instance_get_uint(j, "ErrorCode", &code);
+    const char *desc = sp_cim_instance_get_string(j, "ErrorDescription");
+    if (ended_badly || degraded || (has_code && code != 0))
+        return JOB_FAILED;
+    if (ok)
+        return JOB_DONE;
+    return desc && *desc ? JOB_FAILED : JOB_DONE;
+}
+
+static enum job_verdict judge_job(const sp_cim_instance *j)
+{
+    uint64_t state;
+    if (!sp_cim_instance_get_uint(j, "JobState", &state))
+        return judge_status(j);
+    if (state == 7) /* Completed */
+        return JOB_DONE;
+    if (state >= 8 && state <= 10) /* Terminated, Killed, Exception */
+        return JOB_FAILED;
+    return JOB_RUNNING;
+}
+
+/*
+ * Read the job and judge it.  A job that says nothing usable through the
+ * PropertyList is read once more without one before anything is
+ * concluded (*@reread records that it was); when that full read does say
+ * something, *@full makes every later read a full one, as the
+ * PropertyList is what loses the state.  A job silent even then is taken
+ * as running: the time-out ends the wait.
+ */
+static sp_code poll_job(sp_array *a, const sp_cim_path *job, bool *full,
+                        bool *reread, sp_cim_instance **inst,
+                        enum job_verdict *verdict)
+{
+    static const char *const props[] = {"JobState",         "OperationalStatus",
+                                        "PercentComplete",  "ErrorCode",
+                                        "ErrorDescription", NULL};
+    struct smis *s = smis_of(a);
+    *inst = NULL;
+    if (sp_cim_get_instance(s->c, job, *full ? NULL : props, 0, inst))
+        return smis_fail(a);
+    *verdict = judge_job(*inst);
+    if (*verdict != JOB_SILENT || *full || *reread)
+        return SP_OK;
+    *reread = true;
+    sp_cim_instance *again = NULL;
+    if (sp_cim_get_instance(s->c, job, NULL, 0, &again))
+        return smis_fail(a);
+    enum job_verdict v = judge_job(again);
+    if (v == JOB_SILENT) {
+        sp_cim_instance_free(again);
+        return SP_OK;
+    }
+    *full = true;
+    sp_cim_instance_free(*inst);
+    *inst = again;
+    *verdict = v;
+    return SP_OK;
+}
+
+static sp_code job_failed(sp_array *a, const sp_cim_path *job,
+                          const sp_cim_instance *j, const char *what)
+{
+    SPI_AUTOFREE char *why = job_error(a, job, j);
+    SPI_AUTOFREE char *key = job_key(a, job);
+    SPI_AUTOFREE char *id = spi_array_job_id(a, key);
+    return spi_array_fail(a, SP_ERR_CIM, "%s failed on the array (%s): %s",
+                          what, id, why);
+}
+
 static sp_code wait_job(sp_array *a, const sp_cim_path *job, const char *what)
 {
-    struct smis *s = smis_of(a);
-    static const char *const props[] = {"JobState", "PercentComplete",
-                                        "ErrorDescription", NULL};
     unsigned limit = a->timeout_s ? a->timeout_s : DEFAULT_JOB_TIMEOUT_S;
     int64_t deadline = now_ms() + (int64_t)limit * 1000;
     int delay = POLL_MIN_MS;
+    bool full = false, reread = false;
     for (;;) {
         sp_cim_instance *j = NULL;
-        if (sp_cim_get_instance(s->c, job, props, 0, &j))
-            return smis_fail(a);
-        uint64_t state = 0, pct = 0;
-        sp_cim_instance_get_uint(j, "JobState", &state);
+        enum job_verdict verdict;
+        sp_code rc = poll_job(a, job, &full, &reread, &j, &verdict);
+        if (rc)
+            return rc;
+        uint64_t pct = 0;
         bool has_pct = sp_cim_instance_get_uint(j, "PercentComplete", &pct);
-        if (state == 7) { /* Completed */
+        if (verdict == JOB_DONE) {
             sp_cim_instance_free(j);
             if (a->progress)
                 a->progress(what, 100, a->progress_ctx);
             return SP_OK;
         }
-        if (state >= 8 && state <= 10) { /* Terminated, Killed, Exception */
-            SPI_AUTOFREE char *why = job_error(a, job, j);
-            SPI_AUTOFREE char *key = job_key(a, job);
-            SPI_AUTOFREE char *id = spi_array_job_id(a, key);
+        if (verdict == JOB_FAILED) {
+            rc = job_failed(a, job, j, what);
             sp_cim_instance_free(j);
-            return spi_array_fail(a, SP_ERR_CIM,
-                                  "%s failed on the array (%s): "
-                                  "%s",
-                                  what, id, why);
+            return rc;
         }
         sp_cim_instance_free(j);
         if (a->progress)

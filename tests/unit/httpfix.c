@@ -109,6 +109,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
     f->requests++;
     free(f->last_body);
     f->last_body = sp_buf_detach(&u->body, &f->last_len);
+    if (f->count_text && strstr(f->last_body, f->count_text))
+        f->counted++;
     f->last_headers[0] = '\0';
     snprintf(f->last_url, sizeof(f->last_url), "%s %s", method, url);
     static const char *const names[] = {"Content-Type", "CIMProtocolVersion",

@@ -92,6 +92,9 @@ struct httpfix {
     char last_headers[4096]; /* the DSP0200 headers, "Name: value\n" */
     char last_url[1024];
     char last_auth_user[128];
+    /* how many request bodies held @count_text (when set) */
+    const char *count_text;
+    int counted;
 };
 
 /* Start on 127.0.0.1 (any port); TLS when @cert_pem and @key_pem given. */
