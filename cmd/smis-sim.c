@@ -52,7 +52,8 @@ int main(int argc, char **argv)
     char *fault = NULL;
     int verbose = 0;
     long preload = 0, latency = 0, job_fail = 0, job_stall = 0, max_enums = 256;
-    int no_pull = 0, no_query = 0, no_copies = 0;
+    long close_after = 0;
+    int no_pull = 0, no_query = 0, no_copies = 0, close_unannounced = 0;
     struct poptOption table[] = {
         {"listen", 0, POPT_ARG_STRING, &listen, 0,
          "address and port to listen on (port 0: any; default "
@@ -100,6 +101,14 @@ int main(int argc, char **argv)
          "refuse queries (OpenQueryInstances: CIM_ERR_NOT_SUPPORTED)", NULL},
         {"no-copies", 0, POPT_ARG_NONE, &no_copies, 0,
          "make no SAN copies: no replication types, replicas refused", NULL},
+        {"close-after", 0, POPT_ARG_LONG, &close_after, 0,
+         "close each connection after N answers, the last saying "
+         "Connection: close",
+         "N"},
+        {"close-unannounced", 0, POPT_ARG_NONE, &close_unannounced, 0,
+         "with --close-after: say nothing, close on the next request "
+         "unanswered",
+         NULL},
         {"max-enumerations", 0, POPT_ARG_LONG, &max_enums, 0,
          "open pull enumerations allowed at once (default 256)", "N"},
         {"trace-dir", 0, POPT_ARG_STRING, &o.trace_dir, 0,
@@ -167,8 +176,10 @@ int main(int argc, char **argv)
     if (!o.user != !password_file)
         cmd_usage_error("--user and --password-file go together");
     if (preload < 0 || latency < 0 || job_fail < 0 || job_stall < 0 ||
-        max_enums < 1 || o.job_seconds < 0)
+        max_enums < 1 || o.job_seconds < 0 || close_after < 0)
         cmd_usage_error("numbers must not be negative");
+    if (close_unannounced && !close_after)
+        cmd_usage_error("--close-unannounced goes with --close-after");
     o.preload = (unsigned long)preload;
     o.latency_ms = (unsigned)latency;
     o.job_fail = (unsigned long)job_fail;
@@ -177,6 +188,8 @@ int main(int argc, char **argv)
     o.no_pull = no_pull;
     o.no_query = no_query;
     o.no_copies = no_copies;
+    o.close_after = (unsigned long)close_after;
+    o.close_unannounced = close_unannounced;
     sp_error err;
     if (password_file && sp_read_secret_file(password_file, &o.password, &err))
         cmd_die(sp_error_exit_code(&err), "cannot read the password: %s",

@@ -46,7 +46,8 @@ _smis_sim() {
         return
         ;;
     --listen | --pools | --preload-volumes | --latency | \
-        --job-seconds | --job-fail | --job-stall | --max-enumerations)
+        --job-seconds | --job-fail | --job-stall | --max-enumerations | \
+        --close-after)
         # A value to type: nothing to offer.
         return
         ;;
@@ -55,7 +56,8 @@ _smis_sim() {
     _sanprov_offer --listen --port-file --state --tls-cert --tls-key --user \
         --password-file --personality --pools --preload-volumes --latency \
         --job-seconds --fail --drop --job-fail --job-stall --no-pull --no-query \
-        --no-copies --max-enumerations --trace-dir --verbose --version \
+        --no-copies --close-after --close-unannounced --max-enumerations \
+        --trace-dir --verbose --version \
         --help -v -h
 }
 

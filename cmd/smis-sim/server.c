@@ -43,6 +43,50 @@ static unsigned long count_of(const struct sim *s, const char *name)
     return 0;
 }
 
+/* ---- connections: --close-after ---- */
+
+/* One connection (its MHD socket context). */
+struct sim_conn {
+    struct sim *s;
+    unsigned long answered;
+};
+
+static struct sim_conn *conn_of(struct MHD_Connection *c)
+{
+    return MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT)
+        ->socket_context;
+}
+
+/* Count the answer @r about to go on @c: with --close-after N, the Nth on
+ * a connection says "Connection: close", and MHD closes it once sent. */
+static void count_answer(struct MHD_Connection *c, struct MHD_Response *r)
+{
+    struct sim_conn *sc = conn_of(c);
+    unsigned long n = sc->s->o.close_after;
+    if (++sc->answered == n && !sc->s->o.close_unannounced)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+/* --close-after N --close-unannounced: a request that comes on a connection
+ * after its Nth answer is closed on before it is read further, unanswered
+ * and not carried out, as by a provider whose close of a kept-alive
+ * connection crosses the client's next request. */
+static bool close_unanswered(struct MHD_Connection *c)
+{
+    struct sim_conn *sc = conn_of(c);
+    struct sim *s = sc->s;
+    if (!s->o.close_after || sc->answered < s->o.close_after)
+        return false;
+    pthread_mutex_lock(&s->lock);
+    s->unanswered++;
+    pthread_mutex_unlock(&s->lock);
+    sp_log(SP_LOG_INFO,
+           "closed a connection on a request after %lu answers "
+           "(--close-after)",
+           sc->answered);
+    return true;
+}
+
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
                                const char *type, const char *body, size_t len,
                                const char *cim_error)
@@ -53,6 +97,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
         MHD_add_response_header(r, "Content-Type", type);
     if (cim_error)
         MHD_add_response_header(r, "CIMError", cim_error);
+    count_answer(c, r);
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
@@ -108,11 +153,12 @@ static enum MHD_Result stats(struct sim *s, struct MHD_Connection *c)
     sp_buf b = SP_BUF_INIT(1 << 20);
     pthread_mutex_lock(&s->lock);
     sp_buf_addf(&b,
-                "{\"requests\":%lu,\"connections\":%lu,\"volumes\":%zu,"
+                "{\"requests\":%lu,\"connections\":%lu,"
+                "\"unanswered\":%lu,\"volumes\":%zu,"
                 "\"views\":%zu,\"groups\":%zu,\"hardware_ids\":%zu,"
                 "\"jobs\":%zu,\"open_enumerations\":%zu,\"calls\":{",
-                s->requests, s->connections, s->nvols, s->nviews, s->ngroups,
-                s->nhwids, s->njobs, s->nenums);
+                s->requests, s->connections, s->unanswered, s->nvols, s->nviews,
+                s->ngroups, s->nhwids, s->njobs, s->nenums);
     for (size_t i = 0; i < s->nstats; i++)
         sp_buf_addf(&b, "%s\"%s\":%lu", i ? "," : "", s->stats[i].name,
                     s->stats[i].n);
@@ -253,6 +299,7 @@ static enum MHD_Result cim_request(struct sim *s, struct MHD_Connection *c,
     MHD_add_response_header(r, "Content-Type",
                             "application/xml; charset=\"utf-8\"");
     MHD_add_response_header(r, "CIMOperation", "MethodResponse");
+    count_answer(c, r);
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
     return ret;
@@ -282,6 +329,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
     struct sim *s = cls;
     struct upload *u = *con_cls;
     if (!u) {
+        if (s->o.close_unannounced && close_unanswered(c))
+            return MHD_NO; /* MHD closes the connection */
         u = cmd_xcalloc(1, sizeof(*u));
         sp_buf_init(&u->body, MAX_REQUEST);
         *con_cls = u;
@@ -299,6 +348,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
     if (!authorized(s, c)) {
         struct MHD_Response *r = MHD_create_response_from_buffer(
             0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        count_answer(c, r);
         enum MHD_Result ret =
             MHD_queue_basic_auth_fail_response(c, "smis-sim", r);
         MHD_destroy_response(r);
@@ -329,8 +379,14 @@ static void connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
                        enum MHD_ConnectionNotificationCode code)
 {
     struct sim *s = cls;
-    if (code != MHD_CONNECTION_NOTIFY_STARTED)
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        free(*socket_ctx);
+        *socket_ctx = NULL;
         return;
+    }
+    struct sim_conn *sc = cmd_xcalloc(1, sizeof(*sc));
+    sc->s = s;
+    *socket_ctx = sc;
     pthread_mutex_lock(&s->lock);
     s->connections++;
     pthread_mutex_unlock(&s->lock);

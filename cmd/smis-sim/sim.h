@@ -146,6 +146,11 @@ struct sim_opts {
     bool no_copies; /* no replication types: neither snapshots nor clones */
     unsigned max_enums;
     const char *trace_dir; /* write every request and response here */
+    /* Close each connection after this many answers (0: keep it open):
+     * the last says "Connection: close", or with close_unannounced nothing,
+     * and the next request that comes on it is closed on unanswered. */
+    unsigned long close_after;
+    bool close_unannounced;
 };
 
 struct sim_stat {
@@ -188,6 +193,7 @@ struct sim {
     struct sim_stat *stats;
     size_t nstats, capstats;
     unsigned long requests, connections;
+    unsigned long unanswered; /* requests closed on (--close-after) */
     unsigned long traced;
 };
 

@@ -159,6 +159,43 @@ static sp_code cim_error(sp_cim_client *c, const struct spi_cim_response *r)
     return code;
 }
 
+/*
+ * Whether @call only reads, and so may be sent again when the server closed
+ * the kept-alive connection before answering it (see spi_http_request).  A
+ * server closes an idle kept-alive connection between requests, before it
+ * reads the next, so it carries out only the resent one.  The pull
+ * operations count as reads: an Open sent twice leaves a context for the
+ * server to expire, and a server that pulled a page and died before
+ * answering has lost the context with it (the resent Pull is refused, no
+ * page is skipped).  Everything else (extrinsic methods, CreateInstance,
+ * ModifyInstance, DeleteInstance...) is sent once.
+ */
+static bool only_reads(const struct spi_call *call)
+{
+    static const char *const reads[] = {
+        "GetInstance",
+        "GetClass",
+        "EnumerateInstances",
+        "EnumerateInstanceNames",
+        "Associators",
+        "AssociatorNames",
+        "References",
+        "ReferenceNames",
+        "OpenEnumerateInstances",
+        "OpenAssociatorInstances",
+        "OpenQueryInstances",
+        "PullInstancesWithPath",
+        "PullInstances",
+        "CloseEnumeration",
+    };
+    if (!call->intrinsic)
+        return false;
+    for (size_t i = 0; i < SPI_ARRAY_SIZE(reads); i++)
+        if (strcasecmp(call->name, reads[i]) == 0)
+            return true;
+    return false;
+}
+
 sp_code spi_client_call(sp_cim_client *c, const struct spi_call *call,
                         struct spi_cim_response **out)
 {
@@ -212,6 +249,7 @@ sp_code spi_client_call(sp_cim_client *c, const struct spi_call *call,
         .len = body.len,
         .on_body = feed_decoder,
         .ctx = pair,
+        .may_resend = only_reads(call),
     };
     sp_code rc = spi_http_post(&c->http, &rq, &c->err);
     struct spi_cim_response *r = NULL;

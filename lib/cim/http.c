@@ -99,6 +99,8 @@ struct xfer {
     char cim_error[128];
     char error_detail[256];
     char content_type[128];
+    int sends;           /* times libcurl set out to send the request */
+    bool resend_refused; /* it wanted to send it again; see on_prereq() */
 };
 
 static void header_value(const char *line, size_t len, size_t nlen, char *out,
@@ -194,12 +196,52 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size,
     return 0;
 }
 
+/*
+ * libcurl sends a request again, on a new connection, when the kept-alive
+ * connection it reused was closed before a byte of the answer came
+ * (Curl_retry_request() in lib/transfer.c, which also catches a send
+ * failing on it in multi.c's MSTATE_DO).  Right for a read, wrong for a
+ * method call the server may have received and carried out before it
+ * closed.  No option turns that off, but libcurl calls this before each
+ * sending of the request (MSTATE_DO): the second call for a request that
+ * must not be resent ends the transfer, and the caller learns that the
+ * answer was lost; SP_ERR_CONNECTION_LOST leads the drivers to find out
+ * whether the change was made (smis_answer_lost()).
+ */
+static int on_prereq(void *ud, char *primary_ip, char *local_ip,
+                     int primary_port, int local_port)
+{
+    struct xfer *x = ud;
+    (void)primary_ip, (void)local_ip, (void)primary_port, (void)local_port;
+    if (++x->sends > 1 && !x->rq->may_resend) {
+        x->resend_refused = true;
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
+}
+
+/*
+ * The handle is reset before every request and its options set again.
+ * libcurl 7.70 to 8.16 count the resends above (data->state.retrycount,
+ * incremented by Curl_retry_request()) on the easy handle and clear the
+ * count only when it passes 5 or in curl_easy_reset(), never between
+ * requests: after five kept-alive connections closed under a request over
+ * the handle's life, the sixth closure fails its request with "Connection
+ * died, tried 5 times before giving up" (seen against SFCB, which closes
+ * a connection after some requests; curl discussion #18926, fixed in
+ * 8.17.0 by commit 5e46318 "transfer: reset retry count on each
+ * request").  curl_easy_reset() leaves the connection cache alone (it
+ * belongs to the handle's internal multi handle), so the kept-alive
+ * connection is still used: one connection per array while the server
+ * keeps it open.
+ */
 static void setup_handle(struct spi_http *h)
 {
-    CURL *c = curl_easy_init();
-    if (!c)
+    if (h->curl)
+        curl_easy_reset(h->curl);
+    else if (!(h->curl = curl_easy_init()))
         abort();
-    h->curl = c;
+    CURL *c = h->curl;
     curl_easy_setopt(c, CURLOPT_URL, h->url);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -300,8 +342,7 @@ static sp_code status_error(struct spi_http *h, const struct xfer *x,
 sp_code spi_http_post(struct spi_http *h, const struct spi_http_request *rq,
                       sp_error *err)
 {
-    if (!h->curl)
-        setup_handle(h);
+    setup_handle(h);
     if (h->insecure && !h->warned_insecure) {
         sp_log(SP_LOG_WARN,
                "warning: not verifying the TLS certificate of %s (insecure "
@@ -337,6 +378,8 @@ sp_code spi_http_post(struct spi_http *h, const struct spi_http_request *rq,
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(c, CURLOPT_PREREQDATA, &x);
     if (sp_log_enabled(SP_LOG_TRACE))
         sp_log_block(SP_LOG_TRACE, "CIM request", rq->body, rq->len,
                      TRACE_BODY_MAX);
@@ -356,6 +399,11 @@ sp_code spi_http_post(struct spi_http *h, const struct spi_http_request *rq,
     sp_code rc;
     if (x.rc)
         rc = x.rc;
+    else if (x.resend_refused)
+        rc = sp_error_set(err, SP_ERR_CONNECTION_LOST,
+                          "connection to %s closed with no answer to '%s' "
+                          "(not sent again: it may have been carried out)",
+                          h->url, rq->cim_method);
     else if (cc != CURLE_OK)
         rc = transfer_error(h, cc, errbuf, err);
     else if (x.status != 200 || x.cim_error[0])

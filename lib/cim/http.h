@@ -17,10 +17,16 @@ struct spi_http_request {
     size_t len;
     spi_http_body_fn on_body;
     void *ctx;
+    /* The request only reads: when the server closes a kept-alive
+     * connection before answering it, it is sent again, once, on a new
+     * connection.  Otherwise it is never sent twice, and such a closure is
+     * SP_ERR_CONNECTION_LOST: the answer is lost, and the server may have
+     * carried the request out. */
+    bool may_resend;
 };
 
 struct spi_http {
-    void *curl; /* CURL *, created at the first request */
+    void *curl; /* CURL *, created at the first request, reset before each */
     char *url;
     char *user;
     char *password;
@@ -38,7 +44,8 @@ sp_code spi_http_init(struct spi_http *h, const char *url, sp_error *err);
 void spi_http_release(struct spi_http *h);
 
 /*
- * POST one CIM request.  Errors: SP_ERR_CONNECT, SP_ERR_CONNECTION_LOST,
+ * POST one CIM request on the kept-alive connection (a new one when the
+ * server closed it).  Errors: SP_ERR_CONNECT, SP_ERR_CONNECTION_LOST,
  * SP_ERR_TLS, SP_ERR_TIMEOUT, SP_ERR_AUTH, SP_ERR_HTTP, SP_ERR_PROTOCOL,
  * SP_ERR_TOO_LARGE, or what on_body returned.  err->http_status is set
  * whenever a status was received.

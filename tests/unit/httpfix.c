@@ -84,6 +84,33 @@ static void free_stream(void *cls)
     free(cls);
 }
 
+/* One connection's state (its MHD socket context). */
+struct fixconn {
+    int answered;
+};
+
+static struct fixconn *fixconn_of(struct MHD_Connection *c)
+{
+    return MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT)
+        ->socket_context;
+}
+
+/* close_after: a request on a connection that has answered its share is
+ * read, then the connection closed with no answer (MHD_NO does that). */
+static bool close_unanswered(struct httpfix *f, struct MHD_Connection *c)
+{
+    if (!f->close_after || f->close_announced ||
+        fixconn_of(c)->answered < f->close_after)
+        return false;
+    const char *m =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "CIMMethod");
+    pthread_mutex_lock(&fix_lock);
+    f->unanswered++;
+    snprintf(f->last_unanswered, sizeof(f->last_unanswered), "%s", m ? m : "");
+    pthread_mutex_unlock(&fix_lock);
+    return true;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
                                const char *url, const char *method,
                                const char *version, const char *upload,
@@ -92,6 +119,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
     struct httpfix *f = cls;
     struct upload *u = *con_cls;
     if (!u) {
+        if (close_unanswered(f, c))
+            return MHD_NO;
         u = calloc(1, sizeof(*u));
         sp_buf_init(&u->body, 64u << 20);
         *con_cls = u;
@@ -184,6 +213,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
                                               "charset=\"utf-8\"");
     if (r->header_name)
         MHD_add_response_header(resp, r->header_name, r->header_value);
+    struct fixconn *fc = fixconn_of(c);
+    fc->answered++;
+    if (f->close_after && f->close_announced &&
+        fc->answered % f->close_after == 0)
+        MHD_add_response_header(resp, "Connection", "close");
     ret = MHD_queue_response(c, r->status ? (unsigned)r->status : 200, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -205,9 +239,13 @@ static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
 {
     struct httpfix *f = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_ctx = calloc(1, sizeof(struct fixconn));
         pthread_mutex_lock(&fix_lock);
         f->connections++;
         pthread_mutex_unlock(&fix_lock);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        free(*socket_ctx);
+        *socket_ctx = NULL;
     }
 }
 

@@ -879,6 +879,145 @@ static void test_connection_reused(void **state)
     assert_int_equal(e->fix.requests, 10);
 }
 
+/* ---- a provider that closes kept-alive connections ---- */
+
+/* From now on the server answers every request with @body (the client
+ * waits for each answer, so the server is idle here). */
+static void answer_from_now(struct env *e, char *body)
+{
+    e->bodies[e->nbodies++] = body;
+    e->fix.replies[0] = (struct httpfix_reply){.body = body};
+    e->fix.nreplies = 1;
+}
+
+static char *get_instance_answer(void)
+{
+    return rsp(true, "GetInstance",
+               "<IRETURNVALUE>" VOL_INST("00A1") "</IRETURNVALUE>");
+}
+
+/* @n GetInstance calls in a row on @c: every one must succeed. */
+static void reads_in_a_row(sp_cim_client *c, int n)
+{
+    sp_cim_path *p = vol("00A1");
+    for (int i = 0; i < n; i++) {
+        sp_cim_instance *inst = NULL;
+        if (sp_cim_get_instance(c, p, NULL, 0, &inst) != SP_OK)
+            fail_msg("read %d of %d failed: %s", i + 1, n,
+                     sp_cim_client_error(c)->message);
+        sp_cim_instance_free(inst);
+    }
+    sp_cim_path_free(p);
+}
+
+static char *ping_answer(void)
+{
+    return rsp(false, "Ping",
+               "<RETURNVALUE PARAMTYPE=\"uint32\"><VALUE>0</VALUE>"
+               "</RETURNVALUE>");
+}
+
+static sp_code ping(sp_cim_client *c)
+{
+    sp_cim_path *cls = sp_cim_path_new(NULL, NULL, "SIM_Service");
+    sp_cim_value *ret = NULL;
+    sp_code rc = sp_cim_invoke_method(c, cls, "Ping", NULL, 0, &ret, NULL);
+    sp_cim_value_free(ret);
+    sp_cim_path_free(cls);
+    return rc;
+}
+
+/*
+ * Every kept-alive connection is closed as the client's next request comes
+ * on it, so libcurl sends each read after the first again on a new
+ * connection.  libcurl 7.70 to 8.16 count those resends over the handle's
+ * life, not per request: without the client's reset (http.c), read 7
+ * failed with "Connection died, tried 5 times before giving up".
+ */
+static void test_keepalive_closed_each_time(void **state)
+{
+    struct env *e = *state;
+    e->fix.close_after = 1;
+    answer_from_now(e, get_instance_answer());
+    reads_in_a_row(e->c, 50);
+    sp_cim_client_stats st;
+    sp_cim_client_get_stats(e->c, &st);
+    assert_int_equal(st.requests, 50);
+    assert_int_equal(e->fix.requests, 50);
+    assert_int_equal(e->fix.unanswered, 49);
+    assert_string_equal(e->fix.last_unanswered, "GetInstance");
+    assert_int_equal(e->fix.connections, 50);
+    assert_int_equal(st.connections, 50);
+}
+
+/* Closed after every 3 answers: one new connection per 3 reads, not one
+ * per read. */
+static void test_keepalive_closed_every_3(void **state)
+{
+    struct env *e = *state;
+    e->fix.close_after = 3;
+    answer_from_now(e, get_instance_answer());
+    reads_in_a_row(e->c, 50);
+    sp_cim_client_stats st;
+    sp_cim_client_get_stats(e->c, &st);
+    assert_int_equal(e->fix.requests, 50);
+    assert_int_equal(e->fix.unanswered, 16);
+    assert_int_equal(e->fix.connections, 17);
+    assert_int_equal(st.connections, 17);
+}
+
+/* "Connection: close" in every 10th answer: libcurl opens the next
+ * connection itself, nothing is sent twice, a method call included. */
+static void test_keepalive_close_announced(void **state)
+{
+    struct env *e = *state;
+    e->fix.close_after = 10;
+    e->fix.close_announced = true;
+    answer_from_now(e, get_instance_answer());
+    reads_in_a_row(e->c, 50);
+    answer_from_now(e, ping_answer());
+    assert_int_equal(ping(e->c), SP_OK);
+    sp_cim_client_stats st;
+    sp_cim_client_get_stats(e->c, &st);
+    assert_int_equal(e->fix.requests, 51);
+    assert_int_equal(e->fix.unanswered, 0);
+    assert_int_equal(e->fix.connections, 6);
+    assert_int_equal(st.connections, 6);
+}
+
+/*
+ * A method call closed on before any answer may have been carried out: it
+ * is not sent again (libcurl would, as it does a read), the caller learns
+ * the answer was lost, and the client goes on.
+ */
+static void test_keepalive_method_sent_once(void **state)
+{
+    struct env *e = *state;
+    e->fix.close_after = 1;
+    answer_from_now(e, get_instance_answer());
+    reads_in_a_row(e->c, 1);
+    answer_from_now(e, ping_answer());
+    assert_int_equal(ping(e->c), SP_ERR_CONNECTION_LOST);
+    const sp_error *err = sp_cim_client_error(e->c);
+    assert_int_equal(err->code, SP_ERR_CONNECTION_LOST);
+    assert_non_null(strstr(err->message, "'Ping'"));
+    assert_non_null(strstr(err->message, "not sent again"));
+    /* The server got it once, and never answered it. */
+    assert_int_equal(e->fix.unanswered, 1);
+    assert_string_equal(e->fix.last_unanswered, "Ping");
+    assert_int_equal(e->fix.requests, 1);
+    answer_from_now(e, get_instance_answer());
+    reads_in_a_row(e->c, 1);
+    assert_int_equal(e->fix.requests, 2);
+    assert_int_equal(e->fix.unanswered, 1);
+    /* The first, the one libcurl opened to send Ping again (closed
+     * unused), the one of the last read. */
+    sp_cim_client_stats st;
+    sp_cim_client_get_stats(e->c, &st);
+    assert_int_equal(st.connections, 3);
+    assert_int_equal(e->fix.connections, 3);
+}
+
 static void test_cim_errors_mapped(void **state)
 {
     struct env *e = *state;
@@ -1233,6 +1372,33 @@ static void test_tls(void **state)
     free(wrong.key);
 }
 
+/* The same over TLS, where libcurl checks a kept-alive connection through
+ * its TLS layer. */
+static void test_keepalive_closed_tls(void **state)
+{
+    (void)state;
+    struct pki k = {0};
+    if (!make_pki(&k, "127.0.0.1"))
+        fail_msg("openssl could not make test certificates");
+    struct httpfix f = {.close_after = 1};
+    httpfix_start(&f, k.cert, k.key);
+    char *body = get_instance_answer();
+    httpfix_reply(&f, &(struct httpfix_reply){.body = body});
+    sp_cim_client *c = NULL;
+    sp_error err;
+    assert_int_equal(sp_cim_client_new(f.url, 0, &c, &err), SP_OK);
+    sp_cim_client_set_ca_file(c, k.ca);
+    reads_in_a_row(c, 20);
+    assert_int_equal(f.requests, 20);
+    assert_int_equal(f.unanswered, 19);
+    assert_int_equal(f.connections, 20);
+    sp_cim_client_free(c);
+    httpfix_stop(&f);
+    free(body);
+    free(k.cert);
+    free(k.key);
+}
+
 static void test_proxy_from_environment(void **state)
 {
     struct env *e = *state;
@@ -1288,6 +1454,10 @@ int main(void)
         T(test_query_other_error_not_hidden),
         T(test_pull_wrong_operation),
         T(test_connection_reused),
+        T(test_keepalive_closed_each_time),
+        T(test_keepalive_closed_every_3),
+        T(test_keepalive_close_announced),
+        T(test_keepalive_method_sent_once),
         T(test_cim_errors_mapped),
         T(test_http_errors),
         T(test_message_id_checked),
@@ -1299,6 +1469,7 @@ int main(void)
         T(test_bad_arguments),
         T(test_basic_auth),
         cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_keepalive_closed_tls),
         T(test_proxy_from_environment),
     };
     return cmocka_run_group_tests_name("client", tests, NULL, NULL);

@@ -84,7 +84,17 @@ struct httpfix {
     /* replies, used in order; the last one repeats */
     struct httpfix_reply replies[16];
     int nreplies;
-    /* what the server saw */
+    /* Kept-alive connections closed by the server (0: kept open): each
+     * connection answers @close_after requests, then the next request that
+     * comes on it is read and the connection closed without an answer, as a
+     * provider does whose keep-alive close crosses the client's next
+     * request.  With @close_announced, the @close_after-th answer says
+     * "Connection: close" instead. */
+    int close_after;
+    bool close_announced;
+    int unanswered;           /* requests read and closed on, unanswered */
+    char last_unanswered[64]; /* the CIMMethod header of the last of them */
+    /* what the server saw (requests: those answered) */
     int requests;
     int connections;
     char *last_body;
