@@ -27,7 +27,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -Wvla
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Ilib/include $(WARNINGS)
 
-LIB_PKGS := libxml-2.0 libcurl uuid inih libvirt
+LIB_PKGS := libxml-2.0 libcurl uuid inih libvirt json-c
 TEST_PKGS := cmocka libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(LIB_PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(LIB_PKGS)) -lpthread

@@ -3,7 +3,6 @@
  * from a LUN that holds a generalized image (method 1), or from an image
  * file written onto a LUN (method 2: onto a new LUN of a pool, or onto a
  * LUN given, through --device where it is attached here). */
-#include <errno.h>
 #include <popt.h>
 
 #include "common/arrays.h"
@@ -15,6 +14,7 @@
 
 enum {
     OPT_IMAGE = CMD_OPT_FIRST,
+    OPT_BACKING,
     OPT_SIZE,
     OPT_DEVICE,
     OPT_COPY,
@@ -32,6 +32,9 @@ enum {
 struct opts {
     sp_template *t;
     char *image, *device;
+    char **backing; /* --allow-backing, in chain order */
+    size_t nbacking;
+    sp_image *img; /* --image, open and inspected */
     uint64_t size;
 };
 
@@ -67,22 +70,11 @@ static void add_nic(sp_template *t, const char *arg)
 
 static void read_doc(sp_template *t, sp_custom_doc d, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        cmd_usage_error("--%s: cannot read '%s': %s", sp_custom_doc_name(d),
-                        path, strerror(errno));
-    char *text = cmd_xmalloc(SP_DOC_MAX + 2);
-    size_t n = fread(text, 1, SP_DOC_MAX + 1, f);
-    bool bad = ferror(f);
-    fclose(f);
-    text[n] = '\0';
-    if (bad || n > SP_DOC_MAX || memchr(text, '\0', n))
-        cmd_usage_error("--%s: '%s' is %s", sp_custom_doc_name(d), path,
-                        bad              ? "unreadable"
-                        : n > SP_DOC_MAX ? "larger than 1 MiB"
-                                         : "not text");
+    char *text = NULL;
     sp_error err;
     sp_error_clear(&err);
+    if (sp_custom_doc_read(path, &text, &err))
+        cmd_usage_error("--%s: %s", sp_custom_doc_name(d), err.message);
     if (sp_template_set_doc(t, d, text, &err))
         cmd_usage_error("--%s: '%s': %s", sp_custom_doc_name(d), path,
                         err.message);
@@ -98,6 +90,11 @@ static void on_opt(int val, const char *arg, void *ctx)
     case OPT_IMAGE: /* @arg lasts only for this call */
         free(o->image);
         o->image = cmd_xstrdup(arg);
+        break;
+    case OPT_BACKING:
+        o->backing =
+            cmd_xrealloc(o->backing, (o->nbacking + 1) * sizeof(*o->backing));
+        o->backing[o->nbacking++] = cmd_xstrdup(arg);
         break;
     case OPT_SIZE:
         o->size = cmd_size_arg("--size", arg);
@@ -206,7 +203,7 @@ static bool write_image(const struct opts *o, sp_array *a, const sp_id *lun)
     sp_error err;
     sp_error_clear(&err);
     uint64_t written = 0;
-    bool ok = sp_image_write(o->image, path, &written, &err) == SP_OK;
+    bool ok = sp_image_write(o->img, path, &written, &err) == SP_OK;
     if (!ok)
         cmd_fail(sp_error_exit_code(&err), "cannot write '%s' onto '%s': %s",
                  o->image, sp_id_str(lun), err.message);
@@ -221,15 +218,7 @@ static bool write_image(const struct opts *o, sp_array *a, const sp_id *lun)
  * (and then no LUN is left). */
 static sp_lun *new_lun(const struct opts *o, sp_array *a, const sp_id *pool)
 {
-    sp_error err;
-    sp_error_clear(&err);
-    sp_image_format fmt;
-    uint64_t size;
-    if (sp_image_probe(o->image, &fmt, &size, &err)) {
-        cmd_fail(sp_error_exit_code(&err), "cannot read image '%s': %s",
-                 o->image, err.message);
-        return NULL;
-    }
+    uint64_t size = sp_image_disk_size(o->img);
     size = (size + (1u << 20) - 1) / (1u << 20) * (1u << 20);
     if (o->size && o->size < size) {
         cmd_fail(SP_EXIT_USAGE, "--size %s is smaller than the disk of '%s'",
@@ -252,6 +241,24 @@ static sp_lun *new_lun(const struct opts *o, sp_array *a, const sp_id *pool)
     return l;
 }
 
+/* Open and inspect --image: a backing chain other than the one
+ * --allow-backing names is refused (exit 6) before any LUN is made. */
+static bool open_image(struct opts *o)
+{
+    sp_error err;
+    sp_error_clear(&err);
+    if (sp_image_open(o->image, (const char *const *)o->backing, o->nbacking, 0,
+                      &o->img, &err) == SP_OK)
+        return true;
+    cmd_fail(sp_error_exit_code(&err), "cannot use image '%s': %s%s", o->image,
+             err.message,
+             err.code == SP_ERR_PRECONDITION
+                 ? " (to read a backing chain, name each of its files with "
+                   "--allow-backing, the image's backing file first)"
+                 : "");
+    return false;
+}
+
 static void make(struct opts *o, const sp_id *id)
 {
     sp_error err;
@@ -271,6 +278,8 @@ static void make(struct opts *o, const sp_id *id)
     if (!pool && o->size)
         cmd_usage_error("--size is for a new LUN, made from a pool ID");
     /* Every check before anything is made. */
+    if (o->image && !open_image(o))
+        return;
     if (sp_library_find(cmd_library(), sp_template_name(o->t), &other, &err) ==
         SP_OK) {
         cmd_fail(SP_EXIT_PRECONDITION, "template '%s' exists already (%s)",
@@ -320,6 +329,10 @@ int main(int argc, char **argv)
          "write this image (raw or qcow2) onto the LUN: a new one in the "
          "pool read, or the LUN read",
          "FILE"},
+        {"allow-backing", 0, POPT_ARG_STRING, NULL, OPT_BACKING,
+         "let the qcow2 --image read this backing file (repeatable: each "
+         "file of its chain, in order)",
+         "FILE"},
         {"size", 0, POPT_ARG_STRING, NULL, OPT_SIZE,
          "with --image and a pool, the new LUN's size (default: the image's "
          "disk)",
@@ -363,6 +376,8 @@ int main(int argc, char **argv)
         cmd_parse(argc, argv, table, "[LUN-ID|POOL-ID]", on_opt, &o);
     if (!name)
         cmd_usage_error("a template needs a --name");
+    if (o.nbacking && !o.image)
+        cmd_usage_error("--allow-backing names backing files of --image");
     sp_error err;
     sp_error_clear(&err);
     if (sp_template_set_name(o.t, name, &err))
@@ -382,6 +397,10 @@ int main(int argc, char **argv)
     cmd_ids_free_all(v, n);
     cmd_ids_close(ids);
     sp_template_free(o.t);
+    sp_image_free(o.img);
+    for (size_t i = 0; i < o.nbacking; i++)
+        free(o.backing[i]);
+    free(o.backing);
     free(o.image);
     free(o.device);
     free(name);

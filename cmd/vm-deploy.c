@@ -2,7 +2,6 @@
 /* cmd/vm-deploy.c: vm-deploy, turn a template into VMs by SAN copy: copy its
  * LUN on the array, mask the copies to the host, define and customize the
  * VMs, start them; every step journaled so a killed run can be resumed. */
-#include <errno.h>
 #include <inttypes.h>
 #include <popt.h>
 
@@ -108,21 +107,11 @@ static void check_opts(struct opts *o)
         cmd_usage_error("--name '%s' has no number (%%d) for --count %lu: "
                         "the names would repeat",
                         o->name, o->count);
-    if (o->user_data_file) {
-        FILE *f = fopen(o->user_data_file, "rb");
-        if (!f)
-            cmd_die(SP_EXIT_FAILED, "cannot read '%s': %s", o->user_data_file,
-                    strerror(errno));
-        o->user_data = cmd_xmalloc(SP_DOC_MAX + 1);
-        size_t n = fread(o->user_data, 1, SP_DOC_MAX + 1, f);
-        bool bad = ferror(f) || n > SP_DOC_MAX || memchr(o->user_data, 0, n);
-        fclose(f);
-        if (bad)
-            cmd_die(SP_EXIT_FAILED,
-                    "cannot read '%s': not a text of at most %u bytes",
-                    o->user_data_file, SP_DOC_MAX);
-        o->user_data[n] = '\0';
-    }
+    sp_error err;
+    sp_error_clear(&err);
+    if (o->user_data_file &&
+        sp_custom_doc_read(o->user_data_file, &o->user_data, &err))
+        cmd_usage_error("--user-data: %s", err.message);
 }
 
 /* Each VM's end: its row, or its failure. */

@@ -8,7 +8,8 @@ _template_make() {
     local cur prev
     _sanprov_start || return
     case $prev in
-    --image | --user-data | --meta-data | --network-config | --unattend)
+    --image | --allow-backing | --user-data | --meta-data | --network-config | \
+        --unattend)
         _sanprov_files -f
         return
         ;;
@@ -54,9 +55,9 @@ _template_make() {
         ;;
     esac
     # LUN and pool IDs are not offered: finding them would ask the arrays.
-    _sanprov_options -n --name --image --size --device --copy-method \
-        --vcpus --memory --firmware --machine --disk-bus --nic --os \
-        --user-data --meta-data --network-config --unattend --tag
+    _sanprov_options -n --name --image --allow-backing --size --device \
+        --copy-method --vcpus --memory --firmware --machine --disk-bus --nic \
+        --os --user-data --meta-data --network-config --unattend --tag
 }
 
 complete -F _template_make template-make

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "file.h"
 
 struct entry {
     char *key;
@@ -440,17 +441,27 @@ static void builtin(sp_config *c)
 
 /* ---- loading ---- */
 
+/* @err (may be NULL), with another code: what a failure means here. */
+static sp_code recode(sp_error *err, sp_code code)
+{
+    if (err)
+        err->code = code;
+    return code;
+}
+
 static sp_code read_file(const char *path, char **out, sp_error *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return sp_error_set(err, errno == ENOENT ? SP_ERR_NOT_FOUND : SP_ERR_IO,
-                            "cannot read '%s': %s", path, strerror(errno));
+    int fd;
+    sp_code rc = spi_open_regular(path, 0, &fd, NULL, err);
+    if (rc == SP_ERR_INVALID) /* a FIFO, a device: a bad configuration */
+        return recode(err, SP_ERR_CONFIG);
+    if (rc)
+        return rc;
     sp_buf b = SP_BUF_INIT(1 << 20);
     char chunk[8192];
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+    ssize_t n = 0;
+    while (!sp_buf_overflowed(&b) && (n = read(fd, chunk, sizeof(chunk))) > 0)
         sp_buf_add(&b, chunk, (size_t)n);
     int e = errno;
     close(fd);
@@ -623,15 +634,14 @@ void sp_free_secret(char *secret)
 sp_code sp_read_secret_file(const char *path, char **out, sp_error *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return sp_error_set(err, SP_ERR_IO, "cannot open '%s': %s", path,
-                            strerror(errno));
+    int fd;
     struct stat st;
-    sp_code rc = SP_OK;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        rc = sp_error_set(err, SP_ERR_IO, "'%s' is not a regular file", path);
-    else if (st.st_mode & (S_IRWXG | S_IRWXO))
+    sp_code rc = spi_open_regular(path, SPI_OPEN_NOFOLLOW, &fd, &st, err);
+    if (rc == SP_ERR_NOT_FOUND) /* a file missing, not an object */
+        return recode(err, SP_ERR_IO);
+    if (rc)
+        return rc;
+    if (st.st_mode & (S_IRWXG | S_IRWXO))
         rc = sp_error_set(err, SP_ERR_PRECONDITION,
                           "'%s' may be read by others (mode %04o); refused: "
                           "run chmod 600 '%s'",

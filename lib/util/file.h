@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <sanprov/error.h>
@@ -27,8 +28,29 @@ sp_code spi_sync_file(const char *path, sp_error *err);
 /* Sync the directory holding @path (after a rename or unlink in it). */
 sp_code spi_sync_dir_of(const char *path, sp_error *err);
 
-/* Read all of a file of at most @max bytes, NUL-terminated.  Errors:
- * SP_ERR_NOT_FOUND, SP_ERR_IO, SP_ERR_TOO_LARGE. */
+/* spi_open_regular()'s @flags. */
+enum {
+    SPI_OPEN_BLOCK = 1u << 0,    /* a block device will do too (an image) */
+    SPI_OPEN_NOFOLLOW = 1u << 1, /* a symbolic link will not (a secret) */
+};
+
+/*
+ * Open @path, a file a user named (a configuration, a password file, a
+ * customization document, an image), for reading.  What is not a regular
+ * file (with SPI_OPEN_BLOCK: nor a block device) is refused at once and
+ * never waited for: a FIFO, a socket, a character device such as
+ * /dev/zero or a terminal, a directory; SP_ERR_INVALID "'PATH' is a FIFO,
+ * not a regular file".  The one place that rule lives: every reader of
+ * such a file opens it here.  *@fd: blocking, close-on-exec, the caller's
+ * to close; *@st (may be NULL): its fstat.  Errors: SP_ERR_NOT_FOUND,
+ * SP_ERR_INVALID, SP_ERR_IO.
+ */
+sp_code spi_open_regular(const char *path, unsigned int flags, int *fd,
+                         struct stat *st, sp_error *err);
+
+/* Read all of a file of at most @max bytes, NUL-terminated; the file is
+ * opened by spi_open_regular().  Errors: SP_ERR_NOT_FOUND, SP_ERR_INVALID
+ * (not a regular file), SP_ERR_IO, SP_ERR_TOO_LARGE. */
 sp_code spi_read_small(const char *path, size_t max, char **out, sp_error *err);
 
 /* flock(@how: LOCK_EX or LOCK_SH) the file @path, made when missing; waits.

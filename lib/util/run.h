@@ -13,6 +13,11 @@
 sp_code spi_run(const char *const *argv, char **output, int *status,
                 sp_error *err);
 
+/* spi_run() with the program's stderr apart, in *@errors (up to 4 MiB;
+ * free it): for output that is parsed, such as JSON. */
+sp_code spi_run_split(const char *const *argv, char **output, char **errors,
+                      int *status, sp_error *err);
+
 /* spi_run() where any exit status but 0 is an error (SP_ERR_IO, with the
  * first line the program said); *@output (may be NULL) only on success. */
 sp_code spi_run_ok(const char *const *argv, char **output, sp_error *err);

@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* tests/unit/test_util.c: the error model, the bounded buffer, logging with
- * redaction, object IDs. */
+ * redaction, object IDs, files users name. */
 #include "testutil.h"
+#include "util/file.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 
 /* ---- errors ---- */
 
@@ -267,6 +274,113 @@ static void test_id_length_limit(void **state)
     free(big);
 }
 
+/* ---- files users name ---- */
+
+/* A Unix socket file at @path (bound, left behind). */
+static void make_socket(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    assert_true(strlen(path) < sizeof(sa.sun_path));
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    close(fd);
+}
+
+static void test_open_regular_table(void **state)
+{
+    char *dir = strdup(tu_path(tu_outdir(), "open-regular"));
+    char *file = strdup(tu_path(dir, "file"));
+    char *fifo = strdup(tu_path(dir, "fifo"));
+    char *sock = strdup(tu_path(dir, "sock"));
+    char *link = strdup(tu_path(dir, "link"));
+    char *gone = strdup(tu_path(dir, "gone"));
+    mkdir(dir, 0700);
+    unlink(fifo);
+    unlink(sock);
+    unlink(link);
+    tu_write_file(file, "x\n", 2);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    make_socket(sock);
+    assert_int_equal(symlink("file", link), 0);
+    static const char *nothing = "";
+    const struct {
+        const char *path;
+        unsigned int flags;
+        sp_code code;
+        const char *says; /* after the quoted path */
+    } t[] = {
+        {file, 0, SP_OK, nothing},
+        {file, SPI_OPEN_BLOCK | SPI_OPEN_NOFOLLOW, SP_OK, nothing},
+        {link, 0, SP_OK, nothing},
+        {link, SPI_OPEN_NOFOLLOW, SP_ERR_INVALID,
+         " is a symbolic link, not a regular file"},
+        {fifo, 0, SP_ERR_INVALID, " is a FIFO, not a regular file"},
+        {fifo, SPI_OPEN_BLOCK, SP_ERR_INVALID,
+         " is a FIFO, not a regular file or a block device"},
+        {sock, 0, SP_ERR_INVALID, " is a socket, not a regular file"},
+        {"/dev/zero", 0, SP_ERR_INVALID,
+         " is a character device, not a regular file"},
+        {"/dev/null", SPI_OPEN_BLOCK, SP_ERR_INVALID,
+         " is a character device, not a regular file or a block device"},
+        {dir, 0, SP_ERR_INVALID, " is a directory, not a regular file"},
+        {gone, 0, SP_ERR_NOT_FOUND, ": No such file or directory"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        sp_error e;
+        sp_error_clear(&e);
+        int fd = -2;
+        struct stat st;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        sp_code rc = spi_open_regular(t[i].path, t[i].flags, &fd, &st, &e);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (rc != t[i].code)
+            fail_msg("case %zu (%s): code %d, wanted %d: %s", i, t[i].path, rc,
+                     t[i].code, e.message);
+        /* At once: a FIFO is never waited for. */
+        assert_true(t1.tv_sec - t0.tv_sec < 2);
+        if (rc) {
+            assert_int_equal(fd, -1);
+            char *want = NULL;
+            if (asprintf(&want, "'%s'%s", t[i].path, t[i].says) < 0)
+                fail();
+            if (!strstr(e.message, want))
+                fail_msg("case %zu: '%s' does not say '%s'", i, e.message,
+                         want);
+            free(want);
+            continue;
+        }
+        /* Blocking again, and what was opened is what fstat says. */
+        assert_true(fd >= 0);
+        assert_int_equal(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+        assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+        assert_true(S_ISREG(st.st_mode));
+        close(fd);
+    }
+    /* The readers built on it refuse alike. */
+    sp_error e;
+    char *text = NULL;
+    assert_int_equal(spi_read_small(fifo, 100, &text, &e), SP_ERR_INVALID);
+    assert_int_equal(sp_custom_doc_read(sock, &text, &e), SP_ERR_INVALID);
+    assert_null(text);
+    assert_int_equal(sp_read_secret_file("/dev/zero", &text, &e),
+                     SP_ERR_INVALID);
+    sp_config *c = NULL;
+    assert_int_equal(sp_config_load(fifo, 0, &c, &e), SP_ERR_CONFIG);
+    assert_int_equal(sp_error_exit_code(&e), SP_EXIT_USAGE);
+    assert_int_equal(sp_custom_doc_read(file, &text, &e), SP_OK);
+    assert_string_equal(text, "x\n");
+    free(text);
+    free(dir);
+    free(file);
+    free(fifo);
+    free(sock);
+    free(link);
+    free(gone);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_id_table),
         cmocka_unit_test(test_id_new_roundtrip_all_bytes),
         cmocka_unit_test(test_id_length_limit),
+        cmocka_unit_test(test_open_regular_table),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -33,8 +33,9 @@ typedef struct sp_config sp_config;
 /*
  * Find and read the configuration.  @path (may be NULL) is the file given
  * with -c.  Errors: SP_ERR_CONFIG (syntax, unknown section or key, bad
- * value: the message names the file and line), SP_ERR_NOT_FOUND (a file
- * given by -c or $SANPROV_CONFIG does not exist), SP_ERR_IO.
+ * value: the message names the file and line; or the file is not a regular
+ * file, e.g. a FIFO or /dev/zero, refused without waiting), SP_ERR_NOT_FOUND
+ * (a file given by -c or $SANPROV_CONFIG does not exist), SP_ERR_IO.
  */
 SP_API sp_code sp_config_load(const char *path, unsigned int flags,
                               sp_config **out, sp_error *err);
@@ -86,6 +87,7 @@ SP_API const char *sp_config_list_item(const sp_config *c, const char *kind,
  * sp_log_add_secret().  *@out is NULL when the array has no user (no
  * password needed).  Free with sp_free_secret().  Errors: SP_ERR_AUTH
  * (none available; the message says where to put one), SP_ERR_IO,
+ * SP_ERR_INVALID (the password file is not a regular file),
  * SP_ERR_PRECONDITION (file permissions).
  */
 SP_API sp_code sp_config_password(const sp_config *c, const char *array,
@@ -95,7 +97,8 @@ SP_API sp_code sp_config_password(const sp_config *c, const char *array,
  * Read a secret from the first line of @path: refused unless it is a
  * regular file that neither group nor others may read.  Registered with
  * sp_log_add_secret(); free with sp_free_secret().  Errors: SP_ERR_IO,
- * SP_ERR_PRECONDITION.
+ * SP_ERR_INVALID (not a regular file: a symbolic link, a FIFO, a device;
+ * refused without waiting), SP_ERR_PRECONDITION.
  */
 SP_API sp_code sp_read_secret_file(const char *path, char **out, sp_error *err);
 

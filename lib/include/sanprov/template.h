@@ -39,6 +39,15 @@ typedef enum sp_custom_doc {
 /* The largest customization document kept, in bytes. */
 #define SP_DOC_MAX (1u << 20)
 
+/*
+ * Read a customization document from file @path: a regular file (a FIFO,
+ * a socket, a device or a directory is refused at once, never waited
+ * for), of at most SP_DOC_MAX bytes, with no NUL byte.  *@text: a new
+ * string, free() it.  Errors: SP_ERR_NOT_FOUND, SP_ERR_INVALID (not a
+ * regular file, too large, not text), SP_ERR_IO.
+ */
+SP_API sp_code sp_custom_doc_read(const char *path, char **text, sp_error *err);
+
 /* A new template named @name with the defaults: copy method auto (SP_COPY_
  * NONE), 1 vCPU, 1 GiB, BIOS, machine "q35", disk bus "virtio", no NIC,
  * Linux.  Its ID is given when it is saved. */
@@ -153,18 +162,47 @@ typedef enum sp_image_format {
     SP_IMAGE_QCOW2,
 } sp_image_format;
 
-/* The format of image file @path (by its header) and the size of the disk
- * it holds.  Errors: SP_ERR_IO, SP_ERR_NOT_SUPPORTED (a format other than
- * raw, or qcow2 without qemu-img to read it). */
-SP_API sp_code sp_image_probe(const char *path, sp_image_format *format,
-                              uint64_t *size, sp_error *err);
+/* An image file, open and inspected, to be written onto a LUN. */
+typedef struct sp_image sp_image;
 
-/* Write the disk of image @path onto @target (a LUN's image file or
- * device), which must be at least as large; holes are kept.  qcow2 goes
- * through "qemu-img convert".  *@written gets the bytes of data written.
- * Errors: SP_ERR_IO, SP_ERR_NOT_SUPPORTED, SP_ERR_PRECONDITION (@target is
- * too small). */
-SP_API sp_code sp_image_write(const char *path, const char *target,
+/*
+ * Open the image @path, a regular file or a block device (anything else,
+ * a FIFO, a socket, a character device, is refused at once), and inspect
+ * it: its format by its header, raw or qcow2, and for qcow2 what "qemu-img
+ * info" says of it, asked with the format given.
+ *
+ * An image is read alone: one that would read other files is refused
+ * before they are opened.  A qcow2 backing chain is read only when
+ * @backing (@nbacking paths) names exactly the files of the chain, in its
+ * order (the image's backing file first, then that one's, and so on), each
+ * the same file (device and inode) as the one the image names, a regular
+ * file or a block device, in the format (raw or qcow2) its child records.
+ * Never read: a backing file that is no local path (a "json:" pseudo-path,
+ * nbd:, http: and the other protocols of QEMU), one whose format is not
+ * recorded (QEMU would probe it), a qcow2 external data file.  @flags: 0.
+ *
+ * *@out: free with sp_image_free().  Errors: SP_ERR_NOT_FOUND,
+ * SP_ERR_INVALID (not a regular file or block device; unknown flags),
+ * SP_ERR_PRECONDITION (the image has a backing chain other than @backing;
+ * the message names the image and the file), SP_ERR_NOT_SUPPORTED (what
+ * is never read, as above; qcow2 without qemu-img), SP_ERR_IO.
+ */
+SP_API sp_code sp_image_open(const char *path, const char *const *backing,
+                             size_t nbacking, unsigned int flags,
+                             sp_image **out, sp_error *err);
+SP_API void sp_image_free(sp_image *img);
+
+SP_API sp_image_format sp_image_get_format(const sp_image *img);
+/* The size of the disk it holds, in bytes. */
+SP_API uint64_t sp_image_disk_size(const sp_image *img);
+
+/* Write the disk of @img onto @target (a LUN's image file or device),
+ * which must be at least as large; holes are kept.  Raw images are copied
+ * from the file opened; qcow2 goes through "qemu-img convert", given the
+ * format of each file of the chain inspected and nothing else to read.
+ * *@written gets the bytes of data written.  Errors: SP_ERR_IO,
+ * SP_ERR_NOT_SUPPORTED, SP_ERR_PRECONDITION (@target is too small). */
+SP_API sp_code sp_image_write(sp_image *img, const char *target,
                               uint64_t *written, sp_error *err);
 
 SP_END_DECLS
