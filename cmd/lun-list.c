@@ -38,8 +38,10 @@ static char *masking_cell(const struct opts *o, const sp_lun *l)
     for (size_t i = 0; i < sp_lun_mask_count(l); i++) {
         const char *ini = sp_lun_mask_initiator(l, i);
         const char *host = cmd_host_of_initiator(o->cfg, ini);
-        char *item =
-            cmd_xasprintf("%s:%u", host ? host : ini, sp_lun_mask_number(l, i));
+        uint32_t num = sp_lun_mask_number(l, i);
+        char *item = num == SP_LUN_NUMBER_UNKNOWN
+                         ? cmd_xasprintf("%s:?", host ? host : ini)
+                         : cmd_xasprintf("%s:%u", host ? host : ini, num);
         if (!prev || strcmp(prev, item) != 0) {
             cmd_grow((void **)&s, &cap, len + strlen(item) + 2, 1);
             len += (size_t)snprintf(s + len, cap - len, "%s%s", len ? "," : "",
@@ -63,8 +65,11 @@ static json_object *masking_json(const struct opts *o, const sp_lun *l)
         json_object *m = json_object_new_object();
         json_object_object_add(m, "initiator", json_object_new_string(ini));
         json_object_object_add(m, "host", cmd_json_string(host));
+        uint32_t num = sp_lun_mask_number(l, i);
         json_object_object_add(m, "lun",
-                               json_object_new_int64(sp_lun_mask_number(l, i)));
+                               num == SP_LUN_NUMBER_UNKNOWN
+                                   ? NULL
+                                   : json_object_new_int64(num));
         json_object_array_add(arr, m);
     }
     return arr;

@@ -317,8 +317,10 @@ static void pcfu_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
             sp_cim_instance *a = assoc(s, "SIM_ProtocolControllerForUnit",
                                        false, "Antecedent", sim_view_path(s, v),
                                        "Dependent", sim_volume_path(s, vol));
+            /* SMI-S gives a host LUN number as zero-padded hexadecimal
+             * text, as VNX, VMAX and ETERNUS do ("0011" is LUN 17). */
             char lun[16];
-            snprintf(lun, sizeof(lun), "%u", v->units[u].lun);
+            snprintf(lun, sizeof(lun), "%04X", v->units[u].lun);
             sim_set_str(a, "DeviceNumber", lun);
             sim_set_u16(a, "DeviceAccess", 2); /* read-write */
             if (fn(a, ((uint64_t)i << 32) | (u + 1), ud))

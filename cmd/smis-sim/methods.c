@@ -2,6 +2,8 @@
 /* cmd/smis-sim/methods.c: the extrinsic methods: volumes, replicas, masking
  * (group and legacy), hardware IDs, jobs. */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -533,6 +535,20 @@ static uint32_t expose_paths(struct call *c)
                  at(lus, i) ? at(lus, i) : "");
             return 0;
         }
+    /* DeviceNumbers are hexadecimal, as the array gives them back. */
+    for (size_t i = 0; i < count(numbers); i++) {
+        const char *t = at(numbers, i);
+        char *end = NULL;
+        errno = 0;
+        unsigned long n = t && isxdigit((unsigned char)*t)
+                              ? strtoul(t, &end, 16)
+                              : ULONG_MAX;
+        if (!end || *end || errno || n > 0xFFFF) {
+            fail(c, SP_CIM_ERR_INVALID_PARAMETER,
+                 "DeviceNumbers[%zu] is not a hexadecimal LUN number", i);
+            return 0;
+        }
+    }
     if (!begin_job(c, "ExposePaths"))
         return RC_JOB;
     if (!v)
@@ -549,7 +565,7 @@ static uint32_t expose_paths(struct call *c)
     }
     for (size_t i = 0; i < count(lus); i++) {
         long lun = count(numbers) && at(numbers, i)
-                       ? strtol(at(numbers, i), NULL, 10)
+                       ? (long)strtoul(at(numbers, i), NULL, 16)
                        : -1;
         sim_view_map(v, sim_volume_find(c->s, at(lus, i))->num, lun);
     }

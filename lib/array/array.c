@@ -392,13 +392,33 @@ sp_code sp_array_iscsi_target(sp_array *a, const sp_mask_target *target,
 
 /* ---- pools ---- */
 
+/* The ID of key @key of @a (with @wwn, a LUN's, when given and valid), or
+ * NULL when the key cannot make one (empty, or longer than an ID may be):
+ * keys come from the array and are not trusted to be sane. */
+static sp_id *make_id(sp_array *a, sp_id_kind kind, const char *key,
+                      const char *wwn)
+{
+    const char *f[] = {a->name, key, wwn};
+    sp_id *id = NULL;
+    size_t n = wwn && spi_wwn_valid(wwn) ? 3 : 2;
+    if (sp_id_new(kind, n, f, &id, NULL) && n == 3)
+        sp_id_new(kind, 2, f, &id, NULL);
+    return id;
+}
+
+
 sp_pool *spi_pool_new(sp_array *a, const char *key, const char *name,
                       uint64_t total, uint64_t free_bytes)
 {
+    sp_id *id = make_id(a, SP_ID_POOL, key, NULL);
+    if (!id) {
+        sp_log(SP_LOG_WARN,
+               "array %s: a pool whose key cannot make an ID was left out",
+               a->name);
+        return NULL;
+    }
     sp_pool *p = spi_xcalloc(1, sizeof(*p));
-    const char *f[] = {a->name, key};
-    if (sp_id_new(SP_ID_POOL, 2, f, &p->id, NULL))
-        abort(); /* keys come from drivers; a bad one is a bug */
+    p->id = id;
     p->name = spi_xstrdup(name ? name : key);
     p->total = total;
     p->free = free_bytes;
@@ -486,20 +506,23 @@ void sp_pool_free_handle(sp_pool *p)
 
 /* ---- LUNs ---- */
 
-static sp_id *make_id(sp_array *a, sp_id_kind kind, const char *key)
-{
-    const char *f[] = {a->name, key};
-    sp_id *id = NULL;
-    if (sp_id_new(kind, 2, f, &id, NULL))
-        abort(); /* keys come from drivers; a bad one is a bug */
-    return id;
-}
-
 sp_lun *spi_lun_new(sp_array *a, const char *key, const char *name,
                     uint64_t size, const char *wwn)
 {
+    if (wwn && !spi_wwn_valid(wwn)) {
+        sp_log(SP_LOG_DEBUG, "array %s: LUN '%s' has a WWN that is not hex",
+               a->name, key);
+        wwn = NULL;
+    }
+    sp_id *id = make_id(a, SP_ID_LUN, key, wwn);
+    if (!id) {
+        sp_log(SP_LOG_WARN,
+               "array %s: a LUN whose key cannot make an ID was left out",
+               a->name);
+        return NULL;
+    }
     sp_lun *l = spi_xcalloc(1, sizeof(*l));
-    l->id = make_id(a, SP_ID_LUN, key);
+    l->id = id;
     l->name = spi_xstrdup(name ? name : key);
     l->size = size;
     l->wwn = wwn && *wwn ? spi_xstrdup(wwn) : NULL;
@@ -509,15 +532,15 @@ sp_lun *spi_lun_new(sp_array *a, const char *key, const char *name,
 void spi_lun_set_pool(sp_lun *l, sp_array *a, const char *pool_key)
 {
     sp_id_free(l->pool);
-    l->pool = pool_key ? make_id(a, SP_ID_POOL, pool_key) : NULL;
+    l->pool = pool_key ? make_id(a, SP_ID_POOL, pool_key, NULL) : NULL;
 }
 
 void spi_lun_set_source(sp_lun *l, sp_array *a, const char *source_key,
                         sp_copy_method method)
 {
     sp_id_free(l->source);
-    l->source = source_key ? make_id(a, SP_ID_LUN, source_key) : NULL;
-    l->copy = source_key ? method : SP_COPY_NONE;
+    l->source = source_key ? make_id(a, SP_ID_LUN, source_key, NULL) : NULL;
+    l->copy = l->source ? method : SP_COPY_NONE;
 }
 
 void spi_lun_set_copied(sp_lun *l, const char *how, uint64_t bytes)

@@ -75,7 +75,9 @@ sp_code spi_array_fail(sp_array *a, sp_code code, const char *fmt, ...)
 /* Copy @err into @a (the driver's sub-handle failed). */
 sp_code spi_array_fail_with(sp_array *a, const sp_error *err);
 
-/* Objects drivers hand out.  Strings are copied. */
+/* Objects drivers hand out.  Strings are copied.  A key that cannot make
+ * an ID (empty, or too long: keys come from the array) gives NULL, and a
+ * warning; a @wwn that is not hex digits is dropped. */
 sp_pool *spi_pool_new(sp_array *a, const char *key, const char *name,
                       uint64_t total, uint64_t free_bytes);
 sp_lun *spi_lun_new(sp_array *a, const char *key, const char *name,

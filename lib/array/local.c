@@ -502,7 +502,8 @@ struct pool_walk {
 static int visit_pool(sp_array *a, const char *name, void *ctx)
 {
     struct pool_walk *w = ctx;
-    return w->fn(pool_object(a, name), w->ctx);
+    sp_pool *p = pool_object(a, name);
+    return p ? w->fn(p, w->ctx) : 0;
 }
 
 static sp_code local_list_pools(sp_array *a, sp_pool_fn fn, void *ctx)

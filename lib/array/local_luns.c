@@ -17,6 +17,8 @@ static sp_lun *lun_object(sp_array *a, const char *key,
 {
     const char *slash = strchr(key, '/');
     sp_lun *l = spi_lun_new(a, key, slash + 1, m->size, m->wwn);
+    if (!l)
+        return NULL;
     SPI_AUTOFREE char *pool = spi_xstrndup(key, (size_t)(slash - key));
     spi_lun_set_pool(l, a, pool);
     if (m->source)
@@ -72,6 +74,8 @@ static int visit_lun(sp_array *a, const char *key, void *ctx)
             collect_stale(a, key);
         return 0;
     }
+    if (!l) /* a file name no ID can hold: left out, with a warning */
+        return 0;
     if (w->masking)
         local_masking_of(w->masking, key, l);
     return w->fn(l, w->ctx) < 0 ? -1 : 0;

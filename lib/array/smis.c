@@ -253,7 +253,14 @@ sp_code smis_discover(sp_array *a)
     const char *ns = sp_cim_path_namespace(s->system);
     s->ns = spi_xstrdup(ns ? ns : s->interop);
     sp_cim_path_set_namespace(s->system, s->ns);
-    s->system_class = spi_xstrdup(sp_cim_path_class(s->system));
+    /* Key values are the provider's own spelling, which its class names
+     * in paths need not keep (they compare without regard to case): the
+     * classes sanprov names in keys it builds follow the system's
+     * CreationClassName key. */
+    const char *ccn = sp_cim_value_get_string(
+        sp_cim_path_get_key(s->system, "CreationClassName"));
+    s->system_class =
+        spi_xstrdup(ccn && *ccn ? ccn : sp_cim_path_class(s->system));
     const char *name =
         sp_cim_value_get_string(sp_cim_path_get_key(s->system, "Name"));
     s->system_name = spi_xstrdup(name ? name : "");
@@ -520,34 +527,75 @@ static sp_code smis_identify(sp_array *a, sp_array_caps *out)
     return SP_OK;
 }
 
+/* ---- values ---- */
+
+/*
+ * CIM_ProtocolControllerForUnit.DeviceNumber is a string, and SMI-S
+ * (Masking and Mapping profile, ExposePaths' DeviceNumbers) makes it the
+ * host LUN number in hexadecimal; arrays zero-pad it: VNX, VMAX and
+ * ETERNUS answer "0011" for LUN 17.  Cinder's EMC and Fujitsu drivers and
+ * libstoragemgmt's SMI-S plugin read it with int(text, 16).  Anything but
+ * 1 to 16 hex digits (and a value beyond 32 bits) is not a number here:
+ * guessing a base once put VMs on the wrong LUNs.
+ */
+bool smis_device_number(const char *text, uint32_t *out)
+{
+    size_t len = text ? strlen(text) : 0;
+    if (len == 0 || len > 16)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        int d = spi_hex_digit((unsigned char)text[i]);
+        if (d < 0)
+            return false;
+        v = v << 4 | (uint64_t)d;
+        if (v > SP_LUN_NUMBER_MAX)
+            return false;
+    }
+    *out = (uint32_t)v;
+    return true;
+}
+
 /* ---- keys ---- */
 
+/*
+ * A volume's key is its DeviceID, which is the array's and opaque: it may
+ * hold '/', '%', spaces, quotes, anything ("IBM.2107-75AB/00000005").  When
+ * the volume's class is not the vendor's usual PREFIX_StorageVolume, or the
+ * DeviceID is empty or starts with '/', the key is "/CLASS/DEVICEID"
+ * instead: a class name never holds '/', so the first '/' after the
+ * leading one ends it and every byte after it is the DeviceID.
+ */
 char *smis_volume_key_of(sp_array *a, const char *cls, const char *dev)
 {
     struct smis *s = smis_of(a);
+    if (!dev)
+        dev = "";
     /* The usual class, prefix + "StorageVolume", compared in place: this
      * runs for every volume of a listing. */
     size_t n = strlen(s->prefix);
-    if (strncasecmp(cls, s->prefix, n) == 0 &&
+    if (*dev && *dev != '/' && strncasecmp(cls, s->prefix, n) == 0 &&
         strcasecmp(cls + n, "StorageVolume") == 0)
-        return spi_xstrdup(dev ? dev : "");
-    return spi_xasprintf("%s/%s", cls, dev ? dev : "");
+        return spi_xstrdup(dev);
+    return spi_xasprintf("/%s/%s", cls, dev);
 }
 
 char *smis_volume_key(sp_array *a, const sp_cim_path *p)
 {
+    const char *ccn = sp_cim_value_get_string(
+        sp_cim_path_get_key(p, "CreationClassName"));
     return smis_volume_key_of(
-        a, sp_cim_path_class(p),
+        a, ccn && *ccn ? ccn : sp_cim_path_class(p),
         sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID")));
 }
 
 sp_cim_path *smis_volume_path(sp_array *a, const char *key)
 {
     struct smis *s = smis_of(a);
-    const char *slash = strchr(key, '/');
-    SPI_AUTOFREE char *cls = slash
-                                 ? spi_xstrndup(key, (size_t)(slash - key))
-                                 : spi_xasprintf("%sStorageVolume", s->prefix);
+    const char *slash = key[0] == '/' ? strchr(key + 1, '/') : NULL;
+    SPI_AUTOFREE char *cls =
+        slash ? spi_xstrndup(key + 1, (size_t)(slash - key - 1))
+              : spi_xasprintf("%sStorageVolume", s->prefix);
     sp_cim_path *p = sp_cim_path_new(NULL, s->ns, cls);
     sp_cim_path_set_key(p, "CreationClassName",
                         sp_cim_value_new_string(SP_CIM_STRING, cls));

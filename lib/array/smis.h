@@ -75,8 +75,13 @@ sp_code smis_invoke(sp_array *a, const sp_cim_path *target, const char *method,
 sp_code smis_job_results(sp_array *a, const sp_cim_path *job,
                          const char *result_class, sp_cim_path **out);
 
-/* Volume keys: the DeviceID, with "CLASS/" in front when the class is
- * not the vendor's usual PREFIX_StorageVolume. */
+/* A host LUN number from a DeviceNumber (hexadecimal text); false when
+ * @text is none. */
+bool smis_device_number(const char *text, uint32_t *out);
+
+/* Volume keys: the DeviceID, or "/CLASS/DEVICEID" when the class is not
+ * the vendor's usual PREFIX_StorageVolume (or the DeviceID is empty or
+ * starts with '/'); any byte of a DeviceID round-trips. */
 char *smis_volume_key(sp_array *a, const sp_cim_path *p);
 /* The same from a volume's class and DeviceID. */
 char *smis_volume_key_of(sp_array *a, const char *cls, const char *dev);

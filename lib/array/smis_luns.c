@@ -129,10 +129,12 @@ sp_code smis_list_pools(sp_array *a, sp_pool_fn fn, void *ctx)
     struct smis_pool *p;
     size_t n;
     sp_code rc = smis_pools(a, &p, &n);
-    for (size_t i = 0; !rc && i < n; i++)
-        if (fn(spi_pool_new(a, p[i].key, p[i].name, p[i].total, p[i].free),
-               ctx))
+    for (size_t i = 0; !rc && i < n; i++) {
+        sp_pool *one =
+            spi_pool_new(a, p[i].key, p[i].name, p[i].total, p[i].free);
+        if (one && fn(one, ctx))
             break;
+    }
     smis_pools_free(p, n);
     return rc;
 }
@@ -143,6 +145,7 @@ sp_code smis_get_pool(sp_array *a, const char *key, sp_pool **out)
     size_t n;
     sp_code rc = smis_pools(a, &p, &n);
     const struct smis_pool *hit = rc ? NULL : smis_find_pool(a, p, n, key);
+    /* @key came from an ID, so an ID can hold it. */
     if (hit)
         *out = spi_pool_new(a, hit->key, hit->name, hit->total, hit->free);
     smis_pools_free(p, n);
@@ -258,8 +261,8 @@ static int list_one(sp_cim_instance *v, void *ud)
     struct listing *li = ud;
     struct smis *s = smis_of(li->a);
     int stop = 0;
-    if (ours(s, v)) {
-        sp_lun *l = lun_of(li->a, v);
+    sp_lun *l = ours(s, v) ? lun_of(li->a, v) : NULL;
+    if (l) {
         if (li->pool_key)
             spi_lun_set_pool(l, li->a, li->pool_key);
         if (li->syncs)
@@ -289,7 +292,12 @@ static int list_queried(sp_cim_instance *v, void *ud)
     } else if (!sys || SPI_STREQ(sys, s->system_name)) {
         SPI_AUTOFREE char *key =
             smis_volume_key_of(li->a, sp_cim_instance_class(v), dev);
-        stop = li->fn(spi_lun_new(li->a, key, NULL, 0, NULL), li->ctx);
+        uint64_t fmt = 0;
+        sp_cim_instance_get_uint(v, "NameFormat", &fmt);
+        sp_lun *l = spi_lun_new(
+            li->a, key, NULL, 0,
+            fmt == 9 ? sp_cim_instance_get_string(v, "Name") : NULL);
+        stop = l ? li->fn(l, li->ctx) : 0;
         li->stopped |= stop != 0;
     }
     sp_cim_instance_free(v);
@@ -298,15 +306,15 @@ static int list_queried(sp_cim_instance *v, void *ud)
 
 /*
  * Only the IDs of the LUNs of the whole array, in as few bytes as the
- * array allows: a query of the two properties they are made of (a fifth
- * of the bytes of the volumes' paths), else one pulled enumeration of the
- * paths (an empty PropertyList).  No pools, replication or masking.
+ * array allows: a query of the properties they are made of (the DeviceID,
+ * the SystemName that says whose, the WWN), else one pulled enumeration of
+ * the paths with the WWN.  No pools, replication or masking.
  */
 static sp_code list_ids(sp_array *a, sp_lun_fn fn, void *ctx)
 {
-    static const char *const no_props[] = {NULL};
+    static const char *const wwn_props[] = {"Name", "NameFormat", NULL};
     static const char query[] =
-        "SELECT DeviceID, SystemName FROM CIM_StorageVolume";
+        "SELECT DeviceID, SystemName, Name, NameFormat FROM CIM_StorageVolume";
     struct smis *s = smis_of(a);
     sp_code rc = smis_discover(a);
     if (rc)
@@ -323,7 +331,7 @@ static sp_code list_ids(sp_array *a, sp_lun_fn fn, void *ctx)
         return SP_OK;
     if (sp_cim_client_error(s->c)->code != SP_ERR_NOT_SUPPORTED)
         return smis_fail(a);
-    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_StorageVolume", no_props,
+    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_StorageVolume", wwn_props,
                                    0, list_one, &li) &&
         !li.stopped)
         return smis_fail(a);
@@ -386,6 +394,11 @@ sp_code smis_fetch_lun(sp_array *a, const sp_cim_path *p, const char *key,
     }
     *out = lun_of(a, v);
     sp_cim_instance_free(v);
+    if (!*out)
+        return spi_array_fail(a, SP_ERR_PROTOCOL,
+                              "array '%s' answered for LUN '%s' with a volume "
+                              "whose key cannot make an ID",
+                              a->name, key);
     return SP_OK;
 }
 

@@ -33,9 +33,10 @@ static int keep_unit(sp_cim_instance *i, void *ud)
     const char *num = sp_cim_instance_get_string(i, "DeviceNumber");
     if (vol && devid(vol)) {
         spi_xgrow((void **)&u->v, &u->cap, u->n + 1, sizeof(*u->v));
-        /* DeviceNumber is a string: decimal, or hex on some arrays. */
-        unsigned long n = num ? strtoul(num, NULL, 0) : 0;
-        u->v[u->n++] = (struct unit){spi_xstrdup(devid(vol)), (uint32_t)n};
+        uint32_t n = SP_LUN_NUMBER_UNKNOWN;
+        if (!smis_device_number(num, &n))
+            n = SP_LUN_NUMBER_UNKNOWN;
+        u->v[u->n++] = (struct unit){spi_xstrdup(devid(vol)), n};
     }
     sp_cim_instance_free(i);
     return 0;
@@ -58,6 +59,27 @@ static const struct unit *find_unit(const struct units *u, const char *dev)
         if (SPI_STREQ(u->v[i].dev, dev))
             return &u->v[i];
     return NULL;
+}
+
+/* The host LUN numbers of volumes @devs from the view's units: a volume
+ * the view lacks, or whose number the array did not give readably, is a
+ * protocol error, never LUN 0. */
+static sp_code unit_numbers(sp_array *a, const struct units *u,
+                            const char *const *devs, size_t n,
+                            uint32_t *numbers)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct unit *un = find_unit(u, devs[i]);
+        if (!un || un->number == SP_LUN_NUMBER_UNKNOWN)
+            return spi_array_fail(
+                a, SP_ERR_PROTOCOL,
+                "array '%s' %s for volume '%s' after masking it", a->name,
+                un ? "gave no hexadecimal host LUN number (DeviceNumber)"
+                   : "listed no host LUN number",
+                devs[i]);
+        numbers[i] = un->number;
+    }
+    return SP_OK;
 }
 
 /* ---- hardware IDs ---- */
@@ -385,11 +407,10 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
                (!unmask && numbers && (rc = smis_view_units(a, spc, &u)))) {
         if (ntodo)
             unmask_again(a, t, group, spc, todo, tododevs, ntodo, &h);
-    } else if (!unmask && numbers) {
-        for (size_t i = 0; i < n; i++) {
-            const struct unit *un = find_unit(&u, devs[i]);
-            numbers[i] = un ? un->number : 0;
-        }
+    } else if (!unmask && numbers && (rc = unit_numbers(a, &u, devs, n,
+                                                         numbers))) {
+        if (ntodo)
+            unmask_again(a, t, group, spc, todo, tododevs, ntodo, &h);
     }
     free(todo);
     free(tododevs);

@@ -12,7 +12,7 @@
 /* The LUNs of view @spc: DeviceID and host LUN number. */
 struct unit {
     char *dev;
-    uint32_t number;
+    uint32_t number; /* SP_LUN_NUMBER_UNKNOWN: the array gave none we read */
 };
 
 struct units {

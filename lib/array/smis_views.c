@@ -65,8 +65,8 @@ static int load_unit(sp_cim_instance *i, void *ud)
                   sizeof(*m->units));
         m->units[m->nunits].dev = spi_xstrdup(devid(vol));
         m->units[m->nunits].view = v;
-        m->units[m->nunits].number =
-            (uint32_t)(num ? strtoul(num, NULL, 0) : 0);
+        if (!smis_device_number(num, &m->units[m->nunits].number))
+            m->units[m->nunits].number = SP_LUN_NUMBER_UNKNOWN;
         m->nunits++;
     }
     sp_cim_instance_free(i);

@@ -18,22 +18,16 @@ static sp_code made(sp_array *a, sp_cim_args *out, sp_cim_path *job,
                           "the array made a volume but did not say which");
 }
 
-/* The new LUN: read back from the array, or with SP_LUN_IDS_ONLY made
- * from what was asked (@name, @bytes) without a request. */
+/* The new LUN, read back from the array even when only its ID is wanted
+ * (SP_LUN_IDS_ONLY): a LUN's ID carries its WWN, which only the array
+ * knows. */
 static sp_code finish(sp_array *a, sp_cim_path *element, const char *pool,
-                      const char *name, uint64_t bytes, unsigned int flags,
                       sp_lun **out)
 {
     struct smis *s = smis_of(a);
     if (!sp_cim_path_namespace(element))
         sp_cim_path_set_namespace(element, s->ns);
     SPI_AUTOFREE char *key = smis_volume_key(a, element);
-    if (flags & SP_LUN_IDS_ONLY) {
-        *out = spi_lun_new(a, key, name, bytes, NULL);
-        if (pool)
-            spi_lun_set_pool(*out, a, pool);
-        return SP_OK;
-    }
     sp_code rc = smis_fetch_lun(a, element, key, out);
     if (!rc)
         spi_lun_set_pool(*out, a, pool);
@@ -91,7 +85,7 @@ sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
     sp_cim_args_free(in);
     if (!rc)
         rc = made(a, outp, job, "TheElement", &element);
-    if (!rc && (rc = finish(a, element, pool_key, name, bytes, flags, out)))
+    if (!rc && (rc = finish(a, element, pool_key, out)))
         unmake(a, element);
     sp_cim_args_free(outp);
     sp_cim_path_free(job);
@@ -141,7 +135,7 @@ sp_code smis_copy_lun(sp_array *a, const char *source_key,
     sp_cim_args_free(in);
     if (!rc)
         rc = made(a, outp, job, "TargetElement", &element);
-    if (!rc && (rc = finish(a, element, pool_key, name, 0, flags, out)))
+    if (!rc && (rc = finish(a, element, pool_key, out)))
         unmake(a, element);
     if (!rc)
         spi_lun_set_source(*out, a, source_key, method);

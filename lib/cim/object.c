@@ -86,6 +86,23 @@ const sp_cim_value *sp_cim_path_get_key(const sp_cim_path *p, const char *name)
     return spi_nvlist_get(&p->keys, name);
 }
 
+/* Namespace names: case-insensitive, "/root/cimv2/" is "root/cimv2". */
+static bool ns_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    while (*a == '/')
+        a++;
+    while (*b == '/')
+        b++;
+    size_t la = strlen(a), lb = strlen(b);
+    while (la && a[la - 1] == '/')
+        la--;
+    while (lb && b[lb - 1] == '/')
+        lb--;
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
 bool sp_cim_path_equal(const sp_cim_path *a, const sp_cim_path *b,
                        unsigned int flags)
 {
@@ -93,7 +110,7 @@ bool sp_cim_path_equal(const sp_cim_path *a, const sp_cim_path *b,
         return false;
     if ((flags & SP_CIM_PATH_CMP_HOST) && !spi_name_eq(a->host, b->host))
         return false;
-    if ((flags & SP_CIM_PATH_CMP_NAMESPACE) && !spi_name_eq(a->ns, b->ns))
+    if ((flags & SP_CIM_PATH_CMP_NAMESPACE) && !ns_eq(a->ns, b->ns))
         return false;
     for (size_t i = 0; i < a->keys.n; i++) {
         const sp_cim_value *bv =

@@ -438,20 +438,82 @@ char *sp_cim_value_to_text(const sp_cim_value *v)
     }
 }
 
-bool sp_cim_value_equal(const sp_cim_value *a, const sp_cim_value *b)
+/*
+ * Values compared by type when one or both came without one (a KEYVALUE
+ * of an instance name carries only VALUETYPE string, numeric or boolean):
+ * the untyped text is read as the other's type, so "017" equals uint 17
+ * and "TRUE" equals true; two untyped numbers compare as numbers, two
+ * booleans regardless of case, and strings exactly (a string key is
+ * case-sensitive: DSP0004).  Text that is no valid value of the type
+ * equals nothing.
+ */
+static bool untyped_equal(const sp_cim_value *a, const sp_cim_value *b)
 {
-    if (!a || !b)
-        return a == b;
-    if (a->is_array != b->is_array || a->is_null != b->is_null)
-        return false;
-    if (a->untyped || b->untyped) {
-        /* Compare an untyped value by its text against the other's. */
+    if (a->untyped && !b->untyped) {
+        const sp_cim_value *t = a;
+        a = b;
+        b = t;
+    }
+    /* Now b is untyped; a may be typed. */
+    if (a->is_array || b->is_array || a->is_null || b->is_null) {
         char *ta = sp_cim_value_to_text(a), *tb = sp_cim_value_to_text(b);
         bool eq = ta && tb && SPI_STREQ(ta, tb);
         free(ta);
         free(tb);
         return eq;
     }
+    sp_cim_type type;
+    if (!a->untyped) {
+        type = a->type;
+    } else if (a->valuetype != b->valuetype) {
+        return SPI_STREQ(a->v.str, b->v.str);
+    } else if (a->valuetype == 'b') {
+        type = SP_CIM_BOOLEAN;
+    } else if (a->valuetype == 'n') {
+        /* Integers of either sign, else reals. */
+        const char *x = a->v.str, *y = b->v.str;
+        sp_cim_type kinds[] = {SP_CIM_UINT64, SP_CIM_SINT64, SP_CIM_REAL64};
+        for (size_t i = 0; i < SPI_ARRAY_SIZE(kinds); i++) {
+            sp_cim_value *vx = NULL, *vy = NULL;
+            sp_error e;
+            bool ok = !spi_cim_value_from_text(kinds[i], x, &vx, &e) &&
+                      !spi_cim_value_from_text(kinds[i], y, &vy, &e);
+            bool eq = ok && sp_cim_value_equal(vx, vy);
+            sp_cim_value_free(vx);
+            sp_cim_value_free(vy);
+            if (ok)
+                return eq;
+        }
+        return false;
+    } else {
+        return SPI_STREQ(a->v.str, b->v.str);
+    }
+    if (spi_cim_type_is_stringlike(type) || type == SP_CIM_REFERENCE ||
+        type == SP_CIM_INSTANCE) {
+        char *ta = sp_cim_value_to_text(a);
+        bool eq = ta && SPI_STREQ(ta, b->v.str);
+        free(ta);
+        return eq;
+    }
+    sp_cim_value *x = NULL, *y = NULL;
+    sp_error e;
+    if (a->untyped && spi_cim_value_from_text(type, a->v.str, &x, &e))
+        return false;
+    bool eq = !spi_cim_value_from_text(type, b->v.str, &y, &e) &&
+              sp_cim_value_equal(x ? x : a, y);
+    sp_cim_value_free(x);
+    sp_cim_value_free(y);
+    return eq;
+}
+
+bool sp_cim_value_equal(const sp_cim_value *a, const sp_cim_value *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->is_array != b->is_array || a->is_null != b->is_null)
+        return false;
+    if (a->untyped || b->untyped)
+        return untyped_equal(a, b);
     if (a->type != b->type)
         return false;
     if (a->is_null)
@@ -475,7 +537,9 @@ bool sp_cim_value_equal(const sp_cim_value *a, const sp_cim_value *b)
     case SP_CIM_BOOLEAN:
         return a->v.b == b->v.b;
     case SP_CIM_REFERENCE:
-        return sp_cim_path_equal(a->v.ref, b->v.ref, SP_CIM_PATH_CMP_NAMESPACE);
+        /* The objects of one array: host and namespace spellings are not
+         * part of their identity. */
+        return sp_cim_path_equal(a->v.ref, b->v.ref, 0);
     case SP_CIM_INSTANCE: {
         const sp_cim_instance *x = a->v.inst, *y = b->v.inst;
         if (!spi_name_eq(x->classname, y->classname) ||

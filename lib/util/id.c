@@ -12,15 +12,27 @@ struct sp_id {
     char *text;    /* canonical */
 };
 
+/*
+ * Per kind: the field count (@nfields, or up to @maxfields when the last
+ * ones are optional), a field that must be a UUID, the fields that are an
+ * array's opaque keys (a bit each: any byte but NUL, control characters
+ * included, since a provider puts what it likes in a key), and a field
+ * that is a WWN (hex digits).
+ */
 static const struct {
     const char *name;
-    size_t nfields;
-    int uuid_field; /* index of a field that must be a UUID, or -1 */
+    size_t nfields, maxfields;
+    int uuid_field;  /* or -1 */
+    unsigned opaque; /* bit i: field i is an opaque key */
+    int wwn_field;   /* or -1 */
 } kinds[] = {
-    [SP_ID_ARRAY] = {"array", 1, -1}, [SP_ID_POOL] = {"pool", 2, -1},
-    [SP_ID_LUN] = {"lun", 2, -1},     [SP_ID_HOST] = {"host", 1, -1},
-    [SP_ID_TMPL] = {"tmpl", 1, 0},    [SP_ID_VM] = {"vm", 2, 1},
-    [SP_ID_JOB] = {"job", 2, -1},
+    [SP_ID_ARRAY] = {"array", 1, 1, -1, 0, -1},
+    [SP_ID_POOL] = {"pool", 2, 2, -1, 0x2, -1},
+    [SP_ID_LUN] = {"lun", 2, 3, -1, 0x2, 2},
+    [SP_ID_HOST] = {"host", 1, 1, -1, 0, -1},
+    [SP_ID_TMPL] = {"tmpl", 1, 1, 0, 0, -1},
+    [SP_ID_VM] = {"vm", 2, 2, 1, 0, -1},
+    [SP_ID_JOB] = {"job", 2, 2, -1, 0x2, -1},
 };
 
 const char *sp_id_kind_name(sp_id_kind kind)
@@ -37,17 +49,6 @@ static bool is_unreserved(unsigned char c)
            c == '~';
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void free_fields(char **fields, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -62,11 +63,17 @@ static sp_code check_field(sp_id_kind kind, size_t i, const char *f,
     if (!*f)
         return sp_error_set(err, SP_ERR_BAD_ID, "%s ID has an empty field %zu",
                             kinds[kind].name, i + 1);
-    for (const unsigned char *p = (const unsigned char *)f; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return sp_error_set(err, SP_ERR_BAD_ID,
-                                "%s ID field %zu has a control character",
-                                kinds[kind].name, i + 1);
+    if (!(kinds[kind].opaque & (1u << i)))
+        for (const unsigned char *p = (const unsigned char *)f; *p; p++)
+            if (*p < 0x20 || *p == 0x7f)
+                return sp_error_set(err, SP_ERR_BAD_ID,
+                                    "%s ID field %zu has a control character",
+                                    kinds[kind].name, i + 1);
+    if (kinds[kind].wwn_field == (int)i && !spi_wwn_valid(f))
+        return sp_error_set(err, SP_ERR_BAD_ID,
+                            "%s ID field %zu is not a WWN (1 to %d hex "
+                            "digits)",
+                            kinds[kind].name, i + 1, SPI_WWN_MAX);
     if (kinds[kind].uuid_field == (int)i) {
         uuid_t u;
         if (strlen(f) != 36 || uuid_parse(f, u) != 0)
@@ -141,7 +148,7 @@ sp_code sp_id_new(sp_id_kind kind, size_t nfields, const char *const *fields,
     if ((size_t)kind >= SPI_ARRAY_SIZE(kinds))
         return sp_error_set(err, SP_ERR_BAD_ID, "unknown ID kind %d",
                             (int)kind);
-    if (nfields != kinds[kind].nfields)
+    if (nfields < kinds[kind].nfields || nfields > kinds[kind].maxfields)
         return sp_error_set(err, SP_ERR_BAD_ID,
                             "%s ID needs %zu field(s), not %zu",
                             kinds[kind].name, kinds[kind].nfields, nfields);
@@ -160,8 +167,8 @@ static char *decode_field(const char *s, size_t len, sp_error *err)
             *o++ = s[i];
             continue;
         }
-        int hi = i + 1 < len ? hexval((unsigned char)s[i + 1]) : -1;
-        int lo = i + 2 < len ? hexval((unsigned char)s[i + 2]) : -1;
+        int hi = i + 1 < len ? spi_hex_digit((unsigned char)s[i + 1]) : -1;
+        int lo = i + 2 < len ? spi_hex_digit((unsigned char)s[i + 2]) : -1;
         if (hi < 0 || lo < 0) {
             free(d);
             sp_error_set(err, SP_ERR_BAD_ID, "bad percent escape at '%.*s'",
@@ -212,7 +219,7 @@ sp_code sp_id_parse(const char *text, sp_id **out, sp_error *err)
         return sp_error_set(err, SP_ERR_BAD_ID, "unknown ID kind '%.*s'",
                             (int)(klen > 32 ? 32 : klen), text);
 
-    size_t want = kinds[kind].nfields, n = 0;
+    size_t want = kinds[kind].maxfields, n = 0;
     char **fields = spi_xcalloc(want, sizeof(*fields));
     const char *p = colon + 1;
     for (;;) {
@@ -234,10 +241,10 @@ sp_code sp_id_parse(const char *text, sp_id **out, sp_error *err)
             break;
         p = end + 1;
     }
-    if (n != want) {
+    if (n < kinds[kind].nfields) {
         free_fields(fields, n);
         return sp_error_set(err, SP_ERR_BAD_ID, "%s ID needs %zu field(s)",
-                            kinds[kind].name, want);
+                            kinds[kind].name, kinds[kind].nfields);
     }
     return make(kind, n, fields, out, err);
 }
@@ -285,5 +292,30 @@ const char *sp_id_str(const sp_id *id)
 
 bool sp_id_equal(const sp_id *a, const sp_id *b)
 {
-    return SPI_STREQ(a->text, b->text);
+    if (a->kind != b->kind)
+        return false;
+    /* A LUN's WWN, when both IDs carry it, must agree (hex, any case);
+     * one without it names the object by its key alone. */
+    size_t n = kinds[a->kind].nfields;
+    for (size_t i = 0; i < n; i++)
+        if (!SPI_STREQ(a->fields[i], b->fields[i]))
+            return false;
+    for (size_t i = n; i < a->nfields && i < b->nfields; i++)
+        if (strcasecmp(a->fields[i], b->fields[i]) != 0)
+            return false;
+    return true;
+}
+
+bool spi_wwn_valid(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (spi_hex_digit((unsigned char)s[n]) < 0)
+            return false;
+    return n > 0 && n <= SPI_WWN_MAX;
+}
+
+bool sp_wwn_equal(const char *a, const char *b)
+{
+    return a && b && spi_wwn_valid(a) && strcasecmp(a, b) == 0;
 }

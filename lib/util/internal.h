@@ -35,6 +35,23 @@ void spi_free_secret(char *s);
 /* ASCII case-insensitive comparison of CIM names; NULL equals NULL only. */
 bool spi_name_eq(const char *a, const char *b);
 
+/* The value of hex digit @c, or -1. */
+static inline int spi_hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A WWN as IDs carry it: 1 to SPI_WWN_MAX hex digits (NAA names are 16
+ * or 32). */
+#define SPI_WWN_MAX 64
+bool spi_wwn_valid(const char *s);
+
 /* Free *p; for __attribute__((cleanup)). */
 static inline void spi_freep(void *p)
 {

@@ -86,6 +86,14 @@ sim_key() {
     sed -n "s/.*[ ,.]$1=\"\([^\"]*\)\".*/\1/p"
 }
 
+# sim_lun N...: the lun IDs (of array "sim") that smis-sim's volumes N...
+# have: the DeviceID and the WWN it makes from the volume number.
+sim_lun() {
+    for _n in "$@"; do
+        printf "lun:sim:%08X:65A4E500A78A9938%016X\n" "$_n" "$_n"
+    done
+}
+
 # ---- life cycle ----
 
 SIM_PIDS=

@@ -84,6 +84,12 @@ test_line_count() {
     fi
 }
 
+# lun_keys [FILE]: the lun IDs of FILE (or stdin) without the WWN they end
+# in (lun:ARRAY:KEY), as a LUN's source names its source.
+lun_keys() {
+    sed -E 's/^(lun:[^:[:space:]]+:[^:[:space:]]+):[0-9A-Fa-f]+/\1/' "$@"
+}
+
 # run PROGRAM ARGS...: run a sanprov program through $SANPROV_WRAP.
 run() {
     # shellcheck disable=SC2086

@@ -154,7 +154,7 @@ personality_tests() {
 
     test_expect_success "$p: lun-list at a terminal lists every LUN" '
         on_tty "$SANPROV_WRAP lun-list" >out &&
-        printf "lun:sim:0000000%s\n" 1 2 3 4 >want &&
+        sim_lun 1 2 3 4 >want &&
         test_cmp want out
     '
 
@@ -165,22 +165,22 @@ personality_tests() {
 
     test_expect_success "$p: pool-list | lun-list lists every LUN" '
         run pool-list | run lun-list >out &&
-        printf "lun:sim:0000000%s\n" 1 2 3 4 >want &&
+        sim_lun 1 2 3 4 >want &&
         test_cmp want out
     '
 
     test_expect_success "$p: lun-list of a pool ID lists its LUNs" '
         run lun-list pool:sim:silver >out &&
-        echo lun:sim:00000004 >want &&
+        sim_lun 4 >want &&
         test_cmp want out &&
         run pool-list --class gold | run lun-list >out &&
-        printf "lun:sim:0000000%s\n" 1 2 3 >want &&
+        sim_lun 1 2 3 >want &&
         test_cmp want out
     '
 
     test_expect_success "$p: lun-list of LUN IDs, in their order" '
         run lun-list lun:sim:00000003 lun:sim:00000001 >out &&
-        printf "lun:sim:00000003\nlun:sim:00000001\n" >want &&
+        sim_lun 3 1 >want &&
         test_cmp want out
     '
 
@@ -189,24 +189,24 @@ personality_tests() {
         cat out &&
         test_line_count = 5 out &&
         head -n 1 out | grep -E "^ID +NAME +SIZE +WWN +POOL +SOURCE +MASKING$" &&
-        grep -E "^lun:sim:00000001 +base +$GIB +[0-9A-F]{32} +gold +- +-$" out &&
-        grep -E "^lun:sim:00000002 +snap +$GIB +[0-9A-F]{32} +gold +snapshot 00000001 +kvm01:$N2$" out &&
-        grep -E "^lun:sim:00000003 +clone +$GIB +[0-9A-F]{32} +gold +clone 00000001 +$OTHER:$OTHER_NUM$" out &&
-        grep -E "^lun:sim:00000004 +plain +$MIB +[0-9A-F]{32} +silver +- +kvm01:$N4$" out
+        grep -E "^lun:sim:00000001:[0-9A-F]{32} +base +$GIB +[0-9A-F]{32} +gold +- +-$" out &&
+        grep -E "^lun:sim:[0-9A-F:]*2 +snap +$GIB +[0-9A-F]{32} +gold +snapshot 00000001 +kvm01:$N2$" out &&
+        grep -E "^lun:sim:[0-9A-F:]*3 +clone +$GIB +[0-9A-F]{32} +gold +clone 00000001 +$OTHER:$OTHER_NUM$" out &&
+        grep -E "^lun:sim:[0-9A-F:]*4 +plain +$MIB +[0-9A-F]{32} +silver +- +kvm01:$N4$" out
     '
 
     test_expect_success "$p: lun-list -l -H shows IEC sizes, right-aligned" '
         run lun-list -l -H lun:sim:00000001 lun:sim:00000004 >out &&
         cat out &&
-        grep -E "^lun:sim:00000001 +base +1\.0 GiB " out &&
-        grep -E "^lun:sim:00000004 +plain +1\.0 MiB " out &&
+        grep -E "^lun:sim:00000001:[0-9A-F]{32} +base +1\.0 GiB " out &&
+        grep -E "^lun:sim:[0-9A-F:]*4 +plain +1\.0 MiB " out &&
         test "$(sed -n 2p out | grep -b -o "GiB" | cut -d: -f1)" = \
             "$(sed -n 3p out | grep -b -o "MiB" | cut -d: -f1)"
     '
 
     test_expect_success "$p: lun-list -l pipes into lun-list" '
         run lun-list -l pool:sim:silver | run lun-list >out &&
-        echo lun:sim:00000004 >want &&
+        sim_lun 4 >want &&
         test_cmp want out
     '
 
@@ -218,8 +218,7 @@ personality_tests() {
             and (.wwn | test(\"^[0-9A-F]{32}$\"))
             and (keys == ([\"array\",\"copy\",\"id\",\"masking\",\"name\",
                 \"pool\",\"size\",\"source\",\"wwn\"])))" out &&
-        jq -e -s "[.[].id] == [\"lun:sim:00000001\",\"lun:sim:00000002\",
-            \"lun:sim:00000003\",\"lun:sim:00000004\"]" out &&
+        jq -r .id out >ids && sim_lun 1 2 3 4 >want && test_cmp want ids &&
         jq -e -s "[.[].size] == [$GIB,$GIB,$GIB,$MIB]" out &&
         jq -e -s "[.[].name] == [\"base\",\"snap\",\"clone\",\"plain\"]" out &&
         jq -e -s "[.[].pool] == [\"pool:sim:gold\",\"pool:sim:gold\",
@@ -245,7 +244,7 @@ personality_tests() {
     test_expect_success "$p: the man page example: select the unmasked LUNs" '
         on_tty "$SANPROV_WRAP lun-list --json" |
             jq -r "select(.masking == []) | .id" >out &&
-        echo lun:sim:00000001 >want &&
+        sim_lun 1 >want &&
         test_cmp want out
     '
 
@@ -259,7 +258,7 @@ personality_tests() {
 
     test_expect_success "$p: -0 writes NUL-separated IDs" '
         run lun-list -0 pool:sim:silver >out &&
-        printf "lun:sim:00000004\0" >want &&
+        printf "%s\0" "$(sim_lun 4)" >want &&
         cmp want out
     '
 
@@ -289,7 +288,7 @@ personality_tests() {
     test_expect_code 5 "$p: lun-list of a good and a missing LUN exits 5" '
         run lun-list lun:sim:00000001 lun:sim:00000099 >out 2>err
         rc=$?
-        echo lun:sim:00000001 >want &&
+        sim_lun 1 >want &&
         test_cmp want out && exit $rc
     '
 
@@ -298,7 +297,7 @@ personality_tests() {
             run lun-list >out 2>err
         rc=$?
         cat err
-        printf "lun:sim:00000004\nlun:sim:00000001\n" >want &&
+        sim_lun 4 1 >want &&
         test_cmp want out &&
         grep "cannot read ID .not-an-id." err &&
         grep "cannot read ID .host:kvm01.: a pool or lun ID is wanted" err &&
@@ -309,7 +308,7 @@ personality_tests() {
         run lun-delete lun:sim:00000004 >out 2>err
         rc=$?
         cat err
-        grep "^lun-delete: cannot delete .lun:sim:00000004.: .*masked" err &&
+        grep "^lun-delete: cannot delete .lun:sim:00000004[:0-9A-F]*.: .*masked" err &&
         test_line_count = 0 out &&
         run lun-list lun:sim:00000004 && test "$(units)" = 3 &&
         exit $rc
@@ -319,7 +318,7 @@ personality_tests() {
         run lun-delete lun:sim:00000001 >out 2>err
         rc=$?
         cat err
-        grep "^lun-delete: cannot delete .lun:sim:00000001.: .*snapshot" err &&
+        grep "^lun-delete: cannot delete .lun:sim:00000001[:0-9A-F]*.: .*snapshot" err &&
         test_line_count = 0 out &&
         run lun-list lun:sim:00000001 && exit $rc
     '
@@ -330,7 +329,7 @@ personality_tests() {
         run lun-delete --force lun:sim:00000001 >out 2>err
         rc=$?
         cat err
-        grep "^lun-delete: cannot delete .lun:sim:00000001.: .*snapshot" err &&
+        grep "^lun-delete: cannot delete .lun:sim:00000001[:0-9A-F]*.: .*snapshot" err &&
         test_line_count = 0 out &&
         test "$(units)" = "$before" &&
         run lun-mask -u --host kvm01 lun:sim:00000001 >/dev/null &&
@@ -396,11 +395,11 @@ personality_tests() {
         rc=$?
         cat out
         test $rc = 5 &&
-        grep -x "lun:sim:0000000A" out && grep -x "lun:sim:0000000B" out &&
-        grep "cannot delete .lun:sim:00000001.: .*snapshot" out &&
-        grep "cannot delete .lun:sim:00000002.: .*masked" out &&
+        grep -x "$(sim_lun 10)" out && grep -x "$(sim_lun 11)" out &&
+        grep "cannot delete .lun:sim:00000001[:0-9A-F]*.: .*snapshot" out &&
+        grep "cannot delete .lun:sim:00000002[:0-9A-F]*.: .*masked" out &&
         on_tty "$SANPROV_WRAP lun-list" >left &&
-        printf "lun:sim:0000000%s\n" 1 2 3 >want &&
+        sim_lun 1 2 3 >want &&
         grep "^lun:" left | sort >left.ids &&
         test_cmp want left.ids
     '
@@ -410,10 +409,10 @@ personality_tests() {
         rc=$?
         cat out
         test $rc = 5 &&
-        grep -x "lun:sim:00000002" out && grep -x "lun:sim:00000003" out &&
+        grep -x "$(sim_lun 2)" out && grep -x "$(sim_lun 3)" out &&
         on_tty "$SANPROV_WRAP lun-list | $SANPROV_WRAP lun-delete --force" >out &&
         cat out &&
-        grep -x "lun:sim:00000001" out &&
+        grep -x "$(sim_lun 1)" out &&
         on_tty "$SANPROV_WRAP lun-list" >left &&
         test_line_count = 0 left &&
         test "$(units)" = 0 &&

@@ -173,6 +173,14 @@ static void test_id_table(void **state)
         {"pool:a:b/c", "pool:a:b%2Fc", "a", "b/c"},
         {"pool:a:%3A%25", "pool:a:%3A%25", "a", ":%"},
         {"lun:a:%C3%A9", "lun:a:%C3%A9", "a", "\xC3\xA9"},
+        /* keys are opaque: any byte but NUL, control characters too */
+        {"lun:a:%0A", "lun:a:%0A", "a", "\n"},
+        {"pool:a:%1B%5B2J", "pool:a:%1B%5B2J", "a", "\x1b[2J"},
+        {"lun:a:IBM.2107-75AB%2F00000005", "lun:a:IBM.2107-75AB%2F00000005",
+         "a", "IBM.2107-75AB/00000005"},
+        /* a LUN's WWN, third */
+        {"lun:a:b:6001405f0a1b2c3d", "lun:a:b:6001405f0a1b2c3d", "a", "b"},
+        {"lun:a:b:C", "lun:a:b:C", "a", "b"},
         /* refused */
         {"", NULL, NULL, NULL},
         {"lun", NULL, NULL, NULL},
@@ -180,7 +188,11 @@ static void test_id_table(void **state)
         {"lun:a", NULL, NULL, NULL},
         {"lun:a:", NULL, NULL, NULL},
         {"lun::b", NULL, NULL, NULL},
-        {"lun:a:b:c", NULL, NULL, NULL},
+        {"lun:a:b:xyz", NULL, NULL, NULL},
+        {"lun:a:b:60:01", NULL, NULL, NULL},
+        {"lun:a:b:", NULL, NULL, NULL},
+        {"pool:a:b:c", NULL, NULL, NULL},
+        {"lun:a%0A:b", NULL, NULL, NULL},
         {"LUN:a:b", NULL, NULL, NULL},
         {"disk:a:b", NULL, NULL, NULL},
         {"lun:a:b c", NULL, NULL, NULL},
@@ -189,7 +201,6 @@ static void test_id_table(void **state)
         {"lun:a:%4", NULL, NULL, NULL},
         {"lun:a:%zz", NULL, NULL, NULL},
         {"lun:a:%00", NULL, NULL, NULL},
-        {"lun:a:%0A", NULL, NULL, NULL},
         {"lun:a:\x7f", NULL, NULL, NULL},
         {"lun:a:\xc3\xa9", NULL, NULL, NULL},
         {"tmpl:not-a-uuid", NULL, NULL, NULL},
@@ -226,12 +237,11 @@ static void test_id_table(void **state)
 
 static void test_id_new_roundtrip_all_bytes(void **state)
 {
-    /* Every byte 0x20..0xff in a field survives format + parse. */
+    /* Every byte 0x01..0xff in a key survives format + parse. */
     char field[256];
     size_t n = 0;
-    for (int c = 0x20; c <= 0xff; c++)
-        if (c != 0x7f)
-            field[n++] = (char)c;
+    for (int c = 0x01; c <= 0xff; c++)
+        field[n++] = (char)c;
     field[n] = '\0';
     const char *fields[] = {"arr ay", field};
     sp_id *id = NULL;
@@ -254,6 +264,28 @@ static void test_id_new_roundtrip_all_bytes(void **state)
     assert_int_equal(sp_id_new(SP_ID_LUN, 1, one, &id, &e), SP_ERR_BAD_ID);
     const char *ctl[] = {"a\nb"};
     assert_int_equal(sp_id_new(SP_ID_HOST, 1, ctl, &id, &e), SP_ERR_BAD_ID);
+    /* A LUN's WWN: hex digits, compared in any case; one ID without it
+     * names the LUN by its key alone. */
+    const char *w1[] = {"a", "k", "6001405f"}, *w2[] = {"a", "k", "6001405F"},
+               *w3[] = {"a", "k", "6001405E"}, *w0[] = {"a", "k"},
+               *bad[] = {"a", "k", "60-01"};
+    sp_id *i1, *i2, *i3, *i0;
+    assert_int_equal(sp_id_new(SP_ID_LUN, 3, w1, &i1, &e), SP_OK);
+    assert_int_equal(sp_id_new(SP_ID_LUN, 3, w2, &i2, &e), SP_OK);
+    assert_int_equal(sp_id_new(SP_ID_LUN, 3, w3, &i3, &e), SP_OK);
+    assert_int_equal(sp_id_new(SP_ID_LUN, 2, w0, &i0, &e), SP_OK);
+    assert_int_equal(sp_id_new(SP_ID_LUN, 3, bad, &id, &e), SP_ERR_BAD_ID);
+    assert_true(sp_id_equal(i1, i2));
+    assert_false(sp_id_equal(i1, i3));
+    assert_true(sp_id_equal(i1, i0) && sp_id_equal(i0, i3));
+    assert_string_equal(sp_id_field(i1, 2), "6001405f");
+    assert_true(sp_wwn_equal("6001405f", "6001405F"));
+    assert_false(sp_wwn_equal("6001405f", NULL));
+    assert_false(sp_wwn_equal("x", "x"));
+    sp_id_free(i1);
+    sp_id_free(i2);
+    sp_id_free(i3);
+    sp_id_free(i0);
     assert_string_equal(sp_id_kind_name(SP_ID_TMPL), "tmpl");
 }
 

@@ -143,7 +143,11 @@ SP_API uint64_t sp_lun_copied_bytes(const sp_lun *l);
 /* Masking: where the LUN is visible, with its host LUN number there. */
 SP_API size_t sp_lun_mask_count(const sp_lun *l);
 SP_API const char *sp_lun_mask_initiator(const sp_lun *l, size_t i);
+/* The host LUN number, or SP_LUN_NUMBER_UNKNOWN when the array gave none
+ * that could be read. */
 SP_API uint32_t sp_lun_mask_number(const sp_lun *l, size_t i);
+#define SP_LUN_NUMBER_MAX     0xFFFFFFFEu
+#define SP_LUN_NUMBER_UNKNOWN 0xFFFFFFFFu
 SP_API void sp_lun_free(sp_lun *l);
 
 /* With SP_LUN_MASKING, listings also fill in the masking (more requests). */

@@ -155,7 +155,17 @@ SP_API const sp_cim_value *sp_cim_path_get_key(const sp_cim_path *p,
 #define SP_CIM_PATH_CMP_HOST      0x1u /* also compare the hosts */
 #define SP_CIM_PATH_CMP_NAMESPACE 0x2u /* also compare the namespaces */
 
-/* Same class and same keys (in any order); host and namespace as asked. */
+/*
+ * Whether @a and @b name the same instance, by CIM's rules (DSP0004):
+ * class and key names compared without regard to case, key values by
+ * their type (a string key exactly; an untyped key read as the other
+ * side's type: "017" equals uint 17), keys in any order, references among
+ * the keys compared the same way.  The host and the namespace count only
+ * as @flags ask (hosts and namespaces without regard to case, a
+ * namespace's leading and trailing '/' ignored): the objects of one array
+ * are the same whatever host or namespace spelling a reference carries.
+ * The one comparison of paths: never compare their text.
+ */
 SP_API bool sp_cim_path_equal(const sp_cim_path *a, const sp_cim_path *b,
                               unsigned int flags);
 

@@ -14,8 +14,16 @@ SP_BEGIN_DECLS
  * characters (A-Z a-z 0-9 - . _ ~) stand for themselves, every other byte
  * is written %XX with upper-case hex.
  *
- *     array:NAME  pool:ARRAY:POOLKEY  lun:ARRAY:LUNKEY  host:NAME
+ *     array:NAME  pool:ARRAY:POOLKEY  lun:ARRAY:LUNKEY[:WWN]  host:NAME
  *     tmpl:UUID   vm:HOST:UUID        job:ARRAY:JOBKEY
+ *
+ * A LUN is known by its key and its WWN (the NAA name, hex digits): an ID
+ * that carries the WWN names that LUN only, and the array calls that
+ * change, unmask or attach a LUN refuse when the key now names a LUN with
+ * another WWN (deleted and re-made behind sanprov's back).  Every LUN ID
+ * the library makes carries the WWN when the array gives one; an ID typed
+ * without it names whatever LUN has the key.  Keys (POOLKEY, LUNKEY,
+ * JOBKEY) are the array's own and opaque: any byte but NUL, encoded.
  *
  * Parsing is lenient in what it accepts for a field (lower-case hex,
  * needlessly encoded or unencoded reserved characters) and sp_id_str()
@@ -43,10 +51,11 @@ typedef struct sp_id sp_id;
 SP_API sp_code sp_id_parse(const char *text, sp_id **out, sp_error *err);
 
 /*
- * Make an ID of @kind from @nfields decoded fields (any bytes but NUL and
- * control characters; none empty).  The field count must be the kind's:
- * 1 for array, host and tmpl, 2 for the others; a tmpl field and the second
- * vm field must be UUIDs.  Errors: SP_ERR_BAD_ID.
+ * Make an ID of @kind from @nfields decoded fields (any bytes but NUL, and
+ * no control characters but in keys; none empty).  The field count must be
+ * the kind's: 1 for array, host and tmpl, 2 for the others, 2 or 3 for a
+ * lun (its WWN last); a tmpl field and the second vm field must be UUIDs.
+ * Errors: SP_ERR_BAD_ID.
  */
 SP_API sp_code sp_id_new(sp_id_kind kind, size_t nfields,
                          const char *const *fields, sp_id **out, sp_error *err);
@@ -68,8 +77,13 @@ SP_API const char *sp_id_field(const sp_id *id, size_t i);
 /* The canonical text of @id, owned by @id. */
 SP_API const char *sp_id_str(const sp_id *id);
 
-/* True when both are the same object. */
+/* True when both are the same object: the same kind and fields, where a
+ * LUN's WWN counts only when both carry it (compared as hex, in any
+ * case). */
 SP_API bool sp_id_equal(const sp_id *a, const sp_id *b);
+
+/* True when @a and @b are both WWNs (hex digits) and the same one. */
+SP_API bool sp_wwn_equal(const char *a, const char *b);
 
 SP_END_DECLS
 
