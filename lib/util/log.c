@@ -120,12 +120,27 @@ static void redact_secrets(sp_buf *in, sp_buf *out)
     }
 }
 
-static void emit(sp_log_level level, sp_buf *msg)
+/* @msg made one line with nothing a terminal acts on (a block: lines),
+ * as sanprov/text.h says: messages carry names and texts of arrays and
+ * hosts.  After redaction, so that secrets are found as they were given;
+ * an escaped message too long for a line is cut. */
+static void escape_msg(sp_buf *msg, sp_buf *scratch, bool block)
+{
+    sp_buf_reset(scratch);
+    sp_text_escape(scratch, msg->data ? msg->data : "", msg->len,
+                   block ? SP_TEXT_BLOCK : 0);
+    sp_buf tmp = *msg;
+    *msg = *scratch;
+    *scratch = tmp;
+}
+
+static void emit(sp_log_level level, sp_buf *msg, bool block)
 {
     sp_buf scratch = SP_BUF_INIT(LOG_LINE_MAX);
     pthread_mutex_lock(&log_lock);
     redact_auth_headers(msg);
     redact_secrets(msg, &scratch);
+    escape_msg(msg, &scratch, block);
     if (log_handler) {
         log_handler(level, sp_buf_cstr(msg), log_handler_ctx);
     } else {
@@ -149,7 +164,7 @@ void sp_log(sp_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     sp_buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    emit(level, &b);
+    emit(level, &b, false);
     sp_buf_release(&b);
 }
 
@@ -165,6 +180,6 @@ void sp_log_block(sp_log_level level, const char *heading, const char *text,
         sp_buf_addf(&b, "\n[... %zu more bytes not shown]", len - max);
     while (b.len && b.data[b.len - 1] == '\n')
         b.data[--b.len] = '\0';
-    emit(level, &b);
+    emit(level, &b, true);
     sp_buf_release(&b);
 }

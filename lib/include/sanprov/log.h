@@ -27,7 +27,10 @@ SP_API void sp_log_set_prefix(const char *name);
 
 /*
  * Send messages to @fn instead of stderr (NULL restores stderr).  @fn gets
- * the message after redaction, without a trailing newline.
+ * the message after redaction, without a trailing newline, and escaped
+ * (sp_text_escape(): a message is one line without control characters; a
+ * block of sp_log_block() keeps its lines, see SP_TEXT_BLOCK), since
+ * messages carry the names and texts of arrays and hosts.
  */
 typedef void (*sp_log_fn)(sp_log_level level, const char *msg, void *ctx);
 SP_API void sp_log_set_handler(sp_log_fn fn, void *ctx);
@@ -44,7 +47,8 @@ SP_API void sp_log_add_secret(const char *secret);
 /* Forget all registered secrets (tests). */
 SP_API void sp_log_clear_secrets(void);
 
-/* Write one message; a trailing newline is added. */
+/* Write one message, escaped (see sp_log_set_handler()); a trailing
+ * newline is added. */
 SP_API void sp_log(sp_log_level level, const char *fmt, ...) SP_PRINTF(2, 3);
 
 /*

@@ -6,6 +6,7 @@
 #include <sanprov/common.h>
 #include <sanprov/error.h>
 #include <sanprov/buf.h>
+#include <sanprov/text.h>
 #include <sanprov/log.h>
 #include <sanprov/id.h>
 #include <sanprov/config.h>
