@@ -4,9 +4,11 @@
 #include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "common/cli.h"
 #include "common/output.h"
@@ -47,14 +49,35 @@ static json_object *with_id(const sp_id *id, json_object *json)
     return o;
 }
 
+char *cmd_escape(const char *s)
+{
+    sp_buf b = SP_BUF_INIT(SIZE_MAX / 4);
+    sp_text_escape(&b, s, strlen(s), 0);
+    char *e = sp_buf_detach(&b, NULL);
+    return e ? e : cmd_xstrdup("");
+}
+
+/* An ID is printable ASCII without spaces (sanprov(7), IDs), so it is its
+ * own escape and the first field of its line for the ID reader. */
+static bool id_text_ok(const char *s)
+{
+    for (; *s; s++)
+        if (*s <= ' ' || *s > '~')
+            return false;
+    return true;
+}
+
+/* A row is one line: every cell escaped (text from arrays and hosts may
+ * hold anything), the ID first and nothing but the ID. */
 static void keep_row(const sp_id *id, const char *const *row)
 {
     cmd_grow((void **)&cells, &cells_cap, ncells + 1 + ncolumns,
              sizeof(*cells));
+    assert(id_text_ok(sp_id_str(id)));
     cells[ncells++] = cmd_xstrdup(sp_id_str(id));
     for (size_t i = 0; i < ncolumns; i++) {
         const char *c = row ? row[i] : NULL;
-        cells[ncells++] = cmd_xstrdup(c && *c ? c : "-");
+        cells[ncells++] = cmd_escape(c && *c ? c : "-");
     }
 }
 
@@ -70,6 +93,19 @@ json_object *cmd_json_string(const char *s)
     return s ? json_object_new_string(s) : NULL;
 }
 
+/* json-c escapes C0 controls, but leaves DEL, C1 and bidi controls as
+ * they are and copies bytes that are not UTF-8 into its output, which is
+ * then no JSON; the line is escaped again as JSON (SP_TEXT_JSON). */
+void cmd_json_print(json_object *json)
+{
+    const char *text = json_object_to_json_string_ext(
+        json, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    sp_buf b = SP_BUF_INIT(SIZE_MAX / 4);
+    sp_text_escape(&b, text, strlen(text), SP_TEXT_JSON);
+    puts(sp_buf_cstr(&b));
+    sp_buf_release(&b);
+}
+
 void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)
 {
     pthread_mutex_lock(&lock);
@@ -82,8 +118,7 @@ void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)
         keep_row(id, row);
     } else if (cmd_opt.json) {
         json = with_id(id, json);
-        puts(json_object_to_json_string_ext(
-            json, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        cmd_json_print(json);
     } else {
         fputs(sp_id_str(id), stdout);
         putchar(cmd_opt.nul ? '\0' : '\n');
@@ -94,13 +129,54 @@ void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)
     pthread_mutex_unlock(&lock);
 }
 
-/* Characters, not bytes: UTF-8 continuation bytes take no room. */
+static locale_t utf8_locale;
+
+static void utf8_locale_init(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+size_t cmd_text_fit(const char *s, size_t cols, size_t *width)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, utf8_locale_init);
+    /* Whatever the user's locale: cells are UTF-8 (escaped text is). */
+    locale_t old = utf8_locale ? uselocale(utf8_locale) : (locale_t)0;
+    size_t w = 0, len = strlen(s), at = 0;
+    mbstate_t st = {0};
+    while (at < len) {
+        wchar_t wc;
+        size_t n = 1;
+        int cw; /* without the locale: a column per character */
+        if (!utf8_locale) {
+            cw = ((unsigned char)s[at] & 0xC0) != 0x80;
+        } else if ((n = mbrtowc(&wc, s + at, len - at, &st)) == 0 ||
+                   n > len - at) {
+            n = 1; /* not UTF-8: not in escaped text */
+            cw = 1;
+            memset(&st, 0, sizeof(st));
+        } else {
+            cw = wcwidth(wc); /* 0 for combining marks, 2 for wide */
+            cw = cw < 0 ? 1 : cw;
+        }
+        if (w + (size_t)cw > cols)
+            break;
+        w += (size_t)cw;
+        at += n;
+    }
+    if (old)
+        uselocale(old);
+    if (width)
+        *width = w;
+    return at;
+}
+
+/* The columns @s takes on a terminal (wide characters take two). */
 static size_t width(const char *s)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    size_t w;
+    cmd_text_fit(s, SIZE_MAX, &w);
+    return w;
 }
 
 static void print_row(const char *const *row, const size_t *widths)

@@ -33,11 +33,13 @@ void cmd_out_listing(void);
  *  - default: sp_id_str(@id) and a newline (a NUL with -0/-z), flushed at
  *    once so that a pipeline streams (not into a regular file after
  *    cmd_out_listing());
- *  - -l: @cells (one per column given to cmd_out_begin(), copied; a NULL
- *    or empty cell shows as "-") are kept for the table cmd_out_end()
- *    prints, aligned;
- *  - --json: @json as one line, with "id" (sp_id_str(@id)) as its first
- *    member unless it has one; @json NULL prints {"id": ...} alone.
+ *  - -l: @cells (one per column given to cmd_out_begin(), escaped with
+ *    cmd_escape(), so that a row is one line whatever an array put in a
+ *    name; a NULL or empty cell shows as "-") are kept for the table
+ *    cmd_out_end() prints, aligned;
+ *  - --json: @json as one line (cmd_json_print()), with "id"
+ *    (sp_id_str(@id)) as its first member unless it has one; @json NULL
+ *    prints {"id": ...} alone.
  * @json is consumed (json_object_put) in every mode, so a program may pass
  * NULL unless cmd_opt.json is set; @cells may be NULL unless
  * cmd_opt.long_fmt is set.  Erases the progress line first when stdout is
@@ -49,13 +51,38 @@ void cmd_out_row(const sp_id *id, const char *const *cells, json_object *json);
 json_object *cmd_json_string(const char *s);
 
 /*
+ * Print @json on stdout as one line of JSON (not consumed).  Every string
+ * in it is escaped as sanprov(7) says: control characters (C0, DEL, C1)
+ * and bidi controls as JSON escapes ("\u001b", "\u202e"), each byte that
+ * is not UTF-8 as U+FFFD ("\ufffd"), so the line is valid UTF-8 JSON with
+ * no control character in it (sp_text_escape(), SP_TEXT_JSON).
+ */
+void cmd_json_print(json_object *json);
+
+/*
+ * @s escaped for printing (sp_text_escape(): "\n", "\033", "\377", a
+ * backslash doubled): one line of valid UTF-8 without control characters,
+ * for any name or text that comes from an array or a host.  A new string
+ * for the caller to free().
+ */
+char *cmd_escape(const char *s);
+
+/*
+ * The length in bytes of the longest start of @s (UTF-8, as escaped text
+ * is) that takes at most @cols columns on a terminal, wide characters
+ * taking two and combining ones none; never cuts a character.  The
+ * columns taken go to *@width (may be NULL).
+ */
+size_t cmd_text_fit(const char *s, size_t cols, size_t *width);
+
+/*
  * End the output: with -l, print the table: a header line (the first
  * field "ID", which the ID reader skips, see ids.h), then the rows; the
  * columns are separated by two spaces and aligned (the width of a cell is
- * its count of UTF-8 characters).  The header is printed even when there
- * are no rows.  A failed write to stdout fails the run (cmd_fail_run():
- * exit 1, "cannot write 'standard output': ...").  Called by cmd_finish();
- * calling it again does nothing.
+ * the columns its escaped text takes, cmd_text_fit()).  The header is printed
+ * even when there are no rows.  A failed write to stdout fails the run
+ * (cmd_fail_run(): exit 1, "cannot write 'standard output': ...").  Called by
+ * cmd_finish(); calling it again does nothing.
  */
 void cmd_out_end(void);
 

@@ -6,14 +6,15 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/output.h"
 #include "common/progress.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int tty = -1;   /* stderr is a terminal: unknown yet, 0, 1 */
 static char what[256]; /* what the clock runs for */
 static struct timespec start;
-static char shown[512]; /* the text on the screen, "" when none */
-static size_t shown_len;
+static char shown[512];  /* the text on the screen, "" when none */
+static size_t shown_len; /* the columns it took, or the longest before */
 
 static void erase_locked(void)
 {
@@ -43,6 +44,8 @@ static void draw_locked(const char *text, int percent)
         snprintf(what, sizeof(what), "%s", text);
         start = now;
     }
+    /* WHAT names objects, by names their arrays gave. */
+    char *shown_what = cmd_escape(what);
     char suffix[32];
     if (percent >= 0)
         snprintf(suffix, sizeof(suffix), " ... %d%%",
@@ -50,21 +53,29 @@ static void draw_locked(const char *text, int percent)
     else
         snprintf(suffix, sizeof(suffix), " ... %lds",
                  (long)(now.tv_sec - start.tv_sec));
-    /* Cut WHAT, not the figure: a wrapped line cannot be redrawn with \r. */
+    /* Cut WHAT, not the figure: a wrapped line cannot be redrawn with \r.
+     * Cut by the columns its characters take, and to what shown[] holds
+     * (at a character's start: combining marks take bytes, no columns). */
     size_t cols = columns(), slen = strlen(suffix);
+    size_t fit = cmd_text_fit(shown_what, cols > slen ? cols - slen : 0, NULL);
+    while (fit && fit + slen >= sizeof(shown))
+        while (fit && ((unsigned char)shown_what[--fit] & 0xC0) == 0x80)
+            ;
     char line[sizeof(shown)];
-    snprintf(line, sizeof(line), "%.*s%s", cols > slen ? (int)(cols - slen) : 0,
-             what, suffix);
-    line[cols] = '\0';
+    snprintf(line, sizeof(line), "%.*s%s", (int)fit, shown_what, suffix);
+    free(shown_what);
+    if (!fit && slen > cols)
+        line[cols] = '\0';
     if (strcmp(line, shown) == 0)
         return;
-    size_t len = strlen(line);
+    size_t len = strlen(line), width;
+    cmd_text_fit(line, SIZE_MAX, &width);
     /* Overwrite the old text, padding where the new one is shorter. */
     fprintf(stderr, "\r%s%*s", line,
-            len < shown_len ? (int)(shown_len - len) : 0, "");
+            width < shown_len ? (int)(shown_len - width) : 0, "");
     fflush(stderr);
     memcpy(shown, line, len + 1);
-    shown_len = len > shown_len ? len : shown_len;
+    shown_len = width > shown_len ? width : shown_len;
 }
 
 void cmd_progress(const char *text, int percent)
