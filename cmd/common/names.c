@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/common/names.c: --name patterns and --count for programs that make
  * objects in batches. */
+#include <assert.h>
+
 #include "common/names.h"
 
 void cmd_name_pattern_parse(const char *s, struct cmd_name_pattern *p)
@@ -12,6 +14,13 @@ void cmd_name_pattern_parse(const char *s, struct cmd_name_pattern *p)
     *p = (struct cmd_name_pattern){0};
     if (!*s)
         cmd_usage_error("--name must not be empty");
+    /* A name is printed raw where text from arrays is escaped: it must
+     * print as itself (the numbers made from the pattern are digits). */
+    if (!sp_text_printable(s))
+        cmd_usage_error("--name '%s': a name is UTF-8 text without control "
+                        "characters (newlines, tabs, escapes, bidi "
+                        "controls)",
+                        s);
     for (const char *c = s; *c; c++) {
         if (*c != '%' || c[1] == '%') {
             out[part][len[part]++] = *c;
@@ -44,6 +53,7 @@ void cmd_name_pattern_parse(const char *s, struct cmd_name_pattern *p)
 
 void cmd_name_pattern_numbered(struct cmd_name_pattern *p, const char *prefix)
 {
+    assert(sp_text_printable(prefix));
     *p = (struct cmd_name_pattern){
         .pre = cmd_xstrdup(prefix), .post = cmd_xstrdup(""), .num = true};
 }

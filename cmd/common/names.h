@@ -24,14 +24,17 @@ struct cmd_name_pattern {
 };
 
 /*
- * Parse @s, the argument of --name, into @p.  An empty pattern, another
- * conversion (%s, %x, %-3d, a lone %) or a second number is a usage error
- * (exit 2) whose message names --name and @s.
+ * Parse @s, the argument of --name, into @p.  An empty pattern, one that
+ * is not printable text (sp_text_printable(): not UTF-8, or with control
+ * or bidi characters), another conversion (%s, %x, %-3d, a lone %) or a
+ * second number is a usage error (exit 2) whose message names --name and
+ * @s.
  */
 void cmd_name_pattern_parse(const char *s, struct cmd_name_pattern *p);
 
 /* The pattern "@prefix%d" for default names ("lun1", "base-snap2"):
- * @prefix is taken as it is, a '%' in it included. */
+ * @prefix is taken as it is, a '%' in it included; it must be printable
+ * (sp_text_printable()), which a name read from an array may not be. */
 void cmd_name_pattern_numbered(struct cmd_name_pattern *p, const char *prefix);
 
 /* Whether the pattern has a number: without one it names one object. */

@@ -145,10 +145,15 @@ static bool make(struct run *r, const struct step *st)
     if (!r->o->name && !st->source)
         cmd_name_pattern_numbered(&def, "lun");
     else if (!r->o->name) {
+        /* Named after the source, unless its name (or key) from the array
+         * would not do for a name of ours (sanprov(7), NAMES). */
         const char *base = sp_lun_name(st->src);
-        char *prefix =
-            cmd_xasprintf("%s-%s", base ? base : sp_id_field(st->source, 1),
-                          st->method == SP_COPY_CLONE ? "clone" : "snap");
+        if (!base || !sp_text_printable(base))
+            base = sp_id_field(st->source, 1);
+        if (!sp_text_printable(base))
+            base = "lun";
+        char *prefix = cmd_xasprintf(
+            "%s-%s", base, st->method == SP_COPY_CLONE ? "clone" : "snap");
         cmd_name_pattern_numbered(&def, prefix);
         free(prefix);
     }

@@ -146,7 +146,7 @@ sp_code sp_library_save(sp_library *lib, sp_template *t, sp_error *err)
     if (!spi_template_name_ok(sp_template_name(t)))
         return sp_error_set(err, SP_ERR_INVALID,
                             "'%s' cannot name a template (1 to 128 bytes of "
-                            "UTF-8, no control characters)",
+                            "UTF-8, no control or bidi characters)",
                             sp_template_name(t));
     int fd;
     sp_code rc = lock(lib, &fd, err);

@@ -187,14 +187,10 @@ static bool word_ok(const char *s)
     return true;
 }
 
+/* Printed raw as names of ours are (sanprov/text.h). */
 bool spi_template_name_ok(const char *s)
 {
-    if (!s || !*s || strlen(s) > 128)
-        return false;
-    for (const char *c = s; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7f)
-            return false;
-    return xmlCheckUTF8((const unsigned char *)s) != 0;
+    return s && *s && strlen(s) <= 128 && sp_text_printable(s);
 }
 
 sp_code sp_template_set_name(sp_template *t, const char *name, sp_error *err)
@@ -202,7 +198,7 @@ sp_code sp_template_set_name(sp_template *t, const char *name, sp_error *err)
     if (!spi_template_name_ok(name))
         return sp_error_set(err, SP_ERR_INVALID,
                             "'%s' cannot name a template (1 to 128 bytes of "
-                            "UTF-8, no control characters)",
+                            "UTF-8, no control or bidi characters)",
                             name ? name : "");
     free(t->name);
     t->name = spi_xstrdup(name);
