@@ -95,16 +95,6 @@ static sp_code check_array(sp_deploy *d, sp_array_caps *caps, sp_error *err)
                          sp_template_name(d->tmpl), sp_id_str(lun), d->array);
         return spi_array_failed(a, err);
     }
-    const char *want = sp_id_field(lun, 2);
-    if (want && !sp_wwn_equal(sp_lun_wwn(l), want)) {
-        sp_code u = unmet(err,
-                          "the LUN of template '%s', %s, is another LUN now: "
-                          "its key names WWN %s (deleted and made again?)",
-                          sp_template_name(d->tmpl), sp_id_str(lun),
-                          sp_lun_wwn(l) ? sp_lun_wwn(l) : "(none)");
-        sp_lun_free(l);
-        return u;
-    }
     d->source = sp_id_copy(lun);
     d->lun_size = sp_lun_size(l);
     const sp_id *pool =
