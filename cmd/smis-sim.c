@@ -87,6 +87,10 @@ int main(int argc, char **argv)
         {"fail", 0, POPT_ARG_STRING, &fault, OPT_FAIL,
          "answer the Nth call of METHOD with a CIM error (repeatable)",
          "METHOD:N[:CODE]"},
+        {"fail-text", 0, POPT_ARG_STRING, &o.fail_text, 0,
+         "the description of the errors of --fail (default: simulated "
+         "failure of METHOD call N)",
+         "TEXT"},
         {"drop", 0, POPT_ARG_STRING, &fault, OPT_DROP,
          "close the connection in the middle of the Nth response to METHOD "
          "(repeatable)",

@@ -45,7 +45,7 @@ _smis_sim() {
         mapfile -t COMPREPLY < <(compgen -u -- "$cur")
         return
         ;;
-    --listen | --pools | --preload-volumes | --latency | \
+    --listen | --pools | --preload-volumes | --latency | --fail-text | \
         --job-seconds | --job-fail | --job-stall | --max-enumerations | \
         --close-after)
         # A value to type: nothing to offer.
@@ -55,10 +55,9 @@ _smis_sim() {
     [[ $cur == -* ]] || return
     _sanprov_offer --listen --port-file --state --tls-cert --tls-key --user \
         --password-file --personality --pools --preload-volumes --latency \
-        --job-seconds --fail --drop --job-fail --job-stall --no-pull --no-query \
-        --no-copies --close-after --close-unannounced --max-enumerations \
-        --trace-dir --verbose --version \
-        --help -v -h
+        --job-seconds --fail --fail-text --drop --job-fail --job-stall \
+        --no-pull --no-query --no-copies --close-after --close-unannounced \
+        --max-enumerations --trace-dir --verbose --version --help -v -h
 }
 
 complete -F _smis_sim smis-sim

@@ -262,7 +262,9 @@ static enum MHD_Result cim_request(struct sim *s, struct MHD_Connection *c,
     pthread_mutex_lock(&s->lock);
     sim_count(s, name);
     const struct sim_fault *f = fault_for(s, name, count_of(s, name));
-    if (f && !f->drop) {
+    if (f && !f->drop && s->o.fail_text) {
+        sim_error(rq, &out, f->cim_code, "%s", s->o.fail_text);
+    } else if (f && !f->drop) {
         sim_error(rq, &out, f->cim_code,
                   "simulated failure of %s call %lu (--fail)", name, f->nth);
     } else if (sp_cim_request_is_intrinsic(rq)) {

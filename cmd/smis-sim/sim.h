@@ -139,6 +139,7 @@ struct sim_opts {
     double job_seconds;
     struct sim_fault *faults;
     size_t nfaults;
+    const char *fail_text;   /* the description of --fail's errors, or NULL */
     unsigned long job_fail;  /* the Nth job fails (0: none) */
     unsigned long job_stall; /* the Nth job never ends */
     bool no_pull;
