@@ -48,7 +48,7 @@ void sp_cim_client_set_credentials(sp_cim_client *c, const char *user,
     spi_free_secret(c->http.password);
     c->http.user = spi_xstrdup(user);
     c->http.password = spi_xstrdup(password);
-    sp_log_add_secret(password);
+    spi_secret_hold(password);
 }
 
 void sp_cim_client_set_ca_file(sp_cim_client *c, const char *pem_file)

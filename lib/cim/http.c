@@ -14,9 +14,13 @@
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
+/* libcurl builds the Authorization header from the password in memory it
+ * frees unwiped: its frees wipe (lib/util/secret.c).  A program that set
+ * libcurl up before us keeps its own functions. */
 static void curl_init_once(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, spi_wipe_free,
+                         spi_wipe_realloc, strdup, calloc);
 }
 
 sp_code spi_http_init(struct spi_http *h, const char *url, sp_error *err)

@@ -659,7 +659,7 @@ sp_code sp_read_secret_file(const char *path, char **out, sp_error *err)
     buf[strcspn(buf, "\r\n")] = '\0';
     *out = spi_xstrdup(buf);
     explicit_bzero(buf, sizeof(buf));
-    sp_log_add_secret(*out);
+    spi_secret_hold(*out);
     return SP_OK;
 }
 
@@ -709,16 +709,15 @@ sp_code sp_config_password(const sp_config *c, const char *array, char **out,
     const char *file = sp_config_get(c, "array", array, "password-file");
     if (file)
         return sp_read_secret_file(file, out, err);
-    const char *env = getenv("SANPROV_PASSWORD");
-    if (env && *env) {
-        *out = spi_xstrdup(env);
-        sp_log_add_secret(*out);
+    *out = spi_secret_from_env();
+    if (*out) {
+        spi_secret_hold(*out);
         return SP_OK;
     }
     if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
         *out = prompt(user, array);
         if (*out) {
-            sp_log_add_secret(*out);
+            spi_secret_hold(*out);
             return SP_OK;
         }
     }

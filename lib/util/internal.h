@@ -32,6 +32,22 @@ char *spi_xstrdup_trim(const char *s);
 /* Overwrite then free a secret. */
 void spi_free_secret(char *s);
 
+/* Secrets in memory (secret.c).  spi_secret_hold(): the process holds
+ * @secret (a password just read or given): it becomes not dumpable (no
+ * core dump) and @secret is registered with sp_log_add_secret().
+ * spi_secret_from_env(): $SANPROV_PASSWORD, taken out of the environment
+ * on its first read and kept for later ones; a new copy (free with
+ * spi_free_secret()) or NULL.  spi_secret_forget_env(): forget the kept
+ * one (tests).  spi_helper_environ(): the environment for a helper
+ * program, without secrets (free() the array, not the strings).
+ * spi_wipe_free(), spi_wipe_realloc(): libcurl's memory functions. */
+void spi_secret_hold(const char *secret);
+char *spi_secret_from_env(void);
+void spi_secret_forget_env(void);
+char **spi_helper_environ(void);
+void spi_wipe_free(void *p);
+void *spi_wipe_realloc(void *p, size_t n);
+
 /* ASCII case-insensitive comparison of CIM names; NULL equals NULL only. */
 bool spi_name_eq(const char *a, const char *b);
 

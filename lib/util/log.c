@@ -93,6 +93,8 @@ static void redact_auth_headers(sp_buf *b)
             memcpy(b->data + j, "***", 3);
             memmove(b->data + j + 3, b->data + end, b->len - end + 1);
             b->len -= end - j - 3;
+            /* what the move left past the end: the header's last bytes */
+            explicit_bzero(b->data + b->len + 1, end - j - 3);
         }
         i = j;
     }
@@ -114,6 +116,7 @@ static void redact_secrets(sp_buf *in, sp_buf *out)
             p = hit + sl;
         }
         sp_buf_add(out, p, (size_t)(end - p));
+        explicit_bzero(in->data, in->len); /* reused, then freed */
         sp_buf tmp = *in;
         *in = *out;
         *out = tmp;
@@ -174,10 +177,20 @@ void sp_log_block(sp_log_level level, const char *heading, const char *text,
     if (!sp_log_enabled(level))
         return;
     sp_buf b = SP_BUF_INIT(LOG_LINE_MAX);
-    sp_buf_addf(&b, "%s (%zu bytes):\n", heading, len);
-    sp_buf_add(&b, text, len < max ? len : max);
-    if (len > max)
-        sp_buf_addf(&b, "\n[... %zu more bytes not shown]", len - max);
+    size_t shown = len < max ? len : max;
+    if (shown > LOG_LINE_MAX / 2) /* room for the heading */
+        shown = LOG_LINE_MAX / 2;
+    char more[64] = "";
+    if (len > shown)
+        snprintf(more, sizeof(more), "\n[... %zu more bytes not shown]",
+                 len - shown);
+    /* Made at its final size, then @text copied in: a block may hold an
+     * Authorization header, and a buffer grown after it would leave a
+     * copy in freed memory. */
+    sp_buf_addf(&b, "%s (%zu bytes):\n%*s%s", heading, len, (int)shown, "",
+                more);
+    if (!sp_buf_overflowed(&b))
+        memcpy(b.data + b.len - strlen(more) - shown, text, shown);
     while (b.len && b.data[b.len - 1] == '\n')
         b.data[--b.len] = '\0';
     emit(level, &b, true);

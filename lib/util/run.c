@@ -14,8 +14,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
-
 #define RUN_OUTPUT_MAX (4u << 20)
 
 /* What one of the program's pipes gave, up to RUN_OUTPUT_MAX bytes. */
@@ -70,8 +68,11 @@ static sp_code run(const char *const *argv, char **output, char **errors,
     posix_spawn_file_actions_adddup2(&fa, errors ? errfd[1] : pipefd[1], 2);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     pid_t pid;
-    int e =
-        posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+    /* Never a secret in a helper's environment ($SANPROV_PASSWORD may be
+     * set while the library never read it: no array needed it). */
+    char **env = spi_helper_environ();
+    int e = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, env);
+    free(env);
     posix_spawn_file_actions_destroy(&fa);
     close(pipefd[1]);
     if (errors)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* tests/unit/test_config.c: configuration lookup, parsing, checks, the built-in
  * default, secrets. */
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
+#include "util/internal.h"
 
 static const char design_example[] =
     "[library]\n"
@@ -218,31 +220,64 @@ static void test_passwords(void **state)
     sp_error err;
     assert_int_equal(sp_config_parse(text, "t", &c, &err), SP_OK);
     char *pw = NULL;
+    /* No secret read yet: a core dump would be written. */
+    assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
     /* readable by others: refused, and the message says how to fix it */
     assert_int_equal(sp_config_password(c, "fas01", &pw, &err),
                      SP_ERR_PRECONDITION);
     assert_non_null(strstr(err.message, "chmod 600"));
     assert_null(strstr(err.message, "Zx9"));
-    chmod(secret, 0600);
-    assert_int_equal(sp_config_password(c, "fas01", &pw, &err), SP_OK);
-    assert_string_equal(pw, "Zx9!pass word");
-    sp_free_secret(pw);
-    /* no user: no password needed */
-    assert_int_equal(sp_config_password(c, "open", &pw, &err), SP_OK);
-    assert_null(pw);
-    /* from the environment */
-    setenv("SANPROV_PASSWORD", "from-env", 1);
-    assert_int_equal(sp_config_password(c, "env", &pw, &err), SP_OK);
-    assert_string_equal(pw, "from-env");
-    sp_free_secret(pw);
-    unsetenv("SANPROV_PASSWORD");
+    assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
     /* none, and no terminal (tests run without one on stdin) */
     if (!isatty(0)) {
         assert_int_equal(sp_config_password(c, "env", &pw, &err), SP_ERR_AUTH);
         assert_non_null(strstr(err.message, "password-file"));
     }
+    chmod(secret, 0600);
+    assert_int_equal(sp_config_password(c, "fas01", &pw, &err), SP_OK);
+    assert_string_equal(pw, "Zx9!pass word");
+    sp_free_secret(pw);
+    /* A password held: no core dump from now on. */
+    assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+    /* no user: no password needed */
+    assert_int_equal(sp_config_password(c, "open", &pw, &err), SP_OK);
+    assert_null(pw);
+    /* from the environment, which no longer has it once read; later reads
+     * (another array, a -j worker) get the same; a new value replaces it */
+    setenv("SANPROV_PASSWORD", "from-env", 1);
+    assert_int_equal(sp_config_password(c, "env", &pw, &err), SP_OK);
+    assert_string_equal(pw, "from-env");
+    sp_free_secret(pw);
+    assert_null(getenv("SANPROV_PASSWORD"));
+    assert_int_equal(sp_config_password(c, "env", &pw, &err), SP_OK);
+    assert_string_equal(pw, "from-env");
+    sp_free_secret(pw);
+    setenv("SANPROV_PASSWORD", "newer", 1);
+    assert_int_equal(sp_config_password(c, "env", &pw, &err), SP_OK);
+    assert_string_equal(pw, "newer");
+    sp_free_secret(pw);
+    spi_secret_forget_env();
     sp_config_free(c);
     sp_log_clear_secrets();
+}
+
+/* A helper program's environment: everything but the secrets. */
+static void test_helper_environment(void **state)
+{
+    setenv("SANPROV_PASSWORD", "never-passed-on", 1);
+    setenv("SANPROV_PASSWORDX", "not a secret", 1);
+    char **env = spi_helper_environ();
+    bool path = false, other = false;
+    for (char **e = env; *e; e++) {
+        assert_null(strstr(*e, "never-passed-on"));
+        path |= strncmp(*e, "PATH=", 5) == 0;
+        other |= strcmp(*e, "SANPROV_PASSWORDX=not a secret") == 0;
+    }
+    assert_true(path);
+    assert_true(other);
+    free(env);
+    unsetenv("SANPROV_PASSWORD");
+    unsetenv("SANPROV_PASSWORDX");
 }
 
 int main(void)
@@ -253,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_bom_and_header_comments),
         cmocka_unit_test(test_lookup_and_builtin),
         cmocka_unit_test(test_passwords),
+        cmocka_unit_test(test_helper_environment),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -38,7 +38,10 @@ SP_API const sp_error *sp_cim_client_error(const sp_cim_client *c);
 
 /*
  * Basic authentication.  The password is copied, registered with
- * sp_log_add_secret() and wiped from memory by sp_cim_client_free().
+ * sp_log_add_secret() and wiped from memory by sp_cim_client_free(); the
+ * process holds a secret from now on, so it becomes not dumpable
+ * (prctl(PR_SET_DUMPABLE, 0): no core dump).  Memory libcurl frees is
+ * wiped, as it builds the Authorization header in it.
  */
 SP_API void sp_cim_client_set_credentials(sp_cim_client *c, const char *user,
                                           const char *password);

@@ -83,7 +83,11 @@ SP_API const char *sp_config_list_item(const sp_config *c, const char *kind,
 /*
  * The password of array @name: its password-file (refused when readable
  * by group or others), else $SANPROV_PASSWORD, else a prompt when stdin
- * and stderr are terminals.  The password is registered with
+ * and stderr are terminals.  $SANPROV_PASSWORD is taken out of the
+ * environment when first read (unsetenv(), its bytes wiped) and kept by
+ * the library for later calls, so that no program started later inherits
+ * it.  A password read makes the process not dumpable
+ * (prctl(PR_SET_DUMPABLE, 0): no core dump) and is registered with
  * sp_log_add_secret().  *@out is NULL when the array has no user (no
  * password needed).  Free with sp_free_secret().  Errors: SP_ERR_AUTH
  * (none available; the message says where to put one), SP_ERR_IO,
@@ -96,7 +100,8 @@ SP_API sp_code sp_config_password(const sp_config *c, const char *array,
 /*
  * Read a secret from the first line of @path: refused unless it is a
  * regular file that neither group nor others may read.  Registered with
- * sp_log_add_secret(); free with sp_free_secret().  Errors: SP_ERR_IO,
+ * sp_log_add_secret(), and the process made not dumpable, as by
+ * sp_config_password(); free with sp_free_secret().  Errors: SP_ERR_IO,
  * SP_ERR_INVALID (not a regular file: a symbolic link, a FIFO, a device;
  * refused without waiting), SP_ERR_PRECONDITION.
  */
