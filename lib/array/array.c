@@ -8,34 +8,6 @@ static const struct sp_array_driver *const drivers[] = {
     &spi_local_driver,
 };
 
-struct sp_pool {
-    sp_id *id;
-    char *name;
-    uint64_t total, free;
-    char *class;
-    bool managed;
-    char *groups; /* host-groups, ", "-joined, or NULL */
-};
-
-struct mask_entry {
-    char *initiator;
-    uint32_t number;
-};
-
-struct sp_lun {
-    sp_id *id;
-    char *name;
-    uint64_t size;
-    char *wwn;
-    sp_id *pool;
-    sp_id *source;
-    sp_copy_method copy;
-    const char *copy_how; /* static strings of the driver */
-    uint64_t copied;
-    struct mask_entry *masks;
-    size_t nmasks, capmasks;
-};
-
 /* ---- errors ---- */
 
 sp_code spi_array_fail(sp_array *a, sp_code code, const char *fmt, ...)
@@ -133,6 +105,7 @@ void sp_array_close(sp_array *a)
     free(a->name);
     free(a->uri);
     free(a->pending_job);
+    spi_array_identity_free(a);
     free(a);
 }
 
@@ -275,7 +248,21 @@ sp_code sp_array_get_lun(sp_array *a, const sp_id *id, unsigned int flags,
         return a->err.code;
     if (flags & ~(SP_LUN_MASKING | SP_LUN_IDS_ONLY))
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
-    return a->drv->get_lun(a, key, flags, out);
+    sp_code rc = a->drv->get_lun(a, key, flags, out);
+    if (!rc)
+        spi_array_remember(a, *out);
+    /* The LUN an ID with a WWN names is gone when its key names another. */
+    const char *want = sp_id_field(id, 2);
+    if (!rc && want && !sp_wwn_equal(sp_lun_wwn(*out), want)) {
+        rc = spi_array_fail(a, SP_ERR_NOT_FOUND,
+                            "no LUN '%s' on array '%s': its key names another "
+                            "LUN now, WWN %s (deleted and made again?)",
+                            sp_id_str(id), a->name,
+                            sp_lun_wwn(*out) ? sp_lun_wwn(*out) : "(none)");
+        sp_lun_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 sp_code sp_array_create_lun(sp_array *a, const sp_id *pool, const char *name,
@@ -290,7 +277,10 @@ sp_code sp_array_create_lun(sp_array *a, const sp_id *pool, const char *name,
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (!bytes)
         return spi_array_fail(a, SP_ERR_INVALID, "a LUN needs a size");
-    return a->drv->create_lun(a, key, name, bytes, flags, out);
+    sp_code rc = a->drv->create_lun(a, key, name, bytes, flags, out);
+    if (!rc)
+        spi_array_remember(a, *out);
+    return rc;
 }
 
 sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
@@ -308,7 +298,13 @@ sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
     if (method != SP_COPY_SNAPSHOT && method != SP_COPY_CLONE)
         return spi_array_fail(a, SP_ERR_INVALID,
                               "the copy method is snapshot or clone");
-    return a->drv->copy_lun(a, key, method, name, pool_key, flags, out);
+    /* A copy of another LUN than the ID names would hand its data on. */
+    if (spi_array_check_identity(a, source, key))
+        return a->err.code;
+    sp_code rc = a->drv->copy_lun(a, key, method, name, pool_key, flags, out);
+    if (!rc)
+        spi_array_remember(a, *out);
+    return rc;
 }
 
 sp_code sp_array_lun_path(sp_array *a, const sp_id *id, char **out)
@@ -316,7 +312,7 @@ sp_code sp_array_lun_path(sp_array *a, const sp_id *id, char **out)
     *out = NULL;
     const char *key;
     if (begin(a, a->drv->lun_path, "give a path to its LUNs' data here") ||
-        key_of(a, id, SP_ID_LUN, &key))
+        key_of(a, id, SP_ID_LUN, &key) || spi_array_check_identity(a, id, key))
         return a->err.code;
     return a->drv->lun_path(a, key, out);
 }
@@ -339,7 +335,12 @@ sp_code sp_array_delete_lun(sp_array *a, const sp_id *id, unsigned int flags)
         return a->err.code;
     if (flags & ~SP_LUN_FORCE)
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
-    return a->drv->delete_lun(a, key, flags);
+    if (spi_array_check_identity(a, id, key))
+        return a->err.code;
+    sp_code rc = a->drv->delete_lun(a, key, flags);
+    if (!rc)
+        spi_array_forget(a, key);
+    return rc;
 }
 
 sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
@@ -354,9 +355,18 @@ sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
         return spi_array_fail(a, SP_ERR_PRECONDITION,
                               "host '%s' has no initiators to mask to",
                               target && target->name ? target->name : "");
+    /* Every LUN checked before any is changed: a batch with one LUN
+     * that is not what its ID says changes nothing. */
     const char **keys = spi_xcalloc(n, sizeof(*keys));
     for (size_t i = 0; i < n; i++)
-        if (key_of(a, luns[i], SP_ID_LUN, &keys[i])) {
+        if (key_of(a, luns[i], SP_ID_LUN, &keys[i]) ||
+            spi_array_check_identity(a, luns[i], keys[i])) {
+            if (n > 1 && (a->err.code == SP_ERR_PRECONDITION ||
+                          a->err.code == SP_ERR_NOT_FOUND)) {
+                sp_error e = a->err;
+                spi_array_fail(a, e.code, "LUN '%s': %s", sp_id_str(luns[i]),
+                               e.message);
+            }
             free(keys);
             return a->err.code;
         }
@@ -388,245 +398,4 @@ sp_code sp_array_iscsi_target(sp_array *a, const sp_mask_target *target,
         *portal = *iqn = NULL;
     }
     return rc;
-}
-
-/* ---- pools ---- */
-
-/* The ID of key @key of @a (with @wwn, a LUN's, when given and valid), or
- * NULL when the key cannot make one (empty, or longer than an ID may be):
- * keys come from the array and are not trusted to be sane. */
-static sp_id *make_id(sp_array *a, sp_id_kind kind, const char *key,
-                      const char *wwn)
-{
-    const char *f[] = {a->name, key, wwn};
-    sp_id *id = NULL;
-    size_t n = wwn && spi_wwn_valid(wwn) ? 3 : 2;
-    if (sp_id_new(kind, n, f, &id, NULL) && n == 3)
-        sp_id_new(kind, 2, f, &id, NULL);
-    return id;
-}
-
-
-sp_pool *spi_pool_new(sp_array *a, const char *key, const char *name,
-                      uint64_t total, uint64_t free_bytes)
-{
-    sp_id *id = make_id(a, SP_ID_POOL, key, NULL);
-    if (!id) {
-        sp_log(SP_LOG_WARN,
-               "array %s: a pool whose key cannot make an ID was left out",
-               a->name);
-        return NULL;
-    }
-    sp_pool *p = spi_xcalloc(1, sizeof(*p));
-    p->id = id;
-    p->name = spi_xstrdup(name ? name : key);
-    p->total = total;
-    p->free = free_bytes;
-    /* [pool "ARRAY:POOL"]: by the pool's key or its name. */
-    SPI_AUTOFREE char *by_key = spi_xasprintf("%s:%s", a->name, key);
-    SPI_AUTOFREE char *by_name = spi_xasprintf("%s:%s", a->name, p->name);
-    const char *section = sp_config_has(a->cfg, "pool", by_key)    ? by_key
-                          : sp_config_has(a->cfg, "pool", by_name) ? by_name
-                                                                   : NULL;
-    p->managed = section != NULL;
-    if (section)
-        p->class = spi_xstrdup(sp_config_get(a->cfg, "pool", section, "class"));
-    size_t n =
-        section ? sp_config_list_count(a->cfg, "pool", section, "host-groups")
-                : 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *g =
-            sp_config_list_item(a->cfg, "pool", section, "host-groups", i);
-        char *joined =
-            p->groups ? spi_xasprintf("%s, %s", p->groups, g) : spi_xstrdup(g);
-        free(p->groups);
-        p->groups = joined;
-    }
-    return p;
-}
-
-const sp_id *sp_pool_id(const sp_pool *p)
-{
-    return p->id;
-}
-
-const char *sp_pool_name(const sp_pool *p)
-{
-    return p->name;
-}
-
-uint64_t sp_pool_total(const sp_pool *p)
-{
-    return p->total;
-}
-
-uint64_t sp_pool_free(const sp_pool *p)
-{
-    return p->free;
-}
-
-const char *sp_pool_class(const sp_pool *p)
-{
-    return p->class;
-}
-
-bool sp_pool_managed(const sp_pool *p)
-{
-    return p->managed;
-}
-
-const char *sp_pool_host_groups(const sp_pool *p)
-{
-    return p->groups;
-}
-
-bool sp_pool_allocated_to(const sp_pool *p, const char *group)
-{
-    size_t len = group ? strlen(group) : 0;
-    for (const char *g = p->groups; len && g && *g;) {
-        const char *end = strchr(g, ',');
-        size_t n = end ? (size_t)(end - g) : strlen(g);
-        if (n == len && strncmp(g, group, len) == 0)
-            return true;
-        g = end ? end + 2 : NULL;
-    }
-    return false;
-}
-
-void sp_pool_free_handle(sp_pool *p)
-{
-    if (!p)
-        return;
-    sp_id_free(p->id);
-    free(p->name);
-    free(p->class);
-    free(p->groups);
-    free(p);
-}
-
-/* ---- LUNs ---- */
-
-sp_lun *spi_lun_new(sp_array *a, const char *key, const char *name,
-                    uint64_t size, const char *wwn)
-{
-    if (wwn && !spi_wwn_valid(wwn)) {
-        sp_log(SP_LOG_DEBUG, "array %s: LUN '%s' has a WWN that is not hex",
-               a->name, key);
-        wwn = NULL;
-    }
-    sp_id *id = make_id(a, SP_ID_LUN, key, wwn);
-    if (!id) {
-        sp_log(SP_LOG_WARN,
-               "array %s: a LUN whose key cannot make an ID was left out",
-               a->name);
-        return NULL;
-    }
-    sp_lun *l = spi_xcalloc(1, sizeof(*l));
-    l->id = id;
-    l->name = spi_xstrdup(name ? name : key);
-    l->size = size;
-    l->wwn = wwn && *wwn ? spi_xstrdup(wwn) : NULL;
-    return l;
-}
-
-void spi_lun_set_pool(sp_lun *l, sp_array *a, const char *pool_key)
-{
-    sp_id_free(l->pool);
-    l->pool = pool_key ? make_id(a, SP_ID_POOL, pool_key, NULL) : NULL;
-}
-
-void spi_lun_set_source(sp_lun *l, sp_array *a, const char *source_key,
-                        sp_copy_method method)
-{
-    sp_id_free(l->source);
-    l->source = source_key ? make_id(a, SP_ID_LUN, source_key, NULL) : NULL;
-    l->copy = l->source ? method : SP_COPY_NONE;
-}
-
-void spi_lun_set_copied(sp_lun *l, const char *how, uint64_t bytes)
-{
-    l->copy_how = how;
-    l->copied = bytes;
-}
-
-const char *sp_lun_copy_how(const sp_lun *l)
-{
-    return l->copy_how;
-}
-
-uint64_t sp_lun_copied_bytes(const sp_lun *l)
-{
-    return l->copied;
-}
-
-void spi_lun_add_mask(sp_lun *l, const char *initiator, uint32_t number)
-{
-    spi_xgrow((void **)&l->masks, &l->capmasks, l->nmasks + 1,
-              sizeof(*l->masks));
-    l->masks[l->nmasks++] = (struct mask_entry){spi_xstrdup(initiator), number};
-}
-
-const sp_id *sp_lun_id(const sp_lun *l)
-{
-    return l->id;
-}
-
-const char *sp_lun_name(const sp_lun *l)
-{
-    return l->name;
-}
-
-uint64_t sp_lun_size(const sp_lun *l)
-{
-    return l->size;
-}
-
-const char *sp_lun_wwn(const sp_lun *l)
-{
-    return l->wwn;
-}
-
-const sp_id *sp_lun_pool(const sp_lun *l)
-{
-    return l->pool;
-}
-
-const sp_id *sp_lun_source(const sp_lun *l)
-{
-    return l->source;
-}
-
-sp_copy_method sp_lun_copy(const sp_lun *l)
-{
-    return l->copy;
-}
-
-size_t sp_lun_mask_count(const sp_lun *l)
-{
-    return l->nmasks;
-}
-
-const char *sp_lun_mask_initiator(const sp_lun *l, size_t i)
-{
-    return i < l->nmasks ? l->masks[i].initiator : NULL;
-}
-
-uint32_t sp_lun_mask_number(const sp_lun *l, size_t i)
-{
-    return i < l->nmasks ? l->masks[i].number : 0;
-}
-
-void sp_lun_free(sp_lun *l)
-{
-    if (!l)
-        return;
-    sp_id_free(l->id);
-    free(l->name);
-    free(l->wwn);
-    sp_id_free(l->pool);
-    sp_id_free(l->source);
-    for (size_t i = 0; i < l->nmasks; i++)
-        free(l->masks[i].initiator);
-    free(l->masks);
-    free(l);
 }

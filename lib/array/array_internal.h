@@ -67,7 +67,24 @@ struct sp_array {
     unsigned int timeout_s;
     char *pending_job; /* ID text of a job we stopped waiting for */
     void *priv;
+    /* LUNs whose WWN this handle read a moment ago (identity.c). */
+    struct spi_verified *verified;
+    size_t nverified, capverified;
 };
+
+/*
+ * Identity (identity.c).  spi_array_check_identity(): when @id carries a
+ * WWN, the LUN its key @key names now must have it (asked of the array
+ * unless this handle read it a moment ago), else SP_ERR_PRECONDITION
+ * saying both; SP_ERR_NOT_FOUND when the key names nothing.
+ * spi_array_remember(): the WWN of a LUN just read or made;
+ * spi_array_forget(): its key named nothing any more.
+ */
+sp_code spi_array_check_identity(sp_array *a, const sp_id *id,
+                                 const char *key);
+void spi_array_remember(sp_array *a, const sp_lun *l);
+void spi_array_forget(sp_array *a, const char *key);
+void spi_array_identity_free(sp_array *a);
 
 /* Record an error in @a; returns @code. */
 sp_code spi_array_fail(sp_array *a, sp_code code, const char *fmt, ...)

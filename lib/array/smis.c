@@ -582,8 +582,8 @@ char *smis_volume_key_of(sp_array *a, const char *cls, const char *dev)
 
 char *smis_volume_key(sp_array *a, const sp_cim_path *p)
 {
-    const char *ccn = sp_cim_value_get_string(
-        sp_cim_path_get_key(p, "CreationClassName"));
+    const char *ccn =
+        sp_cim_value_get_string(sp_cim_path_get_key(p, "CreationClassName"));
     return smis_volume_key_of(
         a, ccn && *ccn ? ccn : sp_cim_path_class(p),
         sp_cim_value_get_string(sp_cim_path_get_key(p, "DeviceID")));

@@ -294,9 +294,9 @@ static int list_queried(sp_cim_instance *v, void *ud)
             smis_volume_key_of(li->a, sp_cim_instance_class(v), dev);
         uint64_t fmt = 0;
         sp_cim_instance_get_uint(v, "NameFormat", &fmt);
-        sp_lun *l = spi_lun_new(
-            li->a, key, NULL, 0,
-            fmt == 9 ? sp_cim_instance_get_string(v, "Name") : NULL);
+        sp_lun *l = spi_lun_new(li->a, key, NULL, 0,
+                                fmt == 9 ? sp_cim_instance_get_string(v, "Name")
+                                         : NULL);
         stop = l ? li->fn(l, li->ctx) : 0;
         li->stopped |= stop != 0;
     }

@@ -407,8 +407,8 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
                (!unmask && numbers && (rc = smis_view_units(a, spc, &u)))) {
         if (ntodo)
             unmask_again(a, t, group, spc, todo, tododevs, ntodo, &h);
-    } else if (!unmask && numbers && (rc = unit_numbers(a, &u, devs, n,
-                                                         numbers))) {
+    } else if (!unmask && numbers &&
+               (rc = unit_numbers(a, &u, devs, n, numbers))) {
         if (ntodo)
             unmask_again(a, t, group, spc, todo, tododevs, ntodo, &h);
     }

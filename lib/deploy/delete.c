@@ -89,7 +89,9 @@ sp_code sp_vm_deleter_delete(sp_vm_deleter *d, const sp_id *vm, sp_error *err)
         return err->code;
     }
     sp_vm_record_free(r);
-    rc = spi_vm_set_state(cur, SP_VM_DELETING, NULL, err);
+    rc = spi_vm_check_lun(&d->reach, cur, err);
+    if (!rc)
+        rc = spi_vm_set_state(cur, SP_VM_DELETING, NULL, err);
     if (!rc)
         rc = spi_vm_undo(&d->reach, cur, dir, &lock, err);
     spi_unlock(&lock);

@@ -31,6 +31,14 @@ struct sp_vm_record {
     bool idle;
 };
 
+struct spi_reach;
+/* The LUN of @r is still the one its journal names (key and WWN): checked
+ * before anything of the VM is changed, on the array, the host or in the
+ * library (SP_ERR_PRECONDITION otherwise).  A LUN that is gone is fine:
+ * there is nothing of it to undo. */
+sp_code spi_vm_check_lun(struct spi_reach *w, const sp_vm_record *r,
+                         sp_error *err);
+
 /* LIBRARY/vms, made when missing. */
 char *spi_vms_dir(sp_library *lib, sp_error *err);
 

@@ -91,8 +91,9 @@ static sp_code check_array(sp_deploy *d, sp_array_caps *caps, sp_error *err)
         if (sp_array_error(a)->code == SP_ERR_NOT_FOUND)
             return unmet(err,
                          "the LUN of template '%s', %s, is not on array "
-                         "'%s' any more",
-                         sp_template_name(d->tmpl), sp_id_str(lun), d->array);
+                         "'%s' any more: %s",
+                         sp_template_name(d->tmpl), sp_id_str(lun), d->array,
+                         sp_array_error(a)->message);
         return spi_array_failed(a, err);
     }
     d->source = sp_id_copy(lun);

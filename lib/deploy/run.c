@@ -328,6 +328,9 @@ static sp_code take_up(struct spi_reach *w, sp_library *lib, const char *dir,
                        sp_vm_record *r, int *lock, bool keep_failed,
                        sp_error *err)
 {
+    /* Neither finished nor undone on a LUN that is not the journal's. */
+    if (spi_vm_check_lun(w, r, err))
+        return err->code;
     if (r->state == SP_VM_ROLLBACK || r->state == SP_VM_DELETING)
         return undo(w, r, dir, lock, NULL, err);
     double t0 = now();

@@ -311,6 +311,22 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
     return SP_OK;
 }
 
+/* ---- identity ---- */
+
+sp_code spi_vm_check_lun(struct spi_reach *w, const sp_vm_record *r,
+                         sp_error *err)
+{
+    if (!r->lun || !sp_id_field(r->lun, 2))
+        return SP_OK;
+    sp_array *a = spi_reach_array(w, r->array, err);
+    if (!a)
+        return err->code;
+    if (sp_array_check_lun(a, r->lun, 0) == SP_OK ||
+        sp_array_error(a)->code == SP_ERR_NOT_FOUND)
+        return SP_OK;
+    return spi_array_failed(a, err);
+}
+
 /* ---- undo ---- */
 
 /* The work directories (SEED.d.XXXXXX) a writer of @seed killed in its

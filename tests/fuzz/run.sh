@@ -33,8 +33,8 @@ SAN="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
 -fno-sanitize-recover=all"
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -Ilib -Ilib/include -Wall -Wextra \
 -Wno-unused-parameter"
-PKG_CFLAGS=$(pkg-config --cflags libxml-2.0 libcurl uuid inih libvirt) || exit 2
-PKG_LIBS="$(pkg-config --libs libxml-2.0 libcurl uuid inih libvirt) -lpthread" || exit 2
+PKG_CFLAGS=$(pkg-config --cflags libxml-2.0 libcurl uuid inih libvirt json-c) || exit 2
+PKG_LIBS="$(pkg-config --libs libxml-2.0 libcurl uuid inih libvirt json-c) -lpthread" || exit 2
 
 mkdir -p "$FUZZ_DIR/lib" || exit 2
 

@@ -127,7 +127,7 @@ sim_start() {
     # shellcheck disable=SC2086
     (exec $SANPROV_WRAP smis-sim --listen 127.0.0.1:0 \
         --port-file "$SIM_PORT_FILE" --state "$SIM_STATE" \
-        --trace-dir "$SIM_TRACE" "$@") >"$SIM_LOG" 2>&1 &
+        --trace-dir "$SIM_TRACE" "$@") >"$SIM_LOG" 2>&1 8>&- &
     SIM_PID=$!
     SIM_PIDS="$SIM_PIDS $SIM_PID"
     _i=0

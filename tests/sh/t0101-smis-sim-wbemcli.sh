@@ -224,11 +224,11 @@ test_expect_success 'group: cm CreateMaskingView exposes the volume' '
     grep "CreateMaskingView: 0, ProtocolController (reference): .*DeviceID=\"SIM+VIEW+1\"" out
 '
 
-test_expect_success 'group: SIM_ProtocolControllerForUnit maps it at DeviceNumber 0' '
+test_expect_success 'group: SIM_ProtocolControllerForUnit maps it at DeviceNumber 0 (hex, zero-padded)' '
     wbemcli ri -arc CIM_ProtocolControllerForUnit \
         "$SIM_URL/$(sim_volume 00000001)" >pcfu &&
     test_line_count = 1 pcfu &&
-    grep "Antecedent=.*SIM+VIEW+1.*DeviceNumber=\"0\",DeviceAccess=2" pcfu &&
+    grep "Antecedent=.*SIM+VIEW+1.*DeviceNumber=\"0000\",DeviceAccess=2" pcfu &&
     wbemcli ain -ac CIM_AssociatedInitiatorMaskingGroup \
         "$SIM_URL/$(sim_view SIM+VIEW+1)" >ig &&
     grep "SIM+IG+1" ig
@@ -265,7 +265,7 @@ common_tests legacy
 # trace) and its effect instead of wbemcli's printout.
 test_expect_success 'legacy: cm ExposePaths with LUNames, InitiatorPortIDs and DeviceNumbers' '
     wbemcli cm "$SIM_URL/$SIM_CCS" \
-        "ExposePaths.LUNames=00000001,00000003,InitiatorPortIDs=iqn.1994-05.com.example:host1,DeviceNumbers=5,6" \
+        "ExposePaths.LUNames=00000001,00000003,InitiatorPortIDs=iqn.1994-05.com.example:host1,DeviceNumbers=5,1A" \
         >out 2>err; rc=$?
     if [ $rc -ne 0 ]; then
         grep "Parse Exception: Bad attribute list for VALUE" err || exit 1
@@ -276,14 +276,15 @@ test_expect_success 'legacy: cm ExposePaths with LUNames, InitiatorPortIDs and D
     grep "<PARAMVALUE NAME=\"ProtocolControllers\" PARAMTYPE=\"reference\"><VALUE.REFARRAY><VALUE.REFERENCE>.*SIM+VIEW+1" rsp
 '
 
-test_expect_success 'legacy: SIM_ProtocolControllerForUnit maps them at DeviceNumbers 5 and 6' '
+test_expect_success 'legacy: SIM_ProtocolControllerForUnit maps them at DeviceNumbers 5 and 1A (hex: 26)' '
     wbemcli ri -arc CIM_ProtocolControllerForUnit \
         "$SIM_URL/$(sim_volume 00000001)" >pcfu1 &&
     test_line_count = 1 pcfu1 &&
-    grep "SIM+VIEW+1.*DeviceNumber=\"5\"" pcfu1 &&
+    grep "SIM+VIEW+1.*DeviceNumber=\"0005\"" pcfu1 &&
     wbemcli ei "$SIM_URL/root/sim:SIM_ProtocolControllerForUnit" >all &&
     test_line_count = 2 all &&
-    grep "DeviceID=\"00000003\".*DeviceNumber=\"6\"" all
+    grep "DeviceID=\"00000003\".*DeviceNumber=\"001A\"" all &&
+    jq -e ".views[0].units | map(.[1]) | sort == [5, 26]" "$SIM_STATE"
 '
 
 test_expect_success 'legacy: the initiator became a hardware ID authorized on the view' '

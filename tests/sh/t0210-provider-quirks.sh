@@ -36,7 +36,7 @@ PROXY_PID=
 proxy_start() {
     rm -f "$TRASH/proxy.port"
     quirkproxy --listen 127.0.0.1:0 --upstream "127.0.0.1:$SIM_PORT" \
-        --port-file "$TRASH/proxy.port" --quirks "$1" 2>"$TRASH/proxy.log" &
+        --port-file "$TRASH/proxy.port" --quirks "$1" 2>"$TRASH/proxy.log" 8>&- &
     PROXY_PID=$!
     _i=0
     while [ ! -s "$TRASH/proxy.port" ] && [ $_i -lt 100 ]; do
@@ -49,7 +49,8 @@ proxy_stop() {
     [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null
     PROXY_PID=
 }
-trap 'proxy_stop; lv_stop' EXIT
+# lv_start's trap replaced lib-sim.sh's: both, and the proxy.
+trap 'proxy_stop; lv_stop; _sim_exit' EXIT
 
 write_conf() {
     cat >"$TRASH/sanprov.conf" <<EOF
@@ -116,6 +117,7 @@ pipeline() {
         >vms.ids || return 1
     echo "deployed: $(wc -l <vms.ids)"
     run vm-list --json <vms.ids >vms.json || return 1
+    # shellcheck disable=SC2013 # IDs have no spaces
     for id in $(cat vms.ids); do
         name=$(jq -r --arg id "$id" 'select(.id == $id) | .name' vms.json)
         lun=$(jq -r --arg id "$id" 'select(.id == $id) | .lun' vms.json)
@@ -139,8 +141,8 @@ pipeline() {
 }
 
 i=0
-for quirks in none hex case host order devid nojobstate \
-    hex,case,host,order,devid,nojobstate; do
+for quirks in none hex case host order devid close=1 close=10 nojobstate \
+    hex,case,host,order,devid,close=3,nojobstate; do
     i=$((i + 1))
     SIM_NAME=q$i
     jobs=
@@ -165,10 +167,30 @@ for quirks in none hex case host order devid nojobstate \
     sim_stop
 done
 
+# A provider that closes kept-alive connections without warning (drop=N):
+# reads are sent again on a new connection, whatever the number of them.
+SIM_NAME=drop
+sim_start --personality group || exit 1
+proxy_start none
+write_conf drop
+run pool-list --class gold | run lun-create --size 1M --name "d%02d" --count 25 \
+    >"$TRASH/drop.ids"
+run lun-list -l <"$TRASH/drop.ids" >"$TRASH/drop.want"
+proxy_stop
+for n in 1 10; do
+    proxy_start drop=$n
+    write_conf drop
+    test_expect_success "drop=$n: lun-list -l of 25 LUNs, the same" '
+        run lun-list -l <"$TRASH/drop.ids" >out && test_cmp "$TRASH/drop.want" out
+    '
+    proxy_stop
+done
+sim_stop
+
 # The legacy personality (ExposePaths), every quirk at once.
 SIM_NAME=legacy
 sim_start --personality legacy || exit 1
-proxy_start hex,case,host,order,devid
+proxy_start hex,case,host,order,devid,close=2
 write_conf legacy
 test_expect_success 'legacy masking, every quirk: the pipeline' '
     pipeline L >"$TRASH/result.legacy"; rc=$?

@@ -35,21 +35,24 @@
  *               again in requests, so smis-sim sees its own
  *   nojobstate  JobState left out of every job instance (HP 3PAR's
  *               PropertyList bug)
- *   close=N     after every N-th answer on a connection, the connection is
- *               closed without warning (no "Connection: close"), as SFCB
- *               does after a number of requests
+ *   close=N     the N-th answer on a connection says "Connection: close",
+ *               and the connection is closed after it, as servers with a
+ *               maximum of requests per connection do
+ *   drop=N      after the N-th answer on a connection, it is closed without
+ *               warning: the client finds out on its next request (a
+ *               request sent in that moment is lost, as with any server
+ *               that closes idle connections)
  */
 
 #define DEVID_PREFIX "IBM.2107-75AB/0%41 \"q\" 'x' \xc3\xa9/"
-#define HEAD_MAX (64u << 10)
-#define BODY_MAX (256u << 20)
+#define HEAD_MAX     (64u << 10)
+#define BODY_MAX     (256u << 20)
 
 static struct {
     bool hex, kcase, host, order, devid, nojobstate;
-    unsigned close_after;
+    unsigned close_after, drop_after;
     struct sockaddr_in upstream;
 } q;
-
 
 static void die(const char *what)
 {
@@ -141,8 +144,7 @@ static void rewrite_answer(xmlNode *n)
             map_attr(n, "NAME", toupper);
         if (q.host && is(n, "HOST")) {
             xmlNodeSetContent(n, NULL);
-            xmlNodeAddContent(n,
-                              (const xmlChar *)"SMIS-Provider.Example.COM");
+            xmlNodeAddContent(n, (const xmlChar *)"SMIS-Provider.Example.COM");
         }
         if (q.host && is(n, "NAMESPACE"))
             map_attr(n, "NAME", toupper);
@@ -200,8 +202,9 @@ static void rewrite(const char *body, size_t len, bool answer, char **out,
                     size_t *outlen)
 {
     *out = NULL;
-    if (!len || (answer && !(q.hex || q.kcase || q.host || q.order ||
-                             q.devid || q.nojobstate)) ||
+    if (!len ||
+        (answer &&
+         !(q.hex || q.kcase || q.host || q.order || q.devid || q.nojobstate)) ||
         (!answer && !q.devid))
         return;
     xmlDoc *doc = xmlReadMemory(body, (int)len, NULL, NULL,
@@ -404,8 +407,8 @@ static bool write_all(int fd, const char *p, size_t n)
 }
 
 /* @m's head without the headers that describe its framing, then ours. */
-static bool send_msg(int fd, const struct msg *m, const char *body,
-                     size_t len, const char *extra)
+static bool send_msg(int fd, const struct msg *m, const char *body, size_t len,
+                     const char *extra)
 {
     size_t cap = m->headlen + 256;
     char *h = malloc(cap);
@@ -413,12 +416,12 @@ static bool send_msg(int fd, const struct msg *m, const char *body,
     for (const char *p = m->head; *p;) {
         const char *e = strstr(p, "\r\n");
         size_t n = (size_t)(e - p);
-        bool skip = p != m->head &&
-                    (strncasecmp(p, "Content-Length:", 15) == 0 ||
-                     strncasecmp(p, "Transfer-Encoding:", 18) == 0 ||
-                     strncasecmp(p, "Connection:", 11) == 0 ||
-                     strncasecmp(p, "Keep-Alive:", 11) == 0 ||
-                     strncasecmp(p, "Expect:", 7) == 0);
+        bool skip =
+            p != m->head && (strncasecmp(p, "Content-Length:", 15) == 0 ||
+                             strncasecmp(p, "Transfer-Encoding:", 18) == 0 ||
+                             strncasecmp(p, "Connection:", 11) == 0 ||
+                             strncasecmp(p, "Keep-Alive:", 11) == 0 ||
+                             strncasecmp(p, "Expect:", 7) == 0);
         if (!skip) {
             memcpy(h + o, p, n + 2);
             o += n + 2;
@@ -452,8 +455,8 @@ static bool forward(const struct msg *rq, struct msg *rsp)
     char *body = NULL;
     size_t len = 0;
     rewrite(rq->body, rq->bodylen, false, &body, &len);
-    bool ok = send_msg(fd, rq, body ? body : rq->body,
-                       body ? len : rq->bodylen, "Connection: close\r\n");
+    bool ok = send_msg(fd, rq, body ? body : rq->body, body ? len : rq->bodylen,
+                       "Connection: close\r\n");
     free(body);
     struct conn *up = calloc(1, sizeof(*up));
     up->fd = fd;
@@ -484,13 +487,16 @@ static void *serve(void *arg)
         char *body = NULL;
         size_t len = 0;
         rewrite(rsp.body, rsp.bodylen, true, &body, &len);
+        served++;
+        bool last = q.close_after && served % q.close_after == 0;
         bool ok = send_msg(c->fd, &rsp, body ? body : rsp.body,
-                           body ? len : rsp.bodylen, "");
+                           body ? len : rsp.bodylen,
+                           last ? "Connection: close\r\n" : "");
         free(body);
         msg_free(&rq);
         msg_free(&rsp);
-        if (!ok || (q.close_after && ++served % q.close_after == 0))
-            break; /* closed without warning */
+        if (!ok || last || (q.drop_after && served % q.drop_after == 0))
+            break;
     }
     close(c->fd);
     free(c);
@@ -532,6 +538,8 @@ static bool parse_quirks(char *list)
             q.nojobstate = true;
         else if (!strncmp(t, "close=", 6) && strtoul(t + 6, NULL, 10) > 0)
             q.close_after = (unsigned)strtoul(t + 6, NULL, 10);
+        else if (!strncmp(t, "drop=", 5) && strtoul(t + 5, NULL, 10) > 0)
+            q.drop_after = (unsigned)strtoul(t + 5, NULL, 10);
         else if (strcmp(t, "none") != 0)
             return false;
     }
@@ -606,6 +614,6 @@ usage:
     fprintf(stderr, "usage: quirkproxy --listen ADDR:PORT --upstream ADDR:PORT"
                     " [--port-file FILE]\n"
                     "                  [--quirks hex,case,host,order,devid,"
-                    "nojobstate,close=N]\n");
+                    "nojobstate,close=N,drop=N]\n");
     return 2;
 }

@@ -163,7 +163,8 @@ typedef int (*sp_lun_fn)(sp_lun *l, void *ctx);
 SP_API sp_code sp_array_list_luns(sp_array *a, const sp_id *pool,
                                   unsigned int flags, sp_lun_fn fn, void *ctx);
 /* One LUN.  Flags: SP_LUN_MASKING, SP_LUN_IDS_ONLY (whether it exists is
- * all that is read).  Errors: SP_ERR_NOT_FOUND. */
+ * all that is read).  Errors: SP_ERR_NOT_FOUND (also when @id carries a
+ * WWN and its key names a LUN with another one now). */
 SP_API sp_code sp_array_get_lun(sp_array *a, const sp_id *id,
                                 unsigned int flags, sp_lun **out);
 
@@ -181,6 +182,19 @@ SP_API sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
                                  sp_copy_method method, const char *name,
                                  const sp_id *pool, unsigned int flags,
                                  sp_lun **out);
+
+/*
+ * Whether the LUN @id names is still that LUN: when @id carries a WWN, the
+ * array is asked which WWN the ID's key names now (one request).  Errors:
+ * SP_ERR_PRECONDITION (another LUN has the key now: deleted and made
+ * again), SP_ERR_NOT_FOUND (none has).  An ID without a WWN is the LUN of
+ * its key by definition.  The calls below that change, unmask, copy from
+ * or hand out a LUN make the same check themselves, before anything
+ * changes; call this one before work of another kind on the LUN (taking a
+ * VM off its host).  @flags must be 0.
+ */
+SP_API sp_code sp_array_check_lun(sp_array *a, const sp_id *id,
+                                  unsigned int flags);
 
 /* lun delete: unmask first instead of refusing a masked LUN. */
 #define SP_LUN_FORCE 0x1u
