@@ -142,23 +142,42 @@ static sp_code qemu_info(const struct link *l, uint64_t *size, char **backing,
         return sp_error_set(err, SP_ERR_IO, "qemu-img cannot read '%s': %s",
                             l->path,
                             *errors ? spi_first_line(errors) : "(no message)");
-    json_object *doc = json_tokener_parse(out), *vsize = NULL, *spec = NULL,
-                *data = NULL;
-    const char *fmt = doc ? member(doc, "format", json_type_string) : NULL;
+    return spi_image_info_parse(out, strlen(out), l->path, size, backing,
+                                backing_fmt, err);
+}
+
+sp_code spi_image_info_parse(const char *json, size_t len, const char *path,
+                             uint64_t *size, char **backing, char **backing_fmt,
+                             sp_error *err)
+{
+    *backing = *backing_fmt = NULL;
+    *size = 0;
+    sp_code rc = SP_OK;
+    json_tokener *tok = json_tokener_new();
+    json_object *doc = len <= INT32_MAX
+                           ? json_tokener_parse_ex(tok, json, (int)len)
+                           : NULL,
+                *vsize = NULL, *spec = NULL, *data = NULL;
+    json_tokener_free(tok);
+    const char *fmt = doc && json_object_is_type(doc, json_type_object)
+                          ? member(doc, "format", json_type_string)
+                          : NULL;
     if (!fmt || strcmp(fmt, "qcow2") != 0 ||
         !json_object_object_get_ex(doc, "virtual-size", &vsize) ||
         !json_object_is_type(vsize, json_type_int) ||
         json_object_get_int64(vsize) <= 0)
         rc = sp_error_set(err, SP_ERR_IO,
                           "qemu-img info gave no qcow2 disk size for '%s'",
-                          l->path);
+                          path);
     else if (json_object_object_get_ex(doc, "format-specific", &spec) &&
+             json_object_is_type(spec, json_type_object) &&
              json_object_object_get_ex(spec, "data", &data) &&
+             json_object_is_type(data, json_type_object) &&
              member(data, "data-file", json_type_string))
         rc = sp_error_set(err, SP_ERR_NOT_SUPPORTED,
                           "'%s' keeps its data in an external data file, "
                           "which is never read",
-                          l->path);
+                          path);
     if (!rc) {
         const char *b = member(doc, "full-backing-filename", json_type_string);
         if (!b)

@@ -14,6 +14,15 @@
 /* Whether @s may name a template: 1 to 128 bytes of UTF-8, no control
  * characters. */
 bool spi_template_name_ok(const char *s);
+
+/* What `qemu-img info --output=json` says of the qcow2 image @path, from
+ * its output @json (@len bytes, not trusted): the disk's size, and its
+ * backing file and that one's format (new strings, NULL when there is
+ * none).  Errors: SP_ERR_IO (no qcow2 size given), SP_ERR_NOT_SUPPORTED
+ * (an external data file). */
+sp_code spi_image_info_parse(const char *json, size_t len, const char *path,
+                             uint64_t *size, char **backing, char **backing_fmt,
+                             sp_error *err);
 /* The document of @t (new string, *@len bytes). */
 char *spi_template_xml(const sp_template *t, size_t *len);
 /* Give @t its ID and creation time (when recorded). */

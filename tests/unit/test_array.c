@@ -7,6 +7,8 @@
 
 #include "testutil.h"
 
+#include "array/smis.h"
+
 struct sim {
     pid_t pid;
     int port;
@@ -333,9 +335,49 @@ static void test_no_identity(void **state)
     sim_stop(&s);
 }
 
+/* DeviceNumber is hexadecimal text (SMI-S); nothing else is a number. */
+static void test_device_numbers(void **state)
+{
+    static const struct {
+        const char *text;
+        bool ok;
+        uint32_t n;
+    } cases[] = {
+        {"0011", true, 17},
+        {"0008", true, 8},
+        {"11", true, 17},
+        {"000A", true, 10},
+        {"001a", true, 26},
+        {"0", true, 0},
+        {"00000000000000FF", true, 255},
+        {"FFFFFFFE", true, 0xFFFFFFFEu},
+        {"FFFFFFFF", false, 0},
+        {"100000000", false, 0},
+        {"", false, 0},
+        {"0x11", false, 0},
+        {" 11", false, 0},
+        {"11 ", false, 0},
+        {"-1", false, 0},
+        {"+1", false, 0},
+        {"1G", false, 0},
+        {"00000000000000000", false, 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint32_t n = 12345;
+        bool ok = smis_device_number(cases[i].text, &n);
+        if (ok != cases[i].ok || (ok && n != cases[i].n))
+            fail_msg("DeviceNumber '%s': %s %u", cases[i].text,
+                     ok ? "read as" : "refused", n);
+    }
+    uint32_t n;
+    assert_false(smis_device_number(NULL, &n));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_device_numbers),
         cmocka_unit_test(test_group_personality),
         cmocka_unit_test(test_legacy_personality),
         cmocka_unit_test(test_identity_only_for_capabilities),
