@@ -80,6 +80,8 @@ const char *sp_strerror(sp_code code)
         return "internal error";
     case SP_ERR_JOB_TIMEOUT:
         return "timed out waiting for the array";
+    case SP_ERR_LOCK_TIMEOUT:
+        return "timed out waiting for another run";
     }
     return "unknown error";
 }
@@ -154,6 +156,7 @@ int sp_error_exit_code(const sp_error *err)
     case SP_ERR_INTERNAL:
         return SP_EXIT_FAILED;
     case SP_ERR_JOB_TIMEOUT:
+    case SP_ERR_LOCK_TIMEOUT:
         return SP_EXIT_JOB_TIMEOUT;
     }
     return SP_EXIT_FAILED;

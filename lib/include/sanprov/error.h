@@ -34,6 +34,7 @@ typedef enum sp_code {
     SP_ERR_CANCELLED = 18,      /* stopped by the caller's callback */
     SP_ERR_INTERNAL = 19,       /* a bug in sanprov */
     SP_ERR_JOB_TIMEOUT = 20,    /* an array job outlasted the wait asked */
+    SP_ERR_LOCK_TIMEOUT = 21,   /* another run held a lock past the wait */
 } sp_code;
 
 /* CIM status codes (DSP0200), as carried by sp_error.cim_status. */

@@ -12,6 +12,7 @@
 #include <sanprov/config.h>
 #include <sanprov/array.h>
 #include <sanprov/template.h>
+#include <sanprov/claims.h>
 #include <sanprov/host.h>
 #include <sanprov/deploy.h>
 #include <sanprov/cim.h>
