@@ -265,6 +265,9 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
     SPI_AUTOFREE char *portal = NULL, *iqn = NULL, *path = NULL;
     if (disk_of(w, r, h, &disk, &portal, &iqn, &path, err))
         return err->code;
+    /* Where the host lets sanprov see the disk, it is the journal's LUN. */
+    if (r->lun && sp_host_check_disk(h, &disk, sp_id_field(r->lun, 2), 0))
+        return spi_host_failed(h, err);
     sp_vm_def def = {.name = r->name,
                      .uuid = r->uuid,
                      .tmpl = t,
@@ -306,6 +309,17 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
     struct running q = {r->uuid, false};
     if (again && sp_host_list_vms(h, is_running, &q))
         return spi_host_failed(h, err);
+    /* Defined in an earlier run, maybe: the disk checked again before the
+     * VM uses it, where this machine can see it. */
+    if (!q.yes && sp_host_is_local(h) && r->lun && sp_id_field(r->lun, 2) &&
+        !SPI_STREQ(r->connect ? r->connect : "", "file")) {
+        sp_vm_disk disk;
+        SPI_AUTOFREE char *portal = NULL, *iqn = NULL, *path = NULL;
+        if (disk_of(w, r, h, &disk, &portal, &iqn, &path, err))
+            return err->code;
+        if (sp_host_check_disk(h, &disk, sp_id_field(r->lun, 2), 0))
+            return spi_host_failed(h, err);
+    }
     if (!q.yes && sp_host_start(h, r->uuid))
         return spi_host_failed(h, err);
     return SP_OK;

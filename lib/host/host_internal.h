@@ -41,4 +41,11 @@ struct sp_host {
 sp_code spi_host_fail(sp_host *h, sp_code code, const char *fmt, ...)
     SP_PRINTF(3, 4);
 
+/* The NAA WWN (hex digits, into @out of @size) the kernel read from block
+ * device @path (a path under /dev, links followed) under @root ("" for
+ * this machine; a fake tree in tests).  Errors: SP_ERR_NOT_FOUND (no such
+ * device), SP_ERR_NOT_SUPPORTED (sysfs shows no NAA WWN for it). */
+sp_code spi_block_wwn(const char *root, const char *path, char *out,
+                      size_t size, sp_error *err);
+
 #endif

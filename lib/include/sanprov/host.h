@@ -104,6 +104,19 @@ typedef struct sp_vm_def {
     const char *cpu_mode;
 } sp_vm_def;
 
+/*
+ * Whether disk @d, which a VM on host @h is to be given, is the LUN of
+ * @wwn, as far as sanprov can see it: on this machine, a block device
+ * (/dev/disk/by-id/wwn-0x..., a multipath map) or the device of a kernel
+ * iSCSI session to @d's portal, target and LUN is read back (the WWID the
+ * kernel read from the device) and compared.  A disk sanprov cannot see
+ * (a remote host, no session, not scanned yet, an image file) passes.
+ * Errors: SP_ERR_PRECONDITION (the device is another LUN).  @flags must
+ * be 0.
+ */
+SP_API sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *d,
+                                  const char *wwn, unsigned int flags);
+
 /* The metadata namespace of the domains this toolkit defines. */
 #define SP_DOMAIN_NS "https://sanprov.org/xmlns/vm/1"
 
