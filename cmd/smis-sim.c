@@ -220,8 +220,9 @@ int main(int argc, char **argv)
     free(listen_arg);
     free(personality);
     free(password_file);
-    const char *const owned[] = {o.port_file, o.state, o.tls_cert, o.tls_key,
-                                 o.user,      o.pools, o.trace_dir};
+    const char *const owned[] = {o.port_file, o.state,    o.tls_cert,
+                                 o.tls_key,   o.user,     o.pools,
+                                 o.trace_dir, o.fail_text};
     for (size_t i = 0; i < CMD_COUNT(owned); i++)
         free((char *)owned[i]);
     poptFreeContext(pc);
