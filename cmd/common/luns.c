@@ -16,9 +16,14 @@ const char *cmd_copy_name(sp_copy_method m)
 
 void cmd_lun_view_of(const sp_lun *l, struct cmd_lun_view *v)
 {
-    *v = (struct cmd_lun_view){sp_lun_id(l),  sp_lun_name(l), sp_lun_size(l),
-                               sp_lun_wwn(l), sp_lun_pool(l), sp_lun_source(l),
-                               sp_lun_copy(l)};
+    *v = (struct cmd_lun_view){.id = sp_lun_id(l),
+                               .name = sp_lun_name(l),
+                               .size = sp_lun_size(l),
+                               .wwn = sp_lun_wwn(l),
+                               .pool = sp_lun_pool(l),
+                               .source = sp_lun_source(l),
+                               .copy = sp_lun_copy(l)};
+    sp_lun_tag(l, &v->tag_library, &v->tag_entry);
 }
 
 char *cmd_lun_cells(const struct cmd_lun_view *v,
@@ -56,5 +61,12 @@ json_object *cmd_lun_json(const struct cmd_lun_view *v)
         j, "source", cmd_json_string(v->source ? sp_id_str(v->source) : NULL));
     json_object_object_add(
         j, "copy", cmd_json_string(v->source ? cmd_copy_name(v->copy) : NULL));
+    json_object *tag = NULL;
+    if (v->tag_library) {
+        tag = json_object_new_object();
+        json_object_object_add(tag, "library", cmd_json_string(v->tag_library));
+        json_object_object_add(tag, "entry", cmd_json_string(v->tag_entry));
+    }
+    json_object_object_add(j, "tag", tag);
     return j;
 }

@@ -21,6 +21,7 @@ struct cmd_lun_view {
     const sp_id *pool;   /* NULL: not known */
     const sp_id *source; /* NULL: not a SAN copy */
     sp_copy_method copy;
+    const char *tag_library, *tag_entry; /* sp_lun_tag(), or NULL */
 };
 
 /* "snapshot" or "clone"; NULL for SP_COPY_NONE. */
@@ -45,8 +46,9 @@ char *cmd_lun_cells(const struct cmd_lun_view *v,
 
 /*
  * The JSON object of @v (documented in lun-list(1)): id, array, name,
- * size, wwn, pool, source and copy, null where not known.  The caller may
- * add members ("masking", "pending").
+ * size, wwn, pool, source, copy and tag ({"library": ..., "entry": ...},
+ * sanprov(7) "Tags"), null where not known.  The caller may add members
+ * ("masking", "pending").
  */
 json_object *cmd_lun_json(const struct cmd_lun_view *v);
 

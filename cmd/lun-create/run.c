@@ -17,8 +17,12 @@ static void row(const struct run *r, const struct step *st, const sp_lun *l,
     if (l) {
         cmd_lun_view_of(l, &v);
     } else {
-        v = (struct cmd_lun_view){job,      name,       r->o->size, NULL,
-                                  st->pool, st->source, st->method};
+        v = (struct cmd_lun_view){.id = job,
+                                  .name = name,
+                                  .size = r->o->size,
+                                  .pool = st->pool,
+                                  .source = st->source,
+                                  .copy = st->method};
         if (st->src)
             v.size = sp_lun_size(st->src);
     }

@@ -105,6 +105,8 @@ void sp_array_close(sp_array *a)
     free(a->name);
     free(a->uri);
     free(a->pending_job);
+    free(a->tag_library);
+    free(a->tag_entry);
     spi_array_identity_free(a);
     free(a);
 }
@@ -278,6 +280,7 @@ sp_code sp_array_create_lun(sp_array *a, const sp_id *pool, const char *name,
     if (!bytes)
         return spi_array_fail(a, SP_ERR_INVALID, "a LUN needs a size");
     sp_code rc = a->drv->create_lun(a, key, name, bytes, flags, out);
+    rc = spi_array_settled(a, rc, key, NULL, name, out);
     if (!rc)
         spi_array_remember(a, *out);
     return rc;
@@ -302,6 +305,7 @@ sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
     if (spi_array_check_identity(a, source, key))
         return a->err.code;
     sp_code rc = a->drv->copy_lun(a, key, method, name, pool_key, flags, out);
+    rc = spi_array_settled(a, rc, pool_key, key, name, out);
     if (!rc)
         spi_array_remember(a, *out);
     return rc;
@@ -338,6 +342,7 @@ sp_code sp_array_delete_lun(sp_array *a, const sp_id *id, unsigned int flags)
     if (spi_array_check_identity(a, id, key))
         return a->err.code;
     sp_code rc = a->drv->delete_lun(a, key, flags);
+    rc = spi_array_deleted(a, rc, key);
     if (!rc)
         spi_array_forget(a, key);
     return rc;

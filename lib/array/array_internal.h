@@ -67,6 +67,9 @@ struct sp_array {
     unsigned int timeout_s;
     char *pending_job; /* ID text of a job we stopped waiting for */
     void *priv;
+    /* sp_array_set_tag(): UUIDs of the library and journal entry whose
+     * work the LUNs made through the handle are, or NULL (tags.c). */
+    char *tag_library, *tag_entry;
     /* LUNs whose WWN this handle read a moment ago (identity.c). */
     struct spi_verified *verified;
     size_t nverified, capverified;
@@ -103,6 +106,24 @@ void spi_lun_set_pool(sp_lun *l, sp_array *a, const char *pool_key);
 void spi_lun_set_source(sp_lun *l, sp_array *a, const char *source_key,
                         sp_copy_method method);
 void spi_lun_set_copied(sp_lun *l, const char *how, uint64_t bytes);
+/* The tag of @l (UUIDs, or their first hex digits: see sp_lun_tag()). */
+void spi_lun_set_tag(sp_lun *l, const char *library, const char *entry);
+
+/*
+ * Tags (tags.c).  spi_array_element_name(): the name a driver gives the
+ * array for LUN @name, with the handle's tag when it has one, for a driver
+ * that keeps tags in names (a new string).  spi_array_settled(): after the
+ * driver's create or copy of @name in pool @pool_key (NULL: the pool of
+ * source @source_key) ended in @rc, a lost answer is settled by the tag
+ * (sp_array_set_tag()); returns the call's outcome.  spi_array_deleted():
+ * after a delete of @key ended in @rc, a lost answer is settled by looking
+ * whether the LUN is still there.
+ */
+char *spi_array_element_name(const sp_array *a, const char *name);
+sp_code spi_array_settled(sp_array *a, sp_code rc, const char *pool_key,
+                          const char *source_key, const char *name,
+                          sp_lun **out);
+sp_code spi_array_deleted(sp_array *a, sp_code rc, const char *key);
 void spi_lun_add_mask(sp_lun *l, const char *initiator, uint32_t number);
 
 /* The ID of a job of @a (pending or failed), for messages. */

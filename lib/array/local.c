@@ -3,6 +3,7 @@
  * files, pools and capabilities (layout in local.h). */
 #include "local.h"
 #include "../util/file.h"
+#include "../util/tag.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -180,6 +181,8 @@ void local_meta_release(struct local_meta *m)
 {
     free(m->wwn);
     free(m->source);
+    free(m->library);
+    free(m->entry);
     memset(m, 0, sizeof(*m));
 }
 
@@ -213,6 +216,12 @@ static bool meta_line(struct local_meta *m, const char *k, const char *v)
         free(m->source);
         m->source = spi_xstrdup(v);
         return local_key_ok(v);
+    }
+    if (SPI_STREQ(k, "library") || SPI_STREQ(k, "entry")) {
+        char **field = SPI_STREQ(k, "library") ? &m->library : &m->entry;
+        free(*field);
+        *field = spi_xstrdup(v);
+        return spi_uuid_valid(v);
     }
     if (SPI_STREQ(k, "copy")) {
         m->copy = SPI_STREQ(v, "snapshot") ? SP_COPY_SNAPSHOT
@@ -258,9 +267,10 @@ sp_code local_meta_read(sp_array *a, const char *key, struct local_meta *m)
                                   path, line);
         }
     }
-    if (!m->wwn || !m->size) {
+    if (!m->wwn || !m->size || !m->library != !m->entry) {
         local_meta_release(m);
-        return spi_array_fail(a, SP_ERR_IO, "'%s': no size or wwn", path);
+        return spi_array_fail(a, SP_ERR_IO,
+                              "'%s': no size or wwn, or half a tag", path);
     }
     return SP_OK;
 }
@@ -269,16 +279,18 @@ sp_code local_meta_write(sp_array *a, const char *key,
                          const struct local_meta *m)
 {
     SPI_AUTOFREE char *path = local_lun_file(a, key, "meta");
+    bool tag = m->library && m->entry;
     SPI_AUTOFREE char *text = spi_xasprintf(
         "# sanprov local LUN\nstate=%s\nsize=%" PRIu64 "\nwwn=%s\n"
-        "serial=%" PRIu64 "\n%s%s%s%s%s",
+        "serial=%" PRIu64 "\n%s%s%s%s%s%s%s%s%s",
         m->creating ? "creating" : "ready", m->size, m->wwn, m->serial,
         m->source ? "source=" : "", m->source ? m->source : "",
         m->source ? "\n" : "",
         m->copy == SP_COPY_SNAPSHOT ? "copy=snapshot\n"
         : m->copy == SP_COPY_CLONE  ? "copy=clone\n"
                                     : "",
-        "");
+        tag ? "library=" : "", tag ? m->library : "", tag ? "\nentry=" : "",
+        tag ? m->entry : "", tag ? "\n" : "");
     sp_error err;
     if (spi_write_atomic(path, text, strlen(text), 0644, false, &err))
         return spi_array_fail_with(a, &err);

@@ -12,6 +12,10 @@
  *     ROOT/.masking/T.mask    one masking record per host: its initiators,
  *                             its LUNs and their numbers
  *
+ * A LUN's .meta says library= and entry= (two UUIDs) when sanprov's tag
+ * was set on the handle that made it (sp_array_set_tag()); files written
+ * before tags were have neither, and their LUNs are untagged.
+ *
  * A LUN's key is POOL/NAME.  A LUN exists when its .meta says state=ready;
  * metadata is replaced whole (rename), and synced in batches (local_sync);
  * state=creating while its data is being made, by a process holding a
@@ -51,6 +55,7 @@ struct local_meta {
     bool torn;    /* cut off by a crash before it was synced: no contents */
     char *source; /* key of the LUN it was copied from, or NULL */
     sp_copy_method copy;
+    char *library, *entry; /* its tag's UUIDs, or NULL */
 };
 
 void local_meta_release(struct local_meta *m);

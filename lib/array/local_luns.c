@@ -23,6 +23,7 @@ static sp_lun *lun_object(sp_array *a, const char *key,
     spi_lun_set_pool(l, a, pool);
     if (m->source)
         spi_lun_set_source(l, a, m->source, m->copy);
+    spi_lun_set_tag(l, m->library, m->entry);
     return l;
 }
 
@@ -174,6 +175,8 @@ static sp_code begin(sp_array *a, const char *pool, const char *name,
     SPI_AUTOFREE char *img = local_lun_file(a, mk->key, "img");
     mk->m.size = size;
     mk->m.creating = true;
+    mk->m.library = spi_xstrdup(a->tag_library);
+    mk->m.entry = spi_xstrdup(a->tag_entry);
     if ((rc = local_next_serial(a, &mk->m.serial, &mk->m.wwn)))
         goto out;
     mk->fd = open(img, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

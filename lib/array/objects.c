@@ -2,6 +2,7 @@
 /* lib/array/objects.c: the pools and LUNs drivers hand out: their IDs (a
  * LUN's with its WWN), fields and configuration. */
 #include "array_internal.h"
+#include "../util/tag.h"
 
 struct sp_pool {
     sp_id *id;
@@ -29,6 +30,7 @@ struct sp_lun {
     uint64_t copied;
     struct mask_entry *masks;
     size_t nmasks, capmasks;
+    char *tag_library, *tag_entry; /* or NULL: untagged */
 };
 
 /* ---- pools ---- */
@@ -189,6 +191,29 @@ void spi_lun_set_copied(sp_lun *l, const char *how, uint64_t bytes)
     l->copied = bytes;
 }
 
+void spi_lun_set_tag(sp_lun *l, const char *library, const char *entry)
+{
+    free(l->tag_library);
+    free(l->tag_entry);
+    l->tag_library = library && entry ? spi_xstrdup(library) : NULL;
+    l->tag_entry = library && entry ? spi_xstrdup(entry) : NULL;
+}
+
+bool sp_lun_tag(const sp_lun *l, const char **library, const char **entry)
+{
+    if (library)
+        *library = l->tag_library;
+    if (entry)
+        *entry = l->tag_entry;
+    return l->tag_library != NULL;
+}
+
+bool sp_lun_tagged(const sp_lun *l, const char *library, const char *entry)
+{
+    return spi_tag_names(l->tag_library, library, SPI_TAG_LIB_HEX) &&
+           (!entry || spi_tag_names(l->tag_entry, entry, SPI_TAG_ENTRY_HEX));
+}
+
 const char *sp_lun_copy_how(const sp_lun *l)
 {
     return l->copy_how;
@@ -265,6 +290,8 @@ void sp_lun_free(sp_lun *l)
     free(l->wwn);
     sp_id_free(l->pool);
     sp_id_free(l->source);
+    free(l->tag_library);
+    free(l->tag_entry);
     for (size_t i = 0; i < l->nmasks; i++)
         free(l->masks[i].initiator);
     free(l->masks);

@@ -2,6 +2,7 @@
 /* lib/array/smis_luns.c: SMI-S pools and volumes as LUNs: listing and
  * looking up. */
 #include "smis.h"
+#include "../util/tag.h"
 
 static const char *const pool_props[] = {
     "InstanceID",        "ElementName",           "PoolID", "Primordial",
@@ -163,8 +164,16 @@ static sp_lun *lun_of(sp_array *a, const sp_cim_instance *v)
         sp_cim_instance_get_uint(v, "NumberOfBlocks", &nb);
     sp_cim_instance_get_uint(v, "NameFormat", &fmt);
     const char *name = sp_cim_instance_get_string(v, "Name");
-    return spi_lun_new(a, key, sp_cim_instance_get_string(v, "ElementName"),
-                       bs * nb, fmt == 9 ? name : NULL); /* 9: NAA */
+    /* The ElementName holds sanprov's tag, if it has one, after the name. */
+    const char *element = sp_cim_instance_get_string(v, "ElementName");
+    SPI_AUTOFREE char *untagged = NULL;
+    char lib[SPI_TAG_LIB_HEX + 1], entry[SPI_TAG_ENTRY_HEX + 1];
+    bool tagged = spi_tag_split(element, &untagged, lib, entry);
+    sp_lun *l = spi_lun_new(a, key, tagged ? untagged : element, bs * nb,
+                            fmt == 9 ? name : NULL); /* 9: NAA */
+    if (l && tagged)
+        spi_lun_set_tag(l, lib, entry);
+    return l;
 }
 
 /* Replication relationships, for listings: SyncedElement -> source. */

@@ -70,9 +70,10 @@ sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
     if (rc || (rc = smis_pool_path(a, pool_key, &pool)))
         return rc;
     sp_cim_args *in = sp_cim_args_new();
+    SPI_AUTOFREE char *tagged = spi_array_element_name(a, name);
     if (name && *name)
         sp_cim_args_set(in, "ElementName",
-                        sp_cim_value_new_string(SP_CIM_STRING, name));
+                        sp_cim_value_new_string(SP_CIM_STRING, tagged));
     sp_cim_args_set(in, "ElementType", sp_cim_value_new_uint(SP_CIM_UINT16, 2));
     sp_cim_args_set(in, "InPool", sp_cim_value_new_ref(pool));
     sp_cim_args_set(in, "Size", sp_cim_value_new_uint(SP_CIM_UINT64, bytes));
@@ -112,9 +113,10 @@ sp_code smis_copy_lun(sp_array *a, const char *source_key,
                               a->name, snap ? "snapshots" : "clones");
     sp_cim_path *source = smis_volume_path(a, source_key);
     sp_cim_args *in = sp_cim_args_new();
+    SPI_AUTOFREE char *tagged = spi_array_element_name(a, name);
     if (name && *name)
         sp_cim_args_set(in, "ElementName",
-                        sp_cim_value_new_string(SP_CIM_STRING, name));
+                        sp_cim_value_new_string(SP_CIM_STRING, tagged));
     sp_cim_args_set(in, "SyncType",
                     sp_cim_value_new_uint(SP_CIM_UINT16, (uint64_t)method));
     sp_cim_args_set(in, "SourceElement", sp_cim_value_take_ref(source));

@@ -217,7 +217,7 @@ personality_tests() {
         jq -e -s "length == 4 and all(.[]; .array == \"sim\"
             and (.wwn | test(\"^[0-9A-F]{32}$\"))
             and (keys == ([\"array\",\"copy\",\"id\",\"masking\",\"name\",
-                \"pool\",\"size\",\"source\",\"wwn\"])))" out &&
+                \"pool\",\"size\",\"source\",\"tag\",\"wwn\"])))" out &&
         jq -r .id out >ids && sim_lun 1 2 3 4 >want && test_cmp want ids &&
         jq -e -s "[.[].size] == [$GIB,$GIB,$GIB,$MIB]" out &&
         jq -e -s "[.[].name] == [\"base\",\"snap\",\"clone\",\"plain\"]" out &&

@@ -150,6 +150,50 @@ SP_API uint32_t sp_lun_mask_number(const sp_lun *l, size_t i);
 #define SP_LUN_NUMBER_UNKNOWN 0xFFFFFFFFu
 SP_API void sp_lun_free(sp_lun *l);
 
+/* ---- tags: whose work an object is ---- */
+
+/*
+ * Every array object sanprov makes carries a tag naming the library it
+ * belongs to (sp_library_uuid()) and the journal entry that made it (a
+ * VM's UUID, the UUID of a run of lun-create or template-make), so that
+ * what a dead run left can be told from what others made (sanprov(7),
+ * "Tags"); only tagged objects are ever removed by cleanup.  A local array
+ * keeps both UUIDs in the LUN's metadata.  An SMI-S array, which offers
+ * nothing better, keeps them at the end of the volume's ElementName,
+ * "NAME_LLLLLL_EEEEEEEE": the first 6 hex digits of the library's UUID and
+ * the first 8 of the entry's, SP_TAG_LEN characters that count against the
+ * array's limit on names (HPE 3PAR: 31, Fujitsu ETERNUS: 30); sp_lun_name()
+ * gives the name without them.
+ */
+#define SP_TAG_LEN 16
+
+/*
+ * From now on tag the LUNs made through @a (sp_array_create_lun(),
+ * sp_array_copy_lun()) with @library and @entry, two UUIDs in their
+ * 36-character form; @library NULL: make them untagged again.  A create
+ * or copy of a tagged handle whose answer is lost (SP_ERR_CONNECTION_LOST,
+ * SP_ERR_TIMEOUT) is settled by the tag: the pool is searched for a LUN of
+ * that name and tag; when there is one the call succeeds with it (the LUN
+ * kept, for the caller to report), else it fails, nothing made.  @flags
+ * must be 0.  Errors: SP_ERR_INVALID (not UUIDs).
+ */
+SP_API sp_code sp_array_set_tag(sp_array *a, const char *library,
+                                const char *entry, unsigned int flags);
+
+/*
+ * The tag of @l: *@library and *@entry (either may be NULL) get the two
+ * UUIDs, or as many of their first hex digits as the array keeps (6 and
+ * 8 on an SMI-S array), lower case; false, and NULLs, for an untagged LUN.
+ * The strings belong to @l.
+ */
+SP_API bool sp_lun_tag(const sp_lun *l, const char **library,
+                       const char **entry);
+
+/* Whether @l is tagged as the work of library @library and, unless
+ * @entry is NULL, of journal entry @entry (both UUIDs). */
+SP_API bool sp_lun_tagged(const sp_lun *l, const char *library,
+                          const char *entry);
+
 /* With SP_LUN_MASKING, listings also fill in the masking (more requests). */
 #define SP_LUN_MASKING 0x1u
 /* Only the IDs are wanted: a listing, lookup, create or copy may leave
