@@ -141,6 +141,7 @@ int main(int argc, char **argv)
     free(r.srcs);
     free(r.steps);
     sp_id_free(r.source);
+    sp_journal_free(r.journal);
     cmd_name_pattern_release(&r.pat);
     free(o.name);
     free(o.source);

@@ -9,6 +9,7 @@
 #include "common/cli.h"
 #include "common/ids.h"
 #include "common/output.h"
+#include "common/signals.h"
 #include "common/status.h"
 #include "common/templates.h"
 
@@ -30,6 +31,7 @@ enum {
 };
 
 struct opts {
+    sp_journal *journal; /* the run's (sanprov/journal.h) */
     sp_template *t;
     char *image, *device;
     char **backing; /* --allow-backing, in chain order */
@@ -214,6 +216,28 @@ static bool write_image(const struct opts *o, sp_array *a, const sp_id *lun)
     return ok;
 }
 
+/* Undo the run through its journal: its LUN deleted, its names given
+ * back.  A failure leaves the journal for reconcile --fix. */
+static void roll_back(const struct opts *o)
+{
+    sp_error err;
+    if (sp_journal_undo(o->journal, NULL, NULL, &err))
+        cmd_error("could not remove the LUN this run made (reconcile --fix "
+                  "finishes it): %s",
+                  err.message);
+}
+
+/* Checked between two steps: true (the run undone) after a signal. */
+static bool interrupted(const struct opts *o)
+{
+    if (!cmd_signal_caught())
+        return false;
+    cmd_fail(SP_EXIT_FAILED, "interrupted by %s: removing what was made",
+             cmd_signal_name(cmd_signal_caught()));
+    roll_back(o);
+    return true;
+}
+
 /* Method 2 into a pool: a new LUN holding the image; NULL after a failure
  * (and then no LUN is left). */
 static sp_lun *new_lun(const struct opts *o, sp_array *a, const sp_id *pool)
@@ -227,14 +251,17 @@ static sp_lun *new_lun(const struct opts *o, sp_array *a, const sp_id *pool)
     }
     sp_lun *l = NULL;
     const char *name = sp_template_name(o->t);
-    if (sp_array_create_lun(a, pool, name, o->size ? o->size : size, 0, &l)) {
-        cmd_failed("create LUN for", name, sp_array_error(a));
+    sp_error err;
+    if (sp_journal_reserve(o->journal, SP_NAME_LUN, pool, name, &err) ||
+        sp_journal_create_lun(o->journal, a, pool, name,
+                              o->size ? o->size : size, 0, &l, &err)) {
+        cmd_failed("create LUN for", name, &err);
+        roll_back(o);
         return NULL;
     }
-    if (!write_image(o, a, sp_lun_id(l))) {
-        if (sp_array_delete_lun(a, sp_lun_id(l), 0))
-            cmd_error("could not remove '%s': %s", sp_id_str(sp_lun_id(l)),
-                      sp_array_error(a)->message);
+    if (interrupted(o) || !write_image(o, a, sp_lun_id(l)) || interrupted(o)) {
+        if (!cmd_signal_caught())
+            roll_back(o);
         sp_lun_free(l);
         return NULL;
     }
@@ -289,14 +316,27 @@ static void make(struct opts *o, const sp_id *id)
     }
     if (!copyable(o, a, pool))
         return;
+    /* Journaled from here: the template's name (and a new LUN's) reserved
+     * before the first change, the LUN tagged with the run's entry. */
+    if (sp_journal_new(cmd_config(), cmd_library(), 0, &o->journal, &err) ||
+        sp_journal_reserve(o->journal, SP_NAME_TEMPLATE, NULL,
+                           sp_template_name(o->t), &err)) {
+        cmd_failed("make template", sp_template_name(o->t), &err);
+        if (o->journal)
+            roll_back(o);
+        return;
+    }
+    cmd_signals_catch();
     sp_lun *l = NULL;
     if (pool && !(l = new_lun(o, a, id)))
         return;
     if (!pool && sp_array_get_lun(a, id, 0, &l)) {
         cmd_failed("look up", sp_id_str(id), sp_array_error(a));
+        roll_back(o);
         return;
     }
     if (!pool && o->image && !write_image(o, a, id)) {
+        roll_back(o);
         sp_lun_free(l);
         return;
     }
@@ -308,10 +348,14 @@ static void make(struct opts *o, const sp_id *id)
         err = *sp_array_error(a);
     if (rc) {
         cmd_failed("record template", sp_template_name(o->t), &err);
-        if (pool && sp_array_delete_lun(a, sp_lun_id(l), 0))
-            cmd_error("could not remove '%s': %s", sp_id_str(sp_lun_id(l)),
-                      sp_array_error(a)->message);
+        roll_back(o);
     } else {
+        /* Recorded: a journal that cannot say so is finished by the
+         * reconciler, which sees the template. */
+        if (sp_journal_template_saved(o->journal, sp_template_id(o->t), &err) ||
+            sp_journal_commit(o->journal, &err))
+            cmd_error("%s (reconcile --fix finishes the run's journal)",
+                      err.message);
         cmd_out_template(o->t);
         cmd_ok();
     }
@@ -396,6 +440,7 @@ int main(int argc, char **argv)
         make(&o, v[0]);
     cmd_ids_free_all(v, n);
     cmd_ids_close(ids);
+    sp_journal_free(o.journal);
     sp_template_free(o.t);
     sp_image_free(o.img);
     for (size_t i = 0; i < o.nbacking; i++)
@@ -404,5 +449,7 @@ int main(int argc, char **argv)
     free(o.image);
     free(o.device);
     free(name);
-    return cmd_finish(pc);
+    int code = cmd_finish(pc);
+    cmd_signal_reraise(); /* die of it, as the shell expects */
+    return code;
 }

@@ -39,14 +39,18 @@ struct run {
         const struct step *step;
     } * made;
     size_t nmade, capmade;
+    sp_journal *journal; /* the run's (sanprov/journal.h) */
 };
 
 /*
  * Plan the run for the @n IDs read (pools or LUNs; none: copies of the
  * source into its pool), every lookup and check first, then make the
- * LUNs; on any failure or a signal, remove what the run made.  The LUNs
- * made are printed when all were made (or, after --timeout, with the job
- * still making the next).
+ * LUNs, journaled: the names the user gave reserved before the first
+ * array call (a default name another run holds is skipped like one the
+ * pool has), each LUN written down before it is asked for and tagged with
+ * the run's entry; on any failure or a signal, remove what the run made.
+ * The LUNs made are printed when all were made (or, after --timeout, with
+ * the job still making the next).
  */
 void lc_run(struct run *r, sp_id **ids, size_t n);
 

@@ -6,6 +6,7 @@
 #include "common/luns.h"
 #include "common/signals.h"
 #include "common/status.h"
+#include "common/templates.h"
 #include "lun-create/lun-create.h"
 
 /* One line of output: the LUN @l made by step @st, or (@l NULL) the job
@@ -43,19 +44,23 @@ static void row(const struct run *r, const struct step *st, const sp_lun *l,
     free(keep);
 }
 
-/* Undo the run: delete what it made, newest first. */
+static void count_removed(const sp_id *lun, void *ctx)
+{
+    (void)lun;
+    (*(size_t *)ctx)++;
+}
+
+/* Undo the run through its journal: delete what it made, newest first
+ * (and what a call whose answer was lost made, found by its tag). */
 static void roll_back(struct run *r)
 {
     size_t removed = 0;
-    for (size_t i = r->nmade; i-- > 0;) {
-        const sp_id *id = sp_lun_id(r->made[i].lun);
-        sp_array *a = r->made[i].step->a;
-        if (sp_array_delete_lun(a, id, 0) == SP_OK)
-            removed++;
-        else
-            cmd_error("could not remove '%s': %s", sp_id_str(id),
-                      sp_array_error(a)->message);
-    }
+    sp_error err;
+    if (r->journal &&
+        sp_journal_undo(r->journal, count_removed, &removed, &err) != SP_OK)
+        cmd_error("could not remove all this run made (reconcile --fix "
+                  "finishes it): %s",
+                  err.message);
     if (removed)
         sp_log(SP_LOG_WARN, "removed the %zu %s this run had made", removed,
                removed == 1 ? "LUN" : "LUNs");
@@ -75,6 +80,10 @@ static void timed_out(struct run *r, const struct step *st, const char *name)
     }
     row(r, st, NULL, job, name);
     sp_id_free(job);
+    /* Kept, the job's LUN too once made: the journal accounts for them. */
+    sp_error err;
+    if (sp_journal_commit(r->journal, &err))
+        cmd_error("%s", err.message);
     if (r->nmade)
         sp_log(SP_LOG_WARN, "kept the %zu %s made before the job", r->nmade,
                r->nmade == 1 ? "LUN" : "LUNs");
@@ -96,9 +105,16 @@ static bool interrupted(struct run *r)
 /* What make_one() did. */
 enum made_how { MADE, FAILED, TAKEN };
 
-/* Make LUN @name of step @st.  FAILED ends the run; TAKEN (only when
- * @may_skip) says the array has a LUN of that name and will not take a
- * second one, so the caller may try the next name. */
+/* The pool the LUNs of step @st go to: its own, else its source's. */
+static const sp_id *pool_of(const struct step *st)
+{
+    return st->pool ? st->pool : st->src ? sp_lun_pool(st->src) : NULL;
+}
+
+/* Make LUN @name of step @st, journaled.  FAILED ends the run; TAKEN
+ * (only when @may_skip: a default name, not reserved up front) says the
+ * array has a LUN of that name and will not take a second one, or another
+ * run holds the name, so the caller may try the next name. */
 static enum made_how make_one(struct run *r, const struct step *st,
                               const char *name, bool may_skip)
 {
@@ -106,10 +122,19 @@ static enum made_how make_one(struct run *r, const struct step *st,
     unsigned int ids_only =
         cmd_opt.long_fmt || cmd_opt.json ? 0 : SP_LUN_IDS_ONLY;
     sp_lun *l = NULL;
-    sp_code rc = st->source ? sp_array_copy_lun(st->a, st->source, st->method,
-                                                name, st->pool, ids_only, &l)
-                            : sp_array_create_lun(st->a, st->pool, name,
-                                                  r->o->size, ids_only, &l);
+    sp_error e;
+    sp_code rc = SP_OK;
+    if (may_skip && pool_of(st))
+        rc = sp_journal_reserve(r->journal, SP_NAME_LUN, pool_of(st), name, &e);
+    if (rc == SP_ERR_PRECONDITION)
+        return TAKEN;
+    if (!rc)
+        rc =
+            st->source
+                ? sp_journal_copy_lun(r->journal, st->a, st->source, st->method,
+                                      name, st->pool, ids_only, &l, &e)
+                : sp_journal_create_lun(r->journal, st->a, st->pool, name,
+                                        r->o->size, ids_only, &l, &e);
     if (rc == SP_OK) {
         cmd_grow((void **)&r->made, &r->capmade, r->nmade + 1,
                  sizeof(*r->made));
@@ -118,24 +143,43 @@ static enum made_how make_one(struct run *r, const struct step *st,
     }
     if (rc == SP_ERR_EXISTS && may_skip)
         return TAKEN;
-    const sp_error *e = sp_array_error(st->a);
     if (st->source)
-        cmd_fail(sp_error_exit_code(e), "cannot make %s '%s' of '%s': %s",
+        cmd_fail(sp_error_exit_code(&e), "cannot make %s '%s' of '%s': %s",
                  cmd_copy_name(st->method), name, sp_id_str(st->source),
-                 e->message);
+                 e.message);
     else
-        cmd_fail(sp_error_exit_code(e), "cannot create LUN '%s' in '%s': %s",
-                 name, sp_id_str(st->pool), e->message);
-    if (rc == SP_ERR_CONNECTION_LOST || rc == SP_ERR_TIMEOUT)
-        sp_log(SP_LOG_WARN,
-               "if the array made LUN '%s' before its answer was lost, "
-               "that LUN is left: look for it with lun-list",
-               name);
+        cmd_fail(sp_error_exit_code(&e), "cannot create LUN '%s' in '%s': %s",
+                 name, sp_id_str(st->pool), e.message);
     if (rc == SP_ERR_JOB_TIMEOUT && sp_array_pending_job(st->a))
         timed_out(r, st, name);
     else
         roll_back(r);
     return FAILED;
+}
+
+/* Reserve the names the user's pattern gives the LUNs of every step,
+ * before anything is made: another run holding one stops this one (exit
+ * 6, naming the holder).  Default names are reserved one at a time, as
+ * they are tried (make_one()). */
+static bool reserve_names(struct run *r)
+{
+    for (size_t i = 0; r->o->name && i < r->nsteps; i++) {
+        const struct step *st = &r->steps[i];
+        for (unsigned long n = st->first;
+             pool_of(st) && n < st->first + r->o->count; n++) {
+            char *name = cmd_name_pattern_make(&r->pat, n);
+            sp_error e;
+            sp_code rc = sp_journal_reserve(r->journal, SP_NAME_LUN,
+                                            pool_of(st), name, &e);
+            if (rc)
+                cmd_fail(sp_error_exit_code(&e), "cannot create LUN '%s': %s",
+                         name, e.message);
+            free(name);
+            if (rc)
+                return false;
+        }
+    }
+    return true;
 }
 
 /* Default names are tried past the ones an array already has, where its
@@ -336,13 +380,28 @@ static void tell_copies(const struct run *r)
 
 void lc_run(struct run *r, sp_id **ids, size_t n)
 {
+    sp_error err;
     if (!plan(r, ids, n))
         return;
+    if (sp_journal_new(cmd_config(), cmd_library(), 0, &r->journal, &err)) {
+        cmd_failed("journal the run in", sp_library_path(cmd_library()), &err);
+        return;
+    }
+    if (!reserve_names(r)) {
+        roll_back(r);
+        return;
+    }
     for (size_t i = 0; i < r->nsteps; i++)
         if (!make(r, &r->steps[i]))
             return;
     if (interrupted(r) || !synced(r))
         return;
+    if (sp_journal_commit(r->journal, &err)) {
+        cmd_failed("journal the end of the run in",
+                   sp_library_path(cmd_library()), &err);
+        roll_back(r);
+        return;
+    }
     tell_copies(r);
     for (size_t i = 0; i < r->nmade; i++) {
         row(r, r->made[i].step, r->made[i].lun, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <sanprov/array.h>
 #include <sanprov/template.h>
 #include <sanprov/claims.h>
+#include <sanprov/journal.h>
 #include <sanprov/host.h>
 #include <sanprov/deploy.h>
 #include <sanprov/cim.h>
