@@ -49,14 +49,18 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The holder of lock file @path, as its text says, for a message. */
+/* The holder of lock file @path, as its text says, for a message.  A
+ * holder that wrote nothing (a process that is not sanprov's), or whose
+ * text names a process that has ended (killed before it could clear it),
+ * is "another process". */
 static void holder_of(const char *path, char *out, size_t size)
 {
     char *text = NULL;
     sp_error e;
     struct spi_holder h;
     if (spi_read_small(path, 4096, &text, &e) == SP_OK &&
-        spi_holder_parse(text, &h))
+        spi_holder_parse(text, &h) &&
+        spi_holder_state(&h, SP_RESERVATION_GRACE) != SPI_HOLDER_GONE)
         spi_holder_describe(&h, out, size);
     else
         snprintf(out, size, "another process");
@@ -73,7 +77,11 @@ static sp_code take_one(const char *dir, const char *name, double deadline,
     if (fd < 0)
         return sp_error_set(err, SP_ERR_IO, "cannot open lock '%s': %s", path,
                             strerror(errno));
-    useconds_t nap = 5000;
+    /* flock() cannot wait with a time-out: poll, soon after the first
+     * try (a masking holds its lock for some milliseconds), then at most
+     * every 20 ms, so that a run queued behind others loses little time
+     * to sleeping while the lock is free. */
+    useconds_t nap = 1000;
     for (;;) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0)
             break;
@@ -95,7 +103,7 @@ static sp_code take_one(const char *dir, const char *name, double deadline,
                                 name, who, timeout_s, path);
         }
         usleep(nap);
-        if (nap < 200000)
+        if (nap < 20000)
             nap *= 2;
     }
     /* Who holds it now, for those who wait. */
@@ -145,9 +153,15 @@ void spi_locks_release(struct spi_locks *l)
 {
     if (!l)
         return;
-    /* In the reverse order of taking. */
-    while (l->n)
-        close(l->fds[--l->n]);
+    /* In the reverse order of taking, each cleared of who held it first,
+     * so that it names no one while it is free. */
+    while (l->n) {
+        int fd = l->fds[--l->n];
+        if (ftruncate(fd, 0) != 0)
+            sp_log(SP_LOG_DEBUG, "cannot clear a lock file: %s",
+                   strerror(errno));
+        close(fd);
+    }
     free(l->fds);
     free(l);
 }
