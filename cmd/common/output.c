@@ -32,12 +32,12 @@ void cmd_out_begin(const struct cmd_column *cols, size_t n)
 }
 
 /* Put "id" first, so that every program's lines start alike. */
-static json_object *with_id(const sp_id *id, json_object *json)
+static json_object *with_id(const char *id, json_object *json)
 {
     if (json && json_object_object_get_ex(json, "id", NULL))
         return json;
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "id", json_object_new_string(sp_id_str(id)));
+    json_object_object_add(o, "id", json_object_new_string(id));
     if (json) {
         assert(json_object_is_type(json, json_type_object));
         json_object_object_foreach(json, key, val)
@@ -69,12 +69,11 @@ static bool id_text_ok(const char *s)
 
 /* A row is one line: every cell escaped (text from arrays and hosts may
  * hold anything), the ID first and nothing but the ID. */
-static void keep_row(const sp_id *id, const char *const *row)
+static void keep_row(const char *id, const char *const *row)
 {
     cmd_grow((void **)&cells, &cells_cap, ncells + 1 + ncolumns,
              sizeof(*cells));
-    assert(id_text_ok(sp_id_str(id)));
-    cells[ncells++] = cmd_xstrdup(sp_id_str(id));
+    cells[ncells++] = cmd_xstrdup(id);
     for (size_t i = 0; i < ncolumns; i++) {
         const char *c = row ? row[i] : NULL;
         cells[ncells++] = cmd_escape(c && *c ? c : "-");
@@ -108,6 +107,12 @@ void cmd_json_print(json_object *json)
 
 void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)
 {
+    cmd_out_ref_row(sp_id_str(id), row, json);
+}
+
+void cmd_out_ref_row(const char *id, const char *const *row, json_object *json)
+{
+    assert(id_text_ok(id));
     pthread_mutex_lock(&lock);
     assert(!ended); /* a row after the table was printed would be lost */
     if (stdout_tty < 0)
@@ -120,7 +125,7 @@ void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)
         json = with_id(id, json);
         cmd_json_print(json);
     } else {
-        fputs(sp_id_str(id), stdout);
+        fputs(id, stdout);
         putchar(cmd_opt.nul ? '\0' : '\n');
     }
     if (!cmd_opt.long_fmt && row_flush && fflush(stdout) != 0 && !write_errno)

@@ -46,6 +46,11 @@ void cmd_out_listing(void);
  * a terminal (it shares the screen).  Thread-safe.
  */
 void cmd_out_row(const sp_id *id, const char *const *cells, json_object *json);
+/* The same for a row whose first field is not an object's ID but another
+ * token that stands for what the row is about (reconcile's
+ * "journal:ENTRY", "file:PATH"): printable ASCII without spaces. */
+void cmd_out_ref_row(const char *ref, const char *const *cells,
+                     json_object *json);
 
 /* A JSON string, or JSON null (NULL) when @s is NULL. */
 json_object *cmd_json_string(const char *s);

@@ -156,6 +156,8 @@ sp_code sp_domain_xml(const sp_vm_def *def, char **out, sp_error *err)
                         BAD_CAST sp_id_str(sp_template_id(t)));
     if (def->vm)
         xmlNewTextChild(mine, ns, BAD_CAST "vm", BAD_CAST sp_id_str(def->vm));
+    if (def->library)
+        xmlNewTextChild(mine, ns, BAD_CAST "library", BAD_CAST def->library);
     char num[32];
     snprintf(num, sizeof(num), "%" PRIu64, sp_template_memory(t) / 1024);
     prop(add(dom, "memory", num), "unit", "KiB");

@@ -414,11 +414,17 @@ static sp_code lv_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx)
             virDomainGetUUIDString(doms[i], uuid);
             char *tmpl = meta_field(meta, "template");
             char *vm = meta_field(meta, "vm");
-            sp_host_vm v = {uuid, virDomainGetName(doms[i]), tmpl, vm,
-                            virDomainIsActive(doms[i]) == 1};
+            char *lib = meta_field(meta, "library");
+            sp_host_vm v = {.uuid = uuid,
+                            .name = virDomainGetName(doms[i]),
+                            .template_id = tmpl,
+                            .vm_id = vm,
+                            .running = virDomainIsActive(doms[i]) == 1,
+                            .library = lib};
             stop = fn(&v, ctx) < 0;
             free(tmpl);
             free(vm);
+            free(lib);
             free(meta);
         }
         virDomainFree(doms[i]);

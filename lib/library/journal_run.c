@@ -430,12 +430,38 @@ sp_code sp_journal_undo(sp_journal *j, sp_journal_fn fn, void *ctx,
     return spi_sync_dir_of(j->path, err);
 }
 
+/* Whether the run recorded its template without the journal saying so (it
+ * died between the two): a template of its name whose LUN is the run's. */
+static bool template_recorded(sp_journal *j)
+{
+    sp_template *t = NULL;
+    sp_error e;
+    if (!j->d.template_name ||
+        sp_library_find(j->lib, j->d.template_name, &t, &e) != SP_OK)
+        return false;
+    const sp_id *lun = sp_template_lun(t);
+    bool ours = false;
+    for (size_t i = 0; lun && i < j->d.n && !ours; i++) {
+        const struct spi_jobj *o = &j->d.objs[i];
+        ours = o->step == SPI_JSTEP_MADE &&
+               SPI_STREQ(sp_id_field(o->id, 0), sp_id_field(lun, 0)) &&
+               SPI_STREQ(sp_id_field(o->id, 1), sp_id_field(lun, 1));
+    }
+    if (ours) {
+        sp_id_free(j->d.template_id);
+        j->d.template_id = sp_id_copy(sp_template_id(t));
+    }
+    sp_template_free(t);
+    return ours;
+}
+
 sp_code spi_journal_settle(sp_journal *j, bool *finished, sp_journal_fn fn,
                            void *ctx, sp_error *err)
 {
     sp_error_clear(err);
     *finished = j->d.state == SPI_JSTATE_DONE ||
-                (j->d.state == SPI_JSTATE_MAKING && j->d.template_id);
+                (j->d.state == SPI_JSTATE_MAKING &&
+                 (j->d.template_id || template_recorded(j)));
     if (!*finished)
         return sp_journal_undo(j, fn, ctx, err);
     if (j->d.state != SPI_JSTATE_DONE && set_state(j, SPI_JSTATE_DONE, err))

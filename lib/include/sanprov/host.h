@@ -96,6 +96,9 @@ typedef struct sp_vm_def {
     const char *uuid;        /* 36 characters; NULL: a new one */
     const sp_template *tmpl; /* the hardware profile */
     const sp_id *vm;         /* vm:HOST:UUID, kept in the metadata, or NULL */
+    /* The UUID of the library the VM belongs to, kept in the metadata as
+     * its tag (sanprov(7), "Tags"), or NULL. */
+    const char *library;
     sp_vm_disk disk;
     const char *seed;        /* the customization medium (ISO), or NULL */
     const char *domain_type; /* NULL: "kvm" */
@@ -124,8 +127,8 @@ SP_API sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *d,
  * The libvirt domain XML of @def: the template's vCPUs, memory, machine,
  * firmware (UEFI through libvirt's firmware auto-selection), disk bus and
  * NICs (fresh MAC addresses), the disk, the seed as a read-only CD-ROM,
- * and a <metadata> element in SP_DOMAIN_NS naming the template and the
- * VM.  *@out is a new string.  Errors: SP_ERR_INVALID.
+ * and a <metadata> element in SP_DOMAIN_NS naming the template, the VM and
+ * the library.  *@out is a new string.  Errors: SP_ERR_INVALID.
  */
 SP_API sp_code sp_domain_xml(const sp_vm_def *def, char **out, sp_error *err);
 
@@ -147,6 +150,7 @@ typedef struct sp_host_vm {
     const char *template_id; /* from the metadata, or NULL */
     const char *vm_id;       /* from the metadata, or NULL */
     bool running;
+    const char *library; /* the library's UUID from the metadata, or NULL */
 } sp_host_vm;
 typedef int (*sp_host_vm_fn)(const sp_host_vm *vm, void *ctx);
 /* Visit the domains with this toolkit's metadata. */

@@ -14,6 +14,8 @@
 #include <sanprov/template.h>
 #include <sanprov/claims.h>
 #include <sanprov/journal.h>
+#include <sanprov/reconcile.h>
+#include <sanprov/journal.h>
 #include <sanprov/host.h>
 #include <sanprov/deploy.h>
 #include <sanprov/cim.h>
