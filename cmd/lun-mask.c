@@ -147,17 +147,27 @@ static void mask_on(const struct side *s, bool unmask, const char *array,
     sp_error err;
     sp_array *a = cmd_array(array, &err);
     uint32_t *nums = cmd_xcalloc(n, sizeof(*nums));
-    sp_code rc = a ? sp_array_mask(a, (const sp_id *const *)luns, n, &s->t,
-                                   unmask ? SP_MASK_UNMASK : 0, nums)
-                   : err.code;
+    sp_code rc =
+        a ? sp_array_mask(a, (const sp_id *const *)luns, n, &s->t,
+                          unmask ? SP_MASK_UNMASK | SP_MASK_REPORT_LEFT : 0,
+                          nums)
+          : err.code;
+    /* Unmasked, but the array kept an emptied view, group or initiator:
+     * the LUNs are done, the run is partial (exit 5). */
+    bool left = rc == SP_ERR_CLEANUP;
     for (size_t i = 0; i < n; i++) {
-        if (rc) {
+        if (rc && !left) {
             cmd_failed(verb, sp_id_str(luns[i]), a ? sp_array_error(a) : &err);
             continue;
         }
         row(s, luns[i], !unmask, nums[i]);
         cmd_ok();
     }
+    if (left)
+        cmd_fail(sp_error_exit_code(sp_array_error(a)),
+                 "cannot remove what the masking of '%s' no longer needs: "
+                 "%s; lun-mask -u again removes it",
+                 s->t.name, sp_array_error(a)->message);
     cmd_out_pending_job(a, rc);
     free(nums);
 }

@@ -2,6 +2,7 @@
 /* lib/array/array.c: the public array API: driver choice by URI scheme,
  * argument checks, dispatch, objects. */
 #include "array_internal.h"
+#include "../util/holder.h"
 
 static const struct sp_array_driver *const drivers[] = {
     &spi_smis_driver,
@@ -204,6 +205,7 @@ sp_code sp_array_capabilities(sp_array *a, sp_array_caps *out)
     sp_code rc = a->drv->capabilities(a, out);
     if (!rc && a->drv->identify)
         rc = a->drv->identify(a, out);
+    spi_array_caps_configured(a, out);
     out->driver = a->drv->name;
     return rc;
 }
@@ -302,9 +304,12 @@ sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
         return spi_array_fail(a, SP_ERR_INVALID,
                               "the copy method is snapshot or clone");
     /* A copy of another LUN than the ID names would hand its data on. */
-    if (spi_array_check_identity(a, source, key))
+    struct spi_locks *slot = NULL;
+    if (spi_array_check_identity(a, source, key) ||
+        spi_array_lock_copy(a, key, &slot))
         return a->err.code;
     sp_code rc = a->drv->copy_lun(a, key, method, name, pool_key, flags, out);
+    spi_locks_release(slot);
     rc = spi_array_settled(a, rc, pool_key, key, name, out);
     if (!rc)
         spi_array_remember(a, *out);
@@ -354,7 +359,7 @@ sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
 {
     if (begin(a, a->drv->mask, "mask LUNs"))
         return a->err.code;
-    if (flags & ~SP_MASK_UNMASK)
+    if (flags & ~(SP_MASK_UNMASK | SP_MASK_REPORT_LEFT))
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (!target || !target->ninitiators)
         return spi_array_fail(a, SP_ERR_PRECONDITION,
@@ -375,8 +380,21 @@ sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
             free(keys);
             return a->err.code;
         }
-    sp_code rc = n ? a->drv->mask(a, keys, n, target, flags, numbers) : SP_OK;
+    /* One run at a time changes a host's masking (its view and groups). */
+    struct spi_locks *held = NULL;
+    sp_code rc = n ? spi_array_lock_mask(a, target, &held) : SP_OK;
+    if (n && !rc)
+        rc = a->drv->mask(a, keys, n, target, flags & SP_MASK_UNMASK, numbers);
+    spi_locks_release(held);
     free(keys);
+    /* The LUNs are unmasked: what stayed behind fails only callers that
+     * ask, the others hear of it. */
+    if (rc == SP_ERR_CLEANUP && !(flags & SP_MASK_REPORT_LEFT)) {
+        sp_log(SP_LOG_WARN, "%s; the next unmask from host '%s' removes it",
+               a->err.message, target->name ? target->name : "");
+        sp_error_clear(&a->err);
+        rc = SP_OK;
+    }
     return rc;
 }
 

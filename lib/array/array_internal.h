@@ -89,6 +89,24 @@ void spi_array_remember(sp_array *a, const sp_lun *l);
 void spi_array_forget(sp_array *a, const char *key);
 void spi_array_identity_free(sp_array *a);
 
+/*
+ * The library's locks (locks.c), held for one call and given back with
+ * spi_locks_release() (NULL is fine).  spi_array_lock_mask(): the masking
+ * of host @t on @a, "mask:ARRAY:HOST".  spi_array_lock_copy(): one of the
+ * slots "copy:ARRAY:KEY:SLOT" of source @source_key when the array makes
+ * only so many copies of one source at once (*@out NULL: no limit).  A
+ * run waits its timeout (sp_array_set_timeout(), else
+ * SPI_LOCK_WAIT_DEFAULT_S), then SP_ERR_LOCK_TIMEOUT naming the holder.
+ */
+#define SPI_LOCK_WAIT_DEFAULT_S 3600
+/* What the configuration says of @a over its driver: max-copies-per-source. */
+void spi_array_caps_configured(const sp_array *a, sp_array_caps *caps);
+struct spi_locks;
+sp_code spi_array_lock_mask(sp_array *a, const sp_mask_target *t,
+                            struct spi_locks **out);
+sp_code spi_array_lock_copy(sp_array *a, const char *source_key,
+                            struct spi_locks **out);
+
 /* Record an error in @a; returns @code. */
 sp_code spi_array_fail(sp_array *a, sp_code code, const char *fmt, ...)
     SP_PRINTF(3, 4);

@@ -51,36 +51,97 @@ static sp_code create_group(sp_array *a, const char *name, uint16_t type,
     return rc;
 }
 
-static void delete_group(sp_array *a, const sp_cim_path *g)
+static sp_code delete_group(sp_array *a, const sp_cim_path *g)
 {
     if (!g)
-        return;
+        return SP_OK;
     sp_cim_args *in = sp_cim_args_new();
     sp_cim_args_set(in, "MaskingGroup", sp_cim_value_new_ref(g));
     sp_cim_args_set(in, "Force", sp_cim_value_new_bool(true));
-    gmms_call(a, "DeleteGroup", in, "removing a masking group", NULL);
+    return gmms_call(a, "DeleteGroup", in, "removing a masking group", NULL);
 }
 
-static void delete_view(sp_array *a, const sp_cim_path *spc)
+static sp_code delete_view(sp_array *a, const sp_cim_path *spc)
 {
     sp_cim_args *in = sp_cim_args_new();
     sp_cim_args_set(in, "ProtocolController", sp_cim_value_new_ref(spc));
-    gmms_call(a, "DeleteMaskingView", in, "removing a masking view", NULL);
+    return gmms_call(a, "DeleteMaskingView", in, "removing a masking view",
+                     NULL);
 }
 
 /* Did this driver make @obj (a view, group or hardware ID)?  Its
- * ElementName says so.  Anything else, or a failure to read it, is not
- * ours: what an administrator made is never removed. */
-static bool made_here(sp_array *a, const sp_cim_path *obj)
+ * ElementName says so; *@name gets it then (a hardware ID's StorageID
+ * when it has one), else NULL.  Anything else is not ours: what an
+ * administrator made is never removed.  Fails when @obj cannot be read. */
+static sp_code our_name(sp_array *a, const sp_cim_path *obj, char **name)
 {
-    static const char *const props[] = {"ElementName", NULL};
+    static const char *const props[] = {"ElementName", "StorageID", NULL};
     sp_cim_instance *i = NULL;
-    if (!obj || sp_cim_get_instance(smis_of(a)->c, obj, props, 0, &i))
-        return false;
-    const char *name = sp_cim_instance_get_string(i, "ElementName");
-    bool ours = name && strncmp(name, OURS, strlen(OURS)) == 0;
+    *name = NULL;
+    if (!obj)
+        return SP_OK;
+    if (sp_cim_get_instance(smis_of(a)->c, obj, props, 0, &i))
+        return smis_fail(a);
+    const char *en = sp_cim_instance_get_string(i, "ElementName");
+    const char *sid = sp_cim_instance_get_string(i, "StorageID");
+    if (en && strncmp(en, OURS, strlen(OURS)) == 0)
+        *name = spi_xstrdup(sid ? sid : en);
     sp_cim_instance_free(i);
-    return ours;
+    return SP_OK;
+}
+
+/* Did @rc say that the object is gone (another run removed it)? */
+static bool gone(const sp_array *a, sp_code rc)
+{
+    return rc && a->err.cim_status == SP_CIM_ERR_NOT_FOUND;
+}
+
+/* @kind @name (NULL: @kind says it all) could not be removed, for the
+ * reason in a->err. */
+static void left_add(sp_array *a, struct smis_left *l, const char *kind,
+                     const char *name)
+{
+    if (!l)
+        return;
+    if (!l->n++)
+        l->first = a->err;
+    if (l->len < sizeof(l->what))
+        l->len += (size_t)snprintf(l->what + l->len, sizeof(l->what) - l->len,
+                                   name ? "%s%s '%s'" : "%s%s",
+                                   l->len ? ", " : "", kind, name);
+}
+
+sp_code smis_left_report(sp_array *a, const struct smis_left *l)
+{
+    if (!l->n)
+        return SP_OK;
+    return spi_array_fail(a, SP_ERR_CLEANUP,
+                          "the LUNs are unmasked, but array '%s' kept %s: %s",
+                          a->name, l->what, l->first.message);
+}
+
+/* Remove @kind @obj when this driver made it; what cannot go is added to
+ * @left.  True when it is gone. */
+static bool drop_ours(sp_array *a, const char *kind, const sp_cim_path *obj,
+                      sp_code (*drop)(sp_array *, const sp_cim_path *),
+                      struct smis_left *left)
+{
+    SPI_AUTOFREE char *name = NULL;
+    sp_code rc;
+    if (!obj)
+        return true;
+    if ((rc = our_name(a, obj, &name))) {
+        if (!gone(a, rc))
+            left_add(a, left, kind, "(could not be read)");
+        return gone(a, rc);
+    }
+    if (!name)
+        return false;
+    if ((rc = drop(a, obj)) && !gone(a, rc)) {
+        left_add(a, left, kind, name);
+        return false;
+    }
+    return true;
 }
 
 /*
@@ -90,7 +151,8 @@ static bool made_here(sp_array *a, const sp_cim_path *obj)
  * with "already exists".  Remove them; a group of that name that is in a
  * view is left alone (CreateGroup then says why it fails).
  */
-static sp_code clear_stale_groups(sp_array *a, const char *base)
+static sp_code clear_stale_groups(sp_array *a, const char *base,
+                                  struct smis_left *left)
 {
     static const char *const props[] = {"ElementName", NULL};
     struct smis *s = smis_of(a);
@@ -114,7 +176,9 @@ static sp_code clear_stale_groups(sp_array *a, const char *base)
                    "array %s: removing masking group '%s', which is in no "
                    "view",
                    a->name, name);
-            delete_group(a, g);
+            sp_code d = delete_group(a, g);
+            if (d && !gone(a, d))
+                left_add(a, left, "masking group", name);
         }
         sp_cim_path_free(view);
     }
@@ -139,7 +203,8 @@ static sp_code target_ports(sp_array *a, bool fc, struct smis_list *out)
 
 /* Make a new view for the host, with the volumes in it. */
 sp_code smis_gm_new_view(sp_array *a, const sp_mask_target *t, struct hwids *h,
-                         sp_cim_path *const *vols, size_t n, sp_cim_path **spc)
+                         sp_cim_path *const *vols, size_t n, bool clear_stale,
+                         sp_cim_path **spc)
 {
     struct smis_list ports = {0};
     sp_cim_path *ig = NULL, *tg = NULL, *dg = NULL;
@@ -148,8 +213,8 @@ sp_code smis_gm_new_view(sp_array *a, const sp_mask_target *t, struct hwids *h,
     SPI_AUTOFREE char *tgname = spi_xasprintf("%s-tg", base);
     SPI_AUTOFREE char *dgname = spi_xasprintf("%s-dg", base);
     sp_code rc = target_ports(a, t->fc, &ports);
-    if (!rc)
-        rc = clear_stale_groups(a, base);
+    if (!rc && clear_stale)
+        rc = clear_stale_groups(a, base, NULL);
     if (!rc)
         rc = create_group(a, igname, 2, h->paths, t->ninitiators, &ig);
     if (!rc)
@@ -193,7 +258,7 @@ sp_code smis_gm_new_view(sp_array *a, const sp_mask_target *t, struct hwids *h,
         delete_group(a, tg);
         delete_group(a, ig);
         if (smis_answer_lost(rc))
-            clear_stale_groups(a, base);
+            clear_stale_groups(a, base, NULL);
         a->err = first;
     }
     sp_cim_path_free(ig);
@@ -213,25 +278,29 @@ sp_code smis_gm_change_members(sp_array *a, const sp_cim_path *dg,
                      add ? "masking LUNs" : "unmasking LUNs", NULL);
 }
 
-/* Remove the hardware IDs of @hwids this driver made that no initiator
- * group holds any more. */
-void smis_gm_drop_loose_hwids(sp_array *a, const struct smis_list *hwids)
+void smis_gm_drop_loose_hwids(sp_array *a, sp_cim_path *const *hwids, size_t n,
+                              struct smis_left *left)
 {
     const sp_cim_path *hwms = NULL;
     if (smis_service(a, SMIS_HWMS, &hwms) || !hwms)
         return;
-    for (size_t i = 0; i < hwids->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         sp_cim_path *g = NULL;
-        if (smis_first_assoc(a, hwids->v[i], "CIM_MemberOfCollection",
+        SPI_AUTOFREE char *name = NULL;
+        sp_code rc;
+        if (!hwids[i] ||
+            smis_first_assoc(a, hwids[i], "CIM_MemberOfCollection",
                              "CIM_InitiatorMaskingGroup", &g) ||
-            g || !made_here(a, hwids->v[i])) {
+            g || our_name(a, hwids[i], &name) || !name) {
             sp_cim_path_free(g);
             continue;
         }
         sp_cim_args *in = sp_cim_args_new(), *out = NULL;
-        sp_cim_args_set(in, "HardwareID", sp_cim_value_new_ref(hwids->v[i]));
-        smis_invoke(a, hwms, "DeleteStorageHardwareID", in,
-                    "removing an initiator", &out, NULL);
+        sp_cim_args_set(in, "HardwareID", sp_cim_value_new_ref(hwids[i]));
+        if ((rc = smis_invoke(a, hwms, "DeleteStorageHardwareID", in,
+                              "removing an initiator", &out, NULL)) &&
+            !gone(a, rc))
+            left_add(a, left, "hardware ID", name);
         sp_cim_args_free(in);
         sp_cim_args_free(out);
     }
@@ -241,40 +310,66 @@ void smis_gm_drop_loose_hwids(sp_array *a, const struct smis_list *hwids)
  * A view left with no LUN goes, with its groups and the hardware IDs
  * registered for it, when this driver made them (named "sanprov-...");
  * an administrator's view stays, empty, as the administrator made it.
- * Failures here are not the caller's: the unmask itself succeeded.
+ * What the array refuses to remove is named in @left: the next unmask
+ * from the host finds it (through the view, or as loose groups and
+ * hardware IDs) and removes it.
  */
 void smis_gm_drop_if_empty(sp_array *a, const sp_cim_path *spc,
-                           const sp_cim_path *dg)
+                           const sp_cim_path *dg, struct smis_left *left)
 {
     struct units u = {0};
-    if (smis_view_units(a, spc, &u) || u.n || !made_here(a, spc)) {
-        smis_units_free(&u);
-        return;
-    }
-    sp_error keep = a->err;
     sp_cim_path *ig = NULL, *tg = NULL;
     struct smis_list hwids = {0};
-    smis_first_assoc(a, spc, "CIM_AssociatedInitiatorMaskingGroup",
-                     "CIM_InitiatorMaskingGroup", &ig);
-    smis_first_assoc(a, spc, "CIM_AssociatedTargetMaskingGroup",
-                     "CIM_TargetMaskingGroup", &tg);
-    if (ig)
-        sp_cim_associator_names(smis_of(a)->c, ig, "CIM_MemberOfCollection",
-                                "CIM_StorageHardwareID", NULL, NULL, 0,
-                                smis_keep_path, &hwids);
-    delete_view(a, spc);
-    if (made_here(a, dg))
-        delete_group(a, dg);
-    if (made_here(a, tg))
-        delete_group(a, tg);
-    if (made_here(a, ig)) {
-        delete_group(a, ig);
-        smis_gm_drop_loose_hwids(a, &hwids);
+    SPI_AUTOFREE char *name = NULL;
+    sp_code rc;
+    /* Gone already: another run emptied it last, and removes it. */
+    if ((rc = smis_view_units(a, spc, &u)) || (rc = our_name(a, spc, &name))) {
+        if (!gone(a, rc))
+            left_add(a, left, "a masking view it could not read", NULL);
+        goto out;
     }
-    a->err = keep;
+    if (u.n || !name)
+        goto out;
+    if ((rc = smis_first_assoc(a, spc, "CIM_AssociatedInitiatorMaskingGroup",
+                               "CIM_InitiatorMaskingGroup", &ig)) ||
+        (rc = smis_first_assoc(a, spc, "CIM_AssociatedTargetMaskingGroup",
+                               "CIM_TargetMaskingGroup", &tg)) ||
+        (ig &&
+         sp_cim_associator_names(smis_of(a)->c, ig, "CIM_MemberOfCollection",
+                                 "CIM_StorageHardwareID", NULL, NULL, 0,
+                                 smis_keep_path, &hwids) &&
+         (rc = smis_fail(a)))) {
+        if (!gone(a, rc))
+            left_add(a, left, "masking view", name);
+        goto out;
+    }
+    /* A view that stays keeps its groups: the next unmask finds them
+     * through it. */
+    if ((rc = delete_view(a, spc))) {
+        if (!gone(a, rc))
+            left_add(a, left, "masking view", name);
+        goto out;
+    }
+    drop_ours(a, "masking group", dg, delete_group, left);
+    drop_ours(a, "masking group", tg, delete_group, left);
+    if (drop_ours(a, "masking group", ig, delete_group, left))
+        smis_gm_drop_loose_hwids(a, (sp_cim_path *const *)hwids.v, hwids.n,
+                                 left);
+out:
+    smis_units_free(&u);
     smis_list_free_paths(&hwids);
     sp_cim_path_free(ig);
     sp_cim_path_free(tg);
+}
+
+void smis_gm_drop_loose(sp_array *a, const sp_mask_target *t,
+                        sp_cim_path *const *hwids, size_t n,
+                        struct smis_left *left)
+{
+    SPI_AUTOFREE char *base = spi_xasprintf(OURS "%s", t->name);
+    if (clear_stale_groups(a, base, left))
+        left_add(a, left, "masking groups it could not list", NULL);
+    smis_gm_drop_loose_hwids(a, hwids, n, left);
 }
 
 /*

@@ -1,14 +1,28 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/array/smis_mask.c: SMI-S masking changes: Group Masking and Mapping
- * and the ExposePaths fallback. */
+ * and the ExposePaths fallback, read, sent, and read again when another
+ * run changed them in between. */
 #include "smis_mask.h"
+
+#include <time.h>
+#include <unistd.h>
 
 /*
  * A host's view is found from its initiators: hardware ID -> initiator
  * group -> view (group masking), or hardware ID -> privilege -> view
  * (legacy).  Views, groups and hardware IDs this driver creates are named
  * "sanprov-HOST..." and removed again when their last LUN is unmasked.
+ *
+ * Runs of one library take turns at a host's masking (the lock of
+ * sp_array_mask()); a run of another library, or an administrator, may
+ * still change it between what a run read and what it sends.  The array
+ * then says CIM_ERR_ALREADY_EXISTS (a hardware ID, group or view just
+ * made) or CIM_ERR_NOT_FOUND (a group or view just removed): a hardware ID
+ * another made is looked up and used; otherwise the run takes back what it
+ * made, waits a little and reads the masking again, MASK_ATTEMPTS times at
+ * most, and so ends up in the view the other made.
  */
+#define MASK_ATTEMPTS 5
 
 /* ---- small CIM helpers ---- */
 
@@ -80,113 +94,6 @@ static sp_code unit_numbers(sp_array *a, const struct units *u,
         numbers[i] = un->number;
     }
     return SP_OK;
-}
-
-/* ---- hardware IDs ---- */
-
-static void hwids_free(struct hwids *h, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        sp_cim_path_free(h->paths[i]);
-    free(h->paths);
-    for (size_t i = 0; i < h->ncreated; i++)
-        sp_cim_path_free(h->created[i]);
-    free(h->created);
-}
-
-/* Find the hardware IDs of the target's initiators; with @create, make
- * the missing ones. */
-static sp_code find_hwids(sp_array *a, const sp_mask_target *t, bool create,
-                          struct hwids *h)
-{
-    static const char *const props[] = {"StorageID", NULL};
-    struct smis *s = smis_of(a);
-    struct smis_list l = {0};
-    h->paths = spi_xcalloc(t->ninitiators, sizeof(*h->paths));
-    h->created = spi_xcalloc(t->ninitiators, sizeof(*h->created));
-    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_StorageHardwareID", props,
-                                   0, smis_keep_instance, &l))
-        return smis_fail_freeing(a, &l, smis_list_free_instances);
-    for (size_t i = 0; i < t->ninitiators; i++)
-        for (size_t k = 0; k < l.n && !h->paths[i]; k++) {
-            const char *sid = sp_cim_instance_get_string(l.v[k], "StorageID");
-            if (sid && strcasecmp(sid, t->initiators[i]) == 0)
-                h->paths[i] = sp_cim_path_copy(sp_cim_instance_path(l.v[k]));
-        }
-    smis_list_free_instances(&l);
-    if (!create)
-        return SP_OK;
-    const sp_cim_path *hwms = NULL;
-    for (size_t i = 0; i < t->ninitiators; i++) {
-        if (h->paths[i])
-            continue;
-        sp_code rc = hwms ? SP_OK : smis_service(a, SMIS_HWMS, &hwms);
-        if (rc)
-            return rc;
-        if (!hwms)
-            return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
-                                  "array '%s' cannot register initiator '%s' "
-                                  "(no hardware ID management service)",
-                                  a->name, t->initiators[i]);
-        sp_cim_args *in = sp_cim_args_new(), *out = NULL;
-        SPI_AUTOFREE char *name = spi_xasprintf(OURS "%s", t->name);
-        sp_cim_args_set(in, "ElementName",
-                        sp_cim_value_new_string(SP_CIM_STRING, name));
-        sp_cim_args_set(
-            in, "StorageID",
-            sp_cim_value_new_string(SP_CIM_STRING, t->initiators[i]));
-        sp_cim_args_set(in, "IDType",
-                        sp_cim_value_new_uint(SP_CIM_UINT16, t->fc ? 2 : 5));
-        rc = smis_invoke(a, hwms, "CreateStorageHardwareID", in,
-                         "registering an initiator", &out, NULL);
-        sp_cim_args_free(in);
-        const sp_cim_path *p =
-            rc ? NULL
-               : sp_cim_value_get_ref(sp_cim_args_get(out, "HardwareID"));
-        if (p) {
-            h->paths[i] = sp_cim_path_copy(p);
-            h->created[h->ncreated++] = sp_cim_path_copy(p);
-        }
-        sp_cim_args_free(out);
-        if (rc)
-            return rc;
-        if (!p)
-            return spi_array_fail(a, SP_ERR_PROTOCOL,
-                                  "CreateStorageHardwareID named no "
-                                  "hardware ID");
-    }
-    return SP_OK;
-}
-
-static void delete_hwids(sp_array *a, struct hwids *h)
-{
-    const sp_cim_path *hwms = NULL;
-    if (!h->ncreated || smis_service(a, SMIS_HWMS, &hwms) || !hwms)
-        return;
-    for (size_t i = h->ncreated; i-- > 0;) {
-        sp_cim_args *in = sp_cim_args_new(), *out = NULL;
-        sp_cim_args_set(in, "HardwareID", sp_cim_value_new_ref(h->created[i]));
-        smis_invoke(a, hwms, "DeleteStorageHardwareID", in,
-                    "removing an initiator", &out, NULL);
-        sp_cim_args_free(in);
-        sp_cim_args_free(out);
-    }
-}
-
-/* Hardware IDs a lost answer to CreateStorageHardwareID left: found by
- * their initiators, removed when this driver made them and no group holds
- * them. */
-static void forget_lost_hwids(sp_array *a, const sp_mask_target *t)
-{
-    struct hwids again = {0};
-    struct smis_list l = {0};
-    if (!find_hwids(a, t, false, &again))
-        for (size_t i = 0; i < t->ninitiators; i++)
-            if (again.paths[i])
-                smis_keep_path(sp_cim_path_copy(again.paths[i]), &l);
-    smis_gm_drop_loose_hwids(a, &l);
-    smis_list_free_paths(&l);
-    hwids_free(&again, t->ninitiators);
 }
 
 /* ---- finding the host's view ---- */
@@ -298,23 +205,186 @@ static void unmask_again(sp_array *a, const sp_mask_target *t, bool group,
         if (!smis_first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
                               "CIM_DeviceMaskingGroup", &dg) &&
             dg && !smis_gm_change_members(a, dg, todo, ntodo, false))
-            smis_gm_drop_if_empty(a, spc, dg);
+            smis_gm_drop_if_empty(a, spc, dg, NULL);
         sp_cim_path_free(dg);
     } else {
         sp_cim_path *v = sp_cim_path_copy(spc);
         expose(a, t, tododevs, ntodo, &v, true);
         sp_cim_path_free(v);
     }
-    delete_hwids(a, h);
+    smis_delete_hwids(a, h);
     a->err = first;
+}
+
+/* One masking change of volumes @vols (DeviceIDs @devs) for target @t:
+ * what plan() reads of the host's masking, what apply() sends. */
+struct change {
+    sp_array *a;
+    const sp_mask_target *t;
+    bool unmask, group;
+    size_t n;
+    sp_cim_path **vols;
+    const char **devs;
+    unsigned int attempt;
+    /* Read by plan(). */
+    struct hwids h;
+    struct units u;
+    sp_cim_path *spc, *dg;
+    bool found;   /* the host had a view before this change */
+    size_t ntodo; /* the volumes that change, in todo and tododevs */
+    sp_cim_path **todo;
+    const char **tododevs;
+};
+
+static void plan_release(struct change *m)
+{
+    smis_hwids_free(&m->h, m->t->ninitiators);
+    smis_units_free(&m->u);
+    sp_cim_path_free(m->spc);
+    sp_cim_path_free(m->dg);
+    m->spc = m->dg = NULL;
+    m->found = false;
+    m->ntodo = 0;
+}
+
+/* Read the host's masking and what of it must change: masking twice, or
+ * unmasking what is not masked, is no change and sends nothing. */
+static sp_code plan(struct change *m)
+{
+    sp_array *a = m->a;
+    sp_code rc = smis_find_hwids(a, m->t, !m->unmask && m->group, &m->h);
+    if (!rc)
+        rc = find_view(a, &m->h, m->t->ninitiators, &m->spc);
+    m->found = m->spc != NULL;
+    if (!rc && m->spc)
+        rc = smis_view_units(a, m->spc, &m->u);
+    if (!rc && m->spc && m->group)
+        rc = smis_first_assoc(a, m->spc, "CIM_AssociatedDeviceMaskingGroup",
+                              "CIM_DeviceMaskingGroup", &m->dg);
+    for (size_t i = 0; !rc && i < m->n; i++) {
+        bool there = m->spc && find_unit(&m->u, m->devs[i]);
+        if (there == m->unmask) {
+            m->todo[m->ntodo] = m->vols[i];
+            m->tododevs[m->ntodo++] = m->devs[i];
+        }
+    }
+    if (!rc && m->ntodo && m->spc && m->group && !m->dg)
+        rc = spi_array_fail(a, SP_ERR_PROTOCOL,
+                            "array '%s' gave masking view of host '%s' no "
+                            "device masking group",
+                            a->name, m->t->name);
+    if (rc) { /* the hardware IDs just made go too */
+        sp_error first = a->err;
+        smis_delete_hwids(a, &m->h);
+        if (!m->unmask && m->group && smis_answer_lost(rc))
+            smis_forget_lost_hwids(a, m->t);
+        a->err = first;
+    }
+    return rc;
+}
+
+static sp_code apply(struct change *m)
+{
+    sp_array *a = m->a;
+    if (!m->ntodo)
+        return SP_OK;
+    if (m->group && m->spc)
+        return smis_gm_change_members(a, m->dg, m->todo, m->ntodo, !m->unmask);
+    if (m->group) /* a view of a name another run made is read back */
+        return smis_gm_new_view(a, m->t, &m->h, m->todo, m->ntodo,
+                                m->attempt > 0, &m->spc);
+    return expose(a, m->t, m->tododevs, m->ntodo, &m->spc, m->unmask);
+}
+
+/* The change failed with @rc: take back what this run made of it, keeping
+ * the first error. */
+static void recover(struct change *m, sp_code rc)
+{
+    sp_array *a = m->a;
+    sp_error first = a->err;
+    if (!m->unmask && smis_answer_lost(rc)) {
+        /* The answer was lost, maybe not the change: take it back. */
+        sp_cim_path *v = m->spc ? sp_cim_path_copy(m->spc) : NULL;
+        if (!v) { /* ExposePaths may have registered the initiators too */
+            struct hwids again = {0};
+            if (!smis_find_hwids(a, m->t, false, &again))
+                find_view(a, &again, m->t->ninitiators, &v);
+            smis_hwids_free(&again, m->t->ninitiators);
+        }
+        if (v)
+            unmask_again(a, m->t, m->group, v, m->todo, m->tododevs, m->ntodo,
+                         &m->h);
+        else
+            smis_delete_hwids(a, &m->h);
+        sp_cim_path_free(v);
+        if (m->group)
+            smis_forget_lost_hwids(a, m->t);
+    } else if (!m->unmask && rc != SP_ERR_JOB_TIMEOUT) {
+        /* A job still running on the array goes on with them. */
+        smis_delete_hwids(a, &m->h);
+    }
+    a->err = first;
+}
+
+/* Did another run change the host's masking between plan() and apply()? */
+static bool raced(const sp_array *a, sp_code rc)
+{
+    return rc && (a->err.cim_status == SP_CIM_ERR_ALREADY_EXISTS ||
+                  a->err.cim_status == SP_CIM_ERR_NOT_FOUND);
+}
+
+/* Wait before attempt @attempt (from 1): 50 ms doubled each time, and
+ * up to as much again at random, so that runs that collided part. */
+static void back_off(unsigned int attempt)
+{
+    static __thread unsigned int seed;
+    if (!seed)
+        seed = (unsigned int)getpid() ^ (unsigned int)time(NULL) ^
+               (unsigned int)(uintptr_t)&seed;
+    unsigned int ms = 50u << (attempt - 1);
+    ms += (unsigned int)rand_r(&seed) % ms;
+    usleep((useconds_t)ms * 1000);
+}
+
+/* Masked: the host's other initiators and the LUN numbers.  On failure
+ * the change is taken back. */
+static sp_code after_mask(struct change *m, uint32_t *numbers)
+{
+    sp_array *a = m->a;
+    sp_code rc = SP_OK;
+    if (m->group && m->found && m->t->ninitiators > 1)
+        rc = smis_gm_complete_initiators(a, m->spc, &m->h, m->t->ninitiators);
+    if (!rc && numbers && !(rc = smis_view_units(a, m->spc, &m->u)))
+        rc = unit_numbers(a, &m->u, m->devs, m->n, numbers);
+    if (rc && m->ntodo)
+        unmask_again(a, m->t, m->group, m->spc, m->todo, m->tododevs, m->ntodo,
+                     &m->h);
+    return rc;
+}
+
+/* Unmasked: a view of ours left empty goes, with its groups and hardware
+ * IDs; with no view, what an earlier unmask could not remove goes now.
+ * SP_ERR_CLEANUP names what the array kept. */
+static sp_code after_unmask(struct change *m)
+{
+    sp_array *a = m->a;
+    struct smis_left left = {0};
+    if (!m->group)
+        return SP_OK;
+    /* Read again after a change: runs of other libraries may have taken
+     * their LUNs out too, and the last one to see it empty removes it. */
+    if (m->spc && (m->ntodo || !m->u.n))
+        smis_gm_drop_if_empty(a, m->spc, m->dg, &left);
+    else if (!m->spc)
+        smis_gm_drop_loose(a, m->t, m->h.paths, m->t->ninitiators, &left);
+    sp_error_clear(&a->err);
+    return smis_left_report(a, &left);
 }
 
 sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
                   const sp_mask_target *t, unsigned int flags,
                   uint32_t *numbers)
 {
-    struct smis *s = smis_of(a);
-    bool unmask = flags & SP_MASK_UNMASK;
     sp_array_caps caps;
     sp_code rc = spi_smis_driver.capabilities(a, &caps);
     if (rc)
@@ -322,112 +392,49 @@ sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,
     if (caps.masking != SP_MASKING_GROUP && caps.masking != SP_MASKING_LEGACY)
         return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
                               "array '%s' supports no masking", a->name);
-    bool group = caps.masking == SP_MASKING_GROUP;
-    sp_cim_path **vols = spi_xcalloc(n, sizeof(*vols));
-    const char **devs = spi_xcalloc(n, sizeof(*devs));
+    struct change m = {
+        .a = a,
+        .t = t,
+        .unmask = flags & SP_MASK_UNMASK,
+        .group = caps.masking == SP_MASKING_GROUP,
+        .n = n,
+        .vols = spi_xcalloc(n, sizeof(*m.vols)),
+        .devs = spi_xcalloc(n, sizeof(*m.devs)),
+        .todo = spi_xcalloc(n, sizeof(*m.todo)),
+        .tododevs = spi_xcalloc(n, sizeof(*m.tododevs)),
+    };
     for (size_t i = 0; i < n; i++) {
-        vols[i] = smis_volume_path(a, keys[i]);
-        devs[i] = devid(vols[i]);
+        m.vols[i] = smis_volume_path(a, keys[i]);
+        m.devs[i] = devid(m.vols[i]);
     }
-    struct hwids h = {0};
-    struct units u = {0};
-    sp_cim_path *spc = NULL, *dg = NULL;
-    rc = find_hwids(a, t, !unmask && group, &h);
-    if (!rc)
-        rc = find_view(a, &h, t->ninitiators, &spc);
-    bool found = spc != NULL;
-    if (!rc && spc)
-        rc = smis_view_units(a, spc, &u);
-    if (!rc && spc && group)
-        rc = smis_first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
-                              "CIM_DeviceMaskingGroup", &dg);
-    if (rc) {
-        sp_error first = a->err; /* the hardware IDs just made go too */
-        delete_hwids(a, &h);
-        if (!unmask && group && smis_answer_lost(rc))
-            forget_lost_hwids(a, t);
-        a->err = first;
-        goto out;
+    for (;; m.attempt++) {
+        if (m.attempt)
+            back_off(m.attempt);
+        if (!(rc = plan(&m)) && (rc = apply(&m)))
+            recover(&m, rc);
+        if (!rc && !m.unmask) /* a view removed meanwhile fails it too */
+            rc = after_mask(&m, numbers);
+        if (!rc || !raced(a, rc) || m.attempt + 1 >= MASK_ATTEMPTS)
+            break;
+        sp_log(SP_LOG_INFO,
+               "array %s: the masking of host '%s' changed under this run "
+               "(%s); reading it again",
+               a->name, t->name, a->err.message);
+        plan_release(&m);
     }
-    /* Only what changes is sent: masking twice, or unmasking what is not
-     * masked, is no change. */
-    sp_cim_path **todo = spi_xcalloc(n, sizeof(*todo));
-    const char **tododevs = spi_xcalloc(n, sizeof(*tododevs));
-    size_t ntodo = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool there = spc && find_unit(&u, devs[i]);
-        if (there == unmask) {
-            todo[ntodo] = vols[i];
-            tododevs[ntodo++] = devs[i];
-        }
-    }
-    if (unmask) {
-        if (ntodo && group) {
-            rc = smis_gm_change_members(a, dg, todo, ntodo, false);
-            if (!rc)
-                smis_gm_drop_if_empty(a, spc, dg);
-        } else if (ntodo) {
-            rc = expose(a, t, tododevs, ntodo, &spc, true);
-        }
-    } else if (ntodo && spc && group && dg) {
-        rc = smis_gm_change_members(a, dg, todo, ntodo, true);
-    } else if (ntodo && group) {
-        rc = smis_gm_new_view(a, t, &h, todo, ntodo, &spc);
-    } else if (ntodo) {
-        rc = expose(a, t, tododevs, ntodo, &spc, false);
-    }
-    if (rc && !unmask && smis_answer_lost(rc)) {
-        /* The answer was lost, maybe not the change: take it back. */
-        sp_error first = a->err;
-        sp_cim_path *v = spc ? sp_cim_path_copy(spc) : NULL;
-        if (!v) { /* ExposePaths may have registered the initiators too */
-            struct hwids again = {0};
-            if (!find_hwids(a, t, false, &again))
-                find_view(a, &again, t->ninitiators, &v);
-            hwids_free(&again, t->ninitiators);
-        }
-        if (v)
-            unmask_again(a, t, group, v, todo, tododevs, ntodo, &h);
-        else
-            delete_hwids(a, &h);
-        sp_cim_path_free(v);
-        if (group)
-            forget_lost_hwids(a, t);
-        a->err = first;
-    } else if (rc) {
-        /* Take back the hardware IDs made, unless a job still running on
-         * the array (SP_ERR_JOB_TIMEOUT) goes on with them. */
-        sp_error first = a->err;
-        if (!unmask && rc != SP_ERR_JOB_TIMEOUT)
-            delete_hwids(a, &h);
-        a->err = first;
-    } else if ((!unmask && group && found && t->ninitiators > 1 &&
-                (rc = smis_gm_complete_initiators(a, spc, &h,
-                                                  t->ninitiators))) ||
-               (!unmask && numbers && (rc = smis_view_units(a, spc, &u)))) {
-        if (ntodo)
-            unmask_again(a, t, group, spc, todo, tododevs, ntodo, &h);
-    } else if (!unmask && numbers &&
-               (rc = unit_numbers(a, &u, devs, n, numbers))) {
-        if (ntodo)
-            unmask_again(a, t, group, spc, todo, tododevs, ntodo, &h);
-    }
-    free(todo);
-    free(tododevs);
-    if (rc)
-        goto out;
-    sp_log(SP_LOG_DEBUG, "array %s: %s %zu LUN(s) %s %s", a->name,
-           unmask ? "unmasked" : "masked", n, unmask ? "from" : "to", t->name);
-    (void)s;
-out:
-    smis_units_free(&u);
-    sp_cim_path_free(spc);
-    sp_cim_path_free(dg);
-    hwids_free(&h, t->ninitiators);
+    if (!rc && m.unmask)
+        rc = after_unmask(&m);
+    if (!rc || rc == SP_ERR_CLEANUP)
+        sp_log(SP_LOG_DEBUG, "array %s: %s %zu LUN(s) %s %s", a->name,
+               m.unmask ? "unmasked" : "masked", n, m.unmask ? "from" : "to",
+               t->name);
+    plan_release(&m);
     for (size_t i = 0; i < n; i++)
-        sp_cim_path_free(vols[i]);
-    free(vols);
-    free(devs);
+        sp_cim_path_free(m.vols[i]);
+    free(m.vols);
+    free(m.devs);
+    free(m.todo);
+    free(m.tododevs);
     return rc;
 }
 
@@ -448,12 +455,17 @@ sp_code smis_unmask_all(sp_array *a, const sp_cim_path *vol, size_t *views)
         sp_cim_path *one[] = {(sp_cim_path *)vol};
         if (caps.masking == SP_MASKING_GROUP) {
             sp_cim_path *dg = NULL;
+            struct smis_left left = {0};
             rc = smis_first_assoc(a, spc, "CIM_AssociatedDeviceMaskingGroup",
                                   "CIM_DeviceMaskingGroup", &dg);
             if (!rc && dg)
                 rc = smis_gm_change_members(a, dg, one, 1, false);
             if (!rc && dg)
-                smis_gm_drop_if_empty(a, spc, dg);
+                smis_gm_drop_if_empty(a, spc, dg, &left);
+            /* The LUN goes all the same; the next unmask from the host
+             * removes what stayed. */
+            if (!rc && smis_left_report(a, &left))
+                sp_log(SP_LOG_WARN, "%s", a->err.message);
             sp_cim_path_free(dg);
         } else {
             const char *dev = devid(vol);
@@ -463,6 +475,8 @@ sp_code smis_unmask_all(sp_array *a, const sp_cim_path *vol, size_t *views)
         }
         (*views)++;
     }
+    if (!rc)
+        sp_error_clear(&a->err);
     smis_list_free_paths(&l);
     return rc;
 }

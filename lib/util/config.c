@@ -46,7 +46,7 @@ static const struct {
     {"library", {"path"}, NULL},
     {"array",
      {"uri", "user", "password-file", "ca-file", "insecure", "copy-method",
-      "iscsi-portal", "tgt-control-port"},
+      "iscsi-portal", "tgt-control-port", "max-copies-per-source"},
      "uri"},
     {"pool", {"class", "host-groups"}, NULL},
     {"host",
@@ -293,6 +293,14 @@ static bool valid_bool(const char *v)
     return false;
 }
 
+/* A count of 0 to @max in decimal digits. */
+static bool valid_count(const char *v, unsigned long max)
+{
+    if (!*v || strlen(v) > 9 || strspn(v, "0123456789") != strlen(v))
+        return false;
+    return strtoul(v, NULL, 10) <= max;
+}
+
 /* Checks across sections, once everything is read. */
 static sp_code check(struct parse *p)
 {
@@ -315,6 +323,13 @@ static sp_code check(struct parse *p)
             p->line = en->line;
             if (SPI_STREQ(en->key, "insecure") && !valid_bool(en->value))
                 return fail(p, "insecure must be yes or no, not '%s'",
+                            en->value),
+                       p->rc;
+            if (SPI_STREQ(en->key, "max-copies-per-source") &&
+                !valid_count(en->value, 1000))
+                return fail(p,
+                            "max-copies-per-source must be a number from 0 "
+                            "(no limit) to 1000, not '%s'",
                             en->value),
                        p->rc;
             if (SPI_STREQ(en->key, "copy-method") &&

@@ -82,6 +82,8 @@ const char *sp_strerror(sp_code code)
         return "timed out waiting for the array";
     case SP_ERR_LOCK_TIMEOUT:
         return "timed out waiting for another run";
+    case SP_ERR_CLEANUP:
+        return "done, but not all cleaned up";
     }
     return "unknown error";
 }
@@ -158,6 +160,8 @@ int sp_error_exit_code(const sp_error *err)
     case SP_ERR_JOB_TIMEOUT:
     case SP_ERR_LOCK_TIMEOUT:
         return SP_EXIT_JOB_TIMEOUT;
+    case SP_ERR_CLEANUP:
+        return SP_EXIT_PARTIAL;
     }
     return SP_EXIT_FAILED;
 }

@@ -91,6 +91,15 @@ static void test_errors(void **state)
          "t:3: insecure must be yes or no, not 'maybe'"},
         {"[array \"a\"]\nuri = x\ncopy-method = mirror\n",
          "t:3: copy-method must be snapshot or clone, not 'mirror'"},
+        {"[array \"a\"]\nuri = x\nmax-copies-per-source = some\n",
+         "t:3: max-copies-per-source must be a number from 0 (no limit) to "
+         "1000, not 'some'"},
+        {"[array \"a\"]\nuri = x\nmax-copies-per-source = 1001\n",
+         "t:3: max-copies-per-source must be a number from 0 (no limit) to "
+         "1000, not '1001'"},
+        {"[array \"a\"]\nuri = x\nmax-copies-per-source = -1\n",
+         "t:3: max-copies-per-source must be a number from 0 (no limit) to "
+         "1000, not '-1'"},
         {"[host \"h\"]\nuri = x\nconnectivity = sas\n",
          "t:3: connectivity must be iscsi or fc, not 'sas'"},
         {"[pool \"nope:p\"]\nclass = gold\n",

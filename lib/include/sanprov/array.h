@@ -83,6 +83,10 @@ typedef struct sp_array_caps {
     const char *const *profiles; /* "Array 1.8.0", ... */
     const char *firmware;        /* its firmware or software version, or NULL */
     bool data_here; /* its LUNs' data is reachable here (sp_array_lun_path) */
+    /* How many copies of one source LUN it makes at once, 0: no limit (the
+     * driver's figure, or the array's max-copies-per-source); runs of one
+     * library wait for their turn (sanprov(7), "Locks"). */
+    unsigned int max_copies_per_source;
 } sp_array_caps;
 
 /* What the array is and can do, learned once (a few requests the first
@@ -273,12 +277,29 @@ typedef struct sp_mask_target {
 
 /* mask: remove access instead of granting it. */
 #define SP_MASK_UNMASK 0x1u
+/* mask: what an unmask left on the array fails the call (SP_ERR_CLEANUP). */
+#define SP_MASK_REPORT_LEFT 0x2u
 
 /*
  * Make @n LUNs visible to @target (in as few requests as the array
  * allows), or with SP_MASK_UNMASK hide them.  Masking a LUN that is
  * already masked to the target, or unmasking one that is not, succeeds
  * without change.  @numbers (may be NULL) gets each LUN's host LUN number.
+ *
+ * An unmask also removes what sanprov made for the target that is left
+ * empty (a masking view, its groups, the initiators' hardware IDs), and
+ * what an earlier unmask could not remove.  When the array refuses that,
+ * the LUNs are unmasked all the same: the call succeeds and logs a
+ * warning naming what is left, or with SP_MASK_REPORT_LEFT fails with
+ * SP_ERR_CLEANUP saying so.  The next unmask from the target (of any LUN,
+ * masked or not) removes it.
+ *
+ * Runs of one library change one target's masking on one array in turn
+ * (sanprov(7), "Locks"): a call waits for another run's at most the
+ * timeout of sp_array_set_timeout() (default one hour), then fails with
+ * SP_ERR_LOCK_TIMEOUT naming the holder; nothing changed.  Errors also:
+ * SP_ERR_PRECONDITION (a LUN's ID names another LUN now, or the target
+ * has no initiators; nothing changed), SP_ERR_NOT_FOUND, the array's.
  */
 SP_API sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
                              const sp_mask_target *target, unsigned int flags,

@@ -35,6 +35,7 @@ typedef enum sp_code {
     SP_ERR_INTERNAL = 19,       /* a bug in sanprov */
     SP_ERR_JOB_TIMEOUT = 20,    /* an array job outlasted the wait asked */
     SP_ERR_LOCK_TIMEOUT = 21,   /* another run held a lock past the wait */
+    SP_ERR_CLEANUP = 22, /* done, but what it left unused could not all go */
 } sp_code;
 
 /* CIM status codes (DSP0200), as carried by sp_error.cim_status. */
@@ -107,7 +108,9 @@ SP_API const char *sp_cim_status_name(int cim_status);
  * The process exit code for @err, the contract of every sanprov program
  * (sanprov(7)): 0 ok, 1 failed, 2 usage, 3 not found, 4 cannot connect /
  * auth / TLS, 5 partial, 6 precondition not met, 7 timed out waiting for
- * the array.  Exit code 5 is decided by callers that run batches.
+ * the array.  Exit code 5 is decided by callers that run batches, and is
+ * SP_ERR_CLEANUP's: the change asked for was made, what it left behind
+ * was not all removed.
  */
 SP_API int sp_error_exit_code(const sp_error *err);
 
