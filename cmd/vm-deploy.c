@@ -184,6 +184,7 @@ static void deploy(struct opts *o, sp_template *t)
         .keep_failed = o->keep_failed,
         .jobs = (unsigned)o->jobs,
         .timeout = cmd_arrays_timeout(),
+        .dry_run = o->dry_run,
     };
     sp_deploy *d;
     sp_error err;

@@ -30,6 +30,7 @@ sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg, sp_library *lib)
     sp_vm_deleter *d = spi_xcalloc(1, sizeof(*d));
     d->lib = lib;
     d->reach.cfg = cfg;
+    d->reach.lib = lib;
     return d;
 }
 

@@ -4,6 +4,7 @@
 #define SANPROV_DEPLOY_PLAN_H
 
 #include "deploy_internal.h"
+#include "names.h"
 
 #include <pthread.h>
 
@@ -14,6 +15,10 @@ struct deploy_vm {
     sp_vm_record *r;     /* its journal, once begun */
     int lock;            /* held while it is worked on */
     bool failed;
+    /* The VM's UUID, minted by the plan, for which its names are reserved,
+     * and those names, held from the plan to the VM's end. */
+    char uuid[37];
+    struct spi_vm_names names;
 };
 
 struct sp_deploy {

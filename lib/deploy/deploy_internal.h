@@ -29,6 +29,11 @@ struct sp_vm_record {
     double seconds;
     char *error;
     bool idle;
+    /* This process holds the reservation of lun_name in the pool for the
+     * VM, made before its copy began (names.h), so a copy may be made
+     * under that name.  Not written: a resumed record gets it only by
+     * taking the reservation over. */
+    bool lun_ours;
 };
 
 struct spi_reach;
@@ -42,11 +47,12 @@ sp_code spi_vm_check_lun(struct spi_reach *w, const sp_vm_record *r,
 /* LIBRARY/vms, made when missing. */
 char *spi_vms_dir(sp_library *lib, sp_error *err);
 
-/* A new record of a VM about to be deployed: a fresh UUID, state
- * deploying, nothing done. */
-sp_vm_record *spi_vm_record_new(const char *name, const char *host,
-                                const sp_id *tmpl, const char *array,
-                                const sp_id *pool, sp_copy_method copy);
+/* A new record of a VM about to be deployed: UUID @uuid (NULL: a fresh
+ * one), state deploying, nothing done. */
+sp_vm_record *spi_vm_record_new(const char *uuid, const char *name,
+                                const char *host, const sp_id *tmpl,
+                                const char *array, const sp_id *pool,
+                                sp_copy_method copy);
 
 /* The text of @r as its file holds it. */
 char *spi_vm_record_format(const sp_vm_record *r);
@@ -75,6 +81,8 @@ sp_code spi_vm_forget(sp_vm_record *r, const char *dir, int *fd, sp_error *err);
  * first use. */
 struct spi_reach {
     const sp_config *cfg;
+    sp_library *lib;     /* its reservations (names.h) and tags */
+    char library_id[37]; /* its UUID, once read (steps.c) */
     unsigned int timeout;
     sp_array *array;
     char *array_name;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include <inttypes.h>
+#include <uuid/uuid.h>
 
 static sp_code unmet(sp_error *err, const char *fmt, ...) SP_PRINTF(2, 3);
 static sp_code unmet(sp_error *err, const char *fmt, ...)
@@ -326,7 +327,7 @@ static int record_named(sp_vm_record *r, void *ctx)
     return q->taken ? -1 : 0;
 }
 
-static sp_code check_names(sp_deploy *d, sp_error *err)
+static sp_code check_name_text(sp_deploy *d, sp_error *err)
 {
     for (size_t i = 0; i < d->n; i++)
         if (!sp_text_printable(d->vms[i].name))
@@ -340,6 +341,13 @@ static sp_code check_names(sp_deploy *d, sp_error *err)
                 return sp_error_set(err, SP_ERR_INVALID,
                                     "the name '%s' is given twice",
                                     d->vms[i].name);
+    return SP_OK;
+}
+
+/* The names are free: checked while they are reserved (names.h), so what
+ * is found free stays free for this run. */
+static sp_code check_names(sp_deploy *d, sp_error *err)
+{
     struct recorded q = {d, NULL, NULL};
     sp_code rc = sp_vm_records(d->lib, record_named, &q, err);
     if (q.taken) {
@@ -416,24 +424,35 @@ sp_code sp_deploy_plan(const sp_config *cfg, sp_library *lib,
     d->keep_failed = o->keep_failed;
     d->jobs = o->jobs ? o->jobs : 1;
     d->reach.cfg = cfg;
+    d->reach.lib = lib;
     d->reach.timeout = d->timeout = o->timeout;
     d->n = o->count;
     d->vms = spi_xcalloc(d->n, sizeof(*d->vms));
     for (size_t i = 0; i < d->n; i++) {
+        uuid_t u;
         d->vms[i].name = spi_xstrdup(o->names[i]);
         d->vms[i].lock = -1;
+        uuid_generate_random(u);
+        uuid_unparse_lower(u, d->vms[i].uuid);
     }
     sp_array_caps caps;
     struct candidate *c = NULL;
     size_t nc = 0;
-    sp_code rc = SP_OK;
-    if (!(d->dir = spi_vms_dir(lib, err)))
+    sp_code rc = check_name_text(d, err);
+    if (!rc && !(d->dir = spi_vms_dir(lib, err)))
         rc = err->code;
     if (!rc && !spi_seed_tool())
         rc = unmet(err, "no tool to write customization media is installed "
                         "(install xorriso or genisoimage)");
+    /* The VMs' names before the first call to the array, their LUNs' once
+     * the array said which pool they go to; both before they are checked
+     * to be free. */
+    if (!rc)
+        rc = spi_deploy_reserve(d, SP_NAME_VM, o->dry_run, err);
     if (!rc)
         rc = check_array(d, &caps, err);
+    if (!rc)
+        rc = spi_deploy_reserve(d, SP_NAME_LUN, o->dry_run, err);
     if (!rc)
         rc = candidates(d, &caps, &c, &nc, err);
     if (!rc) {
@@ -455,6 +474,7 @@ void sp_deploy_free(sp_deploy *d)
 {
     if (!d)
         return;
+    spi_deploy_release(d);
     for (size_t i = 0; i < d->n; i++) {
         free(d->vms[i].name);
         sp_vm_record_free(d->vms[i].r);

@@ -116,15 +116,20 @@ void sp_vm_record_free(sp_vm_record *r)
     free(r);
 }
 
-sp_vm_record *spi_vm_record_new(const char *name, const char *host,
-                                const sp_id *tmpl, const char *array,
-                                const sp_id *pool, sp_copy_method copy)
+sp_vm_record *spi_vm_record_new(const char *uuid, const char *name,
+                                const char *host, const sp_id *tmpl,
+                                const char *array, const sp_id *pool,
+                                sp_copy_method copy)
 {
     sp_vm_record *r = spi_xcalloc(1, sizeof(*r));
     uuid_t u;
     char text[37];
-    uuid_generate_random(u);
-    uuid_unparse_lower(u, text);
+    if (uuid) {
+        snprintf(text, sizeof(text), "%s", uuid);
+    } else {
+        uuid_generate_random(u);
+        uuid_unparse_lower(u, text);
+    }
     r->uuid = spi_xstrdup(text);
     const char *fields[] = {host, text};
     sp_error err;

@@ -6,6 +6,7 @@
 #include "../util/file.h"
 
 #include <time.h>
+#include <unistd.h>
 
 static double now(void)
 {
@@ -33,13 +34,15 @@ static void fail_vm(sp_deploy *d, struct spi_reach *w, struct deploy_vm *v,
 {
     v->failed = true;
     sp_error e;
-    if (!v->r) {
+    if (!v->r) { /* nothing made: the names are free again */
+        spi_vm_names_release(&v->names);
         report(d, v->name, NULL, why);
         return;
     }
     if (d->keep_failed) {
         if (spi_vm_set_state(v->r, SP_VM_FAILED, why, &e))
             sp_log(SP_LOG_ERROR, "VM '%s': %s", v->name, e.message);
+        spi_vm_names_release(&v->names); /* the record holds them */
         spi_unlock(&v->lock);
         report(d, v->name, v->r, why);
         return;
@@ -53,7 +56,10 @@ static void fail_vm(sp_deploy *d, struct spi_reach *w, struct deploy_vm *v,
                      "%s; and undoing its steps failed, which vm-deploy "
                      "--resume or vm-delete will finish: %s",
                      why->message, e.message);
+        spi_vm_names_keep(&v->names); /* for --resume to take over */
         spi_unlock(&v->lock);
+    } else {
+        spi_vm_names_release(&v->names);
     }
     report(d, v->name, NULL, &cause);
 }
@@ -113,8 +119,9 @@ static void each_vm(sp_deploy *d, struct spi_reach *ws, vm_fn fn)
 static void journal(sp_deploy *d, struct deploy_vm *v)
 {
     sp_error e;
-    v->r = spi_vm_record_new(v->name, v->host, sp_template_id(d->tmpl),
+    v->r = spi_vm_record_new(v->uuid, v->name, v->host, sp_template_id(d->tmpl),
                              d->array, d->pool, d->method);
+    v->r->lun_ours = v->names.lun != NULL;
     v->r->connect = spi_xstrdup(v->connect);
     v->r->start = d->start;
     SPI_AUTOFREE char *seeds = spi_seed_dir(d->cfg, d->lib, v->host);
@@ -200,6 +207,7 @@ static void finish_one(sp_deploy *d, struct spi_reach *w, struct deploy_vm *v)
         fail_vm(d, w, v, &e);
         return;
     }
+    spi_vm_names_release(&v->names); /* the record and the LUN hold them */
     spi_unlock(&v->lock);
     report(d, v->name, r, NULL);
 }
@@ -213,7 +221,8 @@ sp_code sp_deploy_run(sp_deploy *d, sp_deploy_fn fn, void *ctx)
     size_t nw = d->jobs < d->n ? d->jobs : d->n;
     struct spi_reach *ws = spi_xcalloc(nw, sizeof(*ws));
     for (size_t i = 0; i < nw; i++)
-        ws[i] = (struct spi_reach){.cfg = d->cfg, .timeout = d->timeout};
+        ws[i] = (struct spi_reach){
+            .cfg = d->cfg, .lib = d->lib, .timeout = d->timeout};
     double t0 = now();
     for (size_t i = 0; i < d->n; i++)
         journal(d, &d->vms[i]);
@@ -280,6 +289,15 @@ static sp_code go_on(struct spi_reach *w, sp_library *lib, sp_vm_record *r,
             break;
         switch (s) {
         case SP_STEP_COPY:
+            /* A copy is made only under its name's reservation. */
+            if (!r->lun && !r->lun_ours) {
+                rc = sp_error_set(err, SP_ERR_PRECONDITION,
+                                  "the name of its LUN, '%s', is not "
+                                  "reserved for it (another run holds it, "
+                                  "or its reservation was dropped)",
+                                  r->lun_name);
+                break;
+            }
             rc = spi_step_copy(w, r, sp_template_lun(t), again, err);
             if (!rc && w->array && sp_array_sync(w->array))
                 rc = spi_array_failed(w->array, err);
@@ -362,7 +380,7 @@ sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
         return err->code;
     struct pending p = {NULL, 0};
     sp_code first = sp_vm_records(lib, keep_pending, &p, err);
-    struct spi_reach w = {.cfg = cfg};
+    struct spi_reach w = {.cfg = cfg, .lib = lib};
     for (size_t i = 0; i < p.n; i++) {
         sp_vm_record *r = p.v[i], *cur = NULL;
         int lock = -1;
@@ -382,9 +400,18 @@ sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
         sp_vm_record_free(r);
         bool was_undo =
             cur->state == SP_VM_ROLLBACK || cur->state == SP_VM_DELETING;
+        struct spi_vm_names names = {NULL, NULL};
+        spi_vm_names_take_over(lib, cur, &names);
         sp_code rc = take_up(&w, lib, dir, cur, &lock, keep_failed, &e);
         if (rc)
             first = first ? first : rc;
+        /* Released once the record (deployed, failed) or nothing (undone)
+         * says what is taken; kept while the journal is unfinished. */
+        if (cur->state == SP_VM_DEPLOYED || cur->state == SP_VM_FAILED ||
+            access(cur->path, F_OK) != 0)
+            spi_vm_names_release(&names);
+        else
+            spi_vm_names_keep(&names);
         if (fn) {
             bool kept =
                 cur->state == SP_VM_DEPLOYED || cur->state == SP_VM_FAILED;
@@ -396,6 +423,12 @@ sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
     }
     free(p.v);
     spi_reach_close(&w);
+    sp_error e;
+    sp_code rc = spi_vm_names_sweep(lib, &e);
+    if (rc && !first) {
+        first = rc;
+        *err = e;
+    }
     if (first && !err->code)
         sp_error_set(err, first, "some VMs could not be finished");
     return first;

@@ -108,12 +108,20 @@ typedef struct sp_deploy_opts {
     bool keep_failed;         /* keep a failed VM's steps, do not undo */
     unsigned int jobs;        /* VMs worked on at once (0: 1) */
     unsigned int timeout; /* seconds to wait for an array job (0: an hour) */
+    bool dry_run; /* only plan: reserve no name (one another run holds is
+                     still refused) */
 } sp_deploy_opts;
 
 typedef struct sp_deploy sp_deploy;
 
 /*
- * Plan a deploy and check every prerequisite, changing nothing: the
+ * Plan a deploy and check every prerequisite, changing nothing on the
+ * array or the hosts.  First the names are reserved in the library for
+ * this process (sanprov/claims.h): each VM's name before the first call to
+ * the array, and its LUN's (the same) in the pool once the pool is known;
+ * all or none, and held until each VM is deployed, kept failed or undone,
+ * or until sp_deploy_free() (a VM whose journal is left unfinished leaves
+ * its names reserved for sp_deploy_resume()).  Then: the
  * array can make the template's copy method (or any, for auto); the pool
  * is managed and allocated to the host's group; the host is in that
  * group; host and array share a connectivity type, and the host has
@@ -121,9 +129,10 @@ typedef struct sp_deploy sp_deploy;
  * files here); UEFI templates only on hosts with UEFI firmware; the names
  * are free on the hosts, in the library and in the pool; the pool has room
  * for the clones.  With a group, each VM goes to the reachable host with
- * the fewest VMs.  Errors: SP_ERR_PRECONDITION (a rule broken: the message
- * says which), SP_ERR_CONNECT, SP_ERR_NOT_FOUND (no such host or group),
- * and the array's.
+ * the fewest VMs.  Errors: SP_ERR_PRECONDITION (a rule broken, or a name
+ * reserved by another run: the message says which, and names the holder),
+ * SP_ERR_CONNECT, SP_ERR_NOT_FOUND (no such host or group), and the
+ * array's.
  */
 SP_API sp_code sp_deploy_plan(const sp_config *cfg, sp_library *lib,
                               const sp_deploy_opts *o, sp_deploy **out,
@@ -164,9 +173,12 @@ SP_API uint64_t sp_deploy_requests(const sp_deploy *d);
  * failed is taken up where its journal stops; a deploy goes on (steps
  * made again where the journal cannot say they were finished) and is
  * undone if a step fails (unless @keep_failed); a rollback or delete goes
- * on undoing.  @fn gets each VM's outcome (for an undone one @r is NULL
- * and @err NULL when that was the intent).  Returns SP_OK when every VM
- * ended as its journal intended.
+ * on undoing.  The names the killed run reserved for a VM are taken over
+ * for its work, then released (kept when the VM is left unfinished), and
+ * those it reserved for VMs with nothing left to finish are released.
+ * @fn gets each VM's outcome (for an undone one @r is NULL and @err NULL
+ * when that was the intent).  Returns SP_OK when every VM ended as its
+ * journal intended.
  */
 SP_API sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
                                 bool keep_failed, sp_deploy_fn fn, void *ctx,
