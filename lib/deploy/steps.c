@@ -97,30 +97,55 @@ sp_code spi_host_failed(sp_host *h, sp_error *err)
 
 /* ---- copy ---- */
 
+/* The library's UUID, what the tags of its objects name (read once). */
+static const char *library_id(struct spi_reach *w, sp_error *err)
+{
+    if (!w->lib) {
+        sp_error_set(err, SP_ERR_INTERNAL, "no library to tag copies with");
+        return NULL;
+    }
+    if (!w->library_id[0] && sp_library_uuid(w->lib, w->library_id, err))
+        return NULL;
+    return w->library_id;
+}
+
 struct leftover {
-    const char *name;
-    sp_id **ids;
+    const char *name, *library, *entry;
+    sp_id **ids; /* tagged as the VM's */
     size_t n;
+    sp_id *other; /* a LUN of the name without that tag */
 };
 
-static int match_name(sp_lun *l, void *ctx)
+static int match_leftover(sp_lun *l, void *ctx)
 {
     struct leftover *lo = ctx;
     if (sp_lun_name(l) && SPI_STREQ(sp_lun_name(l), lo->name)) {
-        lo->ids = spi_xrealloc(lo->ids, (lo->n + 1) * sizeof(*lo->ids));
-        lo->ids[lo->n++] = sp_id_copy(sp_lun_id(l));
+        if (sp_lun_tagged(l, lo->library, lo->entry)) {
+            lo->ids = spi_xrealloc(lo->ids, (lo->n + 1) * sizeof(*lo->ids));
+            lo->ids[lo->n++] = sp_id_copy(sp_lun_id(l));
+        } else if (!lo->other) {
+            lo->other = sp_id_copy(sp_lun_id(l));
+        }
     }
     sp_lun_free(l);
     return 0;
 }
 
-/* Delete a LUN the copy step may have made without the journal knowing
- * (the run died in the call, or its answer was lost): the LUNs of the
- * pool named as the VM's. */
-static sp_code drop_leftover(sp_array *a, const sp_vm_record *r, sp_error *err)
+/*
+ * Delete the LUN the copy step may have made without the journal knowing
+ * (the run died in the call): found by the tag its copy was given, this
+ * library's and the VM's (spi_step_copy()), never by its name alone, so
+ * that a LUN of that name another run or a person made is left (and
+ * said).
+ */
+static sp_code drop_leftover(struct spi_reach *w, sp_array *a,
+                             const sp_vm_record *r, sp_error *err)
 {
-    struct leftover lo = {r->lun_name, NULL, 0};
-    sp_code rc = sp_array_list_luns(a, r->pool, 0, match_name, &lo);
+    const char *library = library_id(w, err);
+    if (!library)
+        return err->code;
+    struct leftover lo = {r->lun_name, library, r->uuid, NULL, 0, NULL};
+    sp_code rc = sp_array_list_luns(a, r->pool, 0, match_leftover, &lo);
     if (rc)
         spi_array_failed(a, err);
     for (size_t i = 0; i < lo.n; i++) {
@@ -130,7 +155,26 @@ static sp_code drop_leftover(sp_array *a, const sp_vm_record *r, sp_error *err)
         sp_id_free(lo.ids[i]);
     }
     free(lo.ids);
+    if (!rc && lo.other)
+        sp_log(SP_LOG_WARN,
+               "warning: VM '%s': pool %s has a LUN named '%s', %s, "
+               "without the VM's tag: not its copy, it is left",
+               r->name, sp_id_str(r->pool), r->lun_name, sp_id_str(lo.other));
+    sp_id_free(lo.other);
     return rc;
+}
+
+/* Tag what @a makes next as the work of VM @r of this library: a lost
+ * answer to its copy, or a copy a killed run left, is found by it. */
+static sp_code tag_copy(struct spi_reach *w, sp_array *a, const sp_vm_record *r,
+                        sp_error *err)
+{
+    const char *library = library_id(w, err);
+    if (!library)
+        return err->code;
+    if (sp_array_set_tag(a, library, r->uuid, 0))
+        return spi_array_failed(a, err);
+    return SP_OK;
 }
 
 sp_code spi_step_copy(struct spi_reach *w, sp_vm_record *r, const sp_id *source,
@@ -141,7 +185,7 @@ sp_code spi_step_copy(struct spi_reach *w, sp_vm_record *r, const sp_id *source,
     sp_array *a = spi_reach_array(w, r->array, err);
     if (!a)
         return err->code;
-    if (again && drop_leftover(a, r, err))
+    if ((again && drop_leftover(w, a, r, err)) || tag_copy(w, a, r, err))
         return err->code;
     sp_lun *l;
     if (sp_array_copy_lun(a, source, r->copy, r->lun_name, r->pool,
@@ -417,7 +461,7 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
         if (!(a = spi_reach_array(w, r->array, err)))
             return err->code;
         if (!r->lun)
-            return drop_leftover(a, r, err);
+            return drop_leftover(w, a, r, err);
         if (sp_array_delete_lun(a, r->lun, SP_LUN_FORCE) &&
             sp_array_error(a)->code != SP_ERR_NOT_FOUND)
             return spi_array_failed(a, err);
