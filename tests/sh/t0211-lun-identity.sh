@@ -90,11 +90,13 @@ export SANPROV_CONFIG
 
 # swap NAME...: as an administrator deleting the volumes NAME... on the
 # array and making them again, so that they keep their DeviceIDs: each gets
-# another WWN (smis-sim stopped, its state changed, started again).
+# another WWN (smis-sim stopped, its state changed, started again).  A
+# volume's ElementName is NAME, or NAME and the 16 characters of its tag.
 swap() {
     sim_stop
     for _n in "$@"; do
-        jq --arg n "$_n" '(.volumes[] | select(.name == $n) | .wwn) |=
+        jq --arg n "$_n" '(.volumes[] | select(.name == $n or
+            (.name | startswith($n) and length == ($n | length) + 16)) | .wwn) |=
             (.[0:16] + "FEEDFACE" + .[24:32])' "$SIM_STATE" >"$SIM_STATE.new" &&
             mv "$SIM_STATE.new" "$SIM_STATE"
     done
