@@ -174,13 +174,29 @@ sp_code sp_name_reserve(sp_library *lib, sp_name_kind kind, const char *scope,
             rc = held(name, kind, &h, st == SPI_HOLDER_GONE, err);
             break;
         }
-        /* A dead holder's: taken over in the open (logged), by removing
-         * it and linking ours; a rival taker that got there first wins. */
-        char who[320];
-        spi_holder_describe(&h, who, sizeof(who));
-        sp_log(SP_LOG_WARN, "%s name '%s': taking over the reservation of %s",
-               kind_names[kind], name, who);
-        unlink(path);
+        /* A dead holder's: taken over in the open (logged).  Takers go
+         * one at a time, and each removes the file only when it still is
+         * the dead holder's it read: of two takers that both saw it
+         * stale, the second finds the first's live one and is refused. */
+        struct spi_locks *turn = NULL;
+        const char *const names[] = {"reservation-take-over"};
+        SPI_AUTOFREE char *locks =
+            spi_xasprintf("%s/locks", sp_library_path(lib));
+        if ((rc = spi_locks_take(locks, names, 1, 60, &turn, err)))
+            break;
+        struct spi_holder again;
+        bool same = read_holder(path, &again) && again.pid == h.pid &&
+                    again.since == h.since &&
+                    SPI_STREQ(again.machine, h.machine);
+        if (same) {
+            char who[320];
+            spi_holder_describe(&h, who, sizeof(who));
+            sp_log(SP_LOG_WARN,
+                   "%s name '%s': taking over the reservation of %s",
+                   kind_names[kind], name, who);
+            unlink(path);
+        }
+        spi_locks_release(turn);
     }
     if (!rc && !*out)
         rc = sp_error_set(err, SP_ERR_PRECONDITION,

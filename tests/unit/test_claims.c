@@ -161,6 +161,26 @@ static void test_reserve_stale(void **state)
                                      "new", 0, &r, &err),
                      SP_ERR_PRECONDITION);
     assert_non_null(strstr(err.message, "gone"));
+    /* Eight takers at once: one takes it over, the others find it live. */
+    pid_t takers[8];
+    for (int i = 0; i < 8; i++)
+        if ((takers[i] = fork()) == 0) {
+            char entry[16];
+            snprintf(entry, sizeof(entry), "t%d", i);
+            sp_reservation *mine = NULL;
+            int won =
+                sp_name_reserve(lib, SP_NAME_LUN, "sim:gold", "stale1", entry,
+                                SP_RESERVE_TAKE_STALE, &mine, &err) == SP_OK;
+            usleep(300000); /* alive while the others try */
+            _exit(won ? 0 : 1);
+        }
+    int won = 0;
+    for (int i = 0; i < 8; i++) {
+        waitpid(takers[i], &st, 0);
+        won += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    }
+    assert_int_equal(won, 1);
+    /* Its taker is gone now too: taken over once more, by this process. */
     assert_int_equal(sp_name_reserve(lib, SP_NAME_LUN, "sim:gold", "stale1",
                                      "new", SP_RESERVE_TAKE_STALE, &r, &err),
                      SP_OK);
