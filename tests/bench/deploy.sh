@@ -13,13 +13,18 @@
 #    still unmasks and deletes their LUNs), -j 1 and -j 8: smis-sim's
 #    request counter (GET /stats) before and after, requests per VM, wall
 #    time, and the masking's requests (after the last copy in the -vv log).
+# C. the -j 8 deploy of B with the library's locks and without them
+#    ($SANPROV_NO_LOCKS=1), BENCH_LOCK_RUNS times each in turns, each
+#    followed by its vm-delete: the medians side by side.  Target: with
+#    within 1.1x of without.
 # A missed target is reported, not an error: the exit status is 0 unless a
 # program failed or left something behind.  Environment: B (build dir,
-# default build), BENCH_VMS, BENCH_SIM_VMS.
+# default build), BENCH_VMS, BENCH_SIM_VMS, BENCH_LOCK_RUNS (default 3).
 
 B=${B:-build}
 VMS=${BENCH_VMS:-50}
 SIMVMS=${BENCH_SIM_VMS:-100}
+LOCKRUNS=${BENCH_LOCK_RUNS:-3}
 TARGET=10
 
 for p in smis-sim pool-list lun-create template-make vm-deploy vm-list \
@@ -284,6 +289,43 @@ for j in 1 8; do
     leftovers "$W/lib-b"
 done
 echo "  (masking: requests after the last copy, in the -vv log; delete: vm-list -a | vm-delete)"
+
+# ---- C. the same deploy with the library's locks, and without ----
+
+# The -j 8 deploy of B again, against the same smis-sim, with the
+# library's locks and without them ($SANPROV_NO_LOCKS=1, sanprov(7)),
+# in turns, BENCH_LOCK_RUNS times each (default 3), each followed by its
+# vm-delete; the medians side by side.
+echo
+echo "C. vm-deploy -j 8 of $SIMVMS VMs with the library's locks and without, $LOCKRUNS runs each in turns (smis-sim --latency 5)"
+with='' without=''
+for k in $(seq "$LOCKRUNS"); do
+    for mode in with without; do
+        [ "$mode" = without ] && export SANPROV_NO_LOCKS=1
+        run "$W/c$mode$k" "$SIMVMS" vm-deploy --template sim-tmpl --host t \
+            --name "c$mode${k}vm%d" --count "$SIMVMS" -j 8
+        ok=$?
+        unset SANPROV_NO_LOCKS
+        [ "$ok" = 0 ] || continue
+        if [ "$mode" = with ]; then with="$with $T"; else without="$without $T"; fi
+        delete "$W/cx$mode$k" "$SIMVMS" t || fail "C: the VMs were not deleted"
+    done
+done
+# median TIMES: the middle one.
+median() {
+    # shellcheck disable=SC2086 # one word a time
+    printf '%s\n' $1 | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+mw=$(median "$with") mo=$(median "$without")
+row "vm-deploy -j 8, locks" "" "" "$mw s   (runs:$with)"
+row "vm-deploy -j 8, SANPROV_NO_LOCKS=1" "" "" "$mo s   (runs:$without)"
+if [ -n "$mw" ] && [ -n "$mo" ]; then
+    verdict=ok
+    awk -v a="$mw" -v b="$mo" 'BEGIN { exit !(a <= 1.1 * b) }' ||
+        verdict='TARGET MISSED' missed=1
+    echo "  with locks: $(echo "$mw $mo" | awk '{ printf "%.2f", $1 / $2 }')x the time without (target: <= 1.1x)  $verdict"
+fi
 
 echo
 if [ "$missed" -eq 0 ]; then
