@@ -66,10 +66,9 @@ static json_object *masking_json(const struct opts *o, const sp_lun *l)
         json_object_object_add(m, "initiator", json_object_new_string(ini));
         json_object_object_add(m, "host", cmd_json_string(host));
         uint32_t num = sp_lun_mask_number(l, i);
-        json_object_object_add(m, "lun",
-                               num == SP_LUN_NUMBER_UNKNOWN
-                                   ? NULL
-                                   : json_object_new_int64(num));
+        json_object_object_add(
+            m, "lun",
+            num == SP_LUN_NUMBER_UNKNOWN ? NULL : json_object_new_int64(num));
         json_object_array_add(arr, m);
     }
     return arr;

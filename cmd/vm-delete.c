@@ -1,13 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/vm-delete.c: vm-delete, tear deployed VMs down: stop, undefine,
  * remove the customization medium, unmask and delete the LUN, forget the
- * record; again on a half-deleted VM finishes it. */
+ * record, in batches per array and host; again on a half-deleted VM
+ * finishes it. */
 #include <popt.h>
 
 #include "common/cli.h"
 #include "common/ids.h"
 #include "common/status.h"
 #include "common/templates.h"
+
+/* One VM's outcome: its ID printed, or its error. */
+static void outcome(const sp_id *vm, const sp_error *err, void *ctx)
+{
+    if (err) {
+        cmd_failed("delete VM", sp_id_str(vm), err);
+    } else {
+        cmd_out_row(vm, NULL, NULL);
+        cmd_ok();
+    }
+}
 
 int main(int argc, char **argv)
 {
@@ -20,16 +32,14 @@ int main(int argc, char **argv)
     struct cmd_ids *it = cmd_ids_open(pc, 0);
     sp_vm_deleter *del = sp_vm_deleter_new(cmd_config(), cmd_library());
     sp_id *id;
+    sp_error err;
+    /* All read first: the VMs of one array and host go in one batch. */
     while ((id = cmd_ids_next(it, CMD_KIND(SP_ID_VM)))) {
-        sp_error err;
-        if (sp_vm_deleter_delete(del, id, &err)) {
+        if (sp_vm_deleter_add(del, id, &err))
             cmd_failed("delete VM", sp_id_str(id), &err);
-        } else {
-            cmd_out_row(id, NULL, NULL);
-            cmd_ok();
-        }
         sp_id_free(id);
     }
+    sp_vm_deleter_run(del, outcome, NULL, &err);
     sp_vm_deleter_free(del);
     cmd_ids_close(it);
     cmd_library_close();

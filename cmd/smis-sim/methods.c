@@ -540,9 +540,8 @@ static uint32_t expose_paths(struct call *c)
         const char *t = at(numbers, i);
         char *end = NULL;
         errno = 0;
-        unsigned long n = t && isxdigit((unsigned char)*t)
-                              ? strtoul(t, &end, 16)
-                              : ULONG_MAX;
+        unsigned long n =
+            t && isxdigit((unsigned char)*t) ? strtoul(t, &end, 16) : ULONG_MAX;
         if (!end || *end || errno || n > 0xFFFF) {
             fail(c, SP_CIM_ERR_INVALID_PARAMETER,
                  "DeviceNumbers[%zu] is not a hexadecimal LUN number", i);

@@ -269,6 +269,59 @@ sp_code sp_array_get_lun(sp_array *a, const sp_id *id, unsigned int flags,
     return rc;
 }
 
+/* The keys of @n LUN IDs of @a, in a new array (NULL and the error in
+ * @a when one is not). */
+static const char **keys_of(sp_array *a, const sp_id *const *ids, size_t n)
+{
+    const char **keys = spi_xcalloc(n + 1, sizeof(*keys));
+    for (size_t i = 0; i < n; i++)
+        if (key_of(a, ids[i], SP_ID_LUN, &keys[i])) {
+            free(keys);
+            return NULL;
+        }
+    return keys;
+}
+
+/* sp_array_get_luns() of a driver without get_luns: one get_lun() each. */
+static sp_code get_each(sp_array *a, const char *const *keys, size_t n,
+                        sp_lun **out)
+{
+    for (size_t i = 0; i < n; i++) {
+        sp_code rc = a->drv->get_lun(a, keys[i], SP_LUN_IDS_ONLY, &out[i]);
+        if (rc == SP_ERR_NOT_FOUND)
+            sp_error_clear(&a->err);
+        else if (rc)
+            return rc;
+    }
+    return SP_OK;
+}
+
+sp_code sp_array_get_luns(sp_array *a, const sp_id *const *ids, size_t n,
+                          const sp_id *source, unsigned int flags, sp_lun **out)
+{
+    memset(out, 0, n * sizeof(*out));
+    const char *src = NULL, **keys;
+    if (begin(a, a->drv->get_lun, "look up LUNs") ||
+        (source && key_of(a, source, SP_ID_LUN, &src)))
+        return a->err.code;
+    if (flags)
+        return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
+    if (!(keys = keys_of(a, ids, n)))
+        return a->err.code;
+    sp_code rc = a->drv->get_luns ? a->drv->get_luns(a, keys, n, src, out)
+                                  : get_each(a, keys, n, out);
+    for (size_t i = 0; i < n; i++) {
+        if (rc) {
+            sp_lun_free(out[i]);
+            out[i] = NULL;
+        } else if (out[i]) {
+            spi_array_remember(a, out[i]);
+        }
+    }
+    free(keys);
+    return rc;
+}
+
 sp_code sp_array_create_lun(sp_array *a, const sp_id *pool, const char *name,
                             uint64_t bytes, unsigned int flags, sp_lun **out)
 {
@@ -298,7 +351,7 @@ sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
         key_of(a, source, SP_ID_LUN, &key) ||
         (pool && key_of(a, pool, SP_ID_POOL, &pool_key)))
         return a->err.code;
-    if (flags & ~SP_LUN_IDS_ONLY)
+    if (flags & ~(SP_LUN_IDS_ONLY | SP_LUN_KEY_ONLY))
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (method != SP_COPY_SNAPSHOT && method != SP_COPY_CLONE)
         return spi_array_fail(a, SP_ERR_INVALID,
@@ -336,6 +389,19 @@ sp_code sp_array_pool_path(sp_array *a, const sp_id *id, char **out)
     return a->drv->pool_path(a, key, out);
 }
 
+/* Delete LUN @id (key @key): its identity checked, a lost answer settled. */
+static sp_code delete_one(sp_array *a, const sp_id *id, const char *key,
+                          unsigned int flags)
+{
+    if (spi_array_check_identity(a, id, key))
+        return a->err.code;
+    sp_code rc = a->drv->delete_lun(a, key, flags);
+    rc = spi_array_deleted(a, rc, key);
+    if (!rc)
+        spi_array_forget(a, key);
+    return rc;
+}
+
 sp_code sp_array_delete_lun(sp_array *a, const sp_id *id, unsigned int flags)
 {
     const char *key;
@@ -344,13 +410,40 @@ sp_code sp_array_delete_lun(sp_array *a, const sp_id *id, unsigned int flags)
         return a->err.code;
     if (flags & ~SP_LUN_FORCE)
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
-    if (spi_array_check_identity(a, id, key))
+    return delete_one(a, id, key, flags);
+}
+
+sp_code sp_array_delete_luns(sp_array *a, const sp_id *const *ids, size_t n,
+                             unsigned int flags, sp_lun_done_fn fn, void *ctx)
+{
+    const char **keys;
+    if (begin(a, a->drv->delete_lun, "delete LUNs"))
         return a->err.code;
-    sp_code rc = a->drv->delete_lun(a, key, flags);
-    rc = spi_array_deleted(a, rc, key);
-    if (!rc)
-        spi_array_forget(a, key);
-    return rc;
+    if (flags & ~SP_LUN_FORCE)
+        return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
+    if (!(keys = keys_of(a, ids, n)))
+        return a->err.code;
+    bool prepared = n > 1 && a->drv->delete_prepare &&
+                    a->drv->delete_prepare(a, keys, n) == SP_OK;
+    if (n > 1 && a->drv->delete_prepare && !prepared)
+        sp_log(SP_LOG_DEBUG, "array %s: each delete asks for itself: %s",
+               a->name, a->err.message);
+    sp_error first;
+    sp_error_clear(&first);
+    for (size_t i = 0; i < n; i++) {
+        sp_error_clear(&a->err);
+        /* Checked as each is reached: the batch may take a while. */
+        sp_code rc = delete_one(a, ids[i], keys[i], flags);
+        if (rc && !first.code)
+            sp_error_copy(&first, &a->err);
+        if (fn)
+            fn(i, rc, ctx);
+    }
+    if (prepared)
+        a->drv->delete_prepare(a, NULL, 0);
+    sp_error_copy(&a->err, &first);
+    free(keys);
+    return first.code;
 }
 
 sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,

@@ -33,13 +33,25 @@ struct sp_array_driver {
                          sp_lun_fn fn, void *ctx);
     sp_code (*get_lun)(sp_array *a, const char *key, unsigned int flags,
                        sp_lun **out);
-    /* Flags: SP_LUN_IDS_ONLY (the new LUN need not be read back). */
+    /* Look up @n LUNs at once, each as get_lun() with SP_LUN_IDS_ONLY:
+     * out[i] NULL when @keys[i] names none.  @source_key (may be NULL): a
+     * LUN they are copies of, which may let the driver ask once for all.
+     * NULL: sp_array_get_luns() calls get_lun() for each. */
+    sp_code (*get_luns)(sp_array *a, const char *const *keys, size_t n,
+                        const char *source_key, sp_lun **out);
+    /* Flags: SP_LUN_IDS_ONLY (the new LUN need not be read back);
+     * copy_lun() also SP_LUN_KEY_ONLY (its ID may lack the WWN). */
     sp_code (*create_lun)(sp_array *a, const char *pool_key, const char *name,
                           uint64_t bytes, unsigned int flags, sp_lun **out);
     sp_code (*copy_lun)(sp_array *a, const char *source_key,
                         sp_copy_method method, const char *name,
                         const char *pool_key, unsigned int flags, sp_lun **out);
     sp_code (*delete_lun)(sp_array *a, const char *key, unsigned int flags);
+    /* Read at once what deleting the LUNs of @keys needs to know, and keep
+     * it for the delete_lun() calls of sp_array_delete_luns() that follow;
+     * @n 0 forgets it.  A failure only means that each delete_lun() asks
+     * for itself.  NULL: it always does. */
+    sp_code (*delete_prepare)(sp_array *a, const char *const *keys, size_t n);
     sp_code (*mask)(sp_array *a, const char *const *keys, size_t n,
                     const sp_mask_target *target, unsigned int flags,
                     uint32_t *numbers);
@@ -83,8 +95,7 @@ struct sp_array {
  * spi_array_remember(): the WWN of a LUN just read or made;
  * spi_array_forget(): its key named nothing any more.
  */
-sp_code spi_array_check_identity(sp_array *a, const sp_id *id,
-                                 const char *key);
+sp_code spi_array_check_identity(sp_array *a, const sp_id *id, const char *key);
 void spi_array_remember(sp_array *a, const sp_lun *l);
 void spi_array_forget(sp_array *a, const char *key);
 void spi_array_identity_free(sp_array *a);

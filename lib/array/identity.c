@@ -15,7 +15,9 @@
  * checked) is not asked again within VERIFIED_SECONDS: a deploy masks the
  * copy it made a few milliseconds before, and asking costs a round trip a
  * LUN.  Another process's swap within that window is the risk accepted;
- * sp_array_check_lun() always asks.
+ * sp_array_check_lun() always asks, unless SP_CHECK_RECENT says that a
+ * batch read a moment ago (sp_array_get_luns()) is what the caller wants
+ * checked against.
  */
 #define VERIFIED_SECONDS 30
 #define VERIFIED_MAX     4096
@@ -134,7 +136,7 @@ sp_code spi_array_check_identity(sp_array *a, const sp_id *id, const char *key)
 sp_code sp_array_check_lun(sp_array *a, const sp_id *id, unsigned int flags)
 {
     sp_error_clear(&a->err);
-    if (flags)
+    if (flags & ~SP_CHECK_RECENT)
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (!id || sp_id_get_kind(id) != SP_ID_LUN ||
         !SPI_STREQ(sp_id_field(id, 0), a->name))
@@ -144,5 +146,5 @@ sp_code sp_array_check_lun(sp_array *a, const sp_id *id, unsigned int flags)
         return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
                               "array '%s' (driver %s) cannot look up LUNs",
                               a->name, a->drv->name);
-    return check(a, id, sp_id_field(id, 1), true);
+    return check(a, id, sp_id_field(id, 1), !(flags & SP_CHECK_RECENT));
 }

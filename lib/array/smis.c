@@ -115,6 +115,7 @@ static sp_code smis_open(sp_array *a)
         sp_cim_client_set_credentials(s->c, user, pw);
         sp_free_secret(pw);
     }
+    smis_shared_open(a);
     return SP_OK;
 }
 
@@ -123,6 +124,8 @@ static void smis_close(sp_array *a)
     struct smis *s = smis_of(a);
     if (!s)
         return;
+    smis_shared_close(a);
+    smis_prepared_free(s->prepared);
     sp_cim_client_free(s->c);
     free(s->interop_hint);
     free(s->interop);
@@ -224,11 +227,10 @@ static sp_code find_profiles(sp_array *a, sp_cim_path **array_profile)
     return SP_OK;
 }
 
-sp_code smis_discover(sp_array *a)
+/* The Array profile's system, from the Interop namespace. */
+static sp_code find_system(sp_array *a)
 {
     struct smis *s = smis_of(a);
-    if (s->discovered)
-        return SP_OK;
     sp_cim_path *profile = NULL;
     sp_code rc = find_profiles(a, &profile);
     if (rc)
@@ -253,6 +255,21 @@ sp_code smis_discover(sp_array *a)
     const char *ns = sp_cim_path_namespace(s->system);
     s->ns = spi_xstrdup(ns ? ns : s->interop);
     sp_cim_path_set_namespace(s->system, s->ns);
+    return SP_OK;
+}
+
+sp_code smis_discover(sp_array *a)
+{
+    struct smis *s = smis_of(a);
+    if (s->discovered)
+        return SP_OK;
+    smis_shared_lock(a);
+    sp_code rc = SP_OK;
+    if (!smis_shared_take(a, SMIS_FACT_SYSTEM) && !(rc = find_system(a)))
+        smis_shared_give(a, SMIS_FACT_SYSTEM);
+    smis_shared_unlock(a);
+    if (rc)
+        return rc;
     /* Key values are the provider's own spelling, which its class names
      * in paths need not keep (they compare without regard to case): the
      * classes sanprov names in keys it builds follow the system's
@@ -274,6 +291,23 @@ sp_code smis_discover(sp_array *a)
     return SP_OK;
 }
 
+static sp_code find_service(sp_array *a, enum smis_service which)
+{
+    struct smis *s = smis_of(a);
+    struct smis_list l = {0};
+    if (sp_cim_associator_names(s->c, s->system, "CIM_HostedService",
+                                service_classes[which], NULL, NULL, 0,
+                                smis_keep_path, &l))
+        return smis_fail_freeing(a, &l, smis_list_free_paths);
+    if (l.n) {
+        s->service[which] = l.v[0];
+        l.v[0] = NULL;
+    }
+    smis_list_free_paths(&l);
+    s->looked[which] = true;
+    return SP_OK;
+}
+
 sp_code smis_service(sp_array *a, enum smis_service which,
                      const sp_cim_path **out)
 {
@@ -283,17 +317,13 @@ sp_code smis_service(sp_array *a, enum smis_service which,
     if (rc)
         return rc;
     if (!s->looked[which]) {
-        struct smis_list l = {0};
-        if (sp_cim_associator_names(s->c, s->system, "CIM_HostedService",
-                                    service_classes[which], NULL, NULL, 0,
-                                    smis_keep_path, &l))
-            return smis_fail_freeing(a, &l, smis_list_free_paths);
-        if (l.n) {
-            s->service[which] = l.v[0];
-            l.v[0] = NULL;
-        }
-        smis_list_free_paths(&l);
-        s->looked[which] = true;
+        smis_shared_lock(a);
+        if (!smis_shared_take(a, SMIS_FACT_SERVICE + (int)which) &&
+            !(rc = find_service(a, which)))
+            smis_shared_give(a, SMIS_FACT_SERVICE + (int)which);
+        smis_shared_unlock(a);
+        if (rc)
+            return rc;
     }
     *out = s->service[which];
     return SP_OK;
@@ -331,13 +361,10 @@ static sp_code capabilities_of(sp_array *a, const sp_cim_path *service,
     return SP_OK;
 }
 
-static sp_code smis_capabilities(sp_array *a, sp_array_caps *out)
+/* What the array can do: its services and their capabilities. */
+static sp_code find_caps(sp_array *a)
 {
     struct smis *s = smis_of(a);
-    if (s->have_caps) {
-        *out = s->caps;
-        return SP_OK;
-    }
     const sp_cim_path *scs, *rs, *gmms, *ccs;
     sp_code rc = smis_service(a, SMIS_SCS, &scs);
     if (!rc)
@@ -374,12 +401,29 @@ static sp_code smis_capabilities(sp_array *a, sp_array_caps *out)
                                                : SP_MASKING_NONE;
     sp_cim_instance_free(rcaps);
     sp_cim_instance_free(ccaps);
-    for (size_t i = 0; i < s->nprofiles; i++)
-        if (strncmp(s->profiles[i], "Array ", 6) == 0 && s->profiles[i][6])
-            s->caps.version = s->profiles[i] + 6; /* NULL when not given */
-    s->caps.nprofiles = s->nprofiles;
-    s->caps.profiles = (const char *const *)s->profiles;
-    s->have_caps = true;
+    return SP_OK;
+}
+
+static sp_code smis_capabilities(sp_array *a, sp_array_caps *out)
+{
+    struct smis *s = smis_of(a);
+    if (!s->have_caps) {
+        sp_code rc = smis_discover(a);
+        if (rc)
+            return rc;
+        smis_shared_lock(a);
+        if (!smis_shared_take(a, SMIS_FACT_CAPS) && !(rc = find_caps(a)))
+            smis_shared_give(a, SMIS_FACT_CAPS);
+        smis_shared_unlock(a);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < s->nprofiles; i++)
+            if (strncmp(s->profiles[i], "Array ", 6) == 0 && s->profiles[i][6])
+                s->caps.version = s->profiles[i] + 6; /* NULL if not given */
+        s->caps.nprofiles = s->nprofiles;
+        s->caps.profiles = (const char *const *)s->profiles;
+        s->have_caps = true;
+    }
     *out = s->caps;
     return SP_OK;
 }
@@ -626,9 +670,11 @@ const struct sp_array_driver spi_smis_driver = {
     .get_pool = smis_get_pool,
     .list_luns = smis_list_luns,
     .get_lun = smis_get_lun,
+    .get_luns = smis_get_luns,
     .create_lun = smis_create_lun,
     .copy_lun = smis_copy_lun,
     .delete_lun = smis_delete_lun,
+    .delete_prepare = smis_delete_prepare,
     .mask = smis_mask,
     .requests = smis_requests,
     .connectivity = smis_connectivity,

@@ -16,9 +16,17 @@ enum smis_service {
     SMIS_NSERVICES
 };
 
+struct smis_shared;
+struct smis_prepared;
+
 struct smis {
     sp_cim_client *c;
     char *interop_hint; /* from the URI path */
+    /* What other handles of this process learned of the array
+     * (smis_shared.c): discovery, services, capabilities, ports, pools. */
+    struct smis_shared *shared;
+    /* What a batch of deletes needs to know, read at once (smis_volumes.c). */
+    struct smis_prepared *prepared;
     bool discovered;
     char *interop; /* the interop namespace that answered */
     char *ns;      /* the array's namespace */
@@ -53,6 +61,33 @@ static inline struct smis *smis_of(sp_array *a)
 
 /* Connect and find the array (Interop profiles, the system). */
 sp_code smis_discover(sp_array *a);
+
+/*
+ * Facts shared by the handles of a process that reach one array (the
+ * same name, URI and user), so that N workers discover it once
+ * (smis_shared.c).  smis_shared_open() at open (no I/O), _close() at
+ * close.  A handle looks a fact up in its own copy first; if it lacks it,
+ * it locks the entry, takes a copy of the fact when another handle
+ * published it, else asks the array and publishes a copy, then unlocks.
+ * The lock is recursive (a fact may need another to be found) and held
+ * while the array is asked: a second handle waits for the first's answer
+ * instead of asking too.
+ */
+enum smis_fact {
+    SMIS_FACT_SYSTEM, /* interop, namespace, system, profiles */
+    SMIS_FACT_CAPS,   /* snapshot, clone, async, masking */
+    SMIS_FACT_PORTS,  /* connectivity, iSCSI target name */
+    SMIS_FACT_POOLS,  /* the pools read for smis_pool_path() */
+    SMIS_FACT_SERVICE /* + enum smis_service: one service's path */
+};
+void smis_shared_open(sp_array *a);
+void smis_shared_close(sp_array *a);
+void smis_shared_lock(sp_array *a);
+void smis_shared_unlock(sp_array *a);
+/* With the lock held: copy fact @f into @a's handle when another handle
+ * published it (true), or publish @a's copy of it. */
+bool smis_shared_take(sp_array *a, int f);
+void smis_shared_give(sp_array *a, int f);
 
 /* A service of the array, or NULL (the array has none: not an error). */
 sp_code smis_service(sp_array *a, enum smis_service which,
@@ -151,12 +186,16 @@ sp_code smis_list_luns(sp_array *a, const char *pool_key, unsigned int flags,
                        sp_lun_fn fn, void *ctx);
 sp_code smis_get_lun(sp_array *a, const char *key, unsigned int flags,
                      sp_lun **out);
+sp_code smis_get_luns(sp_array *a, const char *const *keys, size_t n,
+                      const char *source_key, sp_lun **out);
 sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
                         uint64_t bytes, unsigned int flags, sp_lun **out);
 sp_code smis_copy_lun(sp_array *a, const char *source_key,
                       sp_copy_method method, const char *name,
                       const char *pool_key, unsigned int flags, sp_lun **out);
 sp_code smis_delete_lun(sp_array *a, const char *key, unsigned int flags);
+sp_code smis_delete_prepare(sp_array *a, const char *const *keys, size_t n);
+void smis_prepared_free(struct smis_prepared *p);
 
 /* Masking: in smis_mask.c. */
 sp_code smis_mask(sp_array *a, const char *const *keys, size_t n,

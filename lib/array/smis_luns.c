@@ -102,25 +102,36 @@ const struct smis_pool *smis_find_pool(sp_array *a,
     return NULL;
 }
 
+/* The path of pool @key among those the handle read, or NULL. */
+static const sp_cim_path *known_pool(const struct smis *s, const char *key)
+{
+    for (size_t i = 0; i < s->npools; i++)
+        if (SPI_STREQ(s->pools[i].key, key))
+            return s->pools[i].path;
+    return NULL;
+}
+
 sp_code smis_pool_path(sp_array *a, const char *key, const sp_cim_path **out)
 {
     struct smis *s = smis_of(a);
-    *out = NULL;
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass) { /* not known yet: read the pools (again) */
-            smis_pools_free(s->pools, s->npools);
-            s->pools = NULL;
-            s->npools = 0;
-            sp_code rc = smis_pools(a, &s->pools, &s->npools);
-            if (rc)
-                return rc;
-        }
-        for (size_t i = 0; i < s->npools; i++)
-            if (SPI_STREQ(s->pools[i].key, key)) {
-                *out = s->pools[i].path;
-                return SP_OK;
-            }
+    if ((*out = known_pool(s, key)))
+        return SP_OK;
+    /* Not known yet: another handle of the process may have read it; else
+     * the pools are read (again). */
+    sp_code rc = SP_OK;
+    smis_shared_lock(a);
+    if (!smis_shared_take(a, SMIS_FACT_POOLS) || !known_pool(s, key)) {
+        smis_pools_free(s->pools, s->npools);
+        s->pools = NULL;
+        s->npools = 0;
+        if (!(rc = smis_pools(a, &s->pools, &s->npools)))
+            smis_shared_give(a, SMIS_FACT_POOLS);
     }
+    smis_shared_unlock(a);
+    if (rc)
+        return rc;
+    if ((*out = known_pool(s, key)))
+        return SP_OK;
     return spi_array_fail(a, SP_ERR_NOT_FOUND, "no pool '%s' on array '%s'",
                           key, a->name);
 }
@@ -469,6 +480,95 @@ sp_code smis_get_lun(sp_array *a, const char *key, unsigned int flags,
     if (rc) {
         sp_lun_free(*out);
         *out = NULL;
+    }
+    return rc;
+}
+
+/* ---- many LUNs at once ---- */
+
+/* A key asked for and where its LUN goes, sorted by key. */
+struct wanted_key {
+    const char *key;
+    size_t i;
+};
+
+static int wanted_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const struct wanted_key *)pa)->key,
+                  ((const struct wanted_key *)pb)->key);
+}
+
+struct wanted {
+    sp_array *a;
+    struct wanted_key *keys;
+    size_t n;
+    sp_lun **out;
+};
+
+/* A copy of the source: kept when its key is one asked for. */
+static int keep_wanted(sp_cim_instance *v, void *ud)
+{
+    struct wanted *w = ud;
+    sp_lun *l = ours(smis_of(w->a), v) ? lun_of(w->a, v) : NULL;
+    sp_cim_instance_free(v);
+    if (!l)
+        return 0;
+    struct wanted_key probe = {sp_id_field(sp_lun_id(l), 1), 0};
+    struct wanted_key *hit =
+        bsearch(&probe, w->keys, w->n, sizeof(*w->keys), wanted_cmp);
+    /* A key asked for twice is filled once here, once by its lookup. */
+    if (hit && !w->out[hit->i]) {
+        w->out[hit->i] = l;
+        return 0;
+    }
+    sp_lun_free(l);
+    return 0;
+}
+
+/*
+ * The WWNs of a deploy's copies (or of the LUNs of a batch of deletes):
+ * one Associators request from their source through
+ * CIM_StorageSynchronized gives every replica of it with its Name, instead
+ * of a GetInstance a copy.  Any key not among them (not a copy of that
+ * source, or an array that does not walk the association) is looked up
+ * alone.
+ */
+sp_code smis_get_luns(sp_array *a, const char *const *keys, size_t n,
+                      const char *source_key, sp_lun **out)
+{
+    static const char *const props[] = {"DeviceID", "Name", "NameFormat",
+                                        "SystemName", NULL};
+    struct smis *s = smis_of(a);
+    sp_code rc = smis_discover(a);
+    if (rc)
+        return rc;
+    /* For one LUN a GetInstance costs no more, and reads less. */
+    if (source_key && n > 1) {
+        struct wanted w = {a, spi_xcalloc(n, sizeof(*w.keys)), n, out};
+        for (size_t i = 0; i < n; i++)
+            w.keys[i] = (struct wanted_key){keys[i], i};
+        qsort(w.keys, n, sizeof(*w.keys), wanted_cmp);
+        sp_cim_path *src = smis_volume_path(a, source_key);
+        if (sp_cim_associators(s->c, src, "CIM_StorageSynchronized",
+                               "CIM_StorageVolume", "SystemElement",
+                               "SyncedElement", props, 0, keep_wanted, &w))
+            sp_log(SP_LOG_DEBUG,
+                   "array %s: the copies of %s not read at once, each is "
+                   "looked up: %s",
+                   a->name, source_key, sp_cim_client_error(s->c)->message);
+        sp_cim_path_free(src);
+        free(w.keys);
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (out[i])
+            continue;
+        sp_cim_path *p = smis_volume_path(a, keys[i]);
+        rc = smis_fetch_lun(a, p, keys[i], &out[i]);
+        sp_cim_path_free(p);
+        if (rc == SP_ERR_NOT_FOUND) {
+            sp_error_clear(&a->err);
+            rc = SP_OK;
+        }
     }
     return rc;
 }

@@ -34,14 +34,9 @@ static int count_path(sp_cim_path *p, void *ud)
     return 0;
 }
 
-static sp_code read_ports(sp_array *a)
+static sp_code find_ports(sp_array *a)
 {
     struct smis *s = smis_of(a);
-    if (s->have_ports)
-        return SP_OK;
-    sp_code rc = smis_discover(a);
-    if (rc)
-        return rc;
     size_t nfc = 0;
     if (sp_cim_enumerate_instance_names(s->c, s->ns, "CIM_FCPort", 0,
                                         count_path, &nfc))
@@ -57,6 +52,20 @@ static sp_code read_ports(sp_array *a)
     s->iscsi_iqn = iqn;
     s->have_ports = true;
     return SP_OK;
+}
+
+static sp_code read_ports(sp_array *a)
+{
+    if (smis_of(a)->have_ports)
+        return SP_OK;
+    sp_code rc = smis_discover(a);
+    if (rc)
+        return rc;
+    smis_shared_lock(a);
+    if (!smis_shared_take(a, SMIS_FACT_PORTS) && !(rc = find_ports(a)))
+        smis_shared_give(a, SMIS_FACT_PORTS);
+    smis_shared_unlock(a);
+    return rc;
 }
 
 sp_code smis_connectivity(sp_array *a, unsigned int *out)

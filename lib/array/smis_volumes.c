@@ -20,15 +20,23 @@ static sp_code made(sp_array *a, sp_cim_args *out, sp_cim_path *job,
 
 /* The new LUN, read back from the array even when only its ID is wanted
  * (SP_LUN_IDS_ONLY): a LUN's ID carries its WWN, which only the array
- * knows. */
+ * knows.  Unless SP_LUN_KEY_ONLY: the caller reads the WWNs of a batch
+ * at once later (sp_array_get_luns()). */
 static sp_code finish(sp_array *a, sp_cim_path *element, const char *pool,
-                      sp_lun **out)
+                      const char *name, unsigned int flags, sp_lun **out)
 {
     struct smis *s = smis_of(a);
     if (!sp_cim_path_namespace(element))
         sp_cim_path_set_namespace(element, s->ns);
     SPI_AUTOFREE char *key = smis_volume_key(a, element);
-    sp_code rc = smis_fetch_lun(a, element, key, out);
+    sp_code rc = SP_OK;
+    if (!(flags & SP_LUN_KEY_ONLY))
+        rc = smis_fetch_lun(a, element, key, out);
+    else if (!(*out = spi_lun_new(a, key, name, 0, NULL)))
+        rc = spi_array_fail(a, SP_ERR_PROTOCOL,
+                            "array '%s' made a volume whose key cannot make "
+                            "an ID",
+                            a->name);
     if (!rc)
         spi_lun_set_pool(*out, a, pool);
     return rc;
@@ -86,7 +94,7 @@ sp_code smis_create_lun(sp_array *a, const char *pool_key, const char *name,
     sp_cim_args_free(in);
     if (!rc)
         rc = made(a, outp, job, "TheElement", &element);
-    if (!rc && (rc = finish(a, element, pool_key, out)))
+    if (!rc && (rc = finish(a, element, pool_key, name, flags, out)))
         unmake(a, element);
     sp_cim_args_free(outp);
     sp_cim_path_free(job);
@@ -137,7 +145,7 @@ sp_code smis_copy_lun(sp_array *a, const char *source_key,
     sp_cim_args_free(in);
     if (!rc)
         rc = made(a, outp, job, "TargetElement", &element);
-    if (!rc && (rc = finish(a, element, pool_key, out)))
+    if (!rc && (rc = finish(a, element, pool_key, name, flags, out)))
         unmake(a, element);
     if (!rc)
         spi_lun_set_source(*out, a, source_key, method);
@@ -170,15 +178,157 @@ static sp_code modify_sync(sp_array *a, const sp_cim_path *sync, uint16_t op,
     return rc;
 }
 
+/* ---- a batch of deletes ---- */
+
+/*
+ * Deleting a LUN asks the array where it is masked and which replication
+ * relationships it is in (two requests) before the one that deletes it.
+ * For a batch (sp_array_delete_luns(): vm-delete) both are read once for
+ * all the array's volumes.  A LUN of the batch that is the target of one
+ * relationship, the source of none and masked nowhere is then deleted
+ * through its relationship in one request, as smis_delete_lun() would;
+ * any other goes the careful way.
+ */
+struct prepared_lun {
+    char *key;
+    sp_cim_path *sync; /* the relationship it is the target of */
+    unsigned int targets, sources;
+    bool masked;
+};
+
+struct smis_prepared {
+    struct prepared_lun *v; /* sorted by key */
+    size_t n;
+};
+
+void smis_prepared_free(struct smis_prepared *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->v[i].key);
+        sp_cim_path_free(p->v[i].sync);
+    }
+    free(p->v);
+    free(p);
+}
+
+static int prepared_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const struct prepared_lun *)pa)->key,
+                  ((const struct prepared_lun *)pb)->key);
+}
+
+static struct prepared_lun *prepared_find(struct smis_prepared *p,
+                                          const char *key)
+{
+    struct prepared_lun probe = {.key = (char *)key};
+    return p ? bsearch(&probe, p->v, p->n, sizeof(*p->v), prepared_cmp) : NULL;
+}
+
+struct preparing {
+    sp_array *a;
+    struct smis_prepared *p;
+};
+
+static int prepare_sync(sp_cim_instance *i, void *ud)
+{
+    struct preparing *pp = ud;
+    const sp_cim_path *src =
+        sp_cim_value_get_ref(sp_cim_instance_get(i, "SystemElement"));
+    const sp_cim_path *dst =
+        sp_cim_value_get_ref(sp_cim_instance_get(i, "SyncedElement"));
+    if (src) {
+        SPI_AUTOFREE char *key = smis_volume_key(pp->a, src);
+        struct prepared_lun *l = prepared_find(pp->p, key);
+        if (l)
+            l->sources++;
+    }
+    if (dst) {
+        SPI_AUTOFREE char *key = smis_volume_key(pp->a, dst);
+        struct prepared_lun *l = prepared_find(pp->p, key);
+        if (l && !l->targets++)
+            l->sync = sp_cim_path_copy(sp_cim_instance_path(i));
+    }
+    sp_cim_instance_free(i);
+    return 0;
+}
+
+static int prepare_unit(sp_cim_instance *i, void *ud)
+{
+    struct preparing *pp = ud;
+    const sp_cim_path *vol =
+        sp_cim_value_get_ref(sp_cim_instance_get(i, "Dependent"));
+    if (vol) {
+        SPI_AUTOFREE char *key = smis_volume_key(pp->a, vol);
+        struct prepared_lun *l = prepared_find(pp->p, key);
+        if (l)
+            l->masked = true;
+    }
+    sp_cim_instance_free(i);
+    return 0;
+}
+
+sp_code smis_delete_prepare(sp_array *a, const char *const *keys, size_t n)
+{
+    static const char *const sync_props[] = {"SystemElement", "SyncedElement",
+                                             NULL};
+    static const char *const unit_props[] = {"Antecedent", "Dependent", NULL};
+    struct smis *s = smis_of(a);
+    smis_prepared_free(s->prepared);
+    s->prepared = NULL;
+    if (!n)
+        return SP_OK;
+    sp_array_caps caps;
+    sp_code rc = spi_smis_driver.capabilities(a, &caps);
+    if (rc)
+        return rc;
+    struct preparing pp = {a, spi_xcalloc(1, sizeof(*pp.p))};
+    pp.p->v = spi_xcalloc(n, sizeof(*pp.p->v));
+    for (size_t i = 0; i < n; i++)
+        pp.p->v[pp.p->n++].key = spi_xstrdup(keys[i]);
+    qsort(pp.p->v, pp.p->n, sizeof(*pp.p->v), prepared_cmp);
+    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_StorageSynchronized",
+                                   sync_props, 0, prepare_sync, &pp) ||
+        (caps.masking != SP_MASKING_NONE &&
+         sp_cim_enumerate_instances(s->c, s->ns,
+                                    "CIM_ProtocolControllerForUnit", unit_props,
+                                    0, prepare_unit, &pp))) {
+        smis_prepared_free(pp.p);
+        return smis_fail(a);
+    }
+    s->prepared = pp.p;
+    return SP_OK;
+}
+
+/* The relationship through which LUN @key can be deleted at once, as a
+ * batch read it, or NULL: then its delete asks for itself.  Used once. */
+static sp_cim_path *prepared_sync(struct smis *s, const char *key)
+{
+    struct prepared_lun *l = prepared_find(s->prepared, key);
+    if (!l || l->targets != 1 || l->sources || l->masked)
+        return NULL;
+    sp_cim_path *sync = l->sync;
+    l->sync = NULL;
+    l->targets = 0; /* a key given twice: the second asks for itself */
+    return sync;
+}
+
 sp_code smis_delete_lun(sp_array *a, const char *key, unsigned int flags)
 {
     struct smis *s = smis_of(a);
     sp_code rc = smis_discover(a);
     if (rc)
         return rc;
+    SPI_AUTOFREE char *what = spi_xasprintf("deleting LUN %s", key);
+    sp_cim_path *sync = prepared_sync(s, key);
+    if (sync) {
+        rc = modify_sync(a, sync, 19, what); /* return to pool */
+        sp_cim_path_free(sync);
+        return rc;
+    }
     sp_cim_path *vol = smis_volume_path(a, key);
     struct smis_list units = {0}, syncs = {0};
-    SPI_AUTOFREE char *what = spi_xasprintf("deleting LUN %s", key);
     /* Where it is masked (and whether it exists at all). */
     if (sp_cim_reference_names(s->c, vol, "CIM_ProtocolControllerForUnit", NULL,
                                0, smis_keep_path, &units)) {

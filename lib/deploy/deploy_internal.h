@@ -29,6 +29,9 @@ struct sp_vm_record {
     double seconds;
     char *error;
     bool idle;
+    /* Its writes need not reach the disk one by one: a batch makes them
+     * durable together (spi_vm_record_sync()). */
+    bool lazy;
     /* This process holds the reservation of lun_name in the pool for the
      * VM, made before its copy began (names.h), so a copy may be made
      * under that name.  Not written: a resumed record gets it only by
@@ -40,9 +43,9 @@ struct spi_reach;
 /* The LUN of @r is still the one its journal names (key and WWN): checked
  * before anything of the VM is changed, on the array, the host or in the
  * library (SP_ERR_PRECONDITION otherwise).  A LUN that is gone is fine:
- * there is nothing of it to undo. */
+ * there is nothing of it to undo.  @flags: sp_array_check_lun()'s. */
 sp_code spi_vm_check_lun(struct spi_reach *w, const sp_vm_record *r,
-                         sp_error *err);
+                         unsigned int flags, sp_error *err);
 
 /* LIBRARY/vms, made when missing. */
 char *spi_vms_dir(sp_library *lib, sp_error *err);
@@ -72,8 +75,12 @@ sp_code spi_vm_undone(sp_vm_record *r, sp_vm_step s, sp_error *err);
  * another process holds it.  Released with spi_unlock(). */
 sp_code spi_vm_lock(const char *dir, const char *uuid, bool wait, int *fd,
                     sp_error *err);
-/* Forget @r: its file and its lock (held in @fd, released). */
+/* Forget @r: its file and its lock (held in @fd, released); a lazy
+ * record's directory is synced by the caller. */
 sp_code spi_vm_forget(sp_vm_record *r, const char *dir, int *fd, sp_error *err);
+/* Make the last write of @r durable (its file; its directory is the
+ * caller's to sync, once for a batch). */
+sp_code spi_vm_record_sync(const sp_vm_record *r, sp_error *err);
 
 /* ---- steps (steps.c) ---- */
 
@@ -99,9 +106,11 @@ sp_host *spi_reach_host(struct spi_reach *w, const char *name, sp_error *err);
 void spi_reach_close(struct spi_reach *w);
 
 /* The steps; @again: the journal says the step began but not that it
- * ended, so what it may have made is looked for first. */
+ * ended, so what it may have made is looked for first.  The copy's @flags:
+ * 0, or SP_LUN_KEY_ONLY when the WWNs of a batch are read at once after
+ * (the LUN's ID then lacks its WWN until that is written into it). */
 sp_code spi_step_copy(struct spi_reach *w, sp_vm_record *r, const sp_id *source,
-                      bool again, sp_error *err);
+                      bool again, unsigned int flags, sp_error *err);
 sp_code spi_step_mask(struct spi_reach *w, sp_vm_record *r, sp_error *err);
 sp_code spi_step_customize(sp_vm_record *r, const sp_template *t,
                            const char *user_data, sp_error *err);
@@ -114,6 +123,12 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
  * what is already gone is fine.  The record is then forgotten. */
 sp_code spi_vm_undo(struct spi_reach *w, sp_vm_record *r, const char *dir,
                     int *lockfd, sp_error *err);
+/* The same for steps @first to @last only, the record kept (a batch of
+ * deletes undoes some steps of many VMs at once); whether step @s is done
+ * or begun. */
+sp_code spi_vm_undo_steps(struct spi_reach *w, sp_vm_record *r,
+                          sp_vm_step first, sp_vm_step last, sp_error *err);
+bool spi_vm_begun(const sp_vm_record *r, sp_vm_step s);
 
 /* Whether a tool to write customization media is installed (seed.c). */
 bool spi_seed_tool(void);

@@ -208,7 +208,12 @@ char *spi_vm_record_format(const sp_vm_record *r)
 static sp_code save(sp_vm_record *r, sp_error *err)
 {
     SPI_AUTOFREE char *text = spi_vm_record_format(r);
-    return spi_write_atomic(r->path, text, strlen(text), 0644, true, err);
+    return spi_write_atomic(r->path, text, strlen(text), 0644, !r->lazy, err);
+}
+
+sp_code spi_vm_record_sync(const sp_vm_record *r, sp_error *err)
+{
+    return r->path ? spi_sync_file(r->path, err) : SP_OK;
 }
 
 sp_code spi_vm_record_save(sp_vm_record *r, const char *dir, sp_error *err)
@@ -492,7 +497,7 @@ sp_code spi_vm_forget(sp_vm_record *r, const char *dir, int *fd, sp_error *err)
                             strerror(errno));
     unlink(lock);
     spi_unlock(fd);
-    return spi_sync_dir_of(path, err);
+    return r->lazy ? SP_OK : spi_sync_dir_of(path, err);
 }
 
 static sp_code load_file(const char *dir, const char *uuid, sp_vm_record **out,

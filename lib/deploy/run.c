@@ -138,9 +138,51 @@ static void journal(sp_deploy *d, struct deploy_vm *v)
 static void copy_one(sp_deploy *d, struct spi_reach *w, struct deploy_vm *v)
 {
     sp_error e;
-    if (spi_step_copy(w, v->r, d->source, false, &e) ||
+    if (spi_step_copy(w, v->r, d->source, false, SP_LUN_KEY_ONLY, &e) ||
         spi_vm_finish(v->r, SP_STEP_COPY, &e))
         fail_vm(d, w, v, &e);
+}
+
+/* The copies were made without reading each back (SP_LUN_KEY_ONLY): their
+ * WWNs, read in one request for all, go into the VMs' LUN IDs, and into
+ * their journals when the mask step (or, without one, the customize step)
+ * is written down, before the LUN is masked or a domain defined on it. */
+static void identify_copies(sp_deploy *d)
+{
+    size_t n = 0;
+    const sp_id **ids = spi_xcalloc(d->n, sizeof(*ids));
+    struct deploy_vm **of = spi_xcalloc(d->n, sizeof(*of));
+    for (size_t i = 0; i < d->n; i++) {
+        struct deploy_vm *v = &d->vms[i];
+        if (!v->failed && v->r->lun && !sp_id_field(v->r->lun, 2)) {
+            ids[n] = v->r->lun;
+            of[n++] = v;
+        }
+    }
+    sp_lun **luns = spi_xcalloc(n + 1, sizeof(*luns));
+    sp_error e;
+    sp_code rc = SP_OK;
+    sp_array *a = n ? spi_reach_array(&d->reach, d->array, &e) : NULL;
+    if (n && !a)
+        rc = e.code;
+    else if (n && sp_array_get_luns(a, ids, n, d->source, 0, luns))
+        rc = spi_array_failed(a, &e);
+    for (size_t i = 0; i < n; i++) {
+        if (!rc && !luns[i])
+            sp_error_set(&e, SP_ERR_NOT_FOUND,
+                         "array '%s' does not have the copy %s it just made",
+                         d->array, sp_id_str(ids[i]));
+        if (rc || !luns[i]) {
+            fail_vm(d, &d->reach, of[i], &e);
+            continue;
+        }
+        sp_id_free(of[i]->r->lun);
+        of[i]->r->lun = sp_id_copy(sp_lun_id(luns[i]));
+        sp_lun_free(luns[i]);
+    }
+    free(luns);
+    free(ids);
+    free(of);
 }
 
 /* Mask the LUNs of every VM of host @host in one call. */
@@ -227,6 +269,7 @@ sp_code sp_deploy_run(sp_deploy *d, sp_deploy_fn fn, void *ctx)
     for (size_t i = 0; i < d->n; i++)
         journal(d, &d->vms[i]);
     each_vm(d, ws, copy_one);
+    identify_copies(d);
     double copied = now();
     for (size_t i = 0; i < d->n; i++) {
         const struct deploy_vm *v = &d->vms[i];
@@ -298,7 +341,7 @@ static sp_code go_on(struct spi_reach *w, sp_library *lib, sp_vm_record *r,
                                   r->lun_name);
                 break;
             }
-            rc = spi_step_copy(w, r, sp_template_lun(t), again, err);
+            rc = spi_step_copy(w, r, sp_template_lun(t), again, 0, err);
             if (!rc && w->array && sp_array_sync(w->array))
                 rc = spi_array_failed(w->array, err);
             break;
@@ -347,7 +390,7 @@ static sp_code take_up(struct spi_reach *w, sp_library *lib, const char *dir,
                        sp_error *err)
 {
     /* Neither finished nor undone on a LUN that is not the journal's. */
-    if (spi_vm_check_lun(w, r, err))
+    if (spi_vm_check_lun(w, r, 0, err))
         return err->code;
     if (r->state == SP_VM_ROLLBACK || r->state == SP_VM_DELETING)
         return undo(w, r, dir, lock, NULL, err);

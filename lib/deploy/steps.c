@@ -178,7 +178,7 @@ static sp_code tag_copy(struct spi_reach *w, sp_array *a, const sp_vm_record *r,
 }
 
 sp_code spi_step_copy(struct spi_reach *w, sp_vm_record *r, const sp_id *source,
-                      bool again, sp_error *err)
+                      bool again, unsigned int flags, sp_error *err)
 {
     if (r->lun)
         return SP_OK;
@@ -189,7 +189,7 @@ sp_code spi_step_copy(struct spi_reach *w, sp_vm_record *r, const sp_id *source,
         return err->code;
     sp_lun *l;
     if (sp_array_copy_lun(a, source, r->copy, r->lun_name, r->pool,
-                          SP_LUN_IDS_ONLY, &l))
+                          SP_LUN_IDS_ONLY | flags, &l))
         return spi_array_failed(a, err);
     r->lun = sp_id_copy(sp_lun_id(l));
     sp_lun_free(l);
@@ -312,6 +312,9 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
     /* Where the host lets sanprov see the disk, it is the journal's LUN. */
     if (r->lun && sp_host_check_disk(h, &disk, sp_id_field(r->lun, 2), 0))
         return spi_host_failed(h, err);
+    /* The domain names its library, as its copy does: the reconciler
+     * tells this library's domains from others' by it. */
+    sp_error no_library;
     sp_vm_def def = {.name = r->name,
                      .uuid = r->uuid,
                      .tmpl = t,
@@ -320,7 +323,8 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
                      .seed = r->seed,
                      .domain_type = type,
                      .cpu_mode =
-                         sp_config_get(w->cfg, "host", r->host, "cpu-mode")};
+                         sp_config_get(w->cfg, "host", r->host, "cpu-mode"),
+                     .library = library_id(w, &no_library)};
     sp_code rc = sp_domain_xml(&def, &xml, err);
     if (rc)
         return rc;
@@ -372,14 +376,14 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
 /* ---- identity ---- */
 
 sp_code spi_vm_check_lun(struct spi_reach *w, const sp_vm_record *r,
-                         sp_error *err)
+                         unsigned int flags, sp_error *err)
 {
     if (!r->lun || !sp_id_field(r->lun, 2))
         return SP_OK;
     sp_array *a = spi_reach_array(w, r->array, err);
     if (!a)
         return err->code;
-    if (sp_array_check_lun(a, r->lun, 0) == SP_OK ||
+    if (sp_array_check_lun(a, r->lun, flags) == SP_OK ||
         sp_array_error(a)->code == SP_ERR_NOT_FOUND)
         return SP_OK;
     return spi_array_failed(a, err);
@@ -471,12 +475,16 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
     }
 }
 
-sp_code spi_vm_undo(struct spi_reach *w, sp_vm_record *r, const char *dir,
-                    int *lockfd, sp_error *err)
+bool spi_vm_begun(const sp_vm_record *r, sp_vm_step s)
 {
-    for (int s = SP_STEP_COUNT - 1; s >= 0; s--) {
-        bool begun = (r->done & (1u << s)) || (int)r->step == s;
-        if (!begun)
+    return (r->done & (1u << s)) || r->step == s;
+}
+
+sp_code spi_vm_undo_steps(struct spi_reach *w, sp_vm_record *r,
+                          sp_vm_step first, sp_vm_step last, sp_error *err)
+{
+    for (int s = (int)last; s >= (int)first; s--) {
+        if (!spi_vm_begun(r, (sp_vm_step)s))
             continue;
         if (undo_step(w, r, (sp_vm_step)s, err))
             return err->code;
@@ -487,6 +495,14 @@ sp_code spi_vm_undo(struct spi_reach *w, sp_vm_record *r, const char *dir,
         if (spi_vm_undone(r, (sp_vm_step)s, err))
             return err->code;
     }
+    return SP_OK;
+}
+
+sp_code spi_vm_undo(struct spi_reach *w, sp_vm_record *r, const char *dir,
+                    int *lockfd, sp_error *err)
+{
+    if (spi_vm_undo_steps(w, r, SP_STEP_COPY, SP_STEP_COUNT - 1, err))
+        return err->code;
     if (w->array)
         sp_array_sync(w->array);
     return spi_vm_forget(r, dir, lockfd, err);

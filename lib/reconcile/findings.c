@@ -117,7 +117,7 @@ static void half_made_records(struct rc *rc)
             .age = rc->now - sp_vm_record_created(r),
             .why = why,
         };
-        sp_error e;
+        sp_error e = {0};
         if (rc->fix) {
             /* Undone as vm-delete undoes a partial VM: each step that is
              * done or begun, journaled; a live process's is refused. */
@@ -151,8 +151,7 @@ void rc_half_made(struct rc *rc)
 static struct rc_array *array_named(struct rc *rc, const char *name);
 static const struct rc_lun *lun_keyed(const struct rc_array *ra,
                                       const char *key);
-static const struct rc_domain *domain_of(const struct rc *rc,
-                                         const char *uuid);
+static const struct rc_domain *domain_of(const struct rc *rc, const char *uuid);
 
 void rc_half_made_parts(struct rc *rc)
 {
@@ -173,12 +172,20 @@ void rc_half_made_parts(struct rc *rc)
             .age = rc->now - sp_vm_record_created(r),
             .why = why,
         };
-        if (ra && lun_keyed(ra, sp_id_field(lun, 1))) {
-            f.ref = sp_id_str(lun);
+        const struct rc_lun *l = ra ? lun_keyed(ra, sp_id_field(lun, 1)) : NULL;
+        if (l) {
+            /* By the ID the array gives it now: a record may hold its key
+             * alone (a copy whose WWN was still to be read). */
+            const char *fields[] = {ra->name, l->key, l->wwn};
+            sp_id *now = NULL;
+            if (sp_id_new(SP_ID_LUN, l->wwn ? 3 : 2, fields, &now, NULL))
+                now = sp_id_copy(lun);
+            f.ref = sp_id_str(now);
             f.object = "lun";
             f.where = ra->name;
             f.name = r->lun_name;
             rc_report(rc, &f);
+            sp_id_free(now);
         }
         const struct rc_domain *d = domain_of(rc, r->uuid);
         if (d) {

@@ -10,9 +10,13 @@
 #    that image, on the same XFS.  Target: -j 8 at least 10x faster.
 # B. BENCH_SIM_VMS (default 100) VMs against smis-sim --latency 5 (host
 #    test:///default, whose domains vanish with each process: vm-delete
-#    still unmasks and deletes their LUNs), -j 1 and -j 8: smis-sim's
-#    request counter (GET /stats) before and after, requests per VM, wall
-#    time, and the masking's requests (after the last copy in the -vv log).
+#    still unmasks and deletes their LUNs), vm-deploy -j 1 and -j 8, each
+#    followed by "vm-list -a | vm-delete" of its VMs, side by side in one
+#    run: smis-sim's request counter (GET /stats) before and after each,
+#    requests per VM, wall time, and the masking's requests (those after
+#    the last copy, in smis-sim's traces).  Targets: vm-deploy -j 8 at most 1.5 requests
+#    per VM; vm-delete at most 2 requests per VM and no slower than the
+#    deploy that made its VMs.
 # C. the -j 8 deploy of B with the library's locks and without them
 #    ($SANPROV_NO_LOCKS=1), BENCH_LOCK_RUNS times each in turns, each
 #    followed by its vm-delete: the medians side by side.  Target: with
@@ -220,8 +224,9 @@ fi
 
 echo
 echo "B. $SIMVMS VMs against smis-sim --latency 5 (host test:///default)"
+mkdir "$W/trace" || exit 1
 smis-sim --listen 127.0.0.1:0 --port-file "$W/port" --state "$W/sim.state" \
-    --latency 5 >"$W/sim.log" 2>&1 &
+    --latency 5 --trace-dir "$W/trace" >"$W/sim.log" 2>&1 &
 SIM_PID=$!
 for i in $(seq 600); do
     [ -s "$W/port" ] || ! kill -0 "$SIM_PID" 2>/dev/null && break
@@ -258,10 +263,21 @@ requests() { echo $(($(jq .requests "$2") - $(jq .requests "$1") - 1)); }
 
 lun=$(pool-list --array sim --class gold | lun-create --size 1G --name golden) &&
     template-make --name sim-tmpl "$lun" >/dev/null || exit 1
-printf '  %-6s %9s %8s %8s %9s %9s %11s\n' jobs requests "per VM" "wall s" \
-    masking "delete s" "del req/VM"
+# judge TEXT MET: TEXT and its verdict (MET: 1 when the target is met).
+judge() {
+    if [ "$2" = 1 ]; then
+        echo "  $1  ok"
+    else
+        missed=1
+        echo "  $1  TARGET MISSED"
+    fi
+}
+# per N: N per VM.
+per() { echo "$1 $SIMVMS" | awk '{ printf "%.2f", $1 / $2 }'; }
+dtime1='' xreq1='' xtime1='' dreq8='' dtime8='' xreq8='' xtime8=''
+row "run" "requests" "per VM" "wall s   (masking)"
 for j in 1 8; do
-    if ! stats "$W/s0" || ! run "$W/b$j" "$SIMVMS" vm-deploy -vv \
+    if ! stats "$W/s0" || ! run "$W/b$j" "$SIMVMS" vm-deploy -v \
         --template sim-tmpl --host t --name "b${j}vm%d" --count "$SIMVMS" \
         -j "$j" || ! stats "$W/s1"; then
         fail "-j $j: no figures"
@@ -272,23 +288,39 @@ for j in 1 8; do
     logged=$(sed -n 's/.* \([0-9]*\) requests to the array$/\1/p' "$W/b$j.err")
     [ "$logged" = "$req" ] ||
         fail "vm-deploy -j $j logged '$logged' requests, smis-sim counted $req"
-    mask=$(awk '/CIM method CreateElementReplica/ { n = 0; next }
-        / masked [0-9]+ LUN/ { print n; exit } /CIM (operation|method)/ { n++ }' \
-        "$W/b$j.err")
+    # smis-sim's traces are numbered: those after the last copy's.
+    mask=$(find "$W/trace" -name '*.req.xml' | sed 's|.*/||' | sort | awk -F- '
+        $2 == "CreateElementReplica.req.xml" { n = 0; next } { n++ }
+        END { print n }')
+    row "vm-deploy -j $j" "$req" "$(per "$req")" "$dep   ($mask)"
     if ! delete "$W/bx$j" "$SIMVMS" t || ! stats "$W/s2"; then
         fail "-j $j: the VMs were not deleted"
         continue
     fi
-    awk -v j="$j" -v r="$req" -v n="$SIMVMS" -v t="$dep" -v m="$mask" \
-        -v x="$T" -v d="$(requests "$W/s1" "$W/s2")" 'BEGIN {
-        printf "  -j %-3s %9d %8.2f %8.2f %9s %9.2f %11.2f\n",
-            j, r, r / n, t, m, x, d / n }'
+    del=$(requests "$W/s1" "$W/s2")
+    row "vm-list -a | vm-delete (-j $j's)" "$del" "$(per "$del")" \
+        "$T   ($(ratio "$T" "$dep")x its deploy's time)"
+    if [ "$j" = 1 ]; then
+        dtime1=$dep xreq1=$del xtime1=$T
+    else
+        dreq8=$req dtime8=$dep xreq8=$del xtime8=$T
+    fi
     jq -e '.volumes == 1 and .views == 0 and .groups == 0 and
         .hardware_ids == 0' "$W/s2" >/dev/null ||
         fail "vm-delete left objects on the array: $(jq -c . "$W/s2")"
     leftovers "$W/lib-b"
 done
-echo "  (masking: requests after the last copy, in the -vv log; delete: vm-list -a | vm-delete)"
+echo "  (masking: the deploy's requests after its last copy, in smis-sim's traces)"
+if [ -n "$dreq8" ] && [ -n "$xreq1" ] && [ -n "$xreq8" ]; then
+    judge "vm-deploy -j 8: $(per "$dreq8") requests per VM (target: <= 1.5)" \
+        "$(awk -v r="$dreq8" -v n="$SIMVMS" 'BEGIN { print (r <= 1.5 * n) }')"
+    judge "vm-delete: $(per "$xreq1") and $(per "$xreq8") requests per VM (target: <= 2)" \
+        "$(awk -v a="$xreq1" -v b="$xreq8" -v n="$SIMVMS" \
+            'BEGIN { print (a <= 2 * n && b <= 2 * n) }')"
+    judge "vm-delete: $(ratio "$xtime1" "$dtime1")x and $(ratio "$xtime8" "$dtime8")x the time of the deploy of its VMs, -j 1's and -j 8's (target: <= 1.0x)" \
+        "$(awk -v a="$xtime1" -v b="$dtime1" -v c="$xtime8" -v d="$dtime8" \
+            'BEGIN { print (a <= b && c <= d) }')"
+fi
 
 # ---- C. the same deploy with the library's locks, and without ----
 

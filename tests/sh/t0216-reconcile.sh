@@ -81,7 +81,7 @@ test_expect_success 'a LUN no journal accounts for is an orphan: its ID, kind, a
     grep -l "^lun=1 mine$" "$LIB/journals"/*.journal >j && rm "$(cat j)" &&
     run reconcile >out && test_cmp mine out &&
     run reconcile --json >out.json &&
-    jq -e "select(.kind == \"orphan\" and .object == \"lun\" and
+    jq -e -s "any(.[]; .kind == \"orphan\" and .object == \"lun\" and
         .where == \"sim\" and .name == \"mine\" and .age >= 0 and
         .age < 600 and .action == null)" out.json &&
     run reconcile -l >out.l && test_line_count = 2 out.l &&
@@ -111,7 +111,7 @@ test_expect_success 'an orphan of unknown age is kept until a reconcile found it
     lib=$(cat "$LIB/library-id") &&
     sim_create_volume "lost_$(echo "$lib" | cut -c1-6)_ffffffff" 1048576 >/dev/null &&
     run reconcile --json >out.json &&
-    jq -e "select(.name == \"lost\" and .kind == \"orphan\")" out.json &&
+    jq -e -s "any(.[]; .name == \"lost\" and .kind == \"orphan\")" out.json &&
     run reconcile --fix --grace 1m >out 2>err && cat err &&
     grep "kept: [01] s old" err &&
     id=$(cat out) && grep -x "[0-9]* $id" "$LIB/reconcile/seen" &&
@@ -211,7 +211,7 @@ rm -f "$LIB/vms/$U2.lock" "$LIB/vms/$U2.vm.tmp$$"
 test_expect_success 'a finished run whose LUNs are all gone: its journal is debris' '
     run lun-create --size 1M --name spent pool:loc:default | run lun-delete >/dev/null &&
     run reconcile --json >out.json &&
-    jq -e "select(.kind == \"debris\" and .object == \"journal\" and .name == \"lun-create\")" out.json &&
+    jq -e -s "any(.[]; .kind == \"debris\" and .object == \"journal\" and .name == \"lun-create\")" out.json &&
     run reconcile --fix >/dev/null 2>&1 &&
     test "$(ls "$LIB/journals")" = "" &&
     run reconcile >out && test_line_count = 0 out

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* tests/unit/test_array.c: the SMI-S driver against a real smis-sim, in both
  * personalities. */
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -335,6 +336,203 @@ static void test_no_identity(void **state)
     sim_stop(&s);
 }
 
+/* ---- handles of one process share what discovery learns ---- */
+
+struct asker {
+    sp_array *a;
+    sp_code rc;
+};
+
+static void *ask_connectivity(void *arg)
+{
+    struct asker *k = arg;
+    unsigned int how;
+    k->rc = sp_array_connectivity(k->a, &how);
+    return NULL;
+}
+
+/* The first handle learns the system, services, capabilities, ports and
+ * pools; a second one on the same array (name and URI) copies them and
+ * asks nothing of that; another name is another array.  Eight handles
+ * asking at once for what none knows yet ask once between them. */
+static void test_shared_discovery(void **state)
+{
+    struct sim s = {0};
+    sim_start(&s, "group", NULL);
+    char text[512];
+    snprintf(text, sizeof(text),
+             "[array \"sim\"]\nuri = smis+http://127.0.0.1:%d\n"
+             "[array \"other\"]\nuri = smis+http://127.0.0.1:%d\n",
+             s.port, s.port);
+    sp_config *cfg = NULL;
+    sp_error err;
+    assert_int_equal(sp_config_parse(text, "test", &cfg, &err), SP_OK);
+    sp_id *gold = NULL;
+    assert_int_equal(sp_id_parse("pool:sim:gold", &gold, &err), SP_OK);
+    sp_array *a = NULL, *b = NULL, *c = NULL;
+    assert_int_equal(sp_array_open(cfg, "sim", 0, &a, &err), SP_OK);
+    unsigned int how;
+    sp_lun *l = NULL;
+    OK(sp_array_connectivity(a, &how));
+    OK(sp_array_create_lun(a, gold, "one", 1u << 20, 0, &l));
+    uint64_t first = sp_array_requests(a);
+    sp_lun_free(l);
+
+    /* A second handle: only the create and its read-back. */
+    assert_int_equal(sp_array_open(cfg, "sim", 0, &b, &err), SP_OK);
+    unsigned int how_b;
+    OK(sp_array_connectivity(b, &how_b));
+    assert_int_equal(how_b, how);
+    assert_int_equal(sp_array_requests(b), 0);
+    OK(sp_array_create_lun(b, gold, "two", 1u << 20, 0, &l));
+    assert_int_equal(sp_array_requests(b), 2);
+    OK(sp_array_delete_lun(b, sp_lun_id(l), 0));
+    sp_lun_free(l);
+    sp_array_close(b);
+
+    /* Another name: another array, discovered again. */
+    assert_int_equal(sp_array_open(cfg, "other", 0, &c, &err), SP_OK);
+    OK(sp_array_connectivity(c, &how));
+    assert_true(sp_array_requests(c) >= 4);
+    sp_array_close(c);
+
+    /* Eight at once, on an array none of them knows yet: "a" and its
+     * facts go, so the first of the eight to ask asks for all. */
+    sp_array_close(a);
+    struct asker k[8];
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(sp_array_open(cfg, "sim", 0, &k[i].a, &err), SP_OK);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, ask_connectivity, &k[i]),
+                         0);
+    uint64_t total = 0;
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(k[i].rc, SP_OK);
+        total += sp_array_requests(k[i].a);
+    }
+    /* Discovery (2) and the ports (2), once. */
+    assert_int_equal(total, 4);
+    assert_true(first > total);
+    for (int i = 0; i < 8; i++)
+        sp_array_close(k[i].a);
+    sp_id_free(gold);
+    sp_config_free(cfg);
+    sim_stop(&s);
+}
+
+/* ---- a batch of copies learns its WWNs at once; a batch of deletes ---- */
+
+static void record_done(size_t i, sp_code rc, void *ctx)
+{
+    ((sp_code *)ctx)[i] = rc;
+}
+
+static void test_batches(void **state)
+{
+    struct sim s = {0};
+    sim_start(&s, "group", NULL);
+    sp_config *cfg;
+    sp_array *a = open_array(&s, &cfg);
+    sp_error err;
+    sp_id *gold = NULL;
+    assert_int_equal(sp_id_parse("pool:sim:gold", &gold, &err), SP_OK);
+    sp_lun *base = NULL, *copy[5] = {0}, *got[6] = {0};
+    const sp_id *ids[6];
+    OK(sp_array_create_lun(a, gold, "base", 1u << 20, 0, &base));
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "c%d", i);
+        OK(sp_array_copy_lun(a, sp_lun_id(base), SP_COPY_SNAPSHOT, name, NULL,
+                             SP_LUN_IDS_ONLY | SP_LUN_KEY_ONLY, &copy[i]));
+        /* Not read back: the ID has no WWN yet. */
+        assert_null(sp_id_field(sp_lun_id(copy[i]), 2));
+        ids[i] = sp_lun_id(copy[i]);
+    }
+    sp_id *none = NULL;
+    assert_int_equal(sp_id_parse("lun:sim:0000FFFF", &none, &err), SP_OK);
+    ids[5] = none;
+
+    /* One request for the copies of the base, one for the key that is
+     * none of them (and names nothing). */
+    uint64_t before = sp_array_requests(a);
+    OK(sp_array_get_luns(a, ids, 6, sp_lun_id(base), 0, got));
+    assert_int_equal(sp_array_requests(a), before + 2);
+    assert_null(got[5]);
+    for (int i = 0; i < 5; i++) {
+        assert_non_null(got[i]);
+        assert_string_equal(sp_id_field(sp_lun_id(got[i]), 1),
+                            sp_id_field(ids[i], 1));
+        sp_lun *one = NULL;
+        OK(sp_array_get_lun(a, ids[i], SP_LUN_IDS_ONLY, &one));
+        assert_non_null(sp_lun_wwn(one));
+        assert_string_equal(sp_id_str(sp_lun_id(got[i])),
+                            sp_id_str(sp_lun_id(one)));
+        sp_lun_free(one);
+    }
+    /* Without the source: one request a LUN. */
+    sp_lun *again[2] = {0};
+    before = sp_array_requests(a);
+    OK(sp_array_get_luns(a, ids, 2, NULL, 0, again));
+    assert_int_equal(sp_array_requests(a), before + 2);
+    sp_lun_free(again[0]);
+    sp_lun_free(again[1]);
+    assert_int_equal(sp_array_get_luns(a, ids, 2, NULL, 1, again),
+                     SP_ERR_INVALID);
+
+    /* What the batch read is checked against without asking again. */
+    before = sp_array_requests(a);
+    OK(sp_array_check_lun(a, sp_lun_id(got[0]), SP_CHECK_RECENT));
+    assert_int_equal(sp_array_requests(a), before);
+    OK(sp_array_check_lun(a, sp_lun_id(got[0]), 0));
+    assert_int_equal(sp_array_requests(a), before + 1);
+
+    /* Deleted together: one is masked (refused, as alone); the others in
+     * two requests for all, then one each. */
+    const char *inits[] = {"iqn.1993-08.org.debian:01:kvm01"};
+    sp_mask_target t = {.name = "kvm01", .ninitiators = 1, .initiators = inits};
+    const sp_id *masked[] = {sp_lun_id(got[2])};
+    OK(sp_array_mask(a, masked, 1, &t, 0, NULL));
+    const sp_id *del[5];
+    for (int i = 0; i < 5; i++)
+        del[i] = sp_lun_id(got[i]);
+    sp_code seen[5] = {99, 99, 99, 99, 99};
+    before = sp_array_requests(a);
+    assert_int_equal(sp_array_delete_luns(a, del, 5, 0, record_done, seen),
+                     SP_ERR_PRECONDITION);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(seen[i], i == 2 ? SP_ERR_PRECONDITION : SP_OK);
+    assert_non_null(strstr(sp_array_error(a)->message, "masked"));
+    uint64_t spent = sp_array_requests(a) - before;
+    printf("# delete of 5 LUNs, one masked: %llu requests\n",
+           (unsigned long long)spent);
+    assert_true(spent <= 2 + 4 + 2);
+    struct seen left = {0};
+    OK(sp_array_list_luns(a, NULL, 0, see_lun, &left));
+    assert_int_equal(left.n, 2); /* the base and the masked copy */
+
+    /* Each outcome told as it ends: gone already is not found. */
+    const sp_id *two[] = {sp_lun_id(got[2]), sp_lun_id(got[0])};
+    assert_int_equal(
+        sp_array_delete_luns(a, two, 2, SP_LUN_FORCE, record_done, seen),
+        SP_ERR_NOT_FOUND);
+    assert_int_equal(seen[0], SP_OK);
+    assert_int_equal(seen[1], SP_ERR_NOT_FOUND);
+    OK(sp_array_delete_lun(a, sp_lun_id(base), 0));
+
+    for (int i = 0; i < 5; i++) {
+        sp_lun_free(copy[i]);
+        sp_lun_free(got[i]);
+    }
+    sp_lun_free(base);
+    sp_id_free(none);
+    sp_id_free(gold);
+    sp_array_close(a);
+    sp_config_free(cfg);
+    sim_stop(&s);
+}
+
 /* DeviceNumber is hexadecimal text (SMI-S); nothing else is a number. */
 static void test_device_numbers(void **state)
 {
@@ -382,6 +580,8 @@ int main(void)
         cmocka_unit_test(test_legacy_personality),
         cmocka_unit_test(test_identity_only_for_capabilities),
         cmocka_unit_test(test_no_identity),
+        cmocka_unit_test(test_shared_discovery),
+        cmocka_unit_test(test_batches),
     };
     return cmocka_run_group_tests_name("array", tests, NULL, NULL);
 }

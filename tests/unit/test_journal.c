@@ -127,7 +127,7 @@ static void count_removed(const sp_id *lun, void *ctx)
 static void test_commit_and_undo(void **state)
 {
     (void)state;
-    struct run r;
+    struct run r = {0};
     run_open(&r, "run");
     sp_error err;
     sp_journal *j = NULL;

@@ -141,7 +141,7 @@ static void loc_close(struct loc *l)
 static void test_local_tag(void **state)
 {
     (void)state;
-    struct loc l;
+    struct loc l = {0};
     loc_open(&l, "local");
     sp_lun *plain = NULL, *tagged = NULL, *copy = NULL, *again = NULL;
     assert_int_equal(
@@ -195,7 +195,7 @@ static void test_local_tag(void **state)
 static void test_local_bad_tag(void **state)
 {
     (void)state;
-    struct loc l;
+    struct loc l = {0};
     loc_open(&l, "bad");
     sp_lun *x = NULL;
     assert_int_equal(sp_array_create_lun(l.a, l.pool, "x", 1 << 20, 0, &x),

@@ -216,20 +216,49 @@ SP_API sp_code sp_array_list_luns(sp_array *a, const sp_id *pool,
 SP_API sp_code sp_array_get_lun(sp_array *a, const sp_id *id,
                                 unsigned int flags, sp_lun **out);
 
+/*
+ * What the keys of @n LUN IDs name now, read in as few requests as the
+ * array allows: out[i] (freed by the caller with sp_lun_free()) is the LUN
+ * the key of @ids[i] names, with its ID carrying the WWN the array gives
+ * it and nothing else (as SP_LUN_IDS_ONLY), or NULL when the key names
+ * none.  A WWN that @ids[i] carries is not compared here (see
+ * sp_array_check_lun() and SP_CHECK_RECENT).  @source (may be NULL) is a
+ * LUN they are SAN copies of: an SMI-S array is then asked once for all
+ * the copies of it (Associators through CIM_StorageSynchronized), and
+ * once for each LUN not among them; without it, once a LUN.  This is how
+ * a batch of copies made with SP_LUN_KEY_ONLY learns its WWNs, and how a
+ * batch of LUNs about to be deleted is checked.  @flags must be 0.  On
+ * failure every out[i] is NULL.
+ */
+SP_API sp_code sp_array_get_luns(sp_array *a, const sp_id *const *ids, size_t n,
+                                 const sp_id *source, unsigned int flags,
+                                 sp_lun **out);
+
 /* Create a LUN of @bytes named @name in @pool.  Flags: SP_LUN_IDS_ONLY
  * (*@out has the ID, name and size asked for; the array is not asked for
  * more, which saves a request a LUN). */
 SP_API sp_code sp_array_create_lun(sp_array *a, const sp_id *pool,
                                    const char *name, uint64_t bytes,
                                    unsigned int flags, sp_lun **out);
+/* sp_array_copy_lun(): the ID may lack the WWN, which is not read back
+ * (one request a copy saved on an SMI-S array); for a batch of copies
+ * whose WWNs sp_array_get_luns() reads at once afterwards. */
+#define SP_LUN_KEY_ONLY 0x4u
+
 /* A SAN copy of @source: a snapshot or a clone, named @name, in @pool
  * (NULL: the source's pool).  Flags: SP_LUN_IDS_ONLY (*@out has the ID
- * and name only).  Errors: SP_ERR_NOT_SUPPORTED (the array cannot make
- * this kind of copy; nothing changed). */
+ * and name only), SP_LUN_KEY_ONLY (and the ID may lack the WWN).  Errors:
+ * SP_ERR_NOT_SUPPORTED (the array cannot make this kind of copy; nothing
+ * changed). */
 SP_API sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
                                  sp_copy_method method, const char *name,
                                  const sp_id *pool, unsigned int flags,
                                  sp_lun **out);
+
+/* sp_array_check_lun(): a WWN this handle read a moment ago (within 30
+ * seconds: sp_array_get_luns() of a batch, a copy or create) is taken
+ * without asking again. */
+#define SP_CHECK_RECENT 0x1u
 
 /*
  * Whether the LUN @id names is still that LUN: when @id carries a WWN, the
@@ -239,7 +268,7 @@ SP_API sp_code sp_array_copy_lun(sp_array *a, const sp_id *source,
  * its key by definition.  The calls below that change, unmask, copy from
  * or hand out a LUN make the same check themselves, before anything
  * changes; call this one before work of another kind on the LUN (taking a
- * VM off its host).  @flags must be 0.
+ * VM off its host).  Flags: SP_CHECK_RECENT.
  */
 SP_API sp_code sp_array_check_lun(sp_array *a, const sp_id *id,
                                   unsigned int flags);
@@ -250,6 +279,29 @@ SP_API sp_code sp_array_check_lun(sp_array *a, const sp_id *id,
  * refused with SP_ERR_PRECONDITION unless SP_LUN_FORCE. */
 SP_API sp_code sp_array_delete_lun(sp_array *a, const sp_id *id,
                                    unsigned int flags);
+
+/* Called by sp_array_delete_luns() as each LUN ends: @i is its index in
+ * the batch, @rc SP_OK when it was deleted, else why not (the whole error
+ * is sp_array_error() during the call). */
+typedef void (*sp_lun_done_fn)(size_t i, sp_code rc, void *ctx);
+
+/*
+ * Delete @n LUNs one after the other, each as sp_array_delete_lun() would
+ * (the same flags, checks and refusals, the identity included), in as few
+ * requests as the array allows: an SMI-S array is asked once what the
+ * deletes need to know of all of them (their replication relationships
+ * and masking), then once a LUN that is a copy found there, unmasked and
+ * the source of none; any other LUN is deleted as sp_array_delete_lun()
+ * does.  What is read at once is as old as the batch.  @fn (may be NULL)
+ * hears of each LUN as it ends, before the next begins, so that the caller
+ * can journal it.  Returns SP_OK when every LUN was deleted, else the
+ * first failure's code, and sp_array_error() says it; a bad ID or flag
+ * refuses the whole batch (SP_ERR_BAD_ID, SP_ERR_INVALID) before any
+ * change.
+ */
+SP_API sp_code sp_array_delete_luns(sp_array *a, const sp_id *const *ids,
+                                    size_t n, unsigned int flags,
+                                    sp_lun_done_fn fn, void *ctx);
 
 /*
  * A path on this machine through which the data of LUN @id is read and

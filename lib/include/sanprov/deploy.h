@@ -12,7 +12,7 @@ SP_BEGIN_DECLS
  * A deployed VM is recorded in the library, LIBRARY/vms/UUID.vm (UUID: the
  * domain's), as a journal: each step is written down before it acts and
  * marked done after, so a run killed at any point can be finished or
- * undone (sp_deploy_resume(), sp_vm_deleter_delete()).  The steps, in order:
+ * undone (sp_deploy_resume(), sp_vm_deleter_run()).  The steps, in order:
  *
  *     copy       SAN copy of the template's LUN (named after the VM)
  *     mask       the new LUN made visible to the host's initiators
@@ -187,10 +187,44 @@ SP_API sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
 /*
  * Tearing VMs down.  A deleter keeps its array and host connections from
  * one VM to the next (an array is discovered once for a whole batch).
+ * VMs are added to it, then deleted together by sp_vm_deleter_run():
+ *
+ *     sp_vm_deleter *d = sp_vm_deleter_new(cfg, lib);
+ *     while (... next ID ...)
+ *         sp_vm_deleter_add(d, id, &err);
+ *     sp_vm_deleter_run(d, each, ctx, &err);   // each VM's outcome
+ *     sp_vm_deleter_free(d);
  */
 typedef struct sp_vm_deleter sp_vm_deleter;
 SP_API sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg, sp_library *lib);
 SP_API void sp_vm_deleter_free(sp_vm_deleter *d);
+
+/* Add VM @vm to the deleter's batch (nothing is done yet).  Errors:
+ * SP_ERR_BAD_ID (not a vm ID). */
+SP_API sp_code sp_vm_deleter_add(sp_vm_deleter *d, const sp_id *vm,
+                                 sp_error *err);
+
+/* The outcome of a VM of the batch: @err NULL when it was deleted. */
+typedef void (*sp_vm_delete_fn)(const sp_id *vm, const sp_error *err,
+                                void *ctx);
+
+/*
+ * Tear the VMs added down, as sp_vm_deleter_delete() does each, in
+ * batches: the VMs of one array and host are checked with one request
+ * (the identity of their LUNs), stopped and undefined on their host one by
+ * one, unmasked in one masking change, and their LUNs deleted one after
+ * the other over one connection (sp_array_delete_luns()).  Each VM's
+ * journal is kept throughout, so that one VM's failure leaves the others
+ * as they would be alone, and a run killed midway leaves each VM deletable
+ * again.  A VM whose LUN's key names another LUN now is refused, nothing
+ * of it changed (SP_ERR_PRECONDITION), and the others go on.  A VM given
+ * twice is deleted, then not found, as one after the other would be.
+ * @fn gets each VM's outcome, in the order they were added.  Returns
+ * SP_OK when every VM was deleted, else the first failure's code (in
+ * @err).  The batch is then empty.
+ */
+SP_API sp_code sp_vm_deleter_run(sp_vm_deleter *d, sp_vm_delete_fn fn,
+                                 void *ctx, sp_error *err);
 
 /*
  * Tear VM @vm down: stop, undefine, remove its medium, unmask and delete
@@ -198,7 +232,8 @@ SP_API void sp_vm_deleter_free(sp_vm_deleter *d);
  * gone is skipped, so a half-deleted VM can be deleted again.  A VM with no
  * record but a domain of ours on its host has the domain undefined.
  * Errors: SP_ERR_NOT_FOUND (neither), SP_ERR_PRECONDITION (another process
- * works on it), and the array's or host's.
+ * works on it, or its LUN's key names another LUN now: nothing changed),
+ * and the array's or host's.  (A batch of one, run at once.)
  */
 SP_API sp_code sp_vm_deleter_delete(sp_vm_deleter *d, const sp_id *vm,
                                     sp_error *err);

@@ -15,7 +15,6 @@
 #include <sanprov/claims.h>
 #include <sanprov/journal.h>
 #include <sanprov/reconcile.h>
-#include <sanprov/journal.h>
 #include <sanprov/host.h>
 #include <sanprov/deploy.h>
 #include <sanprov/cim.h>
