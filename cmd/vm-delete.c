@@ -21,18 +21,32 @@ static void outcome(const sp_id *vm, const sp_error *err, void *ctx)
     }
 }
 
+enum { OPT_JOBS = CMD_OPT_FIRST };
+
+static void on_opt(int val, const char *arg, void *ctx)
+{
+    if (val == OPT_JOBS)
+        *(unsigned long *)ctx =
+            cmd_number_arg("--jobs", arg, SP_VM_DELETER_JOBS_MAX);
+}
+
 int main(int argc, char **argv)
 {
-    struct poptOption table[] = {{NULL, 0, POPT_ARG_INCLUDE_TABLE,
-                                  cmd_common_options, 0,
-                                  "Common options:", NULL},
-                                 POPT_TABLEEND};
-    poptContext pc = cmd_parse(argc, argv, table, "[VM-ID...]", NULL, NULL);
+    unsigned long jobs = 1;
+    struct poptOption table[] = {
+        {"jobs", 'j', POPT_ARG_STRING, NULL, OPT_JOBS,
+         "delete LUNs over N connections to an array at once (default 1)", "N"},
+        {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
+         "Common options:", NULL},
+        POPT_TABLEEND};
+    poptContext pc = cmd_parse(argc, argv, table, "[VM-ID...]", on_opt, &jobs);
     cmd_out_begin(NULL, 0);
     struct cmd_ids *it = cmd_ids_open(pc, 0);
     sp_vm_deleter *del = sp_vm_deleter_new(cmd_config(), cmd_library());
     sp_id *id;
     sp_error err;
+    if (sp_vm_deleter_set_jobs(del, (unsigned)jobs, &err))
+        cmd_usage_error("%s", err.message);
     /* All read first: the VMs of one array and host go in one batch. */
     while ((id = cmd_ids_next(it, CMD_KIND(SP_ID_VM)))) {
         if (sp_vm_deleter_add(del, id, &err))

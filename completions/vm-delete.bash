@@ -7,10 +7,12 @@
 _vm_delete() {
     local cur prev
     _sanprov_start || return
+    case $prev in
+    -j | --jobs) return ;;
+    esac
     # VM IDs are not offered: they hold UUIDs, which come from vm-list or
     # vm-deploy rather than from typing.
-    # shellcheck disable=SC2119 # no options but the common ones
-    _sanprov_options
+    _sanprov_options -j --jobs
 }
 
 complete -F _vm_delete vm-delete

@@ -5,6 +5,8 @@
 #include "deploy_internal.h"
 #include "../util/file.h"
 
+#include <pthread.h>
+
 /*
  * A batch is worked on per array and host: the identity of all its VMs'
  * LUNs is read in one request (their copies, found from the template's
@@ -40,6 +42,8 @@ struct sp_vm_deleter {
     struct spi_reach reach; /* kept from one VM to the next */
     sp_id **queue;          /* added, not yet run */
     size_t nqueue, capqueue;
+    unsigned int jobs;        /* LUNs deleted over this many connections */
+    struct spi_reach *others; /* jobs - 1: the other connections, kept */
 };
 
 sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg, sp_library *lib)
@@ -48,6 +52,7 @@ sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg, sp_library *lib)
     d->lib = lib;
     d->reach.cfg = cfg;
     d->reach.lib = lib;
+    d->jobs = 1;
     return d;
 }
 
@@ -56,6 +61,9 @@ void sp_vm_deleter_free(sp_vm_deleter *d)
     if (!d)
         return;
     spi_reach_close(&d->reach);
+    for (unsigned int i = 0; d->others && i + 1 < d->jobs; i++)
+        spi_reach_close(&d->others[i]);
+    free(d->others);
     for (size_t i = 0; i < d->nqueue; i++)
         sp_id_free(d->queue[i]);
     free(d->queue);
@@ -307,14 +315,64 @@ static void deleted(size_t i, sp_code rc, void *ctx)
     }
 }
 
-/* Delete the LUNs of the group one after the other over one connection;
- * a VM whose copy step has no LUN looks for one by its name. */
+/* A slice of the LUNs of a group, deleted over one connection. */
+struct slice {
+    struct spi_reach *w;
+    const char *array;
+    const sp_id *source; /* the template's LUN (a hint), or NULL */
+    const sp_id **luns;
+    struct del_vm **of;
+    size_t n;
+    bool own; /* a connection of its own: its copies read again */
+};
+
+/* Delete the LUNs of slice @arg one after the other.  A connection of its
+ * own has not read the batch: it reads their WWNs again at once first
+ * (one request), so that each delete's identity check need not ask. */
+static void *delete_slice(void *arg)
+{
+    struct slice *s = arg;
+    sp_error e;
+    struct deleting x = {s->of, spi_reach_array(s->w, s->array, &e)};
+    if (!x.a) {
+        for (size_t i = 0; i < s->n; i++)
+            end(s->of[i], &e);
+        return NULL;
+    }
+    if (s->own) {
+        sp_lun **read = spi_xcalloc(s->n, sizeof(*read));
+        if (sp_array_get_luns(x.a, s->luns, s->n, s->source, 0, read))
+            sp_log(SP_LOG_DEBUG, "each delete checks its LUN: %s",
+                   sp_array_error(x.a)->message);
+        for (size_t i = 0; i < s->n; i++)
+            sp_lun_free(read[i]);
+        free(read);
+    }
+    sp_array_delete_luns(x.a, s->luns, s->n, SP_LUN_FORCE, deleted, &x);
+    /* What the array made durable before the records that named it go. */
+    if (s->own && sp_array_sync(x.a)) {
+        spi_array_failed(x.a, &e);
+        for (size_t i = 0; i < s->n; i++)
+            if (!s->of[i]->ended)
+                end(s->of[i], &e);
+    }
+    return NULL;
+}
+
+/* Below this many LUNs a slice is not worth a connection of its own
+ * (which costs it a discovery-free request or three). */
+#define SLICE_MIN 4
+
+/* Delete the LUNs of the group over up to d->jobs connections at once,
+ * each deleting its slice one LUN after the other; a VM whose copy step
+ * has no LUN looks for one by its tag. */
 static void delete_group(struct batch *b, struct group *gr)
 {
-    struct spi_reach *w = &b->d->reach;
+    sp_vm_deleter *d = b->d;
+    struct spi_reach *w = &d->reach;
     struct del_vm **g = gr->v;
     size_t ng = gr->n;
-    struct deleting x = {spi_xcalloc(ng, sizeof(*x.of)), NULL};
+    struct del_vm **of = spi_xcalloc(ng, sizeof(*of));
     const sp_id **luns = spi_xcalloc(ng, sizeof(*luns));
     size_t n = 0;
     sp_error e;
@@ -324,20 +382,53 @@ static void delete_group(struct batch *b, struct group *gr)
             continue;
         if (r->lun && !g[i]->gone) {
             luns[n] = r->lun;
-            x.of[n++] = g[i];
+            of[n++] = g[i];
         } else if (r->lun) {
             lun_gone(g[i]);
         } else if (spi_vm_undo_steps(w, r, SP_STEP_COPY, SP_STEP_COPY, &e)) {
             end(g[i], &e);
         }
     }
-    if (n && !(x.a = spi_reach_array(w, gr->array, &e)))
-        for (size_t i = 0; i < n; i++)
-            end(x.of[i], &e);
-    else if (n)
-        sp_array_delete_luns(x.a, luns, n, SP_LUN_FORCE, deleted, &x);
+    size_t ns = d->jobs;
+    if (ns > (n + SLICE_MIN - 1) / SLICE_MIN)
+        ns = (n + SLICE_MIN - 1) / SLICE_MIN;
+    if (ns > 1 && !d->others) {
+        d->others = spi_xcalloc(d->jobs - 1, sizeof(*d->others));
+        for (unsigned int i = 0; i + 1 < d->jobs; i++)
+            d->others[i] = (struct spi_reach){
+                .cfg = w->cfg, .lib = w->lib, .timeout = w->timeout};
+    }
+    sp_id *src = ns > 1 ? source_of(d->lib, of[0]->r->tmpl) : NULL;
+    struct slice *sl = spi_xcalloc(ns ? ns : 1, sizeof(*sl));
+    pthread_t *t = spi_xcalloc(ns ? ns : 1, sizeof(*t));
+    bool *started = spi_xcalloc(ns ? ns : 1, sizeof(*started));
+    for (size_t i = 0, at = 0; i < ns; i++) {
+        size_t k = n / ns + (i < n % ns);
+        sl[i] = (struct slice){i ? &d->others[i - 1] : w,
+                               gr->array,
+                               src,
+                               luns + at,
+                               of + at,
+                               k,
+                               i > 0};
+        at += k;
+    }
+    for (size_t i = 1; i < ns; i++)
+        started[i] = pthread_create(&t[i], NULL, delete_slice, &sl[i]) == 0;
+    if (ns)
+        delete_slice(&sl[0]);
+    for (size_t i = 1; i < ns; i++) {
+        if (started[i])
+            pthread_join(t[i], NULL);
+        else
+            delete_slice(&sl[i]); /* no thread: in this one, after */
+    }
+    free(started);
+    free(t);
+    free(sl);
+    sp_id_free(src);
     free(luns);
-    free(x.of);
+    free(of);
 }
 
 /* Make what the journals of the group say durable, together: each
@@ -430,6 +521,20 @@ static void run_batch(struct batch *b)
 }
 
 /* ---- the API ---- */
+
+sp_code sp_vm_deleter_set_jobs(sp_vm_deleter *d, unsigned int jobs,
+                               sp_error *err)
+{
+    sp_error_clear(err);
+    if (d->others)
+        return sp_error_set(err, SP_ERR_INVALID,
+                            "the number of jobs is set before the first run");
+    if (jobs > SP_VM_DELETER_JOBS_MAX)
+        return sp_error_set(err, SP_ERR_INVALID, "at most %u jobs, not %u",
+                            SP_VM_DELETER_JOBS_MAX, jobs);
+    d->jobs = jobs ? jobs : 1;
+    return SP_OK;
+}
 
 sp_code sp_vm_deleter_add(sp_vm_deleter *d, const sp_id *vm, sp_error *err)
 {

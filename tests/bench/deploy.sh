@@ -11,7 +11,7 @@
 # B. BENCH_SIM_VMS (default 100) VMs against smis-sim --latency 5 (host
 #    test:///default, whose domains vanish with each process: vm-delete
 #    still unmasks and deletes their LUNs), vm-deploy -j 1 and -j 8, each
-#    followed by "vm-list -a | vm-delete" of its VMs, side by side in one
+#    followed by "vm-list -a | vm-delete -j N" of its VMs (the same N), side by side in one
 #    run: smis-sim's request counter (GET /stats) before and after each,
 #    requests per VM, wall time, and the masking's requests (those after
 #    the last copy, in smis-sim's traces).  Targets: vm-deploy -j 8 at most 1.5 requests
@@ -89,12 +89,13 @@ run() {
     head -5 "$log.err" >&2
     return 1
 }
-# delete LOG N HOST: time "vm-list -a | vm-delete" of the N VMs of HOST into
+# delete LOG N HOST [JOBS]: time "vm-list -a | vm-delete -j JOBS" of the N VMs of HOST into
 # $T.  Only HOST's: the bench's libvirtd also sees the domains other
 # libraries left in /etc/libvirt/qemu, which vm-delete refuses.
 delete() {
     # shellcheck disable=SC2016 # expanded by sh -c
-    run "$1" "$2" sh -c 'vm-list -a | grep "^vm:$0:" | vm-delete' "$3"
+    run "$1" "$2" sh -c 'vm-list -a | grep "^vm:$0:" | vm-delete -j "$1"' \
+        "$3" "${4:-1}"
 }
 # leftovers LIBRARY [POOL]: fail if vm-delete left VM records, seeds or
 # LUN files (but the template's "golden") behind.
@@ -293,12 +294,12 @@ for j in 1 8; do
         $2 == "CreateElementReplica.req.xml" { n = 0; next } { n++ }
         END { print n }')
     row "vm-deploy -j $j" "$req" "$(per "$req")" "$dep   ($mask)"
-    if ! delete "$W/bx$j" "$SIMVMS" t || ! stats "$W/s2"; then
+    if ! delete "$W/bx$j" "$SIMVMS" t "$j" || ! stats "$W/s2"; then
         fail "-j $j: the VMs were not deleted"
         continue
     fi
     del=$(requests "$W/s1" "$W/s2")
-    row "vm-list -a | vm-delete (-j $j's)" "$del" "$(per "$del")" \
+    row "vm-list -a | vm-delete -j $j" "$del" "$(per "$del")" \
         "$T   ($(ratio "$T" "$dep")x its deploy's time)"
     if [ "$j" = 1 ]; then
         dtime1=$dep xreq1=$del xtime1=$T

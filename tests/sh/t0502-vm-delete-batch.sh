@@ -252,6 +252,21 @@ test_expect_success 'vm-delete of 20 VMs makes at most 2 requests a VM' '
     sed -n 21p all | run vm-delete >/dev/null && clean
 '
 
+test_expect_success 'vm-delete -j 4 of 20 VMs: four connections, each three requests more' '
+    run vm-deploy --template t-simg --host testdrv --name "${P}p%d" --count 21 \
+        -j 4 >all && head -20 all >ids &&
+    stats "$PORT_G" >s0 &&
+    run vm-delete -j 4 <ids >out && test_cmp ids out &&
+    stats "$PORT_G" >s1 &&
+    n=$(($(jq .requests s1) - $(jq .requests s0) - 1)) &&
+    echo "vm-delete -j 4 of 20 VMs: $n requests" && test "$n" -le 49 &&
+    run vm-list -a >left && ! grep -Fxf ids left &&
+    sed -n 21p all | run vm-delete -j 64 >/dev/null && clean
+'
+
+test_expect_code 2 'vm-delete -j 0 is a usage error' 'run vm-delete -j 0 </dev/null'
+test_expect_code 2 'vm-delete -j 65 is a usage error' 'run vm-delete -j 65 </dev/null'
+
 # The requests of simulator simg whose body holds $1.
 asked() {
     grep -l "$1" "$TRACE_G"/*.req.xml 2>/dev/null | wc -l

@@ -199,6 +199,18 @@ typedef struct sp_vm_deleter sp_vm_deleter;
 SP_API sp_vm_deleter *sp_vm_deleter_new(const sp_config *cfg, sp_library *lib);
 SP_API void sp_vm_deleter_free(sp_vm_deleter *d);
 
+/* The most LUN deletes a deleter runs at once. */
+#define SP_VM_DELETER_JOBS_MAX 64
+
+/* Delete the LUNs of a batch over up to @jobs connections to their array
+ * at once (0 or 1: one), each taking at least 4 LUNs, one after the other;
+ * the masking change stays one.  A connection beyond the first costs a
+ * request or three of its own (it reads the WWNs of its LUNs and what
+ * their deletes need to know).  Set before the first sp_vm_deleter_run().
+ * Errors: SP_ERR_INVALID (more than SP_VM_DELETER_JOBS_MAX, or too late). */
+SP_API sp_code sp_vm_deleter_set_jobs(sp_vm_deleter *d, unsigned int jobs,
+                                      sp_error *err);
+
 /* Add VM @vm to the deleter's batch (nothing is done yet).  Errors:
  * SP_ERR_BAD_ID (not a vm ID). */
 SP_API sp_code sp_vm_deleter_add(sp_vm_deleter *d, const sp_id *vm,
