@@ -112,6 +112,20 @@ $(B)/bin/%: cmd/%.c $$(wildcard cmd/$$*/*.c cmd/$$*/*.h) $(CMD_HELPER_SRCS) \
 	$(Q)$(CC) $(BASE_CFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(wildcard cmd/$*/*.c) $(CMD_HELPER_SRCS) -L$(B) -lsanprov $(CMD_LIBS)
 
+# smis-sim serves CIM-XML with the library's CIM model and codec
+# (lib/cim/cim.h, cimserver.h) and its buffers (lib/util/buf.h), which
+# the shared library does not export: as curl's tool shares lib/curlx/,
+# it shares the library's source, not its ABI, and links the static
+# archive (the same objects), as the tests do.
+$(B)/bin/smis-sim: cmd/smis-sim.c $(wildcard cmd/smis-sim/*.c cmd/smis-sim/*.h) \
+                   $(CMD_HELPER_SRCS) $(wildcard cmd/common/*.h) $(HEADERS) \
+                   $(wildcard lib/*/*.h) $(LIB_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CCLD    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) -Icmd -Ilib $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(wildcard cmd/smis-sim/*.c) $(CMD_HELPER_SRCS) $(LIB_A) $(PKG_LIBS) \
+	    $(CMD_LIBS)
+
 # ---- tests ----
 
 $(B)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPERS) tests/unit/testutil.h \

@@ -51,10 +51,7 @@ static json_object *with_id(const char *id, json_object *json)
 
 char *cmd_escape(const char *s)
 {
-    sp_buf b = SP_BUF_INIT(SIZE_MAX / 4);
-    sp_text_escape(&b, s, strlen(s), 0);
-    char *e = sp_buf_detach(&b, NULL);
-    return e ? e : cmd_xstrdup("");
+    return sp_text_escape(s, strlen(s), 0);
 }
 
 /* An ID is printable ASCII without spaces (sanprov(7), IDs), so it is its
@@ -99,10 +96,9 @@ void cmd_json_print(json_object *json)
 {
     const char *text = json_object_to_json_string_ext(
         json, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-    sp_buf b = SP_BUF_INIT(SIZE_MAX / 4);
-    sp_text_escape(&b, text, strlen(text), SP_TEXT_JSON);
-    puts(sp_buf_cstr(&b));
-    sp_buf_release(&b);
+    char *e = sp_text_escape(text, strlen(text), SP_TEXT_JSON);
+    puts(e);
+    free(e);
 }
 
 void cmd_out_row(const sp_id *id, const char *const *row, json_object *json)

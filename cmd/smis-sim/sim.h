@@ -8,6 +8,11 @@
 
 #include <sanprov/sanprov.h>
 
+/* The CIM-XML model and codec, shared with the library as source, not
+ * exported by it (smis-sim links the static archive). */
+#include "cim/cimserver.h"
+#include "util/buf.h"
+
 /*
  * The array is a small domain model (pools, volumes, replicas, hardware
  * IDs, masking groups and views, jobs).  It is the state kept on disk.

@@ -4,6 +4,7 @@
 #ifndef SANPROV_SMIS_H
 #define SANPROV_SMIS_H
 
+#include "../cim/cimclient.h"
 #include "array_internal.h"
 
 /* The services a driver may need, looked up on first use. */

@@ -5,6 +5,9 @@
 #define SANPROV_CIM_INTERNAL_H
 
 #include "../util/internal.h"
+#include "cim.h"
+#include "cimclient.h"
+#include "cimserver.h"
 
 /* An ordered list of (name, value): path keys, instance properties,
  * method arguments and qualifiers all use it. */

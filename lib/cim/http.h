@@ -5,6 +5,7 @@
 #define SANPROV_HTTP_H
 
 #include "../util/internal.h"
+#include "cimclient.h"
 
 /* Receives the body of a 200 response as it arrives; an error stops the
  * transfer and is returned by spi_http_post(). */

@@ -12,6 +12,8 @@
 
 #include <sanprov/sanprov.h>
 
+#include "buf.h"
+
 /* Internal names use the spi_ prefix: hidden in the shared library, and
  * unlikely to collide with a program linking libsanprov.a. */
 

@@ -130,8 +130,8 @@ static void redact_secrets(sp_buf *in, sp_buf *out)
 static void escape_msg(sp_buf *msg, sp_buf *scratch, bool block)
 {
     sp_buf_reset(scratch);
-    sp_text_escape(scratch, msg->data ? msg->data : "", msg->len,
-                   block ? SP_TEXT_BLOCK : 0);
+    sp_text_escape_buf(scratch, msg->data ? msg->data : "", msg->len,
+                       block ? SP_TEXT_BLOCK : 0);
     sp_buf tmp = *msg;
     *msg = *scratch;
     *scratch = tmp;

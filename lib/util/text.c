@@ -86,8 +86,8 @@ static void escape_one(sp_buf *out, const unsigned char *s, size_t n,
     }
 }
 
-bool sp_text_escape(sp_buf *out, const char *str, size_t len,
-                    unsigned int flags)
+bool sp_text_escape_buf(sp_buf *out, const char *str, size_t len,
+                        unsigned int flags)
 {
     assert(!(flags & ~(unsigned)(SP_TEXT_JSON | SP_TEXT_BLOCK)));
     assert(!((flags & SP_TEXT_JSON) && (flags & SP_TEXT_BLOCK)));
@@ -115,6 +115,14 @@ bool sp_text_escape(sp_buf *out, const char *str, size_t len,
     }
     sp_buf_add(out, run, (size_t)(s - run));
     return !sp_buf_overflowed(out);
+}
+
+char *sp_text_escape(const char *s, size_t len, unsigned int flags)
+{
+    sp_buf b = SP_BUF_INIT(SIZE_MAX / 4);
+    sp_text_escape_buf(&b, s, len, flags);
+    char *e = sp_buf_detach(&b, NULL);
+    return e ? e : spi_xstrdup("");
 }
 
 bool sp_text_printable(const char *str)

@@ -8,6 +8,8 @@
 
 #include <sanprov/sanprov.h>
 
+#include "util/buf.h" /* not exported: linked from the static archive */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define BUF_MAX ((size_t)1 << 30)
@@ -156,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const unsigned int forms[] = {0, SP_TEXT_JSON, SP_TEXT_BLOCK};
     for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
         sp_buf b = SP_BUF_INIT(BUF_MAX);
-        check(sp_text_escape(&b, (const char *)data, size, forms[f]),
+        check(sp_text_escape_buf(&b, (const char *)data, size, forms[f]),
               "overflowed", "");
         const char *out = sp_buf_cstr(&b);
         check_clean(out, b.len, forms[f] == SP_TEXT_BLOCK);

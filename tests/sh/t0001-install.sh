@@ -16,7 +16,8 @@ test_expect_success 'make install DESTDIR=... PREFIX=/usr stages everything' '
     test -L "$D/usr/lib/libsanprov.so" &&
     test -f "$D/usr/lib/libsanprov.a" &&
     test -f "$D/usr/include/sanprov/sanprov.h" &&
-    test -f "$D/usr/include/sanprov/cimclient.h" &&
+    ! test -e "$D/usr/include/sanprov/cimclient.h" &&
+    ! test -e "$D/usr/include/sanprov/buf.h" &&
     test -f "$D/usr/lib/pkgconfig/sanprov.pc" &&
     test -f "$D/usr/share/man/man7/sanprov.7"
 '
@@ -51,8 +52,53 @@ test_expect_success 'only internal headers are not installed' '
 test_expect_success 'the shared library exports only sp_ names' '
     nm -D --defined-only "$D/usr/lib/libsanprov.so.0.1.0" >syms &&
     test_line_count -gt 50 syms &&
-    awk "{print \$3}" syms | grep -v "^sp_" >other || true &&
+    awk "\$2 != \"A\" {print \$3}" syms | grep -v "^sp_" >other || true &&
     test_line_count = 0 other
+'
+
+# The names of the symbol map (comments dropped), node by node: "NODE NAME"
+# lines.
+map_names() {
+    sed -e 's|/\*.*\*/||' -e '/\/\*/,/\*\//d' "$SANPROV_SRCDIR/lib/libsanprov.sym" |
+        awk '/^[A-Z][A-Z0-9_.]* *\{/ { node = $1; next }
+             /global:|local:/ { inglobal = ($1 == "global:"); next }
+             /^}/ { node = ""; next }
+             node != "" && inglobal && NF { sub(/;$/, "", $1); print node, $1 }'
+}
+
+test_expect_success 'the exported symbols are exactly those of the checked-in map' '
+    map_names >map &&
+    test_line_count -gt 50 map &&
+    ! grep "[*?]" map &&
+    awk "{print \$2}" map | sort >want &&
+    test "$(sort -u want | wc -l)" = "$(wc -l <want)" &&
+    nm -D --defined-only "$D/usr/lib/libsanprov.so.0.1.0" |
+        awk "\$2 != \"A\" {print \$3}" >syms &&
+    sed "s/@.*//" syms | sort >got &&
+    test_cmp want got &&
+    # each with the version of its node
+    awk "{print \$2 \"@@\" \$1}" map | sort >want &&
+    sort syms >got &&
+    test_cmp want got
+'
+
+test_expect_success 'every function the installed headers mark SP_API is in the map' '
+    cat "$D"/usr/include/sanprov/*.h |
+        awk "/^SP_API/ { d = \$0; while (d !~ /[;{]/ && (getline l) > 0) d = d \" \" l;
+                         sub(/\\(.*/, \"\", d); n = split(d, w, /[ *]+/); print w[n] }" |
+        sort >declared &&
+    test_line_count -gt 50 declared &&
+    map_names | awk "{print \$2}" | sort >want &&
+    test_cmp want declared
+'
+
+test_expect_success 'no CIM-XML codec, client, server or sp_buf symbol is exported' '
+    nm -D --defined-only "$D/usr/lib/libsanprov.so.0.1.0" |
+        awk "{print \$3}" | sed "s/@.*//" >syms &&
+    grep -E "^(sp_cimxml_|sp_cim_|sp_buf|sp_text_escape_buf|spi_)" syms |
+        grep -v "^sp_cim_status_name\$" >internal || true &&
+    test_line_count = 0 internal &&
+    ! grep -E "(cim|buf)" "$D"/usr/include/sanprov/sanprov.h
 '
 
 test_expect_success 'the soname is libsanprov.so.0' '
@@ -71,13 +117,14 @@ int main(void)
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    sp_cim_client *c = NULL;
-    if (sp_cim_client_new("https://array.example:5989", 0, &c, &err)) {
+    sp_config *cfg = NULL;
+    if (sp_config_parse("[array \"fas01\"]\nuri = local:/nonexistent\n",
+                        "prog", &cfg, &err) != SP_OK) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
     printf("%s %s %s\n", sp_version(), sp_id_field(id, 1), sp_id_str(id));
-    sp_cim_client_free(c);
+    sp_config_free(cfg);
     sp_id_free(id);
     return 0;
 }

@@ -9,6 +9,8 @@
 
 #include <sanprov/sanprov.h>
 
+#include "cim/cimclient.h" /* not exported: linked from the static archive */
+
 static const char usage[] =
     "usage: simtool create URL [--threads T] [--count N] [--pool POOL]\n"
     "                      [--size BYTES] [--prefix NAME]\n"

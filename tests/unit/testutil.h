@@ -16,6 +16,11 @@
 
 #include <sanprov/sanprov.h>
 
+/* What the library does not export: the tests link the static archive. */
+#include "cim/cimclient.h"
+#include "cim/cimserver.h"
+#include "util/buf.h"
+
 /* The source tree ($SANPROV_SRCDIR, default "."). */
 const char *tu_srcdir(void);
 /* ../shared beside the source tree ($SANPROV_SHARED), or NULL if absent. */

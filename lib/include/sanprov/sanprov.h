@@ -5,7 +5,6 @@
 
 #include <sanprov/common.h>
 #include <sanprov/error.h>
-#include <sanprov/buf.h>
 #include <sanprov/text.h>
 #include <sanprov/log.h>
 #include <sanprov/id.h>
@@ -17,8 +16,5 @@
 #include <sanprov/reconcile.h>
 #include <sanprov/host.h>
 #include <sanprov/deploy.h>
-#include <sanprov/cim.h>
-#include <sanprov/cimclient.h>
-#include <sanprov/cimserver.h>
 
 #endif

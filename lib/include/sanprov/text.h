@@ -4,7 +4,7 @@
 #ifndef SANPROV_TEXT_H
 #define SANPROV_TEXT_H
 
-#include <sanprov/buf.h>
+#include <sanprov/common.h>
 
 SP_BEGIN_DECLS
 
@@ -45,20 +45,18 @@ enum {
 };
 
 /*
- * Append the @len bytes at @s (NUL bytes among them are escaped too) to
- * @out, escaped.  Without flags, in the C form `ls -b` and git's quoted
- * paths use, which $'...' in bash reads back: a backslash becomes "\\",
- * BEL BS TAB LF VT FF CR become "\a" "\b" "\t" "\n" "\v" "\f" "\r", and
- * each other byte of an escaped character, or byte that is not UTF-8,
- * becomes a backslash and three octal digits ("\033", "\302\233",
- * "\342\200\256", "\377").  The result is valid UTF-8 with no control
- * characters, and tells different texts apart (the escaping is
- * reversible).  Flags: SP_TEXT_JSON or SP_TEXT_BLOCK (an unknown bit is a
- * programmer error).  Returns false when @out overflowed (its maximum),
- * true otherwise.
+ * The @len bytes at @s (NUL bytes among them are escaped too), escaped,
+ * as a new NUL-terminated string the caller frees with free().  Without
+ * flags, in the C form `ls -b` and git's quoted paths use, which $'...' in
+ * bash reads back: a backslash becomes "\\", BEL BS TAB LF VT FF CR become
+ * "\a" "\b" "\t" "\n" "\v" "\f" "\r", and each other byte of an escaped
+ * character, or byte that is not UTF-8, becomes a backslash and three
+ * octal digits ("\033", "\302\233", "\342\200\256", "\377").  The result
+ * is valid UTF-8 with no control characters, and tells different texts
+ * apart (the escaping is reversible).  Flags: SP_TEXT_JSON or
+ * SP_TEXT_BLOCK (an unknown bit is a programmer error).
  */
-SP_API bool sp_text_escape(sp_buf *out, const char *s, size_t len,
-                           unsigned int flags);
+SP_API char *sp_text_escape(const char *s, size_t len, unsigned int flags);
 
 /*
  * Whether @s is valid UTF-8 in which sp_text_escape() escapes nothing but

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/cimserver.h: the server side of CIM-XML: decoding requests, writing
+/* lib/cim/cimserver.h: the server side of CIM-XML: decoding requests, writing
  * responses. */
-#ifndef SANPROV_CIMSERVER_H
-#define SANPROV_CIMSERVER_H
+/* Internal: neither installed nor exported by libsanprov.so.  The library,
+ * smis-sim and the tests share it as source (they link the static
+ * archive), as curl's tool shares lib/curlx/. */
+#ifndef SANPROV_CIM_CIMSERVER_H
+#define SANPROV_CIM_CIMSERVER_H
 
-#include <sanprov/buf.h>
-#include <sanprov/cim.h>
+#include "../util/buf.h"
+#include "cim.h"
 
 SP_BEGIN_DECLS
 
@@ -29,21 +32,20 @@ typedef struct sp_cim_request sp_cim_request;
  * 0 means 16 MiB).  Errors: SP_ERR_PROTOCOL with a message fit for a
  * CIMError/ERROR description.  *@out is freed with sp_cim_request_free().
  */
-SP_API sp_code sp_cim_request_parse(const char *data, size_t len,
-                                    size_t max_bytes, sp_cim_request **out,
-                                    sp_error *err);
-SP_API void sp_cim_request_free(sp_cim_request *r);
+sp_code sp_cim_request_parse(const char *data, size_t len, size_t max_bytes,
+                             sp_cim_request **out, sp_error *err);
+void sp_cim_request_free(sp_cim_request *r);
 
-SP_API const char *sp_cim_request_msgid(const sp_cim_request *r);
-SP_API bool sp_cim_request_is_intrinsic(const sp_cim_request *r);
+const char *sp_cim_request_msgid(const sp_cim_request *r);
+bool sp_cim_request_is_intrinsic(const sp_cim_request *r);
 /* The operation ("GetInstance") or the method ("CreateElementReplica"). */
-SP_API const char *sp_cim_request_name(const sp_cim_request *r);
+const char *sp_cim_request_name(const sp_cim_request *r);
 /* The namespace: of the IMETHODCALL, or of the METHODCALL's target. */
-SP_API const char *sp_cim_request_namespace(const sp_cim_request *r);
+const char *sp_cim_request_namespace(const sp_cim_request *r);
 /* A METHODCALL's target (an instance path, or a class path without keys,
  * with the namespace set); NULL for an intrinsic operation. */
-SP_API const sp_cim_path *sp_cim_request_target(const sp_cim_request *r);
-SP_API const sp_cim_args *sp_cim_request_params(const sp_cim_request *r);
+const sp_cim_path *sp_cim_request_target(const sp_cim_request *r);
+const sp_cim_args *sp_cim_request_params(const sp_cim_request *r);
 
 /*
  * Writing a response into a buffer, in pieces, so that a server can send
@@ -68,33 +70,31 @@ typedef enum sp_cimxml_form {
     SP_CIMXML_OBJECT_PATH, /* OBJECTPATH (AssociatorNames...) */
 } sp_cimxml_form;
 
-SP_API void sp_cimxml_begin_response(sp_buf *b, const char *msgid,
-                                     bool intrinsic, const char *name);
+void sp_cimxml_begin_response(sp_buf *b, const char *msgid, bool intrinsic,
+                              const char *name);
 /* IRETURNVALUE (intrinsic responses only). */
-SP_API void sp_cimxml_begin_return(sp_buf *b);
-SP_API void sp_cimxml_end_return(sp_buf *b);
+void sp_cimxml_begin_return(sp_buf *b);
+void sp_cimxml_end_return(sp_buf *b);
 /*
  * One object of an IRETURNVALUE.  For the forms with a full path, the
  * path's own host and namespace are used, or @host / @ns when it has none.
  * Instances use the path set on them (sp_cim_instance_set_path()).
  */
-SP_API void sp_cimxml_write_instance(sp_buf *b, const sp_cim_instance *i,
-                                     sp_cimxml_form form, const char *host,
-                                     const char *ns);
-SP_API void sp_cimxml_write_path(sp_buf *b, const sp_cim_path *p,
-                                 sp_cimxml_form form, const char *host,
-                                 const char *ns);
-SP_API void sp_cimxml_write_class(sp_buf *b, const sp_cim_class *c);
+void sp_cimxml_write_instance(sp_buf *b, const sp_cim_instance *i,
+                              sp_cimxml_form form, const char *host,
+                              const char *ns);
+void sp_cimxml_write_path(sp_buf *b, const sp_cim_path *p, sp_cimxml_form form,
+                          const char *host, const char *ns);
+void sp_cimxml_write_class(sp_buf *b, const sp_cim_class *c);
 /* RETURNVALUE of an extrinsic method, typed by PARAMTYPE. */
-SP_API void sp_cimxml_write_return_value(sp_buf *b, const sp_cim_value *v);
+void sp_cimxml_write_return_value(sp_buf *b, const sp_cim_value *v);
 /* A PARAMVALUE: an output parameter, or EndOfSequence and
  * EnumerationContext after a pull operation's IRETURNVALUE. */
-SP_API void sp_cimxml_write_param(sp_buf *b, const char *name,
-                                  const sp_cim_value *v);
+void sp_cimxml_write_param(sp_buf *b, const char *name, const sp_cim_value *v);
 /* ERROR with an optional embedded CIM_Error instance. */
-SP_API void sp_cimxml_write_error(sp_buf *b, int code, const char *description,
-                                  const sp_cim_instance *cim_error);
-SP_API void sp_cimxml_end_response(sp_buf *b, bool intrinsic);
+void sp_cimxml_write_error(sp_buf *b, int code, const char *description,
+                           const sp_cim_instance *cim_error);
+void sp_cimxml_end_response(sp_buf *b, bool intrinsic);
 
 SP_END_DECLS
 

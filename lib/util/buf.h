@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/buf.h: a growable byte buffer with a hard maximum size. */
-#ifndef SANPROV_BUF_H
-#define SANPROV_BUF_H
+/* lib/util/buf.h: a growable byte buffer with a hard maximum size. */
+/* Internal: neither installed nor exported by libsanprov.so.  The library,
+ * smis-sim and the tests share it as source (they link the static
+ * archive), as curl's tool shares lib/curlx/. */
+#ifndef SANPROV_UTIL_BUF_H
+#define SANPROV_UTIL_BUF_H
 
 #include <stdarg.h>
 
@@ -35,30 +38,36 @@ typedef struct sp_buf {
     }
 
 /* Initialise @b empty, with the given maximum. */
-SP_API void sp_buf_init(sp_buf *b, size_t max);
+void sp_buf_init(sp_buf *b, size_t max);
 
 /* Free the data; @b can be reused after sp_buf_init(). */
-SP_API void sp_buf_release(sp_buf *b);
+void sp_buf_release(sp_buf *b);
 
 /* Empty @b, keep its memory, clear the overflow state. */
-SP_API void sp_buf_reset(sp_buf *b);
+void sp_buf_reset(sp_buf *b);
 
 /* Append; false (and the buffer unchanged) when @max would be exceeded. */
-SP_API bool sp_buf_add(sp_buf *b, const void *data, size_t len);
-SP_API bool sp_buf_addstr(sp_buf *b, const char *s);
-SP_API bool sp_buf_addch(sp_buf *b, char c);
-SP_API bool sp_buf_addf(sp_buf *b, const char *fmt, ...) SP_PRINTF(2, 3);
-SP_API bool sp_buf_vaddf(sp_buf *b, const char *fmt, va_list ap)
-    SP_PRINTF(2, 0);
+bool sp_buf_add(sp_buf *b, const void *data, size_t len);
+bool sp_buf_addstr(sp_buf *b, const char *s);
+bool sp_buf_addch(sp_buf *b, char c);
+bool sp_buf_addf(sp_buf *b, const char *fmt, ...) SP_PRINTF(2, 3);
+bool sp_buf_vaddf(sp_buf *b, const char *fmt, va_list ap) SP_PRINTF(2, 0);
 
 /* True once an append has been refused. */
-SP_API bool sp_buf_overflowed(const sp_buf *b);
+bool sp_buf_overflowed(const sp_buf *b);
 
 /* The contents as a C string ("" when empty); owned by @b. */
-SP_API const char *sp_buf_cstr(const sp_buf *b);
+const char *sp_buf_cstr(const sp_buf *b);
 
 /* Hand the contents to the caller (free() it) and empty @b. */
-SP_API char *sp_buf_detach(sp_buf *b, size_t *len);
+char *sp_buf_detach(sp_buf *b, size_t *len);
+
+/*
+ * sp_text_escape() (sanprov/text.h) appending to @out: false when @out
+ * overflowed (its maximum; what fitted is escaped, cut at a character).
+ */
+bool sp_text_escape_buf(sp_buf *out, const char *s, size_t len,
+                        unsigned int flags);
 
 SP_END_DECLS
 

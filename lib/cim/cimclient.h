@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/cimclient.h: a CIM-XML client (DSP0200/DSP0201) over HTTP(S). */
-#ifndef SANPROV_CIMCLIENT_H
-#define SANPROV_CIMCLIENT_H
+/* lib/cim/cimclient.h: a CIM-XML client (DSP0200/DSP0201) over HTTP(S). */
+/* Internal: neither installed nor exported by libsanprov.so.  The library,
+ * smis-sim and the tests share it as source (they link the static
+ * archive), as curl's tool shares lib/curlx/. */
+#ifndef SANPROV_CIM_CIMCLIENT_H
+#define SANPROV_CIM_CIMCLIENT_H
 
-#include <sanprov/cim.h>
+#include "cim.h"
 
 SP_BEGIN_DECLS
 
@@ -27,14 +30,14 @@ typedef struct sp_cim_client sp_cim_client;
  * or "https://HOST[:PORT]" with an optional path (default "/cimom").
  * @flags must be 0.  Errors: SP_ERR_INVALID (bad URL).
  */
-SP_API sp_code sp_cim_client_new(const char *url, unsigned int flags,
-                                 sp_cim_client **out, sp_error *err);
+sp_code sp_cim_client_new(const char *url, unsigned int flags,
+                          sp_cim_client **out, sp_error *err);
 
 /* Close the connection, wipe the password, free. */
-SP_API void sp_cim_client_free(sp_cim_client *c);
+void sp_cim_client_free(sp_cim_client *c);
 
 /* The last error of @c. */
-SP_API const sp_error *sp_cim_client_error(const sp_cim_client *c);
+const sp_error *sp_cim_client_error(const sp_cim_client *c);
 
 /*
  * Basic authentication.  The password is copied, registered with
@@ -43,33 +46,33 @@ SP_API const sp_error *sp_cim_client_error(const sp_cim_client *c);
  * (prctl(PR_SET_DUMPABLE, 0): no core dump).  Memory libcurl frees is
  * wiped, as it builds the Authorization header in it.
  */
-SP_API void sp_cim_client_set_credentials(sp_cim_client *c, const char *user,
-                                          const char *password);
+void sp_cim_client_set_credentials(sp_cim_client *c, const char *user,
+                                   const char *password);
 
 /* Verify the server against the CA certificates in @pem_file (PEM). */
-SP_API void sp_cim_client_set_ca_file(sp_cim_client *c, const char *pem_file);
+void sp_cim_client_set_ca_file(sp_cim_client *c, const char *pem_file);
 
 /*
  * Do not verify the server's certificate or name.  Only for a user who
  * asked for it explicitly; a warning is logged at the first request.
  */
-SP_API void sp_cim_client_set_insecure(sp_cim_client *c, bool insecure);
+void sp_cim_client_set_insecure(sp_cim_client *c, bool insecure);
 
 /* Connect and whole-request timeouts in milliseconds (0 = default:
  * 10 s to connect, 300 s per request). */
-SP_API void sp_cim_client_set_timeouts(sp_cim_client *c, long connect_ms,
-                                       long total_ms);
+void sp_cim_client_set_timeouts(sp_cim_client *c, long connect_ms,
+                                long total_ms);
 
 /* Refuse responses larger than @bytes (default 256 MiB). */
-SP_API void sp_cim_client_set_max_response(sp_cim_client *c, uint64_t bytes);
+void sp_cim_client_set_max_response(sp_cim_client *c, uint64_t bytes);
 
 /* Namespace used when an operation is given none (default "root/cimv2"). */
-SP_API void sp_cim_client_set_namespace(sp_cim_client *c, const char *ns);
-SP_API const char *sp_cim_client_namespace(const sp_cim_client *c);
+void sp_cim_client_set_namespace(sp_cim_client *c, const char *ns);
+const char *sp_cim_client_namespace(const sp_cim_client *c);
 
 /* MaxObjectCount of the pull operations used by the enumerations
  * (default 1000). */
-SP_API void sp_cim_client_set_pull_max(sp_cim_client *c, uint32_t n);
+void sp_cim_client_set_pull_max(sp_cim_client *c, uint32_t n);
 
 /* Round-trip accounting, for benchmarks and tests. */
 typedef struct sp_cim_client_stats {
@@ -78,8 +81,7 @@ typedef struct sp_cim_client_stats {
     uint64_t bytes_received; /* response bodies */
     uint64_t bytes_sent;     /* request bodies */
 } sp_cim_client_stats;
-SP_API void sp_cim_client_get_stats(const sp_cim_client *c,
-                                    sp_cim_client_stats *out);
+void sp_cim_client_get_stats(const sp_cim_client *c, sp_cim_client_stats *out);
 
 /*
  * Callbacks receive each object as soon as it is decoded and own it (they
@@ -109,11 +111,10 @@ typedef int (*sp_cim_path_fn)(sp_cim_path *path, void *ctx);
  * client).  Flags: SP_CIM_SHALLOW, SP_CIM_INCLUDE_CLASS_ORIGIN,
  * SP_CIM_NO_PULL.
  */
-SP_API sp_code sp_cim_enumerate_instances(sp_cim_client *c, const char *ns,
-                                          const char *classname,
-                                          const char *const *props,
-                                          unsigned int flags,
-                                          sp_cim_instance_fn fn, void *ctx);
+sp_code sp_cim_enumerate_instances(sp_cim_client *c, const char *ns,
+                                   const char *classname,
+                                   const char *const *props, unsigned int flags,
+                                   sp_cim_instance_fn fn, void *ctx);
 
 /*
  * The instances that @query, in query language @lang ("DMTF:CQL", "WQL"),
@@ -125,31 +126,31 @@ SP_API sp_code sp_cim_enumerate_instances(sp_cim_client *c, const char *ns,
  * remembered for the life of the client: the caller then enumerates
  * instead.  Flags: none.
  */
-SP_API sp_code sp_cim_query_instances(sp_cim_client *c, const char *ns,
-                                      const char *lang, const char *query,
-                                      unsigned int flags, sp_cim_instance_fn fn,
-                                      void *ctx);
+sp_code sp_cim_query_instances(sp_cim_client *c, const char *ns,
+                               const char *lang, const char *query,
+                               unsigned int flags, sp_cim_instance_fn fn,
+                               void *ctx);
 
 /* EnumerateInstanceNames.  Flags: none. */
-SP_API sp_code sp_cim_enumerate_instance_names(sp_cim_client *c, const char *ns,
-                                               const char *classname,
-                                               unsigned int flags,
-                                               sp_cim_path_fn fn, void *ctx);
+sp_code sp_cim_enumerate_instance_names(sp_cim_client *c, const char *ns,
+                                        const char *classname,
+                                        unsigned int flags, sp_cim_path_fn fn,
+                                        void *ctx);
 
 /*
  * GetInstance of @path (its namespace, or the default).  *@out is a new
  * instance whose path is @path.  Flags: SP_CIM_INCLUDE_CLASS_ORIGIN.
  * A missing instance gives SP_ERR_NOT_FOUND.
  */
-SP_API sp_code sp_cim_get_instance(sp_cim_client *c, const sp_cim_path *path,
-                                   const char *const *props, unsigned int flags,
-                                   sp_cim_instance **out);
+sp_code sp_cim_get_instance(sp_cim_client *c, const sp_cim_path *path,
+                            const char *const *props, unsigned int flags,
+                            sp_cim_instance **out);
 
 /* GetClass.  Flags: SP_CIM_LOCAL_ONLY, SP_CIM_INCLUDE_CLASS_ORIGIN
  * (qualifiers are always asked for). */
-SP_API sp_code sp_cim_get_class(sp_cim_client *c, const char *ns,
-                                const char *classname, unsigned int flags,
-                                sp_cim_class **out);
+sp_code sp_cim_get_class(sp_cim_client *c, const char *ns,
+                         const char *classname, unsigned int flags,
+                         sp_cim_class **out);
 
 /*
  * Associators / AssociatorNames of the instance @obj.  Filters may be NULL.
@@ -157,27 +158,27 @@ SP_API sp_code sp_cim_get_class(sp_cim_client *c, const char *ns,
  * as sp_cim_enumerate_instances.  Flags: SP_CIM_NO_PULL,
  * SP_CIM_INCLUDE_CLASS_ORIGIN (instances only).
  */
-SP_API sp_code sp_cim_associators(sp_cim_client *c, const sp_cim_path *obj,
-                                  const char *assoc_class,
-                                  const char *result_class, const char *role,
-                                  const char *result_role,
-                                  const char *const *props, unsigned int flags,
-                                  sp_cim_instance_fn fn, void *ctx);
-SP_API sp_code sp_cim_associator_names(
-    sp_cim_client *c, const sp_cim_path *obj, const char *assoc_class,
-    const char *result_class, const char *role, const char *result_role,
-    unsigned int flags, sp_cim_path_fn fn, void *ctx);
+sp_code sp_cim_associators(sp_cim_client *c, const sp_cim_path *obj,
+                           const char *assoc_class, const char *result_class,
+                           const char *role, const char *result_role,
+                           const char *const *props, unsigned int flags,
+                           sp_cim_instance_fn fn, void *ctx);
+sp_code sp_cim_associator_names(sp_cim_client *c, const sp_cim_path *obj,
+                                const char *assoc_class,
+                                const char *result_class, const char *role,
+                                const char *result_role, unsigned int flags,
+                                sp_cim_path_fn fn, void *ctx);
 
 /* References / ReferenceNames of @obj (association instances).  Flags:
  * SP_CIM_INCLUDE_CLASS_ORIGIN (instances only). */
-SP_API sp_code sp_cim_references(sp_cim_client *c, const sp_cim_path *obj,
-                                 const char *result_class, const char *role,
-                                 const char *const *props, unsigned int flags,
-                                 sp_cim_instance_fn fn, void *ctx);
-SP_API sp_code sp_cim_reference_names(sp_cim_client *c, const sp_cim_path *obj,
-                                      const char *result_class,
-                                      const char *role, unsigned int flags,
-                                      sp_cim_path_fn fn, void *ctx);
+sp_code sp_cim_references(sp_cim_client *c, const sp_cim_path *obj,
+                          const char *result_class, const char *role,
+                          const char *const *props, unsigned int flags,
+                          sp_cim_instance_fn fn, void *ctx);
+sp_code sp_cim_reference_names(sp_cim_client *c, const sp_cim_path *obj,
+                               const char *result_class, const char *role,
+                               unsigned int flags, sp_cim_path_fn fn,
+                               void *ctx);
 
 /*
  * Invoke the extrinsic method @method on @obj (an instance path, or a
@@ -190,10 +191,10 @@ SP_API sp_code sp_cim_reference_names(sp_cim_client *c, const sp_cim_path *obj,
  * caller frees them.  @ret and @out may be NULL when not wanted.
  * Flags: none.
  */
-SP_API sp_code sp_cim_invoke_method(sp_cim_client *c, const sp_cim_path *obj,
-                                    const char *method, const sp_cim_args *in,
-                                    unsigned int flags, sp_cim_value **ret,
-                                    sp_cim_args **out);
+sp_code sp_cim_invoke_method(sp_cim_client *c, const sp_cim_path *obj,
+                             const char *method, const sp_cim_args *in,
+                             unsigned int flags, sp_cim_value **ret,
+                             sp_cim_args **out);
 
 /* ---- pull operations (DSP0200 1.3), for callers that page themselves --- */
 
@@ -206,15 +207,15 @@ typedef struct sp_cim_enum sp_cim_enum;
  * already ended the sequence.  Flags: SP_CIM_SHALLOW,
  * SP_CIM_INCLUDE_CLASS_ORIGIN.
  */
-SP_API sp_code sp_cim_open_enumerate_instances(sp_cim_client *c, const char *ns,
-                                               const char *classname,
-                                               const char *const *props,
-                                               uint32_t max, unsigned int flags,
-                                               sp_cim_instance_fn fn, void *ctx,
-                                               sp_cim_enum **e);
+sp_code sp_cim_open_enumerate_instances(sp_cim_client *c, const char *ns,
+                                        const char *classname,
+                                        const char *const *props, uint32_t max,
+                                        unsigned int flags,
+                                        sp_cim_instance_fn fn, void *ctx,
+                                        sp_cim_enum **e);
 
 /* OpenAssociatorInstances, likewise.  Flags: SP_CIM_INCLUDE_CLASS_ORIGIN. */
-SP_API sp_code sp_cim_open_associator_instances(
+sp_code sp_cim_open_associator_instances(
     sp_cim_client *c, const sp_cim_path *obj, const char *assoc_class,
     const char *result_class, const char *role, const char *result_role,
     const char *const *props, uint32_t max, unsigned int flags,
@@ -222,11 +223,11 @@ SP_API sp_code sp_cim_open_associator_instances(
 
 /* OpenQueryInstances, likewise (instances without paths; continued by
  * sp_cim_pull_instances).  Flags: none. */
-SP_API sp_code sp_cim_open_query_instances(sp_cim_client *c, const char *ns,
-                                           const char *lang, const char *query,
-                                           uint32_t max, unsigned int flags,
-                                           sp_cim_instance_fn fn, void *ctx,
-                                           sp_cim_enum **e);
+sp_code sp_cim_open_query_instances(sp_cim_client *c, const char *ns,
+                                    const char *lang, const char *query,
+                                    uint32_t max, unsigned int flags,
+                                    sp_cim_instance_fn fn, void *ctx,
+                                    sp_cim_enum **e);
 
 /*
  * PullInstancesWithPath (after OpenEnumerateInstances or
@@ -235,21 +236,19 @@ SP_API sp_code sp_cim_open_query_instances(sp_cim_client *c, const char *ns,
  * sequence, sp_cim_enum_done(@e) becomes true.  The other one of the two
  * for @e is SP_ERR_INVALID.
  */
-SP_API sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
-                                               uint32_t max,
-                                               sp_cim_instance_fn fn,
-                                               void *ctx);
-SP_API sp_code sp_cim_pull_instances(sp_cim_client *c, sp_cim_enum *e,
-                                     uint32_t max, sp_cim_instance_fn fn,
-                                     void *ctx);
+sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
+                                        uint32_t max, sp_cim_instance_fn fn,
+                                        void *ctx);
+sp_code sp_cim_pull_instances(sp_cim_client *c, sp_cim_enum *e, uint32_t max,
+                              sp_cim_instance_fn fn, void *ctx);
 
-SP_API bool sp_cim_enum_done(const sp_cim_enum *e);
+bool sp_cim_enum_done(const sp_cim_enum *e);
 
 /*
  * CloseEnumeration (when the sequence is not done) and free @e, which may
  * be NULL.  The enumeration is freed even when the close fails.
  */
-SP_API sp_code sp_cim_close_enumeration(sp_cim_client *c, sp_cim_enum *e);
+sp_code sp_cim_close_enumeration(sp_cim_client *c, sp_cim_enum *e);
 
 SP_END_DECLS
 
