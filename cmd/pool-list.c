@@ -41,9 +41,9 @@ static int one(sp_pool *p, void *ctx)
     struct opts *o = ctx;
     const char *cls = sp_pool_class(p);
     bool keep = (!o->class || (cls && strcmp(cls, o->class) == 0)) &&
-                sp_pool_free(p) >= o->min_free;
+                sp_pool_free_bytes(p) >= o->min_free;
     if (keep) {
-        uint64_t total = sp_pool_total(p), free_b = sp_pool_free(p);
+        uint64_t total = sp_pool_total(p), free_b = sp_pool_free_bytes(p);
         char used[8];
         snprintf(used, sizeof(used), "%u%%",
                  total ? (unsigned)((total - free_b) * 100 / total) : 0u);
@@ -70,7 +70,7 @@ static int one(sp_pool *p, void *ctx)
                                json_object_new_boolean(o->caps.clone));
         cmd_out_row(sp_pool_id(p), cells, j);
     }
-    sp_pool_free_handle(p);
+    sp_pool_free(p);
     return 0;
 }
 

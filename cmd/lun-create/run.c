@@ -290,7 +290,7 @@ static void plan_pool(struct run *r, const sp_id *id, sp_array *src_a,
                  sp_id_str(id));
     else if (sp_array_get_pool(s->a, id, &p) != SP_OK)
         cmd_failed(what, sp_id_str(id), sp_array_error(s->a));
-    sp_pool_free_handle(p);
+    sp_pool_free(p);
 }
 
 /* Look up the source, the pools and the LUNs read, and plan the steps,

@@ -102,7 +102,7 @@ uint64_t sp_pool_total(const sp_pool *p)
     return p->total;
 }
 
-uint64_t sp_pool_free(const sp_pool *p)
+uint64_t sp_pool_free_bytes(const sp_pool *p)
 {
     return p->free;
 }
@@ -135,7 +135,7 @@ bool sp_pool_allocated_to(const sp_pool *p, const char *group)
     return false;
 }
 
-void sp_pool_free_handle(sp_pool *p)
+void sp_pool_free(sp_pool *p)
 {
     if (!p)
         return;

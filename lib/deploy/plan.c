@@ -391,7 +391,7 @@ static sp_code check_room(sp_deploy *d, sp_error *err)
 {
     if (d->method != SP_COPY_CLONE)
         return SP_OK; /* a snapshot takes room as it is written */
-    uint64_t free_bytes = sp_pool_free(d->pool_obj);
+    uint64_t free_bytes = sp_pool_free_bytes(d->pool_obj);
     bool over = d->lun_size && d->n > UINT64_MAX / d->lun_size;
     uint64_t need = over ? UINT64_MAX : d->lun_size * d->n;
     if (need > free_bytes)
@@ -489,7 +489,7 @@ void sp_deploy_free(sp_deploy *d)
     free(d->dir);
     sp_id_free(d->source);
     sp_id_free(d->pool);
-    sp_pool_free_handle(d->pool_obj);
+    sp_pool_free(d->pool_obj);
     free(d);
 }
 

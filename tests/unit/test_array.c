@@ -101,7 +101,7 @@ static int see_pool(sp_pool *p, void *ud)
     snprintf(s->ids[s->n++ % 16], 128, "%s", sp_id_str(sp_pool_id(p)));
     if (sp_pool_class(p))
         snprintf(s->cls, sizeof(s->cls), "%s", sp_pool_class(p));
-    sp_pool_free_handle(p);
+    sp_pool_free(p);
     return 0;
 }
 

@@ -102,8 +102,9 @@ typedef struct sp_pool sp_pool;
 
 SP_API const sp_id *sp_pool_id(const sp_pool *p); /* pool:ARRAY:KEY */
 SP_API const char *sp_pool_name(const sp_pool *p);
-SP_API uint64_t sp_pool_total(const sp_pool *p); /* bytes */
-SP_API uint64_t sp_pool_free(const sp_pool *p);  /* bytes */
+/* Its capacity and the bytes free in it. */
+SP_API uint64_t sp_pool_total(const sp_pool *p);
+SP_API uint64_t sp_pool_free_bytes(const sp_pool *p);
 /* From the configuration's [pool "ARRAY:POOL"]: its class, or NULL. */
 SP_API const char *sp_pool_class(const sp_pool *p);
 /* True when the configuration manages the pool (has a [pool] section). */
@@ -111,7 +112,10 @@ SP_API bool sp_pool_managed(const sp_pool *p);
 /* Its host-groups ("prod, ci"), or NULL; whether @group is one of them. */
 SP_API const char *sp_pool_host_groups(const sp_pool *p);
 SP_API bool sp_pool_allocated_to(const sp_pool *p, const char *group);
-SP_API void sp_pool_free_handle(sp_pool *p);
+/* Free a pool (of sp_array_get_pool(), or given to an sp_pool_fn); NULL is
+ * fine.  (Before 0.1 this was sp_pool_free_handle(), and sp_pool_free()
+ * gave the free bytes.) */
+SP_API void sp_pool_free(sp_pool *p);
 
 /* Visit the usable (not primordial) pools; each is owned by the callee. */
 typedef int (*sp_pool_fn)(sp_pool *p, void *ctx);
