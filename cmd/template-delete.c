@@ -91,7 +91,7 @@ static void delete_one(const struct opts *o, const sp_id *id)
                      "template is kept",
                      sp_id_str(sp_template_lun(t)), sp_template_name(t),
                      sp_array_error(a)->message);
-        } else if (sp_library_remove(cmd_library(), id, &err)) {
+        } else if (sp_library_remove(cmd_library(), id, 0, &err)) {
             cmd_failed("delete", sp_id_str(id), &err);
         } else {
             static const char *const cells[] = {"deleted"};

@@ -205,7 +205,7 @@ static bool write_image(const struct opts *o, sp_array *a, const sp_id *lun)
     sp_error err;
     sp_error_clear(&err);
     uint64_t written = 0;
-    bool ok = sp_image_write(o->img, path, &written, &err) == SP_OK;
+    bool ok = sp_image_write(o->img, path, 0, &written, &err) == SP_OK;
     if (!ok)
         cmd_fail(sp_error_exit_code(&err), "cannot write '%s' onto '%s': %s",
                  o->image, sp_id_str(lun), err.message);
@@ -221,7 +221,7 @@ static bool write_image(const struct opts *o, sp_array *a, const sp_id *lun)
 static void roll_back(const struct opts *o)
 {
     sp_error err;
-    if (sp_journal_undo(o->journal, NULL, NULL, &err))
+    if (sp_journal_undo(o->journal, 0, NULL, NULL, &err))
         cmd_error("could not remove the LUN this run made (reconcile --fix "
                   "finishes it): %s",
                   err.message);
@@ -252,7 +252,7 @@ static sp_lun *new_lun(const struct opts *o, sp_array *a, const sp_id *pool)
     sp_lun *l = NULL;
     const char *name = sp_template_name(o->t);
     sp_error err;
-    if (sp_journal_reserve(o->journal, SP_NAME_LUN, pool, name, &err) ||
+    if (sp_journal_reserve(o->journal, SP_NAME_LUN, pool, name, 0, &err) ||
         sp_journal_create_lun(o->journal, a, pool, name,
                               o->size ? o->size : size, 0, &l, &err)) {
         cmd_failed("create LUN for", name, &err);
@@ -320,7 +320,7 @@ static void make(struct opts *o, const sp_id *id)
      * before the first change, the LUN tagged with the run's entry. */
     if (sp_journal_new(cmd_config(), cmd_library(), 0, &o->journal, &err) ||
         sp_journal_reserve(o->journal, SP_NAME_TEMPLATE, NULL,
-                           sp_template_name(o->t), &err)) {
+                           sp_template_name(o->t), 0, &err)) {
         cmd_failed("make template", sp_template_name(o->t), &err);
         if (o->journal)
             roll_back(o);
@@ -342,8 +342,8 @@ static void make(struct opts *o, const sp_id *id)
     }
     sp_error_clear(&err);
     sp_code rc = sp_template_set_lun(o->t, sp_lun_id(l), sp_lun_pool(l), &err);
-    if (!rc && !(rc = sp_array_sync(a)))
-        rc = sp_library_save(cmd_library(), o->t, &err);
+    if (!rc && !(rc = sp_array_sync(a, 0)))
+        rc = sp_library_save(cmd_library(), o->t, 0, &err);
     else if (rc == SP_OK)
         err = *sp_array_error(a);
     if (rc) {
@@ -352,8 +352,9 @@ static void make(struct opts *o, const sp_id *id)
     } else {
         /* Recorded: a journal that cannot say so is finished by the
          * reconciler, which sees the template. */
-        if (sp_journal_template_saved(o->journal, sp_template_id(o->t), &err) ||
-            sp_journal_commit(o->journal, &err))
+        if (sp_journal_template_saved(o->journal, sp_template_id(o->t), 0,
+                                      &err) ||
+            sp_journal_commit(o->journal, 0, &err))
             cmd_error("%s (reconcile --fix finishes the run's journal)",
                       err.message);
         cmd_out_template(o->t);

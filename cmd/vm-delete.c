@@ -53,7 +53,7 @@ int main(int argc, char **argv)
             cmd_failed("delete VM", sp_id_str(id), &err);
         sp_id_free(id);
     }
-    sp_vm_deleter_run(del, outcome, NULL, &err);
+    sp_vm_deleter_run(del, 0, outcome, NULL, &err);
     sp_vm_deleter_free(del);
     cmd_ids_close(it);
     cmd_library_close();

@@ -188,12 +188,12 @@ static void deploy(struct opts *o, sp_template *t)
     };
     sp_deploy *d;
     sp_error err;
-    if (sp_deploy_plan(cmd_config(), cmd_library(), &d_o, &d, &err)) {
+    if (sp_deploy_plan(cmd_config(), cmd_library(), &d_o, 0, &d, &err)) {
         cmd_failed("deploy from template", sp_template_name(t), &err);
     } else if (o->dry_run) {
         print_plan(d, t);
     } else {
-        sp_deploy_run(d, on_vm, o);
+        sp_deploy_run(d, 0, on_vm, o);
         sp_log(SP_LOG_INFO, "%" PRIu64 " requests to the array",
                sp_deploy_requests(d));
     }
@@ -241,7 +241,8 @@ int main(int argc, char **argv)
     if (o.resume) {
         cmd_no_args(pc);
         sp_error err;
-        if (sp_deploy_resume(cmd_config(), cmd_library(), o.keep_failed, on_vm,
+        if (sp_deploy_resume(cmd_config(), cmd_library(),
+                             o.keep_failed ? SP_DEPLOY_KEEP_FAILED : 0, on_vm,
                              &o, &err) &&
             cmd_exit_code() == SP_EXIT_OK)
             cmd_failed("resume", "the library", &err);

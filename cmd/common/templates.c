@@ -13,7 +13,7 @@ sp_library *cmd_library(void)
     if (!library) {
         sp_error err;
         sp_error_clear(&err);
-        if (sp_library_open(cmd_config(), &library, &err) != SP_OK)
+        if (sp_library_open(cmd_config(), 0, &library, &err) != SP_OK)
             cmd_die(sp_error_exit_code(&err), "cannot open the library: %s",
                     err.message);
     }

@@ -57,7 +57,7 @@ static void roll_back(struct run *r)
     size_t removed = 0;
     sp_error err;
     if (r->journal &&
-        sp_journal_undo(r->journal, count_removed, &removed, &err) != SP_OK)
+        sp_journal_undo(r->journal, 0, count_removed, &removed, &err) != SP_OK)
         cmd_error("could not remove all this run made (reconcile --fix "
                   "finishes it): %s",
                   err.message);
@@ -82,7 +82,7 @@ static void timed_out(struct run *r, const struct step *st, const char *name)
     sp_id_free(job);
     /* Kept, the job's LUN too once made: the journal accounts for them. */
     sp_error err;
-    if (sp_journal_commit(r->journal, &err))
+    if (sp_journal_commit(r->journal, 0, &err))
         cmd_error("%s", err.message);
     if (r->nmade)
         sp_log(SP_LOG_WARN, "kept the %zu %s made before the job", r->nmade,
@@ -125,7 +125,8 @@ static enum made_how make_one(struct run *r, const struct step *st,
     sp_error e;
     sp_code rc = SP_OK;
     if (may_skip && pool_of(st))
-        rc = sp_journal_reserve(r->journal, SP_NAME_LUN, pool_of(st), name, &e);
+        rc = sp_journal_reserve(r->journal, SP_NAME_LUN, pool_of(st), name, 0,
+                                &e);
     if (rc == SP_ERR_PRECONDITION)
         return TAKEN;
     if (!rc)
@@ -170,7 +171,7 @@ static bool reserve_names(struct run *r)
             char *name = cmd_name_pattern_make(&r->pat, n);
             sp_error e;
             sp_code rc = sp_journal_reserve(r->journal, SP_NAME_LUN,
-                                            pool_of(st), name, &e);
+                                            pool_of(st), name, 0, &e);
             if (rc)
                 cmd_fail(sp_error_exit_code(&e), "cannot create LUN '%s': %s",
                          name, e.message);
@@ -340,7 +341,7 @@ static bool plan(struct run *r, sp_id **ids, size_t n)
 static bool synced(struct run *r)
 {
     for (size_t i = 0; i < r->nsteps; i++)
-        if (sp_array_sync(r->steps[i].a) != SP_OK) {
+        if (sp_array_sync(r->steps[i].a, 0) != SP_OK) {
             const sp_error *e = sp_array_error(r->steps[i].a);
             cmd_fail(sp_error_exit_code(e), "cannot sync array '%s': %s",
                      sp_array_name(r->steps[i].a), e->message);
@@ -396,7 +397,7 @@ void lc_run(struct run *r, sp_id **ids, size_t n)
             return;
     if (interrupted(r) || !synced(r))
         return;
-    if (sp_journal_commit(r->journal, &err)) {
+    if (sp_journal_commit(r->journal, 0, &err)) {
         cmd_failed("journal the end of the run in",
                    sp_library_path(cmd_library()), &err);
         roll_back(r);

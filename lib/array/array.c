@@ -128,9 +128,11 @@ const char *sp_array_pending_job(const sp_array *a)
     return a->pending_job;
 }
 
-sp_code sp_array_sync(sp_array *a)
+sp_code sp_array_sync(sp_array *a, unsigned int flags)
 {
     sp_error_clear(&a->err);
+    if (flags)
+        return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     return a->drv->sync ? a->drv->sync(a) : SP_OK;
 }
 

@@ -94,7 +94,7 @@ static sp_code delete_unrecorded(sp_vm_deleter *d, const sp_id *vm,
            "VM %s has no record in the library: only its domain is "
            "removed (its LUN, if any, is not known)",
            sp_id_str(vm));
-    return sp_host_undefine(h, q.uuid) ? spi_host_failed(h, err) : SP_OK;
+    return sp_host_undefine(h, q.uuid, 0) ? spi_host_failed(h, err) : SP_OK;
 }
 
 /* ---- one batch ---- */
@@ -350,7 +350,7 @@ static void *delete_slice(void *arg)
     }
     sp_array_delete_luns(x.a, s->luns, s->n, SP_LUN_FORCE, deleted, &x);
     /* What the array made durable before the records that named it go. */
-    if (s->own && sp_array_sync(x.a)) {
+    if (s->own && sp_array_sync(x.a, 0)) {
         spi_array_failed(x.a, &e);
         for (size_t i = 0; i < s->n; i++)
             if (!s->of[i]->ended)
@@ -478,7 +478,7 @@ static void run_group(struct batch *b, struct group *gr)
     unmask_group(b, gr);
     delete_group(b, gr);
     /* What the array made durable before the records that named it go. */
-    if (w->array && sp_array_sync(w->array))
+    if (w->array && sp_array_sync(w->array, 0))
         spi_array_failed(w->array, &e);
     else
         sp_error_clear(&e);
@@ -548,10 +548,12 @@ sp_code sp_vm_deleter_add(sp_vm_deleter *d, const sp_id *vm, sp_error *err)
     return SP_OK;
 }
 
-sp_code sp_vm_deleter_run(sp_vm_deleter *d, sp_vm_delete_fn fn, void *ctx,
-                          sp_error *err)
+sp_code sp_vm_deleter_run(sp_vm_deleter *d, unsigned int flags,
+                          sp_vm_delete_fn fn, void *ctx, sp_error *err)
 {
     sp_error_clear(err);
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     SPI_AUTOFREE char *dir = spi_vms_dir(d->lib, err);
     struct batch b = {d, dir, spi_xcalloc(BATCH_MAX, sizeof(*b.v)), 0};
     sp_code first = dir ? SP_OK : err->code;
@@ -599,12 +601,15 @@ static void keep_error(const sp_id *vm, const sp_error *err, void *ctx)
         *o->err = *err;
 }
 
-sp_code sp_vm_deleter_delete(sp_vm_deleter *d, const sp_id *vm, sp_error *err)
+sp_code sp_vm_deleter_delete(sp_vm_deleter *d, const sp_id *vm,
+                             unsigned int flags, sp_error *err)
 {
     struct one o = {err};
     sp_error e;
     sp_error_clear(err);
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (sp_vm_deleter_add(d, vm, err))
         return err->code;
-    return sp_vm_deleter_run(d, keep_error, &o, &e);
+    return sp_vm_deleter_run(d, 0, keep_error, &o, &e);
 }

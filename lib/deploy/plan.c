@@ -406,9 +406,12 @@ static sp_code check_room(sp_deploy *d, sp_error *err)
 /* ---- the plan ---- */
 
 sp_code sp_deploy_plan(const sp_config *cfg, sp_library *lib,
-                       const sp_deploy_opts *o, sp_deploy **out, sp_error *err)
+                       const sp_deploy_opts *o, unsigned int flags,
+                       sp_deploy **out, sp_error *err)
 {
     *out = NULL;
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (!o->tmpl || !o->count || !o->names || (!o->host == !o->group))
         return sp_error_set(err, SP_ERR_INVALID,
                             "a deploy needs a template, names, and a host or "

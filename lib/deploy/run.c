@@ -88,7 +88,7 @@ static void *work(void *arg)
             k->fn(d, k->w, &d->vms[i]);
     }
     if (k->w->array)
-        sp_array_sync(k->w->array);
+        sp_array_sync(k->w->array, 0);
     return NULL;
 }
 
@@ -254,8 +254,11 @@ static void finish_one(sp_deploy *d, struct spi_reach *w, struct deploy_vm *v)
     report(d, v->name, r, NULL);
 }
 
-sp_code sp_deploy_run(sp_deploy *d, sp_deploy_fn fn, void *ctx)
+sp_code sp_deploy_run(sp_deploy *d, unsigned int flags, sp_deploy_fn fn,
+                      void *ctx)
 {
+    if (flags)
+        return SP_ERR_INVALID;
     pthread_mutex_init(&d->lock, NULL);
     d->fn = fn;
     d->ctx = ctx;
@@ -342,7 +345,7 @@ static sp_code go_on(struct spi_reach *w, sp_library *lib, sp_vm_record *r,
                 break;
             }
             rc = spi_step_copy(w, r, sp_template_lun(t), again, 0, err);
-            if (!rc && w->array && sp_array_sync(w->array))
+            if (!rc && w->array && sp_array_sync(w->array, 0))
                 rc = spi_array_failed(w->array, err);
             break;
         case SP_STEP_MASK:
@@ -414,10 +417,13 @@ static sp_code take_up(struct spi_reach *w, sp_library *lib, const char *dir,
 }
 
 sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
-                         bool keep_failed, sp_deploy_fn fn, void *ctx,
+                         unsigned int flags, sp_deploy_fn fn, void *ctx,
                          sp_error *err)
 {
     sp_error_clear(err);
+    if (flags & ~SP_DEPLOY_KEEP_FAILED)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
+    bool keep_failed = flags & SP_DEPLOY_KEEP_FAILED;
     SPI_AUTOFREE char *dir = spi_vms_dir(lib, err);
     if (!dir)
         return err->code;

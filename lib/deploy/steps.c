@@ -226,7 +226,7 @@ sp_code spi_step_customize(sp_vm_record *r, const sp_template *t,
     *strrchr(dir, '/') = '\0';
     if (spi_mkdir_p(dir, 0755, err))
         return err->code;
-    return sp_seed_write(t, r->name, r->uuid, user_data, r->seed, err);
+    return sp_seed_write(t, r->name, r->uuid, user_data, r->seed, 0, err);
 }
 
 /* ---- define ---- */
@@ -328,7 +328,7 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
     sp_code rc = sp_domain_xml(&def, &xml, err);
     if (rc)
         return rc;
-    if (sp_host_define(h, xml, uuid))
+    if (sp_host_define(h, xml, 0, uuid))
         return spi_host_failed(h, err);
     return SP_OK;
 }
@@ -368,7 +368,7 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
         if (sp_host_check_disk(h, &disk, sp_id_field(r->lun, 2), 0))
             return spi_host_failed(h, err);
     }
-    if (!q.yes && sp_host_start(h, r->uuid))
+    if (!q.yes && sp_host_start(h, r->uuid, 0))
         return spi_host_failed(h, err);
     return SP_OK;
 }
@@ -425,14 +425,15 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
     case SP_STEP_START:
         if (!(h = spi_reach_host(w, r->host, err)))
             return err->code;
-        if (sp_host_stop(h, r->uuid) &&
+        if (sp_host_stop(h, r->uuid, 0) &&
             sp_host_error(h)->code != SP_ERR_NOT_FOUND)
             return spi_host_failed(h, err);
         return SP_OK;
     case SP_STEP_DEFINE:
         if (!(h = spi_reach_host(w, r->host, err)))
             return err->code;
-        return sp_host_undefine(h, r->uuid) ? spi_host_failed(h, err) : SP_OK;
+        return sp_host_undefine(h, r->uuid, 0) ? spi_host_failed(h, err)
+                                               : SP_OK;
     case SP_STEP_CUSTOMIZE:
         drop_seed_work(r->seed);
         /* ENOTDIR: its directory could not be made, so neither could it. */
@@ -504,6 +505,6 @@ sp_code spi_vm_undo(struct spi_reach *w, sp_vm_record *r, const char *dir,
     if (spi_vm_undo_steps(w, r, SP_STEP_COPY, SP_STEP_COUNT - 1, err))
         return err->code;
     if (w->array)
-        sp_array_sync(w->array);
+        sp_array_sync(w->array, 0);
     return spi_vm_forget(r, dir, lockfd, err);
 }

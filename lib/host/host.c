@@ -145,6 +145,14 @@ static sp_code begin(sp_host *h, const void *slot, const char *what)
     return SP_OK;
 }
 
+/* Operations that change something take flags; none is defined yet. */
+static sp_code no_flags(sp_host *h, unsigned int flags)
+{
+    if (flags)
+        return spi_host_fail(h, SP_ERR_INVALID, "unknown flags 0x%x", flags);
+    return SP_OK;
+}
+
 static sp_code need_uuid(sp_host *h, const char *uuid)
 {
     if (!uuid || strlen(uuid) != 36)
@@ -166,9 +174,10 @@ sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out)
     return rc;
 }
 
-sp_code sp_host_define(sp_host *h, const char *xml, char uuid[37])
+sp_code sp_host_define(sp_host *h, const char *xml, unsigned int flags,
+                       char uuid[37])
 {
-    if (begin(h, h->drv->define, "define VMs"))
+    if (begin(h, h->drv->define, "define VMs") || no_flags(h, flags))
         return h->err.code;
     struct spi_sigpipe g;
     spi_sigpipe_hold(&g);
@@ -178,9 +187,10 @@ sp_code sp_host_define(sp_host *h, const char *xml, char uuid[37])
 }
 
 #define DISPATCH(op, what)                                                     \
-    sp_code sp_host_##op(sp_host *h, const char *uuid)                         \
+    sp_code sp_host_##op(sp_host *h, const char *uuid, unsigned int flags)     \
     {                                                                          \
-        if (begin(h, h->drv->op, what) || need_uuid(h, uuid))                  \
+        if (begin(h, h->drv->op, what) || no_flags(h, flags) ||                \
+            need_uuid(h, uuid))                                                \
             return h->err.code;                                                \
         struct spi_sigpipe g;                                                  \
         spi_sigpipe_hold(&g);                                                  \

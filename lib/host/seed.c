@@ -101,8 +101,10 @@ static sp_code make_iso(const char *dir, const char *label, const char *path,
 
 sp_code sp_seed_write(const sp_template *t, const char *hostname,
                       const char *instance_id, const char *user_data,
-                      const char *path, sp_error *err)
+                      const char *path, unsigned int flags, sp_error *err)
 {
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (!hostname || !*hostname || !instance_id || !*instance_id)
         return sp_error_set(err, SP_ERR_INVALID,
                             "a seed needs a hostname and an instance ID");

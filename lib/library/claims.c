@@ -314,9 +314,11 @@ sp_code sp_name_reservations(sp_library *lib, sp_name_fn fn, void *ctx,
 }
 
 sp_code sp_name_drop(sp_library *lib, sp_name_kind kind, const char *scope,
-                     const char *name, sp_error *err)
+                     const char *name, unsigned int flags, sp_error *err)
 {
     sp_error_clear(err);
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if ((size_t)kind >= SPI_ARRAY_SIZE(kind_names) || !name)
         return sp_error_set(err, SP_ERR_INVALID, "bad name reservation");
     SPI_AUTOFREE char *path = path_of(lib, kind, scope, name);

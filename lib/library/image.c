@@ -437,10 +437,12 @@ static sp_code target_size(int fd, const char *target, uint64_t *size,
     return SP_OK;
 }
 
-sp_code sp_image_write(sp_image *img, const char *target, uint64_t *written,
-                       sp_error *err)
+sp_code sp_image_write(sp_image *img, const char *target, unsigned int flags,
+                       uint64_t *written, sp_error *err)
 {
     *written = 0;
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     uint64_t room;
     sp_code rc;
     int dst = open(target, O_WRONLY | O_CLOEXEC);

@@ -61,9 +61,11 @@ const char *sp_journal_entry(const sp_journal *j)
 }
 
 sp_code sp_journal_reserve(sp_journal *j, sp_name_kind kind, const sp_id *pool,
-                           const char *name, sp_error *err)
+                           const char *name, unsigned int flags, sp_error *err)
 {
     sp_error_clear(err);
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if ((kind == SP_NAME_LUN) != (pool != NULL) ||
         (pool && sp_id_get_kind(pool) != SP_ID_POOL))
         return sp_error_set(err, SP_ERR_INVALID,
@@ -117,7 +119,8 @@ static void drop_reservations(sp_journal *j)
     if (sp_name_reservations(j->lib, keep_ours, &c, &e))
         sp_log(SP_LOG_WARN, "journal %s: %s", c.entry, e.message);
     for (size_t i = 0; i < c.n; i++) {
-        if (sp_name_drop(j->lib, c.v[i].kind, c.v[i].scope, c.v[i].name, &e) &&
+        if (sp_name_drop(j->lib, c.v[i].kind, c.v[i].scope, c.v[i].name, 0,
+                         &e) &&
             e.code != SP_ERR_NOT_FOUND)
             sp_log(SP_LOG_WARN, "journal %s: %s", c.entry, e.message);
         free(c.v[i].scope);
@@ -324,9 +327,11 @@ sp_code sp_journal_copy_lun(sp_journal *j, sp_array *a, const sp_id *source,
 }
 
 sp_code sp_journal_template_saved(sp_journal *j, const sp_id *tmpl,
-                                  sp_error *err)
+                                  unsigned int flags, sp_error *err)
 {
     sp_error_clear(err);
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     sp_id_free(j->d.template_id);
     j->d.template_id = sp_id_copy(tmpl);
     SPI_AUTOFREE char *text =
@@ -352,12 +357,14 @@ static bool made_any(const sp_journal *j)
     return false;
 }
 
-sp_code sp_journal_commit(sp_journal *j, sp_error *err)
+sp_code sp_journal_commit(sp_journal *j, unsigned int flags, sp_error *err)
 {
     sp_error_clear(err);
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     /* A run that made nothing needs no journal to account for it. */
     if (!made_any(j))
-        return sp_journal_undo(j, NULL, NULL, err);
+        return sp_journal_undo(j, 0, NULL, NULL, err);
     if (set_state(j, SPI_JSTATE_DONE, err))
         return err->code;
     drop_reservations(j);
@@ -400,7 +407,7 @@ static sp_code undo_one(sp_journal *j, struct spi_jobj *o, size_t n,
     for (size_t i = 0; i < ngone; i++)
         sp_id_free(gone[i]);
     free(gone);
-    if (!rc && sp_array_sync(a))
+    if (!rc && sp_array_sync(a, 0))
         rc = array_failed(a, err);
     if (rc)
         return rc;
@@ -409,10 +416,12 @@ static sp_code undo_one(sp_journal *j, struct spi_jobj *o, size_t n,
     return spi_journal_append(j, text, err);
 }
 
-sp_code sp_journal_undo(sp_journal *j, sp_journal_fn fn, void *ctx,
-                        sp_error *err)
+sp_code sp_journal_undo(sp_journal *j, unsigned int flags, sp_journal_fn fn,
+                        void *ctx, sp_error *err)
 {
     sp_error_clear(err);
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (j->d.state != SPI_JSTATE_UNDOING &&
         set_state(j, SPI_JSTATE_UNDOING, err))
         return err->code;
@@ -463,7 +472,7 @@ sp_code spi_journal_settle(sp_journal *j, bool *finished, sp_journal_fn fn,
                 (j->d.state == SPI_JSTATE_MAKING &&
                  (j->d.template_id || template_recorded(j)));
     if (!*finished)
-        return sp_journal_undo(j, fn, ctx, err);
+        return sp_journal_undo(j, 0, fn, ctx, err);
     if (j->d.state != SPI_JSTATE_DONE && set_state(j, SPI_JSTATE_DONE, err))
         return err->code;
     drop_reservations(j);

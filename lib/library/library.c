@@ -16,9 +16,12 @@ struct sp_library {
     char *templates; /* path/templates */
 };
 
-sp_code sp_library_open(const sp_config *cfg, sp_library **out, sp_error *err)
+sp_code sp_library_open(const sp_config *cfg, unsigned int flags,
+                        sp_library **out, sp_error *err)
 {
     *out = NULL;
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     sp_library *lib = spi_xcalloc(1, sizeof(*lib));
     lib->path = spi_xstrdup(sp_config_library(cfg));
     lib->templates = spi_xasprintf("%s/templates", lib->path);
@@ -139,8 +142,11 @@ static sp_code find(sp_library *lib, const char *name, const char *except,
     return rc;
 }
 
-sp_code sp_library_save(sp_library *lib, sp_template *t, sp_error *err)
+sp_code sp_library_save(sp_library *lib, sp_template *t, unsigned int flags,
+                        sp_error *err)
 {
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     if (!sp_template_lun(t))
         return sp_error_set(err, SP_ERR_INVALID, "the template has no LUN");
     if (!spi_template_name_ok(sp_template_name(t)))
@@ -258,8 +264,11 @@ sp_code sp_library_list(sp_library *lib, sp_template_fn fn, void *ctx,
     return rc;
 }
 
-sp_code sp_library_remove(sp_library *lib, const sp_id *id, sp_error *err)
+sp_code sp_library_remove(sp_library *lib, const sp_id *id, unsigned int flags,
+                          sp_error *err)
 {
+    if (flags)
+        return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     const char *uuid;
     sp_code rc = uuid_of(id, &uuid, err);
     if (rc)

@@ -85,7 +85,8 @@ void rc_stale(struct rc *rc)
             .why = why,
         };
         if (rc->fix) {
-            sp_code drc = sp_name_drop(rc->lib, s->kind, s->scope, s->name, &e);
+            sp_code drc =
+                sp_name_drop(rc->lib, s->kind, s->scope, s->name, 0, &e);
             f.fixed = drc == SP_ERR_NOT_FOUND ? SP_OK : drc;
             snprintf(buf, sizeof(buf), "not dropped: %s", e.message);
             f.action = f.fixed ? buf : "dropped";

@@ -123,7 +123,7 @@ static void half_made_records(struct rc *rc)
              * done or begun, journaled; a live process's is refused. */
             if (!d)
                 d = sp_vm_deleter_new(rc->cfg, rc->lib);
-            if (sp_vm_deleter_delete(d, sp_vm_record_id(r), &e) == SP_OK ||
+            if (sp_vm_deleter_delete(d, sp_vm_record_id(r), 0, &e) == SP_OK ||
                 e.code == SP_ERR_NOT_FOUND) {
                 f.action = "undone";
             } else if (e.code == SP_ERR_PRECONDITION &&
@@ -302,7 +302,7 @@ static sp_code drop_record(struct rc *rc, const sp_vm_record *r, bool lun_gone,
     if (lun_gone && dom) {
         sp_host *h = NULL;
         if (sp_host_open(rc->cfg, dom->host, 0, &h, err) == SP_OK &&
-            sp_host_undefine(h, dom->uuid) != SP_OK)
+            sp_host_undefine(h, dom->uuid, 0) != SP_OK)
             sp_error_copy(err, sp_host_error(h));
         sp_host_close(h);
         if (err->code)
@@ -392,7 +392,7 @@ void rc_orphan_domains(struct rc *rc)
             sp_error e;
             sp_error_clear(&e);
             if (sp_host_open(rc->cfg, d->host, 0, &h, &e) == SP_OK &&
-                sp_host_undefine(h, d->uuid) != SP_OK)
+                sp_host_undefine(h, d->uuid, 0) != SP_OK)
                 sp_error_copy(&e, sp_host_error(h));
             sp_host_close(h);
             f.fixed = e.code;

@@ -147,7 +147,7 @@ static void remove_orphan(struct rc *rc, const struct rc_orphan *o,
     if (sp_array_delete_lun(a, o->id, SP_LUN_FORCE) == SP_OK ||
         sp_array_error(a)->code == SP_ERR_NOT_FOUND) {
         f->action = "removed";
-        sp_array_sync(a);
+        sp_array_sync(a, 0);
         rc_seen_forget(rc, sp_id_str(o->id));
         return;
     }

@@ -123,7 +123,8 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    if (sp_config_load(NULL, 0, &cfg, &err) || sp_library_open(cfg, &lib, &err))
+    if (sp_config_load(NULL, 0, &cfg, &err) ||
+        sp_library_open(cfg, 0, &lib, &err))
         die("configuration", &err);
     const char *cmd = argv[0];
     int rc = 0;
@@ -150,15 +151,16 @@ int main(int argc, char **argv)
         char *xml = NULL, uuid[37];
         if (sp_domain_xml(&def, &xml, &err))
             die("domain XML", &err);
-        if (sp_host_define(h, xml, uuid))
+        if (sp_host_define(h, xml, 0, uuid))
             die("define", sp_host_error(h));
-        if (start && sp_host_start(h, uuid))
+        if (start && sp_host_start(h, uuid, 0))
             die("start", sp_host_error(h));
         printf("%s\n", uuid);
         if (cycle) { /* the rest of a VM's life, in this one connection */
-            if (sp_host_list_vms(h, print_vm, NULL) || sp_host_stop(h, uuid) ||
-                sp_host_stop(h, uuid) || sp_host_list_vms(h, print_vm, NULL) ||
-                sp_host_undefine(h, uuid) || sp_host_undefine(h, uuid) ||
+            if (sp_host_list_vms(h, print_vm, NULL) ||
+                sp_host_stop(h, uuid, 0) || sp_host_stop(h, uuid, 0) ||
+                sp_host_list_vms(h, print_vm, NULL) ||
+                sp_host_undefine(h, uuid, 0) || sp_host_undefine(h, uuid, 0) ||
                 sp_host_list_vms(h, print_vm, NULL))
                 die("cycle", sp_host_error(h));
         }
@@ -173,7 +175,7 @@ int main(int argc, char **argv)
         if (f)
             fclose(f);
         xml[n] = '\0';
-        if (sp_host_define(h, xml, uuid))
+        if (sp_host_define(h, xml, 0, uuid))
             die("define", sp_host_error(h));
         printf("%s\n", uuid);
         sp_host_close(h);
@@ -187,7 +189,7 @@ int main(int argc, char **argv)
         sp_host_close(h);
     } else if (strcmp(cmd, "undefine") == 0 && argc == 3) {
         sp_host *h = host(argv[1]);
-        if (sp_host_undefine(h, argv[2]))
+        if (sp_host_undefine(h, argv[2], 0))
             die("undefine", sp_host_error(h));
         sp_host_close(h);
     } else if (strcmp(cmd, "list") == 0 && argc == 2) {
@@ -223,7 +225,7 @@ int main(int argc, char **argv)
             ud[n] = '\0';
             fclose(f);
         }
-        if (sp_seed_write(t, argv[2], argv[3], ud, argv[4], &err))
+        if (sp_seed_write(t, argv[2], argv[3], ud, argv[4], 0, &err))
             die("seed", &err);
         free(ud);
         sp_template_free(t);

@@ -21,7 +21,7 @@ static sp_library *open_library(const char *name, sp_config **cfg)
     sp_error err;
     assert_int_equal(sp_config_parse(text, "t", cfg, &err), SP_OK);
     sp_library *lib = NULL;
-    assert_int_equal(sp_library_open(*cfg, &lib, &err), SP_OK);
+    assert_int_equal(sp_library_open(*cfg, 0, &lib, &err), SP_OK);
     return lib;
 }
 
@@ -185,8 +185,9 @@ static void test_reserve_stale(void **state)
                                      "new", SP_RESERVE_TAKE_STALE, &r, &err),
                      SP_OK);
     sp_name_release(r);
-    assert_int_equal(sp_name_drop(lib, SP_NAME_LUN, "sim:gold", "stale1", &err),
-                     SP_ERR_NOT_FOUND);
+    assert_int_equal(
+        sp_name_drop(lib, SP_NAME_LUN, "sim:gold", "stale1", 0, &err),
+        SP_ERR_NOT_FOUND);
     sp_library_close(lib);
     sp_config_free(cfg);
 }

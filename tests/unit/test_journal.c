@@ -90,7 +90,7 @@ static void run_open(struct run *r, const char *name)
              r->dir, r->dir);
     sp_error err;
     assert_int_equal(sp_config_parse(text, "t", &r->cfg, &err), SP_OK);
-    assert_int_equal(sp_library_open(r->cfg, &r->lib, &err), SP_OK);
+    assert_int_equal(sp_library_open(r->cfg, 0, &r->lib, &err), SP_OK);
     assert_int_equal(sp_array_open(r->cfg, "loc", 0, &r->a, &err), SP_OK);
     assert_int_equal(sp_id_parse("pool:loc:default", &r->pool, &err), SP_OK);
 }
@@ -136,10 +136,10 @@ static void test_commit_and_undo(void **state)
     char entry[37];
     snprintf(entry, sizeof(entry), "%s", sp_journal_entry(j));
     assert_int_equal(entry[14], '7');
-    assert_int_equal(sp_journal_reserve(j, SP_NAME_LUN, r.pool, "a", &err),
+    assert_int_equal(sp_journal_reserve(j, SP_NAME_LUN, r.pool, "a", 0, &err),
                      SP_OK);
     /* A LUN's name needs its pool; a template's none. */
-    assert_int_equal(sp_journal_reserve(j, SP_NAME_LUN, NULL, "b", &err),
+    assert_int_equal(sp_journal_reserve(j, SP_NAME_LUN, NULL, "b", 0, &err),
                      SP_ERR_INVALID);
     sp_lun *a = NULL, *b = NULL;
     assert_int_equal(
@@ -161,7 +161,8 @@ static void test_commit_and_undo(void **state)
     assert_int_equal(names(r.lib), 1);
     /* Undone: both LUNs gone, the name released, the journal removed. */
     int removed = 0;
-    assert_int_equal(sp_journal_undo(j, count_removed, &removed, &err), SP_OK);
+    assert_int_equal(sp_journal_undo(j, 0, count_removed, &removed, &err),
+                     SP_OK);
     assert_int_equal(removed, 2);
     sp_lun *gone = NULL;
     assert_int_equal(sp_array_get_lun(r.a, sp_lun_id(a), 0, &gone),
@@ -181,12 +182,12 @@ static void test_commit_and_undo(void **state)
     assert_int_equal(sp_journal_new(r.cfg, r.lib, 0, &j, &err), SP_OK);
     snprintf(path, sizeof(path), "%s/library/journals/%s.journal", r.dir,
              sp_journal_entry(j));
-    assert_int_equal(sp_journal_reserve(j, SP_NAME_LUN, r.pool, "k", &err),
+    assert_int_equal(sp_journal_reserve(j, SP_NAME_LUN, r.pool, "k", 0, &err),
                      SP_OK);
     assert_int_equal(
         sp_journal_create_lun(j, r.a, r.pool, "k", 1 << 20, 0, &a, &err),
         SP_OK);
-    assert_int_equal(sp_journal_commit(j, &err), SP_OK);
+    assert_int_equal(sp_journal_commit(j, 0, &err), SP_OK);
     assert_int_equal(names(r.lib), 0);
     char *text = tu_read_file(path, NULL);
     assert_non_null(strstr(text, "\nstate=done\n"));
@@ -199,7 +200,7 @@ static void test_commit_and_undo(void **state)
     assert_int_equal(sp_journal_new(r.cfg, r.lib, 0, &j, &err), SP_OK);
     snprintf(path, sizeof(path), "%s/library/journals/%s.journal", r.dir,
              sp_journal_entry(j));
-    assert_int_equal(sp_journal_commit(j, &err), SP_OK);
+    assert_int_equal(sp_journal_commit(j, 0, &err), SP_OK);
     assert_int_not_equal(access(path, F_OK), 0);
     sp_journal_free(j);
     run_close(&r);

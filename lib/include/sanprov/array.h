@@ -48,9 +48,9 @@ SP_API const char *sp_array_pending_job(const sp_array *a);
  * machine.  A local array writes its metadata without waiting for the disk
  * and syncs it here (and when it is closed), one flush for a whole batch;
  * an SMI-S array's changes are the array's business.  Call it before
- * telling anyone of what was made.
+ * telling anyone of what was made.  @flags must be 0.
  */
-SP_API sp_code sp_array_sync(sp_array *a);
+SP_API sp_code sp_array_sync(sp_array *a, unsigned int flags);
 
 /* Round trips: HTTP requests sent so far (0 for the local driver). */
 SP_API uint64_t sp_array_requests(const sp_array *a);

@@ -77,9 +77,11 @@ SP_API sp_code sp_name_reservations(sp_library *lib, sp_name_fn fn, void *ctx,
                                     sp_error *err);
 
 /* Remove the reservation of @name whatever holds it (the reconciler's
- * --fix, for a stale one).  Errors: SP_ERR_NOT_FOUND, SP_ERR_IO. */
+ * --fix, for a stale one).  @flags must be 0.  Errors: SP_ERR_NOT_FOUND,
+ * SP_ERR_IO. */
 SP_API sp_code sp_name_drop(sp_library *lib, sp_name_kind kind,
-                            const char *scope, const char *name, sp_error *err);
+                            const char *scope, const char *name,
+                            unsigned int flags, sp_error *err);
 
 SP_END_DECLS
 

@@ -132,11 +132,11 @@ typedef struct sp_deploy sp_deploy;
  * the fewest VMs.  Errors: SP_ERR_PRECONDITION (a rule broken, or a name
  * reserved by another run: the message says which, and names the holder),
  * SP_ERR_CONNECT, SP_ERR_NOT_FOUND (no such host or group), and the
- * array's.
+ * array's.  @flags must be 0.
  */
 SP_API sp_code sp_deploy_plan(const sp_config *cfg, sp_library *lib,
-                              const sp_deploy_opts *o, sp_deploy **out,
-                              sp_error *err);
+                              const sp_deploy_opts *o, unsigned int flags,
+                              sp_deploy **out, sp_error *err);
 SP_API void sp_deploy_free(sp_deploy *d);
 
 /* The plan: the VMs, each with its host, and what all share. */
@@ -160,9 +160,10 @@ typedef void (*sp_deploy_fn)(const char *name, const sp_vm_record *r,
  * its start.  A VM that fails has its finished steps undone in reverse
  * order (unless keep_failed) while the others go on.  Returns SP_OK when
  * every VM was deployed, else the first failure's code (each VM's outcome
- * went to @fn).
+ * went to @fn).  @flags must be 0 (else SP_ERR_INVALID, nothing done).
  */
-SP_API sp_code sp_deploy_run(sp_deploy *d, sp_deploy_fn fn, void *ctx);
+SP_API sp_code sp_deploy_run(sp_deploy *d, unsigned int flags, sp_deploy_fn fn,
+                             void *ctx);
 
 /* HTTP requests sent to the array by the plan and the run (the round
  * trips that matter at scale). */
@@ -172,16 +173,17 @@ SP_API uint64_t sp_deploy_requests(const sp_deploy *d);
  * Finish what killed runs left: every idle record that is not deployed or
  * failed is taken up where its journal stops; a deploy goes on (steps
  * made again where the journal cannot say they were finished) and is
- * undone if a step fails (unless @keep_failed); a rollback or delete goes
- * on undoing.  The names the killed run reserved for a VM are taken over
+ * undone if a step fails (unless SP_DEPLOY_KEEP_FAILED); a rollback or delete
+ * goes on undoing.  The names the killed run reserved for a VM are taken over
  * for its work, then released (kept when the VM is left unfinished), and
  * those it reserved for VMs with nothing left to finish are released.
  * @fn gets each VM's outcome (for an undone one @r is NULL and @err NULL
  * when that was the intent).  Returns SP_OK when every VM ended as its
- * journal intended.
+ * journal intended.  Flags: SP_DEPLOY_KEEP_FAILED.
  */
+#define SP_DEPLOY_KEEP_FAILED 0x1u
 SP_API sp_code sp_deploy_resume(const sp_config *cfg, sp_library *lib,
-                                bool keep_failed, sp_deploy_fn fn, void *ctx,
+                                unsigned int flags, sp_deploy_fn fn, void *ctx,
                                 sp_error *err);
 
 /*
@@ -233,10 +235,10 @@ typedef void (*sp_vm_delete_fn)(const sp_id *vm, const sp_error *err,
  * twice is deleted, then not found, as one after the other would be.
  * @fn gets each VM's outcome, in the order they were added.  Returns
  * SP_OK when every VM was deleted, else the first failure's code (in
- * @err).  The batch is then empty.
+ * @err).  The batch is then empty.  @flags must be 0.
  */
-SP_API sp_code sp_vm_deleter_run(sp_vm_deleter *d, sp_vm_delete_fn fn,
-                                 void *ctx, sp_error *err);
+SP_API sp_code sp_vm_deleter_run(sp_vm_deleter *d, unsigned int flags,
+                                 sp_vm_delete_fn fn, void *ctx, sp_error *err);
 
 /*
  * Tear VM @vm down: stop, undefine, remove its medium, unmask and delete
@@ -245,10 +247,11 @@ SP_API sp_code sp_vm_deleter_run(sp_vm_deleter *d, sp_vm_delete_fn fn,
  * record but a domain of ours on its host has the domain undefined.
  * Errors: SP_ERR_NOT_FOUND (neither), SP_ERR_PRECONDITION (another process
  * works on it, or its LUN's key names another LUN now: nothing changed),
- * and the array's or host's.  (A batch of one, run at once.)
+ * and the array's or host's.  (A batch of one, run at once.)  @flags must
+ * be 0.
  */
 SP_API sp_code sp_vm_deleter_delete(sp_vm_deleter *d, const sp_id *vm,
-                                    sp_error *err);
+                                    unsigned int flags, sp_error *err);
 
 SP_END_DECLS
 

@@ -133,14 +133,17 @@ SP_API sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *d,
 SP_API sp_code sp_domain_xml(const sp_vm_def *def, char **out, sp_error *err);
 
 /* Define the domain @xml; *@uuid gets its UUID.  Errors: SP_ERR_EXISTS (a
- * domain of that name), SP_ERR_CONNECT, SP_ERR_INVALID (refused). */
-SP_API sp_code sp_host_define(sp_host *h, const char *xml, char uuid[37]);
-SP_API sp_code sp_host_start(sp_host *h, const char *uuid);
+ * domain of that name), SP_ERR_CONNECT, SP_ERR_INVALID (refused).  The
+ * @flags of these four must be 0. */
+SP_API sp_code sp_host_define(sp_host *h, const char *xml, unsigned int flags,
+                              char uuid[37]);
+SP_API sp_code sp_host_start(sp_host *h, const char *uuid, unsigned int flags);
 /* Power it off at once (not a guest shutdown); a stopped VM is fine. */
-SP_API sp_code sp_host_stop(sp_host *h, const char *uuid);
+SP_API sp_code sp_host_stop(sp_host *h, const char *uuid, unsigned int flags);
 /* Undefine it (and its NVRAM); stopped first.  A domain that is not there
  * is fine. */
-SP_API sp_code sp_host_undefine(sp_host *h, const char *uuid);
+SP_API sp_code sp_host_undefine(sp_host *h, const char *uuid,
+                                unsigned int flags);
 /* Its domain XML as the host has it.  Errors: SP_ERR_NOT_FOUND. */
 SP_API sp_code sp_host_domain_xml(sp_host *h, const char *uuid, char **out);
 
@@ -165,11 +168,13 @@ SP_API sp_code sp_host_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx);
  * local-hostname, network-config when the template has one); for Windows
  * the template's unattend file as autounattend.xml and unattend.xml.
  * @user_data (may be NULL) replaces the template's.  Errors:
- * SP_ERR_NOT_SUPPORTED (no ISO tool installed), SP_ERR_IO.
+ * SP_ERR_NOT_SUPPORTED (no ISO tool installed), SP_ERR_IO.  @flags must be
+ * 0.
  */
 SP_API sp_code sp_seed_write(const sp_template *t, const char *hostname,
                              const char *instance_id, const char *user_data,
-                             const char *path, sp_error *err);
+                             const char *path, unsigned int flags,
+                             sp_error *err);
 
 SP_END_DECLS
 

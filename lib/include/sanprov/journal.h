@@ -52,10 +52,11 @@ SP_API const char *sp_journal_entry(const sp_journal *j);
  * is released by sp_journal_commit() or sp_journal_undo(), or, when the
  * run dies, by the reconciler.  Errors: SP_ERR_PRECONDITION (another run
  * holds it; the message names the holder), SP_ERR_INVALID, SP_ERR_IO.
+ * @flags, of this call and of the three below, must be 0.
  */
 SP_API sp_code sp_journal_reserve(sp_journal *j, sp_name_kind kind,
                                   const sp_id *pool, const char *name,
-                                  sp_error *err);
+                                  unsigned int flags, sp_error *err);
 
 /*
  * sp_array_create_lun() and sp_array_copy_lun(), journaled: the LUN is
@@ -82,14 +83,15 @@ SP_API sp_code sp_journal_copy_lun(sp_journal *j, sp_array *a,
  * run is finished, not undone.  Errors: SP_ERR_IO.
  */
 SP_API sp_code sp_journal_template_saved(sp_journal *j, const sp_id *tmpl,
-                                         sp_error *err);
+                                         unsigned int flags, sp_error *err);
 
 /*
  * The run is done and keeps what it made: the journal is marked done (and
  * stays, accounting for its LUNs; a run that made none has its journal
  * removed), its reservations released.  Errors: SP_ERR_IO.
  */
-SP_API sp_code sp_journal_commit(sp_journal *j, sp_error *err);
+SP_API sp_code sp_journal_commit(sp_journal *j, unsigned int flags,
+                                 sp_error *err);
 
 /*
  * Undo the run: delete the LUNs it made, the newest first, each by key
@@ -100,8 +102,8 @@ SP_API sp_code sp_journal_commit(sp_journal *j, sp_error *err);
  * (the journal then stays, for the reconciler to finish the undo).
  */
 typedef void (*sp_journal_fn)(const sp_id *lun, void *ctx);
-SP_API sp_code sp_journal_undo(sp_journal *j, sp_journal_fn fn, void *ctx,
-                               sp_error *err);
+SP_API sp_code sp_journal_undo(sp_journal *j, unsigned int flags,
+                               sp_journal_fn fn, void *ctx, sp_error *err);
 
 /* Free @j, release its lock; the journal file stays as it is (a run
  * neither committed nor undone is left for the reconciler).  NULL is

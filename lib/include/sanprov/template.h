@@ -118,17 +118,19 @@ SP_API const char *sp_custom_doc_name(sp_custom_doc d);
 
 typedef struct sp_library sp_library;
 
-/* The library of @cfg (sp_config_library()), made on first use.  Errors:
- * SP_ERR_IO. */
-SP_API sp_code sp_library_open(const sp_config *cfg, sp_library **out,
-                               sp_error *err);
+/* The library of @cfg (sp_config_library()), made on first use.  @flags
+ * must be 0, as those of sp_library_save() and sp_library_remove().
+ * Errors: SP_ERR_IO. */
+SP_API sp_code sp_library_open(const sp_config *cfg, unsigned int flags,
+                               sp_library **out, sp_error *err);
 SP_API void sp_library_close(sp_library *lib);
 SP_API const char *sp_library_path(const sp_library *lib);
 
 /* Record @t, which has a LUN: a new template gets its ID (tmpl:UUID) and
  * creation time.  Errors: SP_ERR_EXISTS (another template has its name),
  * SP_ERR_INVALID (no LUN), SP_ERR_IO. */
-SP_API sp_code sp_library_save(sp_library *lib, sp_template *t, sp_error *err);
+SP_API sp_code sp_library_save(sp_library *lib, sp_template *t,
+                               unsigned int flags, sp_error *err);
 
 /* The template of @id.  Errors: SP_ERR_NOT_FOUND, SP_ERR_BAD_ID (not a tmpl
  * ID), SP_ERR_IO (a document that does not parse: the message names it). */
@@ -147,7 +149,7 @@ SP_API sp_code sp_library_list(sp_library *lib, sp_template_fn fn, void *ctx,
 /* Forget template @id (its LUN is the caller's business).  Errors:
  * SP_ERR_NOT_FOUND. */
 SP_API sp_code sp_library_remove(sp_library *lib, const sp_id *id,
-                                 sp_error *err);
+                                 unsigned int flags, sp_error *err);
 
 /* Read a template document from @text (@origin names it in messages).
  * Errors: SP_ERR_IO with what is wrong. */
@@ -200,10 +202,12 @@ SP_API uint64_t sp_image_disk_size(const sp_image *img);
  * which must be at least as large; holes are kept.  Raw images are copied
  * from the file opened; qcow2 goes through "qemu-img convert", given the
  * format of each file of the chain inspected and nothing else to read.
- * *@written gets the bytes of data written.  Errors: SP_ERR_IO,
+ * *@written gets the bytes of data written.  @flags must be 0.  Errors:
+ * SP_ERR_IO,
  * SP_ERR_NOT_SUPPORTED, SP_ERR_PRECONDITION (@target is too small). */
 SP_API sp_code sp_image_write(sp_image *img, const char *target,
-                              uint64_t *written, sp_error *err);
+                              unsigned int flags, uint64_t *written,
+                              sp_error *err);
 
 SP_END_DECLS
 
