@@ -60,7 +60,7 @@ static void probe(const char *name)
         cmd_failed("probe array", name, &err);
         return;
     }
-    sp_array_caps c;
+    sp_array_caps c = SP_STRUCT_INIT(sp_array_caps);
     if (sp_array_capabilities(a, &c)) {
         cmd_failed("probe array", name, sp_array_error(a));
         return;

@@ -23,6 +23,7 @@ struct live {
 static void look(const sp_config *cfg, const char *name, struct live *lv)
 {
     memset(lv, 0, sizeof(*lv));
+    lv->caps.size = sizeof(lv->caps);
     lv->state = "configured";
     if (!cmd_opt.long_fmt && !cmd_opt.json)
         return; /* bare IDs: no need to ask */

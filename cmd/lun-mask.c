@@ -107,6 +107,7 @@ static void resolve(struct opts *o, struct side *s)
         s->host = h;
         snprintf(s->name, sizeof(s->name), "init-%08x", (unsigned)hash);
     }
+    s->t.size = sizeof(s->t);
     s->t.name = s->host ? s->host : s->name;
     s->t.fc = o->fc == 1;
     s->t.ninitiators = o->ninit;

@@ -82,7 +82,7 @@ static void list(const char *name, struct opts *o)
         cmd_failed("open array", name, &err);
         return;
     }
-    memset(&o->caps, 0, sizeof(o->caps));
+    o->caps = (sp_array_caps)SP_STRUCT_INIT(sp_array_caps);
     sp_code rc = sp_array_capabilities(a, &o->caps);
     if (!rc && o->supports &&
         !(o->supports == SP_COPY_SNAPSHOT ? o->caps.snapshot : o->caps.clone)) {

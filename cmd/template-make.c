@@ -164,7 +164,7 @@ static void no_data_here(const struct opts *o, sp_array *a, const char *lun)
 static bool copyable(const struct opts *o, sp_array *a, bool new_lun)
 {
     const sp_template *t = o->t;
-    sp_array_caps caps;
+    sp_array_caps caps = SP_STRUCT_INIT(sp_array_caps);
     if (sp_array_capabilities(a, &caps)) {
         cmd_failed("probe array", sp_array_name(a), sp_array_error(a));
         return false;

@@ -174,6 +174,7 @@ static void deploy(struct opts *o, sp_template *t)
         names[i] = cmd_name_pattern_make(&o->pat, o->first + i);
     o->first += o->count;
     sp_deploy_opts d_o = {
+        .size = sizeof(d_o),
         .tmpl = t,
         .host = o->host,
         .group = o->group,

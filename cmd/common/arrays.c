@@ -92,7 +92,7 @@ bool cmd_wwpn(const char *s, char out[17])
 bool cmd_host(const sp_config *cfg, const char *name, struct cmd_host *out)
 {
     memset(out, 0, sizeof(*out));
-    sp_mask_target t;
+    sp_mask_target t = SP_STRUCT_INIT(sp_mask_target);
     if (!sp_host_mask_target(cfg, name, &t))
         return false;
     out->name = name;

@@ -251,7 +251,7 @@ static sp_copy_method preferred(sp_array *a, const sp_id *lun)
 {
     const char *m =
         sp_config_get(cmd_config(), "array", sp_array_name(a), "copy-method");
-    sp_array_caps c;
+    sp_array_caps c = SP_STRUCT_INIT(sp_array_caps);
     if (m)
         return strcmp(m, "clone") == 0 ? SP_COPY_CLONE : SP_COPY_SNAPSHOT;
     if (sp_array_capabilities(a, &c) != SP_OK)

@@ -199,9 +199,9 @@ static sp_code begin(sp_array *a, const void *slot, const char *what)
     return SP_OK;
 }
 
-sp_code sp_array_capabilities(sp_array *a, sp_array_caps *out)
+sp_code spi_array_capabilities(sp_array *a, sp_array_caps *out)
 {
-    memset(out, 0, sizeof(*out));
+    *out = (sp_array_caps)SP_STRUCT_INIT(sp_array_caps);
     if (begin(a, a->drv->capabilities, "report its capabilities"))
         return a->err.code;
     sp_code rc = a->drv->capabilities(a, out);
@@ -210,6 +210,35 @@ sp_code sp_array_capabilities(sp_array *a, sp_array_caps *out)
     spi_array_caps_configured(a, out);
     out->driver = a->drv->name;
     return rc;
+}
+
+sp_code sp_array_capabilities(sp_array *a, sp_array_caps *out)
+{
+    size_t min = SPI_SIZE_0_1(sp_array_caps, max_copies_per_source);
+    if (out->size < min)
+        return spi_array_fail(a, SP_ERR_INVALID,
+                              "sp_array_caps of %zu bytes: its size is not "
+                              "set (SP_STRUCT_INIT)",
+                              out->size);
+    sp_array_caps caps;
+    sp_code rc = spi_array_capabilities(a, &caps);
+    spi_sized_out(out, &caps, sizeof(caps), min);
+    return rc;
+}
+
+/* The caller's @target as the library's, in @t; false when its size is not
+ * set. */
+static bool target_in(sp_array *a, const sp_mask_target *target,
+                      sp_mask_target *t)
+{
+    if (spi_sized_in(t, sizeof(*t), target,
+                     SPI_SIZE_0_1(sp_mask_target, initiators)))
+        return true;
+    spi_array_fail(a, SP_ERR_INVALID,
+                   "sp_mask_target of %zu bytes: its size is not set "
+                   "(SP_STRUCT_INIT)",
+                   target->size);
+    return false;
 }
 
 sp_code sp_array_list_pools(sp_array *a, unsigned int flags, sp_pool_fn fn,
@@ -449,13 +478,17 @@ sp_code sp_array_delete_luns(sp_array *a, const sp_id *const *ids, size_t n,
 }
 
 sp_code sp_array_mask(sp_array *a, const sp_id *const *luns, size_t n,
-                      const sp_mask_target *target, unsigned int flags,
+                      const sp_mask_target *caller_target, unsigned int flags,
                       uint32_t *numbers)
 {
     if (begin(a, a->drv->mask, "mask LUNs"))
         return a->err.code;
     if (flags & ~(SP_MASK_UNMASK | SP_MASK_REPORT_LEFT))
         return spi_array_fail(a, SP_ERR_INVALID, "unknown flags 0x%x", flags);
+    sp_mask_target t;
+    if (caller_target && !target_in(a, caller_target, &t))
+        return a->err.code;
+    const sp_mask_target *target = caller_target ? &t : NULL;
     if (!target || !target->ninitiators)
         return spi_array_fail(a, SP_ERR_PRECONDITION,
                               "host '%s' has no initiators to mask to",
@@ -507,9 +540,12 @@ sp_code sp_array_iscsi_target(sp_array *a, const sp_mask_target *target,
     *portal = *iqn = NULL;
     if (begin(a, a->drv->iscsi_target, "export LUNs over iSCSI"))
         return a->err.code;
-    if (!target || target->fc)
+    sp_mask_target t;
+    if (target && !target_in(a, target, &t))
+        return a->err.code;
+    if (!target || t.fc)
         return spi_array_fail(a, SP_ERR_INVALID, "an iSCSI host is wanted");
-    sp_code rc = a->drv->iscsi_target(a, target, portal, iqn);
+    sp_code rc = a->drv->iscsi_target(a, &t, portal, iqn);
     if (rc) {
         free(*portal);
         free(*iqn);

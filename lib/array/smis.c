@@ -542,7 +542,7 @@ static sp_code read_firmware(sp_array *a)
     return rc;
 }
 
-/* Two requests, the first time only: sp_array_capabilities() is the one
+/* Two requests, the first time only: spi_array_capabilities() is the one
  * caller, so that creating and masking LUNs never pays for them. */
 static sp_code smis_identify(sp_array *a, sp_array_caps *out)
 {

@@ -469,7 +469,7 @@ sp_code smis_unmask_all(sp_array *a, const sp_cim_path *vol, size_t *views)
             sp_cim_path_free(dg);
         } else {
             const char *dev = devid(vol);
-            sp_mask_target none = {0};
+            sp_mask_target none = SP_STRUCT_INIT(sp_mask_target);
             rc = expose(a, &none, &dev, 1, &spc, true);
             l.v[i] = spc;
         }

@@ -263,7 +263,7 @@ static void unmask_group(struct batch *b, struct group *gr)
     }
     sp_mask_target t;
     bool batched = false;
-    if (n > 1 && sp_host_mask_target(w->cfg, gr->host, &t)) {
+    if (n > 1 && spi_host_mask_target(w->cfg, gr->host, &t)) {
         sp_array *a = spi_reach_array(w, gr->array, &e);
         batched = a && !sp_array_mask(a, luns, n, &t, SP_MASK_UNMASK, NULL);
         if (a && !batched)

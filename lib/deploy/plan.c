@@ -82,7 +82,7 @@ static sp_code check_array(sp_deploy *d, sp_array_caps *caps, sp_error *err)
     sp_array *a = spi_reach_array(&d->reach, d->array, err);
     if (!a)
         return err->code;
-    if (sp_array_capabilities(a, caps))
+    if (spi_array_capabilities(a, caps))
         return spi_array_failed(a, err);
     sp_code rc = choose_method(d, caps, err);
     if (rc)
@@ -177,11 +177,11 @@ static sp_code check_host(sp_deploy *d, const sp_array_caps *caps,
     if (!h)
         return err->code;
     sp_host_caps hc;
-    if (sp_host_capabilities(h, &hc))
+    if (spi_host_capabilities(h, &hc))
         return spi_host_failed(h, err);
     *vms = hc.vms;
     sp_mask_target t;
-    sp_host_mask_target(d->cfg, host, &t);
+    spi_host_mask_target(d->cfg, host, &t);
     size_t ninit = t.ninitiators;
     bool fc = t.fc;
     sp_mask_target_release(&t);
@@ -406,12 +406,18 @@ static sp_code check_room(sp_deploy *d, sp_error *err)
 /* ---- the plan ---- */
 
 sp_code sp_deploy_plan(const sp_config *cfg, sp_library *lib,
-                       const sp_deploy_opts *o, unsigned int flags,
+                       const sp_deploy_opts *caller_o, unsigned int flags,
                        sp_deploy **out, sp_error *err)
 {
     *out = NULL;
     if (flags)
         return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
+    sp_deploy_opts opts; /* the caller's, by its size */
+    if (!spi_sized_in(&opts, sizeof(opts), caller_o,
+                      SPI_SIZE_0_1(sp_deploy_opts, dry_run)))
+        return sp_error_set(err, SP_ERR_INVALID,
+                            "sp_deploy_opts without its size (SP_STRUCT_INIT)");
+    const sp_deploy_opts *o = &opts;
     if (!o->tmpl || !o->count || !o->names || (!o->host == !o->group))
         return sp_error_set(err, SP_ERR_INVALID,
                             "a deploy needs a template, names, and a host or "

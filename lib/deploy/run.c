@@ -209,7 +209,7 @@ static void mask_host(sp_deploy *d, const char *host)
     sp_array *a = spi_reach_array(&d->reach, d->array, &e);
     if (!a)
         rc = e.code;
-    else if (!sp_host_mask_target(d->cfg, host, &t))
+    else if (!spi_host_mask_target(d->cfg, host, &t))
         rc = sp_error_set(&e, SP_ERR_NOT_FOUND, "no host '%s'", host);
     else {
         if (n && sp_array_mask(a, luns, n, &t, 0, numbers))

@@ -51,7 +51,7 @@ static const char *domain_type(struct spi_reach *w, sp_host *h, sp_error *err)
         i++;
     if (!w->types[i]) {
         sp_host_caps caps;
-        if (sp_host_capabilities(h, &caps)) {
+        if (spi_host_capabilities(h, &caps)) {
             spi_host_failed(h, err);
             return NULL;
         }
@@ -206,7 +206,7 @@ sp_code spi_step_mask(struct spi_reach *w, sp_vm_record *r, sp_error *err)
     sp_mask_target t;
     if (!a)
         return err->code;
-    if (!sp_host_mask_target(w->cfg, r->host, &t))
+    if (!spi_host_mask_target(w->cfg, r->host, &t))
         return sp_error_set(err, SP_ERR_NOT_FOUND,
                             "host '%s' is not in the configuration", r->host);
     const sp_id *luns[] = {r->lun};
@@ -239,7 +239,7 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
     sp_array *a = spi_reach_array(w, r->array, err);
     if (!a)
         return err->code;
-    memset(d, 0, sizeof(*d));
+    *d = (sp_vm_disk)SP_STRUCT_INIT(sp_vm_disk);
     if (SPI_STREQ(r->connect, "file")) {
         if (sp_array_lun_path(a, r->lun, path))
             return spi_array_failed(a, err);
@@ -266,7 +266,7 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
         return SP_OK;
     }
     sp_mask_target t;
-    if (!sp_host_mask_target(w->cfg, r->host, &t))
+    if (!spi_host_mask_target(w->cfg, r->host, &t))
         return sp_error_set(err, SP_ERR_NOT_FOUND,
                             "host '%s' is not in the configuration", r->host);
     sp_code rc = sp_array_iscsi_target(a, &t, portal, iqn);
@@ -277,7 +277,8 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
                           "host '%s' has no iSCSI initiator", r->host);
     if (!rc) {
         *path = spi_xstrdup(t.initiators[0]);
-        *d = (sp_vm_disk){.iscsi = true,
+        *d = (sp_vm_disk){.size = sizeof(*d),
+                          .iscsi = true,
                           .portal = *portal,
                           .target = *iqn,
                           .lun = r->number,
@@ -315,11 +316,12 @@ sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
     /* The domain names its library, as its copy does: the reconciler
      * tells this library's domains from others' by it. */
     sp_error no_library;
-    sp_vm_def def = {.name = r->name,
+    sp_vm_def def = {.size = sizeof(def),
+                     .name = r->name,
                      .uuid = r->uuid,
                      .tmpl = t,
                      .vm = r->id,
-                     .disk = disk,
+                     .disk = &disk,
                      .seed = r->seed,
                      .domain_type = type,
                      .cpu_mode =
@@ -448,7 +450,7 @@ static sp_code undo_step(struct spi_reach *w, sp_vm_record *r, sp_vm_step s,
         if (!(a = spi_reach_array(w, r->array, err)))
             return err->code;
         sp_mask_target t;
-        if (!sp_host_mask_target(w->cfg, r->host, &t))
+        if (!spi_host_mask_target(w->cfg, r->host, &t))
             return sp_error_set(err, SP_ERR_NOT_FOUND,
                                 "host '%s' is not in the configuration; its "
                                 "masking of %s cannot be undone",

@@ -69,12 +69,18 @@ static char *iscsi_path(const sp_vm_disk *d)
                          d->target, d->lun);
 }
 
-sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *d, const char *wwn,
-                           unsigned int flags)
+sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *caller_disk,
+                           const char *wwn, unsigned int flags)
 {
     sp_error_clear(&h->err);
     if (flags)
         return spi_host_fail(h, SP_ERR_INVALID, "unknown flags 0x%x", flags);
+    sp_vm_disk disk;
+    if (caller_disk && !spi_sized_in(&disk, sizeof(disk), caller_disk,
+                                     SPI_SIZE_0_1(sp_vm_disk, path)))
+        return spi_host_fail(h, SP_ERR_INVALID,
+                             "sp_vm_disk without its size (SP_STRUCT_INIT)");
+    const sp_vm_disk *d = caller_disk ? &disk : NULL;
     if (!wwn || !d || !sp_host_is_local(h))
         return SP_OK; /* nothing to compare, or a disk sanprov cannot see */
     SPI_AUTOFREE char *path =

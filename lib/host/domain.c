@@ -28,7 +28,7 @@ static const char *dev_prefix(const char *bus)
 
 static sp_code add_disk(xmlNodePtr devices, const sp_vm_def *def, sp_error *err)
 {
-    const sp_vm_disk *d = &def->disk;
+    const sp_vm_disk *d = def->disk;
     const char *bus = sp_template_disk_bus(def->tmpl);
     xmlNodePtr disk = xmlNewChild(devices, NULL, BAD_CAST "disk", NULL);
     bool file = !d->iscsi && d->path && strncmp(d->path, "/dev/", 5) != 0;
@@ -123,10 +123,24 @@ static void add_nics(xmlNodePtr devices, const sp_template *t)
     }
 }
 
-sp_code sp_domain_xml(const sp_vm_def *def, char **out, sp_error *err)
+sp_code sp_domain_xml(const sp_vm_def *caller_def, char **out, sp_error *err)
 {
     *out = NULL;
-    if (!def || !def->name || !*def->name || !def->tmpl)
+    /* The caller's structs as the library's (sanprov/common.h, "Structs");
+     * no disk is a disk of nothing, as an empty one was. */
+    sp_vm_def vd;
+    sp_vm_disk disk = SP_STRUCT_INIT(sp_vm_disk);
+    if (!caller_def || !spi_sized_in(&vd, sizeof(vd), caller_def,
+                                     SPI_SIZE_0_1(sp_vm_def, cpu_mode)))
+        return sp_error_set(err, SP_ERR_INVALID,
+                            "sp_vm_def without its size (SP_STRUCT_INIT)");
+    if (vd.disk && !spi_sized_in(&disk, sizeof(disk), vd.disk,
+                                 SPI_SIZE_0_1(sp_vm_disk, path)))
+        return sp_error_set(err, SP_ERR_INVALID,
+                            "sp_vm_disk without its size (SP_STRUCT_INIT)");
+    vd.disk = &disk;
+    const sp_vm_def *def = &vd;
+    if (!def->name || !*def->name || !def->tmpl)
         return sp_error_set(err, SP_ERR_INVALID,
                             "a VM needs a name and a template");
     char uuid[37];

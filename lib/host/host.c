@@ -93,10 +93,10 @@ char *sp_host_block_path(const sp_host *h, const char *wwn)
     return path;
 }
 
-bool sp_host_mask_target(const sp_config *cfg, const char *name,
-                         sp_mask_target *out)
+bool spi_host_mask_target(const sp_config *cfg, const char *name,
+                          sp_mask_target *out)
 {
-    memset(out, 0, sizeof(*out));
+    *out = (sp_mask_target)SP_STRUCT_INIT(sp_mask_target);
     if (!sp_config_has(cfg, "host", name))
         return false;
     out->name = name;
@@ -117,12 +117,28 @@ bool sp_host_mask_target(const sp_config *cfg, const char *name,
     return true;
 }
 
+bool sp_host_mask_target(const sp_config *cfg, const char *name,
+                         sp_mask_target *out)
+{
+    size_t min = SPI_SIZE_0_1(sp_mask_target, initiators);
+    if (out->size < min)
+        return false;
+    sp_mask_target t;
+    bool found = spi_host_mask_target(cfg, name, &t);
+    spi_sized_out(out, &t, sizeof(t), min);
+    return found;
+}
+
 void sp_mask_target_release(sp_mask_target *t)
 {
     for (size_t i = 0; i < t->ninitiators; i++)
         free((char *)t->initiators[i]);
     free((void *)t->initiators);
-    memset(t, 0, sizeof(*t));
+    /* Only the members of 0.1, which every caller's struct has. */
+    t->name = NULL;
+    t->fc = false;
+    t->ninitiators = 0;
+    t->initiators = NULL;
 }
 
 bool sp_host_is_local(const sp_host *h)
@@ -161,9 +177,9 @@ static sp_code need_uuid(sp_host *h, const char *uuid)
     return SP_OK;
 }
 
-sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out)
+sp_code spi_host_capabilities(sp_host *h, sp_host_caps *out)
 {
-    memset(out, 0, sizeof(*out));
+    *out = (sp_host_caps)SP_STRUCT_INIT(sp_host_caps);
     if (begin(h, h->drv->capabilities, "report its capabilities"))
         return h->err.code;
     struct spi_sigpipe g;
@@ -171,6 +187,20 @@ sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out)
     sp_code rc = h->drv->capabilities(h, out);
     spi_sigpipe_release(&g);
     out->driver = h->drv->name;
+    return rc;
+}
+
+sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out)
+{
+    size_t min = SPI_SIZE_0_1(sp_host_caps, vms);
+    if (out->size < min)
+        return spi_host_fail(h, SP_ERR_INVALID,
+                             "sp_host_caps of %zu bytes: its size is not set "
+                             "(SP_STRUCT_INIT)",
+                             out->size);
+    sp_host_caps caps;
+    sp_code rc = spi_host_capabilities(h, &caps);
+    spi_sized_out(out, &caps, sizeof(caps), min);
     return rc;
 }
 

@@ -240,7 +240,7 @@ static bool masked_to(const struct rc *rc, const struct rc_lun *l,
                       const char *host)
 {
     sp_mask_target t;
-    if (!sp_host_mask_target(rc->cfg, host, &t))
+    if (!spi_host_mask_target(rc->cfg, host, &t))
         return true; /* a host the configuration lost: no telling */
     bool yes = t.ninitiators == 0;
     for (size_t i = 0; i < t.ninitiators && !yes; i++)

@@ -70,6 +70,32 @@ static inline int spi_hex_digit(unsigned char c)
 #define SPI_WWN_MAX 64
 bool spi_wwn_valid(const char *s);
 
+/*
+ * Structs that carry their size (sanprov/common.h, "Structs"); @size is
+ * their first member.  spi_sized_in(): the caller's struct @in copied
+ * into @full (the library's, of @fullsize bytes) as far as both reach,
+ * the rest of @full zeroed and its size set to @fullsize; false (and
+ * @full zeroed) when @in's size is below @minsize (see SPI_SIZE_0_1()).
+ * spi_sized_out(): the library's @full copied into the caller's @out as
+ * far as both reach, @out's size kept; false when @out's size is below
+ * @minsize (nothing written).
+ */
+bool spi_sized_in(void *full, size_t fullsize, const void *in, size_t minsize);
+bool spi_sized_out(void *out, const void *full, size_t fullsize,
+                   size_t minsize);
+/* The size of @type in release 0.1, the first with @size: up to the end
+ * of its member @last.  A later release that appends members keeps the
+ * 0.1 figure here. */
+#define SPI_SIZE_0_1(type, last)                                               \
+    (offsetof(type, last) + sizeof(((type *)0)->last))
+
+/* The library's own callers fill whole structs through these (the public
+ * functions copy them out by the caller's size). */
+sp_code spi_array_capabilities(sp_array *a, sp_array_caps *out);
+sp_code spi_host_capabilities(sp_host *h, sp_host_caps *out);
+bool spi_host_mask_target(const sp_config *cfg, const char *name,
+                          sp_mask_target *out);
+
 /* Free *p; for __attribute__((cleanup)). */
 static inline void spi_freep(void *p)
 {

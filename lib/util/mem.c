@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/util/mem.c: allocation helpers that abort on out-of-memory, and name
- * comparison. */
+/* lib/util/mem.c: allocation helpers that abort on out-of-memory, the copies
+ * of structs that carry their size, and name comparison. */
 #include <ctype.h>
 #include <stdio.h>
 
@@ -111,4 +111,35 @@ bool spi_name_eq(const char *a, const char *b)
 const char *sp_version(void)
 {
     return SP_VERSION_STRING;
+}
+
+/* The @size member of a sized struct: its first, not always aligned for
+ * a size_t in the caller's memory as far as the compiler knows here. */
+static size_t size_of(const void *p)
+{
+    size_t size;
+    memcpy(&size, p, sizeof(size));
+    return size;
+}
+
+bool spi_sized_in(void *full, size_t fullsize, const void *in, size_t minsize)
+{
+    size_t size = size_of(in);
+    memset(full, 0, fullsize);
+    if (size < minsize)
+        return false;
+    memcpy(full, in, size < fullsize ? size : fullsize);
+    memcpy(full, &fullsize, sizeof(fullsize));
+    return true;
+}
+
+bool spi_sized_out(void *out, const void *full, size_t fullsize, size_t minsize)
+{
+    size_t size = size_of(out);
+    if (size < minsize)
+        return false;
+    size_t n = size < fullsize ? size : fullsize;
+    memcpy((char *)out + sizeof(size_t), (const char *)full + sizeof(size_t),
+           n - sizeof(size_t));
+    return true;
 }

@@ -50,7 +50,7 @@ static sp_template *tmpl(const char *text)
 
 static void disk_of(char *spec, sp_vm_disk *d)
 {
-    memset(d, 0, sizeof(*d));
+    *d = (sp_vm_disk)SP_STRUCT_INIT(sp_vm_disk);
     if (strncmp(spec, "block:", 6) == 0) {
         d->path = spec + 6;
         return;
@@ -94,7 +94,8 @@ int main(int argc, char **argv)
                                          {"start", no_argument, NULL, 'S'},
                                          {"cycle", no_argument, NULL, 'C'},
                                          {NULL, 0, NULL, 0}};
-    sp_vm_def def = {0};
+    sp_vm_def def = SP_STRUCT_INIT(sp_vm_def);
+    sp_vm_disk disk;
     bool start = false, cycle = false;
     sp_id *vm = NULL;
     sp_error err = {0};
@@ -132,7 +133,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "xml") == 0 && argc == 4) {
         def.tmpl = tmpl(argv[1]);
         def.name = argv[2];
-        disk_of(argv[3], &def.disk);
+        disk_of(argv[3], &disk);
+        def.disk = &disk;
         char *xml = NULL;
         if (sp_domain_xml(&def, &xml, &err))
             die("domain XML", &err);
@@ -141,13 +143,14 @@ int main(int argc, char **argv)
         sp_template_free((sp_template *)def.tmpl);
     } else if (strcmp(cmd, "define") == 0 && argc == 5) {
         sp_host *h = host(argv[1]);
-        sp_host_caps caps;
+        sp_host_caps caps = SP_STRUCT_INIT(sp_host_caps);
         if (sp_host_capabilities(h, &caps))
             die("capabilities", sp_host_error(h));
         def.tmpl = tmpl(argv[2]);
         def.name = argv[3];
         def.domain_type = def.domain_type ? def.domain_type : caps.domain_type;
-        disk_of(argv[4], &def.disk);
+        disk_of(argv[4], &disk);
+        def.disk = &disk;
         char *xml = NULL, uuid[37];
         if (sp_domain_xml(&def, &xml, &err))
             die("domain XML", &err);
@@ -205,7 +208,7 @@ int main(int argc, char **argv)
         sp_host_close(h);
     } else if (strcmp(cmd, "caps") == 0 && argc == 2) {
         sp_host *h = host(argv[1]);
-        sp_host_caps caps;
+        sp_host_caps caps = SP_STRUCT_INIT(sp_host_caps);
         if (sp_host_capabilities(h, &caps))
             die("capabilities", sp_host_error(h));
         printf("driver=%s hypervisor=%s domain_type=%s uefi=%s vms=%u\n",

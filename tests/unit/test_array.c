@@ -132,7 +132,7 @@ static void cycle(const char *personality)
             fail_msg("%s: %s", #call, sp_array_error(a)->message);             \
     } while (0)
 
-    sp_array_caps caps;
+    sp_array_caps caps = SP_STRUCT_INIT(sp_array_caps);
     OK(sp_array_capabilities(a, &caps));
     assert_true(caps.snapshot);
     assert_true(caps.clone);
@@ -167,7 +167,10 @@ static void cycle(const char *personality)
 
     /* Mask two LUNs to a host in one go; again: no change. */
     const char *inits[] = {"iqn.1993-08.org.debian:01:kvm01"};
-    sp_mask_target t = {.name = "kvm01", .ninitiators = 1, .initiators = inits};
+    sp_mask_target t = {.size = sizeof(t),
+                        .name = "kvm01",
+                        .ninitiators = 1,
+                        .initiators = inits};
     const sp_id *two[] = {sp_lun_id(snap), sp_lun_id(clone)};
     uint32_t nums[2] = {99, 99};
     OK(sp_array_mask(a, two, 2, &t, 0, nums));
@@ -277,7 +280,7 @@ static void test_identity_only_for_capabilities(void **state)
     /* The copy learned the capabilities; the package and the firmware
      * are one request each, once. */
     uint64_t before = sp_array_requests(a);
-    sp_array_caps caps;
+    sp_array_caps caps = SP_STRUCT_INIT(sp_array_caps);
     OK(sp_array_capabilities(a, &caps));
     assert_int_equal(sp_array_requests(a), before + 2);
     assert_string_equal(caps.vendor, "sanprov");
@@ -317,7 +320,7 @@ static void test_no_identity(void **state)
     sim_start(&s, "legacy", faults);
     sp_config *cfg;
     sp_array *a = open_array(&s, &cfg);
-    sp_array_caps caps;
+    sp_array_caps caps = SP_STRUCT_INIT(sp_array_caps);
     OK(sp_array_capabilities(a, &caps));
     assert_null(caps.vendor);
     assert_null(caps.model);
@@ -491,7 +494,10 @@ static void test_batches(void **state)
     /* Deleted together: one is masked (refused, as alone); the others in
      * two requests for all, then one each. */
     const char *inits[] = {"iqn.1993-08.org.debian:01:kvm01"};
-    sp_mask_target t = {.name = "kvm01", .ninitiators = 1, .initiators = inits};
+    sp_mask_target t = {.size = sizeof(t),
+                        .name = "kvm01",
+                        .ninitiators = 1,
+                        .initiators = inits};
     const sp_id *masked[] = {sp_lun_id(got[2])};
     OK(sp_array_mask(a, masked, 1, &t, 0, NULL));
     const sp_id *del[5];

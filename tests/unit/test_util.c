@@ -3,6 +3,7 @@
  * redaction, object IDs, files users name. */
 #include "testutil.h"
 #include "util/file.h"
+#include "util/internal.h"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -413,9 +414,81 @@ static void test_open_regular_table(void **state)
     free(gone);
 }
 
+/* Structs that carry their size (sanprov/common.h, "Structs"): the
+ * library neither reads nor writes past the caller's size, and refuses a
+ * size below the struct's first release. */
+struct v1 {
+    size_t size;
+    int a;
+};
+struct v2 {
+    size_t size;
+    int a;
+    int b; /* appended in a later release */
+};
+
+static void test_sized_structs(void **state)
+{
+    /* In: an older caller's struct, its missing member read as zero. */
+    struct v1 old = {sizeof(old), 7};
+    struct v2 full;
+    assert_true(spi_sized_in(&full, sizeof(full), &old, sizeof(old)));
+    assert_int_equal(full.size, sizeof(full));
+    assert_int_equal(full.a, 7);
+    assert_int_equal(full.b, 0);
+    /* A newer caller's struct with an older library: its extra member
+     * is not read, so not trusted. */
+    struct v2 newer = {sizeof(newer), 8, 9};
+    struct v1 lib;
+    assert_true(spi_sized_in(&lib, sizeof(lib), &newer, sizeof(lib)));
+    assert_int_equal(lib.a, 8);
+    /* Out: nothing written past an older caller's size. */
+    struct {
+        struct v1 s;
+        int guard;
+    } out = {{sizeof(struct v1), 0}, 42};
+    struct v2 src = {sizeof(src), 5, 6};
+    assert_true(spi_sized_out(&out.s, &src, sizeof(src), sizeof(struct v1)));
+    assert_int_equal(out.s.size, sizeof(struct v1));
+    assert_int_equal(out.s.a, 5);
+    assert_int_equal(out.guard, 42);
+    /* A size below the first release's is refused, nothing written. */
+    struct v1 unset = {0, 3};
+    assert_false(spi_sized_out(&unset, &src, sizeof(src), sizeof(unset)));
+    assert_int_equal(unset.a, 3);
+    assert_false(spi_sized_in(&full, sizeof(full), &unset, sizeof(unset)));
+
+    /* Through the API: a host's mask target. */
+    sp_config *cfg = NULL;
+    sp_error e;
+    assert_int_equal(sp_config_parse("[host \"kvm01\"]\n"
+                                     "uri = test:///default\n"
+                                     "iscsi-initiator = iqn.2000-01.x:kvm01\n",
+                                     "test", &cfg, &e),
+                     SP_OK);
+    sp_mask_target t = {0};
+    assert_false(sp_host_mask_target(cfg, "kvm01", &t)); /* no size */
+    assert_null(t.initiators);
+    struct {
+        sp_mask_target t;
+        long guard;
+    } big = {SP_STRUCT_INIT(sp_mask_target), 42};
+    big.t.size = sizeof(big); /* as a newer header's bigger struct */
+    assert_true(sp_host_mask_target(cfg, "kvm01", &big.t));
+    assert_int_equal(big.t.size, sizeof(big));
+    assert_int_equal(big.t.ninitiators, 1);
+    assert_string_equal(big.t.initiators[0], "iqn.2000-01.x:kvm01");
+    assert_int_equal(big.guard, 42); /* a member this library does not know */
+    sp_mask_target_release(&big.t);
+    assert_int_equal(big.t.size, sizeof(big));
+    assert_int_equal(big.t.ninitiators, 0);
+    sp_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sized_structs),
         cmocka_unit_test(test_strerror_every_code),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_error_set_truncates),

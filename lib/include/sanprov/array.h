@@ -71,6 +71,7 @@ typedef enum sp_masking_kind {
  * VersionString of its CIM_SoftwareIdentity (Software subprofile).
  */
 typedef struct sp_array_caps {
+    size_t size;         /* set by the caller (SP_STRUCT_INIT) */
     const char *driver;  /* "smis", "local" */
     const char *vendor;  /* the manufacturer, e.g. "sanprov", or NULL */
     const char *model;   /* e.g. "smis-sim", or NULL */
@@ -90,7 +91,8 @@ typedef struct sp_array_caps {
 } sp_array_caps;
 
 /* What the array is and can do, learned once (a few requests the first
- * time, none after).  The strings belong to @a. */
+ * time, none after).  @out->size must be set (sanprov/common.h,
+ * "Structs").  The strings belong to @a. */
 SP_API sp_code sp_array_capabilities(sp_array *a, sp_array_caps *out);
 
 /* "group", "legacy", "local" or "none". */
@@ -323,8 +325,11 @@ SP_API sp_code sp_array_lun_path(sp_array *a, const sp_id *id, char **out);
  */
 SP_API sp_code sp_array_pool_path(sp_array *a, const sp_id *id, char **out);
 
-/* The host side of masking: initiators of one connectivity type. */
+/* The host side of masking: initiators of one connectivity type.  The
+ * caller sets @size (sanprov/common.h, "Structs"); a target of a smaller
+ * size is refused with SP_ERR_INVALID. */
 typedef struct sp_mask_target {
+    size_t size;      /* set by the caller (SP_STRUCT_INIT) */
     const char *name; /* for naming groups and views */
     bool fc;          /* WWPNs; else iSCSI names */
     size_t ninitiators;

@@ -97,7 +97,9 @@ SP_API sp_code sp_vm_record_parse(const char *text, size_t len,
 
 /* ---- deploying ---- */
 
+/* What to deploy.  The caller sets @size (sanprov/common.h, "Structs"). */
 typedef struct sp_deploy_opts {
+    size_t size;
     const sp_template *tmpl;
     const char *host;  /* the host, or NULL: */
     const char *group; /* spread over the reachable hosts of this group */

@@ -29,14 +29,17 @@ SP_API const char *sp_host_name(const sp_host *h);
  * Host @name of @cfg as masking sees it: its connectivity and initiators
  * (iscsi-initiator, or fc-wwpn when connectivity = fc; without a stated
  * connectivity iSCSI when it has an IQN), in the form arrays use: WWPNs as
- * 16 upper-case hex digits (sp_wwpn_parse()).  @out->name is @name.  False
- * when there is no such host; release with sp_mask_target_release().
+ * 16 upper-case hex digits (sp_wwpn_parse()).  @out->name is @name;
+ * @out->size must be set (SP_STRUCT_INIT).  False when there is no such
+ * host (or @out->size is too small); release with
+ * sp_mask_target_release().
  */
 SP_API bool sp_host_mask_target(const sp_config *cfg, const char *name,
                                 sp_mask_target *out);
 SP_API void sp_mask_target_release(sp_mask_target *t);
 
 typedef struct sp_host_caps {
+    size_t size;             /* set by the caller (SP_STRUCT_INIT) */
     const char *driver;      /* "libvirt" */
     const char *hypervisor;  /* e.g. "QEMU 7.2.0", "TEST 9.0.0" */
     const char *domain_type; /* the domain type VMs get: "kvm", "qemu", ... */
@@ -44,8 +47,9 @@ typedef struct sp_host_caps {
     unsigned int vms;        /* VMs this toolkit defined there */
 } sp_host_caps;
 
-/* What the host is and can do (connects).  Strings belong to @h.  Errors:
- * SP_ERR_CONNECT. */
+/* What the host is and can do (connects).  @out->size must be set
+ * (sanprov/common.h, "Structs").  Strings belong to @h.  Errors:
+ * SP_ERR_CONNECT, SP_ERR_INVALID (@out->size). */
 SP_API sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out);
 
 /*
@@ -79,8 +83,10 @@ SP_API sp_code sp_host_find_domain(sp_host *h, const char *name, char uuid[37]);
 
 /* ---- a VM's definition ---- */
 
-/* The VM's disk, the LUN as the host reaches it. */
+/* The VM's disk, the LUN as the host reaches it.  The caller sets @size
+ * (sanprov/common.h, "Structs"). */
 typedef struct sp_vm_disk {
+    size_t size;
     bool iscsi;            /* a network disk; else the block device @path */
     const char *portal;    /* iSCSI: "HOST[:PORT]" */
     const char *target;    /* iSCSI: the target's IQN */
@@ -91,7 +97,9 @@ typedef struct sp_vm_disk {
                               file (a local array's LUN) */
 } sp_vm_disk;
 
+/* What sp_domain_xml() makes a domain of.  The caller sets @size. */
 typedef struct sp_vm_def {
+    size_t size;
     const char *name;
     const char *uuid;        /* 36 characters; NULL: a new one */
     const sp_template *tmpl; /* the hardware profile */
@@ -99,7 +107,7 @@ typedef struct sp_vm_def {
     /* The UUID of the library the VM belongs to, kept in the metadata as
      * its tag (sanprov(7), "Tags"), or NULL. */
     const char *library;
-    sp_vm_disk disk;
+    const sp_vm_disk *disk;
     const char *seed;        /* the customization medium (ISO), or NULL */
     const char *domain_type; /* NULL: "kvm" */
     /* The CPU: "host-model" (NULL), "host-passthrough", "maximum", or
@@ -128,7 +136,8 @@ SP_API sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *d,
  * firmware (UEFI through libvirt's firmware auto-selection), disk bus and
  * NICs (fresh MAC addresses), the disk, the seed as a read-only CD-ROM,
  * and a <metadata> element in SP_DOMAIN_NS naming the template, the VM and
- * the library.  *@out is a new string.  Errors: SP_ERR_INVALID.
+ * the library.  *@out is a new string.  Errors: SP_ERR_INVALID (also a
+ * @def or disk whose size is not set).
  */
 SP_API sp_code sp_domain_xml(const sp_vm_def *def, char **out, sp_error *err);
 
