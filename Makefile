@@ -26,6 +26,10 @@ CFLAGS   ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -Wvla
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Ilib/include $(WARNINGS)
+# The library's and the programs' sources: strcpy, sprintf, strtok and the
+# like are compile errors (lib/util/banned.h, as git's banned.h).
+BANNED_H := lib/util/banned.h
+SRC_CFLAGS := -include $(BANNED_H)
 
 LIB_PKGS := libxml-2.0 libcurl uuid inih libvirt json-c
 TEST_PKGS := cmocka libmicrohttpd
@@ -77,7 +81,7 @@ all: $(LIB_SO) $(B)/libsanprov.so.$(SOVERSION) $(B)/libsanprov.so $(LIB_A) \
 $(B)/lib/%.o: lib/%.c $(HEADERS) $(wildcard lib/*/*.h) | deps-check
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) -fPIC -fvisibility=hidden $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) $(PKG_CFLAGS) -fPIC -fvisibility=hidden $(CFLAGS) -c $< -o $@
 
 $(LIB_SO): $(LIB_OBJS) lib/libsanprov.sym
 	@$(if $(Q),echo "  LINK    $@")
@@ -106,10 +110,10 @@ endef
 
 .SECONDEXPANSION:
 $(B)/bin/%: cmd/%.c $$(wildcard cmd/$$*/*.c cmd/$$*/*.h) $(CMD_HELPER_SRCS) \
-            $(wildcard cmd/common/*.h) $(HEADERS) $(B)/libsanprov.so
+            $(wildcard cmd/common/*.h) $(HEADERS) $(BANNED_H) $(B)/libsanprov.so
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
-	$(Q)$(CC) $(BASE_CFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(wildcard cmd/$*/*.c) $(CMD_HELPER_SRCS) -L$(B) -lsanprov $(CMD_LIBS)
 
 # smis-sim serves CIM-XML with the library's CIM model and codec
@@ -122,7 +126,7 @@ $(B)/bin/smis-sim: cmd/smis-sim.c $(wildcard cmd/smis-sim/*.c cmd/smis-sim/*.h) 
                    $(wildcard lib/*/*.h) $(LIB_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
-	$(Q)$(CC) $(BASE_CFLAGS) -Icmd -Ilib $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd -Ilib $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(wildcard cmd/smis-sim/*.c) $(CMD_HELPER_SRCS) $(LIB_A) $(PKG_LIBS) \
 	    $(CMD_LIBS)
 

@@ -49,10 +49,11 @@ static void check(sp_code rc, const sp_error *err)
 /* --nic network=NAME[,model=M] or bridge=NAME[,model=M] */
 static void add_nic(sp_template *t, const char *arg)
 {
-    char *s = cmd_xstrdup(arg), *save = NULL;
+    char *s = cmd_xstrdup(arg);
     const char *net = NULL, *br = NULL, *model = NULL;
-    for (char *kv = strtok_r(s, ",", &save); kv;
-         kv = strtok_r(NULL, ",", &save)) {
+    for (char *rest = s, *kv; (kv = strsep(&rest, ","));) {
+        if (!*kv)
+            continue; /* "a,,b" */
         if (strncmp(kv, "network=", 8) == 0)
             net = kv + 8;
         else if (strncmp(kv, "bridge=", 7) == 0)

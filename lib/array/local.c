@@ -253,9 +253,10 @@ sp_code local_meta_read(sp_array *a, const char *key, struct local_meta *m)
         return SP_OK;
     }
     unsigned line = 0;
-    for (char *save = NULL, *s = strtok_r(text, "\n", &save); s;
-         s = strtok_r(NULL, "\n", &save)) {
+    for (char *rest = text, *s; (s = strsep(&rest, "\n"));) {
         line++;
+        if (!*s)
+            continue; /* a blank line */
         if (*s == '#')
             continue;
         char *eq = strchr(s, '=');

@@ -74,9 +74,10 @@ static sp_code parse_record(sp_array *a, const char *path, struct record *r)
         return spi_array_fail_with(a, &err);
     r->path = spi_xstrdup(path);
     unsigned line = 0;
-    for (char *save = NULL, *s = strtok_r(text, "\n", &save); s;
-         s = strtok_r(NULL, "\n", &save)) {
+    for (char *rest = text, *s; (s = strsep(&rest, "\n"));) {
         line++;
+        if (!*s)
+            continue; /* a blank line */
         char *eq = strchr(s, '=');
         if (*s == '#')
             continue;

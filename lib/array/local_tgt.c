@@ -114,8 +114,9 @@ static void parse_show(char *text, const char *iqn, struct have *h)
 {
     bool mine = false, in_acl = false;
     struct have_lun *lun = NULL;
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
+    for (char *rest = text, *line; (line = strsep(&rest, "\n"));) {
+        if (!*line)
+            continue;
         long tid;
         int off = 0;
         if (sscanf(line, "Target %ld: %n", &tid, &off) == 1 && off) {

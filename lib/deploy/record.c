@@ -388,9 +388,10 @@ sp_code sp_vm_record_parse(const char *text, size_t len, const char *origin,
     if (strlen(copy) != len)
         goto bad_nul;
     unsigned line = 0;
-    for (char *save = NULL, *s = strtok_r(copy, "\n", &save); s;
-         s = strtok_r(NULL, "\n", &save)) {
+    for (char *rest = copy, *s; (s = strsep(&rest, "\n"));) {
         line++;
+        if (!*s)
+            continue; /* a blank line */
         if (*s == '#')
             continue;
         char *eq = strchr(s, '=');

@@ -52,8 +52,9 @@ static bool on_path(const char *name)
 {
     const char *path = getenv("PATH");
     SPI_AUTOFREE char *copy = spi_xstrdup(path ? path : "/usr/bin:/bin");
-    for (char *save = NULL, *d = strtok_r(copy, ":", &save); d;
-         d = strtok_r(NULL, ":", &save)) {
+    for (char *rest = copy, *d; (d = strsep(&rest, ":"));) {
+        if (!*d)
+            continue; /* the working directory: not searched */
         SPI_AUTOFREE char *f = spi_xasprintf("%s/%s", d, name);
         if (access(f, X_OK) == 0)
             return true;

@@ -36,14 +36,15 @@ sp_code spi_mkdir_p(const char *path, mode_t mode, sp_error *err)
 
 static sp_code fsync_dir_of(const char *path, sp_error *err)
 {
-    SPI_AUTOFREE char *dir = spi_xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
+    SPI_AUTOFREE char *copy = spi_xstrdup(path);
+    const char *dir = copy;
+    char *slash = strrchr(copy, '/');
+    if (slash == copy)
         slash[1] = '\0';
     else if (slash)
         *slash = '\0';
     else
-        strcpy(dir, ".");
+        dir = "."; /* (a copy of "" had no room for it) */
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || fsync(fd) != 0) {
         int e = errno;
