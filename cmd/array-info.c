@@ -89,7 +89,8 @@ int main(int argc, char **argv)
                                   "Common options:", NULL},
                                  POPT_TABLEEND};
     cmd_init(argv[0]);
-    poptContext pc = cmd_parse(argc, argv, table, "[ARRAY-ID...]", NULL, NULL);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[ARRAY-ID|NAME...]", NULL, NULL);
     static const struct cmd_column cols[] = {
         {"DRIVER", false},   {"VENDOR", false},  {"MODEL", false},
         {"FIRMWARE", false}, {"VERSION", false}, {"SNAPSHOT", false},

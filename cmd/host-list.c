@@ -129,7 +129,8 @@ int main(int argc, char **argv)
                                   "Common options:", NULL},
                                  POPT_TABLEEND};
     cmd_init(argv[0]);
-    poptContext pc = cmd_parse(argc, argv, table, "[HOST-ID...]", NULL, NULL);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[HOST-ID|NAME...]", NULL, NULL);
     static const struct cmd_column cols[] = {
         {"URI", false},        {"GROUP", false},  {"CONNECTIVITY", false},
         {"INITIATORS", false}, {"DRIVER", false}, {"STATE", false},

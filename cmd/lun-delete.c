@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/lun-delete.c: lun-delete, delete LUNs; masked ones only with --force,
- * which unmasks them first. */
+/* cmd/lun-delete.c: lun-delete, delete LUNs, SAN copies before their
+ * sources; masked ones only with --force, which unmasks them first. */
 #include <json-c/json.h>
 #include <popt.h>
 
@@ -8,6 +8,7 @@
 #include "common/cli.h"
 #include "common/cmd.h"
 #include "common/ids.h"
+#include "common/order.h"
 #include "common/output.h"
 #include "common/status.h"
 
@@ -65,12 +66,16 @@ int main(int argc, char **argv)
     cmd_config();
     static const struct cmd_column cols[] = {{"STATUS", false}};
     cmd_out_begin(cols, CMD_COUNT(cols));
-    struct cmd_ids *ids = cmd_ids_open(pc, 0);
-    sp_id *id;
-    while ((id = cmd_ids_next(ids, CMD_KIND(SP_ID_LUN)))) {
-        delete_one(id, flags);
-        sp_id_free(id);
-    }
-    cmd_ids_close(ids);
+    /* All read first, then snapshots and clones before their sources. */
+    struct cmd_ids *it = cmd_ids_open(pc, 0);
+    sp_id **ids;
+    size_t n = cmd_ids_read_all(it, CMD_KIND(SP_ID_LUN), &ids);
+    size_t *order = cmd_xcalloc(n + 1, sizeof(*order));
+    cmd_luns_copies_first((const sp_id *const *)ids, n, order);
+    for (size_t i = 0; i < n; i++)
+        delete_one(ids[order[i]], flags);
+    free(order);
+    cmd_ids_free_all(ids, n);
+    cmd_ids_close(it);
     return cmd_finish(pc);
 }

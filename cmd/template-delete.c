@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cmd/template-delete.c: template-delete, remove templates from the
- * library; refused while snapshots of the template's LUN depend on it
- * unless --force; --with-lun deletes the LUN too. */
+/* cmd/template-delete.c: template-delete, remove templates (by ID or name)
+ * from the library; refused while snapshots of the template's LUN depend
+ * on it unless --force; --with-lun deletes the LUN too. */
 #include <popt.h>
 
 #include "common/arrays.h"
 #include "common/cli.h"
 #include "common/ids.h"
+#include "common/order.h"
 #include "common/output.h"
 #include "common/status.h"
 #include "common/templates.h"
@@ -61,15 +62,11 @@ static bool free_of_snapshots(const sp_template *t, sp_array *a)
     return false;
 }
 
-static void delete_one(const struct opts *o, const sp_id *id)
+static void delete_one(const struct opts *o, const sp_template *t)
 {
+    const sp_id *id = sp_template_id(t);
     sp_error err;
     sp_error_clear(&err);
-    sp_template *t = NULL;
-    if (sp_library_load(cmd_library(), id, &t, &err)) {
-        cmd_failed("delete", sp_id_str(id), &err);
-        return;
-    }
     sp_array *a = cmd_array_of(sp_template_lun(t), &err);
     if (!a && o->force && !o->with_lun) {
         /* Its array is gone from the configuration: forced, the template
@@ -79,7 +76,6 @@ static void delete_one(const struct opts *o, const sp_id *id)
         sp_error_clear(&err);
     } else if (!a) {
         cmd_failed("delete", sp_id_str(id), &err);
-        sp_template_free(t);
         return;
     }
     if (!a || o->force || free_of_snapshots(t, a)) {
@@ -109,7 +105,24 @@ static void delete_one(const struct opts *o, const sp_id *id)
             cmd_ok();
         }
     }
-    sp_template_free(t);
+}
+
+/* The templates of @ids that exist (*@out, to free), the others reported;
+ * returns their count. */
+static size_t load_all(sp_id **ids, size_t n, sp_template ***out)
+{
+    sp_template **ts = cmd_xcalloc(n + 1, sizeof(*ts));
+    size_t nt = 0;
+    for (size_t i = 0; i < n; i++) {
+        sp_error err;
+        sp_error_clear(&err);
+        if (sp_library_load(cmd_library(), ids[i], &ts[nt], &err))
+            cmd_failed("delete", sp_id_str(ids[i]), &err);
+        else
+            nt++;
+    }
+    *out = ts;
+    return nt;
 }
 
 int main(int argc, char **argv)
@@ -124,16 +137,31 @@ int main(int argc, char **argv)
          "Common options:", NULL},
         POPT_TABLEEND};
     cmd_init(argv[0]);
-    poptContext pc = cmd_parse(argc, argv, table, "[TMPL-ID...]", on_opt, &o);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[TMPL-ID|NAME...]", on_opt, &o);
     cmd_config();
     static const struct cmd_column cols[] = {{"STATUS", false}};
     cmd_out_begin(cols, CMD_COUNT(cols));
-    struct cmd_ids *ids = cmd_ids_open(pc, 0);
-    sp_id *id;
-    while ((id = cmd_ids_next(ids, CMD_KIND(SP_ID_TMPL)))) {
-        delete_one(&o, id);
-        sp_id_free(id);
-    }
-    cmd_ids_close(ids);
+    /* All read first: a template whose LUN is a copy of another's LUN
+     * goes first, so that with --with-lun the other is then free of it. */
+    struct cmd_ids *it = cmd_ids_open(pc, 0);
+    sp_id **ids;
+    size_t n = cmd_ids_read_all(it, CMD_KIND(SP_ID_TMPL), &ids);
+    sp_template **ts;
+    size_t nt = load_all(ids, n, &ts);
+    const sp_id **luns = cmd_xcalloc(nt + 1, sizeof(*luns));
+    size_t *order = cmd_xcalloc(nt + 1, sizeof(*order));
+    for (size_t i = 0; i < nt; i++)
+        luns[i] = sp_template_lun(ts[i]);
+    cmd_luns_copies_first(luns, nt, order);
+    for (size_t i = 0; i < nt; i++)
+        delete_one(&o, ts[order[i]]);
+    for (size_t i = 0; i < nt; i++)
+        sp_template_free(ts[i]);
+    free(ts);
+    free(luns);
+    free(order);
+    cmd_ids_free_all(ids, n);
+    cmd_ids_close(it);
     return cmd_finish(pc);
 }

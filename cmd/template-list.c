@@ -34,7 +34,8 @@ int main(int argc, char **argv)
          "Common options:", NULL},
         POPT_TABLEEND};
     cmd_init(argv[0]);
-    poptContext pc = cmd_parse(argc, argv, table, "[TMPL-ID...]", on_opt, &all);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[TMPL-ID|NAME...]", on_opt, &all);
     cmd_config();
     cmd_out_begin(cmd_template_columns, CMD_TEMPLATE_NCOLUMNS);
     if (all && poptPeekArg(pc))

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
          "Common options:", NULL},
         POPT_TABLEEND};
-    poptContext pc = cmd_parse(argc, argv, table, "[VM-ID...]", on_opt, &jobs);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[VM-ID|NAME...]", on_opt, &jobs);
     cmd_out_begin(NULL, 0);
     struct cmd_ids *it = cmd_ids_open(pc, 0);
     sp_vm_deleter *del = sp_vm_deleter_new(cmd_config(), cmd_library());

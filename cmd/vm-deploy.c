@@ -236,7 +236,7 @@ int main(int argc, char **argv)
          "Common options:", NULL},
         POPT_TABLEEND};
     poptContext pc =
-        cmd_parse(argc, argv, table, "[TEMPLATE-ID...]", on_opt, &o);
+        cmd_parse(argc, argv, table, "[TEMPLATE-ID|NAME...]", on_opt, &o);
     check_opts(&o);
     cmd_out_begin(cmd_vm_columns, CMD_VM_NCOLUMNS);
     if (o.resume) {

@@ -193,7 +193,8 @@ int main(int argc, char **argv)
         {NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_common_options, 0,
          "Common options:", NULL},
         POPT_TABLEEND};
-    poptContext pc = cmd_parse(argc, argv, table, "[VM-ID...]", NULL, NULL);
+    poptContext pc =
+        cmd_parse(argc, argv, table, "[VM-ID|NAME...]", NULL, NULL);
     r.host = host;
     if (host && !sp_config_has(cmd_config(), "host", host))
         cmd_die(SP_EXIT_NOT_FOUND,

@@ -5,6 +5,7 @@
 
 #include "common/arrays.h"
 #include "common/cli.h"
+#include "common/lookup.h"
 #include "common/templates.h"
 #include "common/output.h"
 #include "common/progress.h"
@@ -154,6 +155,7 @@ int cmd_finish(poptContext pc)
     current = NULL;
     /* Arrays and the library borrow the configuration: close them first. */
     cmd_arrays_close();
+    cmd_lookup_release();
     cmd_library_close();
     sp_config_free(config);
     config = NULL;

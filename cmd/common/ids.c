@@ -2,10 +2,12 @@
 /* cmd/common/ids.c: the ID reader: arguments, then lines or NUL-separated
  * records on stdin. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cli.h"
 #include "common/ids.h"
+#include "common/lookup.h"
 #include "common/status.h"
 
 struct cmd_ids {
@@ -15,13 +17,26 @@ struct cmd_ids {
     char field[SP_ID_MAX + 1];
 };
 
+/* Whether standard input holds input: a pipe, a socket or a regular file.
+ * A terminal is a user who forgot the IDs; another character device is
+ * /dev/null, which systemd, "ssh -n" and many schedulers give a job
+ * (Debian's cron gives an empty pipe: that is input, and empty); a closed
+ * descriptor is nothing at all. */
+static bool stdin_has_input(void)
+{
+    struct stat st;
+    if (fstat(STDIN_FILENO, &st) != 0)
+        return false;
+    return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode);
+}
+
 struct cmd_ids *cmd_ids_open(poptContext pc, unsigned int flags)
 {
     const char **args = poptGetArgs(pc);
     if (!args || !*args) {
         if (flags & CMD_IDS_ARGS_ONLY)
             return NULL;
-        if (isatty(STDIN_FILENO)) {
+        if (!stdin_has_input()) {
             if (flags & CMD_IDS_OPTIONAL)
                 return NULL;
             cmd_usage_error("no IDs given: name them as arguments or on "
@@ -156,6 +171,40 @@ static void kinds_text(unsigned int kinds, char *buf, size_t size)
     }
 }
 
+/* Whether @text starts with "KIND:" for a kind of ID. */
+static bool has_kind(const char *text)
+{
+    for (int k = SP_ID_ARRAY; k <= SP_ID_JOB; k++) {
+        const char *name = sp_id_kind_name((sp_id_kind)k);
+        size_t len = strlen(name);
+        if (strncmp(text, name, len) == 0 && text[len] == ':')
+            return true;
+    }
+    return false;
+}
+
+/*
+ * @text, which did not parse as an ID (@err says why), as the name of an
+ * object of @kinds (cmd_lookup_name()): its ID, or NULL when reported.
+ * Text that starts like an ID ("tmpl:...") and names nothing is a bad ID.
+ */
+static sp_id *by_name(const char *text, unsigned int kinds, sp_error *err)
+{
+    sp_id *id = NULL;
+    sp_error e;
+    sp_error_clear(&e);
+    if (!(kinds & CMD_NAMED_KINDS)) {
+        bad_id(text, false, err->message);
+        return NULL;
+    }
+    sp_code rc = cmd_lookup_name(text, kinds, &id, &e);
+    if (rc == SP_ERR_NOT_FOUND && has_kind(text))
+        bad_id(text, false, err->message);
+    else if (rc)
+        cmd_failed("find", text, &e);
+    return id;
+}
+
 sp_id *cmd_ids_next(struct cmd_ids *it, unsigned int kinds)
 {
     const char *text;
@@ -174,7 +223,9 @@ sp_id *cmd_ids_next(struct cmd_ids *it, unsigned int kinds)
                                  "NUL-separated input)";
             bad_id(text, false, detail);
         } else if (sp_id_parse(text, &id, &err) != SP_OK) {
-            bad_id(text, false, err.message);
+            id = by_name(text, kinds, &err);
+            if (id)
+                return id;
         } else if (kinds && !(kinds & CMD_KIND(sp_id_get_kind(id)))) {
             char want[128], got[16], detail[192];
             kinds_text(kinds, want, sizeof(want));

@@ -22,13 +22,21 @@
  * is refused without being kept, so memory stays bounded whatever the
  * input.
  *
- * The terminal rule: with no arguments and a terminal on standard input,
- * nothing is read, because the user at a shell forgot the IDs: a program
- * that needs IDs fails with a usage error (exit 2) rather than wait, and
- * one whose IDs are optional (CMD_IDS_OPTIONAL) works on all objects.
- * Otherwise (a pipe, a file, /dev/null) standard input is read, and an
- * empty input means no IDs (nothing done, exit 0): an empty upstream
- * never widens to "all".
+ * The input rule: with no arguments, standard input is read only when it
+ * holds input: a pipe (or socket) or a regular file.  A terminal (the
+ * user at a shell forgot the IDs) or another character device (/dev/null,
+ * as a job under systemd, "ssh -n" or many schedulers has) means no IDs
+ * given: a program that needs IDs fails with a usage error (exit 2) rather
+ * than wait or do nothing, and one whose IDs are optional
+ * (CMD_IDS_OPTIONAL) works on all objects.  An empty pipe or file means
+ * no IDs (nothing done, exit 0): an empty upstream never widens to "all".
+ * The argument "-" reads standard input whatever it is.
+ *
+ * Names: where a kind of CMD_NAMED_KINDS is wanted, text that does not
+ * parse as an ID is taken as the name of such an object and replaced by
+ * its ID (cmd_lookup_name()): "template-delete deb12".  A name nothing
+ * has is not found (exit 3); one several objects have is a usage error
+ * (exit 2) listing their IDs.
  */
 struct cmd_ids;
 
@@ -36,7 +44,7 @@ struct cmd_ids;
  * CMD_KIND(SP_ID_LUN). */
 #define CMD_KIND(k) (1u << (k))
 
-/* IDs are optional: see the terminal rule. */
+/* IDs are optional: see the input rule. */
 #define CMD_IDS_OPTIONAL 0x1u
 /* IDs come from the arguments only, never implicitly from stdin (an
  * argument "-" still reads it): for programs that read no IDs (sanprov(7))
@@ -48,7 +56,8 @@ struct cmd_ids;
 /*
  * Start reading the IDs of @pc's remaining arguments (see above).
  * Returns the reader, to free with cmd_ids_close(), or NULL when
- * CMD_IDS_OPTIONAL is in @flags and no IDs were given at a terminal, or
+ * CMD_IDS_OPTIONAL is in @flags and no IDs were given (no arguments, and
+ * standard input holds no input: the input rule), or
  * CMD_IDS_ARGS_ONLY is and no arguments were given: the program then
  * works on all objects.  Without CMD_IDS_OPTIONAL that case
  * is a usage error (exit 2).
@@ -57,10 +66,13 @@ struct cmd_ids *cmd_ids_open(poptContext pc, unsigned int flags);
 
 /*
  * The next ID whose kind is in @kinds (CMD_KIND() bits; 0 accepts every
- * kind), to free with sp_id_free(), or NULL at the end.  An ID that does
- * not parse or is of another kind is reported ("PROG: cannot read ID
- * 'TEXT': DETAIL", e.g. "... a lun ID is wanted, not a pool ID"),
- * recorded as a usage failure (cmd_fail_usage(), exit 2) and skipped.  A
+ * kind, and no names), to free with sp_id_free(), or NULL at the end.  A
+ * name of an object of @kinds gives its ID (see Names above); a name
+ * that cannot be resolved is reported ("PROG: cannot find 'NAME':
+ * DETAIL") and skipped.  An ID that does not parse or is of another kind
+ * is reported ("PROG: cannot read ID 'TEXT': DETAIL", e.g. "... a lun ID
+ * is wanted, not a pool ID"), recorded as a usage failure
+ * (cmd_fail_usage(), exit 2) and skipped.  A
  * read error on stdin fails the run (cmd_fail_run(), exit 1) and ends the
  * IDs.  @it may be NULL (gives NULL).
  */

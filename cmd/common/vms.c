@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "common/cli.h"
+#include "common/lookup.h"
 #include "common/status.h"
 #include "common/templates.h"
 #include "common/vms.h"
@@ -77,11 +78,13 @@ sp_template *cmd_template_arg(const char *arg)
     if (strncmp(arg, "tmpl:", 5) == 0) {
         if (sp_id_parse(arg, &id, &err))
             cmd_usage_error("--template '%s': %s", arg, err.message);
-        rc = sp_library_load(cmd_library(), id, &t, &err);
-        sp_id_free(id);
+        rc = SP_OK;
     } else {
-        rc = sp_library_find(cmd_library(), arg, &t, &err);
+        rc = cmd_lookup_name(arg, CMD_KIND(SP_ID_TMPL), &id, &err);
     }
+    if (!rc)
+        rc = sp_library_load(cmd_library(), id, &t, &err);
+    sp_id_free(id);
     if (rc)
         cmd_failed("find template", arg, &err);
     return rc ? NULL : t;

@@ -14,8 +14,9 @@ extern const struct cmd_column cmd_vm_columns[CMD_VM_NCOLUMNS];
  * @state is what vm-list(1) calls it ("running", "incomplete", ...). */
 void cmd_out_vm(const sp_vm_record *r, const char *state);
 
-/* The template given to --template: a tmpl ID or a name.  A failure is
- * reported (exit 3 for none such) and gives NULL. */
+/* The template given to --template: a tmpl ID or a name
+ * (cmd_lookup_name()).  A failure is reported (exit 3 for none such, 2 for
+ * a name several templates have) and gives NULL. */
 sp_template *cmd_template_arg(const char *arg);
 
 #endif

@@ -198,9 +198,19 @@ test_expect_code 2 'a bad ID among good and failing items still exits 2' '
     cli lun:a:1 lun:a:missing bad
 '
 
-test_expect_code 0 'no IDs on a non-terminal stdin: nothing to do, exit 0' '
-    cli </dev/null >out &&
+test_expect_code 0 'an empty pipe on stdin: no IDs, nothing to do, exit 0' '
+    : | cli >out &&
     test_line_count = 0 out
+'
+
+test_expect_code 2 'IDs needed, /dev/null on stdin: no IDs given, exit 2' '
+    cli </dev/null >out 2>err; rc=$?; cat err
+    grep -F "no IDs given" err && test_line_count = 0 out && exit $rc
+'
+
+test_expect_success 'the argument - reads stdin whatever it is' '
+    cli - </dev/null >out && test_line_count = 0 out &&
+    echo lun:a:1 >file && cli - <file >out && test_cmp file out
 '
 
 test_expect_code 1 'a failed write to stdout exits 1, even after successes' '
@@ -230,7 +240,7 @@ test_expect_success '-l of stdin gives the same table' '
 '
 
 test_expect_success '-l with no rows prints the header alone' '
-    cli -l </dev/null >out &&
+    : | cli -l >out &&
     echo "ID  KIND  FIELDS  SIZE" >want &&
     test_cmp want out
 '
@@ -409,12 +419,20 @@ if command -v script >/dev/null 2>&1; then
         test_cmp want out
     '
 
-    test_expect_success 'IDs optional, stdin not a terminal: stdin is read' '
+    test_expect_success 'IDs optional, a pipe or a file on stdin: stdin is read' '
         echo lun:a:1 | cli --optional >out &&
         echo lun:a:1 >want &&
         test_cmp want out &&
-        cli --optional </dev/null >out &&
+        cli --optional <want >out &&
+        test_cmp want out &&
+        : | cli --optional >out &&
         test_line_count = 0 out
+    '
+
+    test_expect_success 'IDs optional, /dev/null on stdin: all objects, as at a terminal' '
+        cli --optional </dev/null >out &&
+        echo "(all)" >want &&
+        test_cmp want out
     '
 
     test_expect_success 'a progress line is drawn when stderr is a terminal' '

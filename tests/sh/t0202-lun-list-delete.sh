@@ -159,8 +159,14 @@ personality_tests() {
     '
 
     test_expect_success "$p: lun-list with empty input lists nothing" '
-        run lun-list </dev/null >out &&
+        : | run lun-list >out &&
         test_line_count = 0 out
+    '
+
+    test_expect_success "$p: lun-list with /dev/null on stdin lists every LUN" '
+        run lun-list </dev/null >out &&
+        sim_lun 1 2 3 4 >want &&
+        test_cmp want out
     '
 
     test_expect_success "$p: pool-list | lun-list lists every LUN" '
@@ -404,15 +410,13 @@ personality_tests() {
         test_cmp want left.ids
     '
 
-    test_expect_success "$p: again with --force, twice: the array is empty" '
-        on_tty "$SANPROV_WRAP lun-list | $SANPROV_WRAP lun-delete --force" >out
-        rc=$?
-        cat out
-        test $rc = 5 &&
-        grep -x "$(sim_lun 2)" out && grep -x "$(sim_lun 3)" out &&
+    # The source comes first in the listing; its snapshot and clone are
+    # deleted before it, in the same run.
+    test_expect_success "$p: again with --force, once: the array is empty" '
         on_tty "$SANPROV_WRAP lun-list | $SANPROV_WRAP lun-delete --force" >out &&
         cat out &&
-        grep -x "$(sim_lun 1)" out &&
+        sim_lun 2 3 1 >want &&
+        test_cmp want out &&
         on_tty "$SANPROV_WRAP lun-list" >left &&
         test_line_count = 0 left &&
         test "$(units)" = 0 &&

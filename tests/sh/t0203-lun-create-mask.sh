@@ -215,9 +215,17 @@ for P in group legacy; do
         run lun-delete <made && run lun-delete <src && counts_are 0 0 0
     '
 
+    test_expect_success "$P: with /dev/null on stdin (cron), a copy without a pool goes to its source's" '
+        run lun-create --size 1G --name base pool:sim:silver >src &&
+        run lun-create --clone-of "$(cat src)" --name x --json </dev/null >json &&
+        test_line_count = 1 json &&
+        jq -e ".pool == \"pool:sim:silver\" and .copy == \"clone\"" json &&
+        jq -r .id json | run lun-delete && run lun-delete <src && counts_are 0 0 0
+    '
+
     test_expect_success "$P: a copy without a pool from an empty pipe makes nothing" '
         run lun-create --size 1G --name base pool:sim:gold >src &&
-        run lun-create --clone-of "$(cat src)" </dev/null >out &&
+        : | run lun-create --clone-of "$(cat src)" >out &&
         ! test -s out && counts_are 1 0 0 &&
         run lun-delete <src && counts_are 0 0 0
     '
