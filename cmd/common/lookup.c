@@ -31,21 +31,25 @@ static const struct {
 
 static void add(struct table *t, const char *name, sp_id *id)
 {
+    if (!name || !id) {
+        sp_id_free(id);
+        return;
+    }
     cmd_grow((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v));
     t->v[t->n++] = (struct named){cmd_xstrdup(name), id};
 }
 
 static int add_template(sp_template *tp, void *ctx)
 {
-    add(ctx, sp_template_name(tp), sp_id_copy(sp_template_id(tp)));
+    const sp_id *id = sp_template_id(tp);
+    add(ctx, sp_template_name(tp), id ? sp_id_copy(id) : NULL);
     sp_template_free(tp);
     return 0;
 }
 
 static int add_vm(sp_vm_record *r, void *ctx)
 {
-    if (sp_vm_record_name(r))
-        add(ctx, sp_vm_record_name(r), sp_id_copy(sp_vm_record_id(r)));
+    add(ctx, sp_vm_record_name(r), sp_id_copy(sp_vm_record_id(r)));
     sp_vm_record_free(r);
     return 0;
 }
