@@ -128,3 +128,17 @@ _sanprov_ids() {
         COMPREPLY=("${COMPREPLY[@]#"$drop"}")
     fi
 }
+
+# _sanprov_templates: offer the names of the library's templates that start
+# with cur, as template-list(1) lists them (with the -c FILE of the command
+# line): it reads the library and contacts no array.  Programs that take a
+# template take its name (sanprov(7), "Names for IDs").
+_sanprov_templates() {
+    local conf n
+    command -v template-list >/dev/null 2>&1 || return 0
+    conf=$(_sanprov_config_arg)
+    while IFS= read -r n; do
+        [[ $n == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$n")")
+    done < <(template-list --all --json ${conf:+-c "$conf"} </dev/null 2>/dev/null |
+        sed -n 's/^{"id":"[^"]*","name":"\([^"\\]*\)",.*/\1/p')
+}

@@ -7,9 +7,9 @@
 _template_delete() {
     local cur prev
     _sanprov_start || return
-    # Template IDs are not offered: they are UUIDs, which come from
-    # template-list rather than from typing.
-    _sanprov_options -f --force --with-lun
+    _sanprov_options -f --force --with-lun && return
+    # Templates by name (a UUID is not typed).
+    _sanprov_templates
 }
 
 complete -F _template_delete template-delete

@@ -7,9 +7,9 @@
 _template_list() {
     local cur prev
     _sanprov_start || return
-    # Template IDs are not offered: they are UUIDs, which come from
-    # template-list itself rather than from typing.
-    _sanprov_options -a --all
+    _sanprov_options -a --all && return
+    # Templates by name (a UUID is not typed).
+    _sanprov_templates
 }
 
 complete -F _template_list template-list
