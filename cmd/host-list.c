@@ -20,18 +20,23 @@ struct live {
     sp_host *h;
 };
 
-static void look(const sp_config *cfg, const char *name, struct live *lv)
+/* False (reported) when the host's configuration is wrong (its URI). */
+static bool look(const sp_config *cfg, const char *name, struct live *lv)
 {
     memset(lv, 0, sizeof(*lv));
     lv->caps.size = sizeof(lv->caps);
     lv->state = "configured";
     if (!cmd_opt.long_fmt && !cmd_opt.json)
-        return; /* bare IDs: no need to ask */
+        return true; /* bare IDs: no need to ask */
     sp_error err;
     sp_error_clear(&err);
     if (sp_host_open(cfg, name, 0, &lv->h, &err)) {
+        if (err.code == SP_ERR_CONFIG) {
+            cmd_failed("open host", name, &err);
+            return false;
+        }
         snprintf(lv->error, sizeof(lv->error), "%s", err.message);
-        return;
+        return true;
     }
     if (sp_host_capabilities(lv->h, &lv->caps)) {
         lv->state = "unreachable";
@@ -42,6 +47,7 @@ static void look(const sp_config *cfg, const char *name, struct live *lv)
         lv->state = "reachable";
     }
     lv->driver = lv->caps.driver ? lv->caps.driver : "libvirt";
+    return true;
 }
 
 /* "iscsi" or "fc", as masking sees the host; NULL when the configuration
@@ -72,7 +78,11 @@ static void list(const char *name)
     }
     const char *conn = connectivity_of(cfg, &h);
     struct live lv;
-    look(cfg, name, &lv);
+    if (!look(cfg, name, &lv)) {
+        cmd_host_free(&h);
+        sp_id_free(id);
+        return;
+    }
     bool up = strcmp(lv.state, "reachable") == 0;
     char vms[16];
     snprintf(vms, sizeof(vms), "%u", lv.caps.vms);
@@ -132,9 +142,10 @@ int main(int argc, char **argv)
     poptContext pc =
         cmd_parse(argc, argv, table, "[HOST-ID|NAME...]", NULL, NULL);
     static const struct cmd_column cols[] = {
-        {"URI", false},        {"GROUP", false},  {"CONNECTIVITY", false},
-        {"INITIATORS", false}, {"DRIVER", false}, {"STATE", false},
-        {"UEFI", false},       {"VMS", true}};
+        {.name = "URI"},          {.name = "GROUP"},
+        {.name = "CONNECTIVITY"}, {.name = "INITIATORS"},
+        {.name = "DRIVER"},       {.name = "STATE"},
+        {.name = "UEFI"},         {.name = "VMS", .right = true}};
     cmd_out_begin(cols, CMD_COUNT(cols));
     cmd_each_configured(pc, SP_ID_HOST, "host", list);
     return cmd_finish(pc);

@@ -72,8 +72,13 @@ static struct host_view *view_of(struct run *r, const char *host)
             sp_error_copy(&v->err, sp_host_error(h));
         sp_host_close(h);
     }
-    if (!v->reachable)
-        sp_log(SP_LOG_WARN, "host '%s': %s", host, v->err.message);
+    /* A host that cannot be reached leaves its VMs' state unknown; one
+     * whose configuration is wrong is a failure (exit 2). */
+    if (!v->reachable && v->err.code == SP_ERR_CONFIG)
+        cmd_failed("open host", host, &v->err);
+    else if (!v->reachable)
+        sp_log(SP_LOG_WARN, "cannot list the VMs of host '%s': %s", host,
+               v->err.message);
     return v;
 }
 

@@ -23,6 +23,19 @@ sp_code spi_array_fail(sp_array *a, sp_code code, const char *fmt, ...)
     return code;
 }
 
+sp_code spi_array_config_fail(sp_array *a, const char *key, const char *fmt,
+                              ...)
+{
+    char msg[SP_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    SPI_AUTOFREE char *where = spi_config_where(a->cfg, "array", a->name, key);
+    return spi_array_fail(a, SP_ERR_CONFIG, "%s: array '%s': %s", where,
+                          a->name, msg);
+}
+
 sp_code spi_array_fail_with(sp_array *a, const sp_error *err)
 {
     sp_error_copy(&a->err, err);
@@ -78,9 +91,11 @@ sp_code sp_array_open(const sp_config *cfg, const char *name,
                         known + len, sizeof(known) - len, "%s%s:%s",
                         len ? ", " : "", drivers[i]->schemes[k],
                         drivers[i]->hierarchical ? "//" : "");
-        return sp_error_set(err, SP_ERR_NOT_SUPPORTED,
-                            "no driver for its URI '%s' (this build has: %s)",
-                            uri, known);
+        SPI_AUTOFREE char *where = spi_config_where(cfg, "array", name, "uri");
+        return sp_error_set(err, SP_ERR_CONFIG,
+                            "%s: no driver for its URI '%s' (this build has: "
+                            "%s)",
+                            where, uri, known);
     }
     sp_array *a = spi_xcalloc(1, sizeof(*a));
     a->drv = drv;

@@ -121,6 +121,10 @@ sp_code spi_array_lock_copy(sp_array *a, const char *source_key,
 /* Record an error in @a; returns @code. */
 sp_code spi_array_fail(sp_array *a, sp_code code, const char *fmt, ...)
     SP_PRINTF(3, 4);
+/* Record SP_ERR_CONFIG in @a for the value of key @key of its section:
+ * "FILE:LINE: array 'NAME': MESSAGE"; returns SP_ERR_CONFIG. */
+sp_code spi_array_config_fail(sp_array *a, const char *key, const char *fmt,
+                              ...) SP_PRINTF(3, 4);
 /* Copy @err into @a (the driver's sub-handle failed). */
 sp_code spi_array_fail_with(sp_array *a, const sp_error *err);
 

@@ -76,10 +76,8 @@ static sp_code local_open(sp_array *a)
 {
     const char *path = a->uri + strlen("local:");
     if (path[0] != '/')
-        return spi_array_fail(
-            a, SP_ERR_CONFIG,
-            "array '%s': uri '%s' is not local:/ABSOLUTE/PATH", a->name,
-            a->uri);
+        return spi_array_config_fail(
+            a, "uri", "uri '%s' is not local:/ABSOLUTE/PATH", a->uri);
     struct local *l = spi_xcalloc(1, sizeof(*l));
     l->root = spi_xstrdup(path);
     for (size_t n = strlen(l->root); n > 1 && l->root[n - 1] == '/'; n--)

@@ -70,16 +70,15 @@ static sp_code parse_uri(sp_array *a, char **url, char **hint)
     const char *u = a->uri;
     bool tls = strncasecmp(u, "smis+https://", 13) == 0;
     if (!tls && strncasecmp(u, "smis+http://", 12) != 0)
-        return spi_array_fail(a, SP_ERR_CONFIG,
-                              "array '%s': '%s' is not a smis+https:// or "
-                              "smis+http:// URI",
-                              a->name, u);
+        return spi_array_config_fail(a, "uri",
+                                     "'%s' is not a smis+https:// or "
+                                     "smis+http:// URI",
+                                     u);
     const char *host = u + (tls ? 13 : 12);
     const char *slash = strchr(host, '/');
     size_t hl = slash ? (size_t)(slash - host) : strlen(host);
     if (!hl)
-        return spi_array_fail(a, SP_ERR_CONFIG,
-                              "array '%s': the URI has no host", a->name);
+        return spi_array_config_fail(a, "uri", "the URI '%s' has no host", u);
     SPI_AUTOFREE char *hostport = spi_xstrndup(host, hl);
     const char *close = strrchr(hostport, ']');
     const char *colon = strrchr(hostport, ':');

@@ -36,11 +36,13 @@ sp_code sp_host_open(const sp_config *cfg, const char *name, unsigned int flags,
     for (size_t i = 0; i < SPI_ARRAY_SIZE(drivers) && !drv; i++)
         if (drivers[i]->handles(uri))
             drv = drivers[i];
-    if (!drv)
-        return sp_error_set(err, SP_ERR_NOT_SUPPORTED,
-                            "no driver for its URI '%s' (this build has: "
-                            "libvirt URIs)",
-                            uri);
+    if (!drv) {
+        SPI_AUTOFREE char *where = spi_config_where(cfg, "host", name, "uri");
+        return sp_error_set(err, SP_ERR_CONFIG,
+                            "%s: no driver for its URI '%s' (this build has: "
+                            "libvirt URIs, DRIVER[+TRANSPORT]://...)",
+                            where, uri);
+    }
     sp_host *h = spi_xcalloc(1, sizeof(*h));
     h->drv = drv;
     h->cfg = cfg;

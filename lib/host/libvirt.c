@@ -37,7 +37,8 @@ static void quiet_once(void)
     virSetErrorFunc(NULL, quiet);
 }
 
-/* Record libvirt's last error, with @what done. */
+/* Record libvirt's last error: "cannot WHAT host 'NAME': ...", @what with
+ * its preposition ("connect to", "define the VM on"). */
 static sp_code fail(sp_host *h, const char *what)
 {
     virErrorPtr e = virGetLastError();
@@ -69,7 +70,7 @@ static sp_code fail(sp_host *h, const char *what)
             strstr(e->message, "already exists"))
             code = SP_ERR_EXISTS;
     }
-    return spi_host_fail(h, code, "cannot %s on host '%s': %s", what, h->name,
+    return spi_host_fail(h, code, "cannot %s host '%s': %s", what, h->name,
                          e && e->message ? e->message : "libvirt failed");
 }
 
@@ -107,7 +108,7 @@ static sp_code connected(sp_host *h)
         return SP_OK;
     l->conn = virConnectOpen(h->uri);
     if (!l->conn) {
-        fail(h, "connect");
+        fail(h, "connect to");
         h->err.code = SP_ERR_CONNECT;
         return SP_ERR_CONNECT;
     }
@@ -240,7 +241,7 @@ static sp_code lv_file_user(sp_host *h, uid_t *uid, gid_t *gid)
         return rc;
     char *caps = virConnectGetCapabilities(l->conn);
     if (!caps)
-        return fail(h, "read the host's capabilities");
+        return fail(h, "read the capabilities of");
     xmlDocPtr doc = xmlReadMemory(caps, (int)strlen(caps), NULL, NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR |
                                       XML_PARSE_NOWARNING);
@@ -282,7 +283,7 @@ static virDomainPtr lookup(sp_host *h, const char *uuid)
         return NULL;
     virDomainPtr d = virDomainLookupByUUIDString(lv_of(h)->conn, uuid);
     if (!d)
-        fail(h, "find the VM");
+        fail(h, "find the VM on");
     return d;
 }
 
@@ -293,9 +294,9 @@ static sp_code lv_define(sp_host *h, const char *xml, char uuid[37])
         return rc;
     virDomainPtr d = virDomainDefineXML(lv_of(h)->conn, xml);
     if (!d)
-        return fail(h, "define the VM");
+        return fail(h, "define the VM on");
     if (virDomainGetUUIDString(d, uuid) != 0)
-        rc = fail(h, "read the new VM's UUID");
+        rc = fail(h, "read the new VM's UUID on");
     virDomainFree(d);
     return rc;
 }
@@ -305,7 +306,7 @@ static sp_code lv_start(sp_host *h, const char *uuid)
     virDomainPtr d = lookup(h, uuid);
     if (!d)
         return h->err.code;
-    sp_code rc = virDomainCreate(d) == 0 ? SP_OK : fail(h, "start the VM");
+    sp_code rc = virDomainCreate(d) == 0 ? SP_OK : fail(h, "start the VM on");
     virDomainFree(d);
     return rc;
 }
@@ -317,7 +318,7 @@ static sp_code lv_stop(sp_host *h, const char *uuid)
         return h->err.code;
     sp_code rc = SP_OK;
     if (virDomainIsActive(d) == 1 && virDomainDestroy(d) != 0)
-        rc = fail(h, "stop the VM");
+        rc = fail(h, "stop the VM on");
     virDomainFree(d);
     return rc;
 }
@@ -334,12 +335,12 @@ static sp_code lv_undefine(sp_host *h, const char *uuid)
     }
     sp_code rc = SP_OK;
     if (virDomainIsActive(d) == 1 && virDomainDestroy(d) != 0)
-        rc = fail(h, "stop the VM");
+        rc = fail(h, "stop the VM on");
     if (!rc &&
         virDomainUndefineFlags(d, VIR_DOMAIN_UNDEFINE_NVRAM |
                                       VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) != 0 &&
         virDomainUndefine(d) != 0)
-        rc = fail(h, "undefine the VM");
+        rc = fail(h, "undefine the VM on");
     virDomainFree(d);
     return rc;
 }
@@ -351,9 +352,9 @@ static sp_code lv_find_domain(sp_host *h, const char *name, char uuid[37])
         return rc;
     virDomainPtr d = virDomainLookupByName(lv_of(h)->conn, name);
     if (!d)
-        return fail(h, "find the VM");
+        return fail(h, "find the VM on");
     if (virDomainGetUUIDString(d, uuid) != 0)
-        rc = fail(h, "read the VM's UUID");
+        rc = fail(h, "read the VM's UUID on");
     virDomainFree(d);
     return rc;
 }
@@ -364,7 +365,7 @@ static sp_code lv_domain_xml(sp_host *h, const char *uuid, char **out)
     if (!d)
         return h->err.code;
     char *xml = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
-    sp_code rc = xml ? SP_OK : fail(h, "read the VM's definition");
+    sp_code rc = xml ? SP_OK : fail(h, "read the VM's definition on");
     virDomainFree(d);
     if (xml) {
         *out = spi_xstrdup(xml);
@@ -402,7 +403,7 @@ static sp_code lv_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx)
     virDomainPtr *doms = NULL;
     int n = virConnectListAllDomains(lv_of(h)->conn, &doms, 0);
     if (n < 0)
-        return fail(h, "list VMs");
+        return fail(h, "list VMs on");
     int stop = 0;
     for (int i = 0; i < n; i++) {
         char *meta =

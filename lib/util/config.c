@@ -32,6 +32,7 @@ struct section {
 
 struct sp_config {
     char *file;
+    char *origin; /* the file, or what sp_config_parse() was told */
     char *library;
     struct section *sections;
     size_t n, cap;
@@ -85,6 +86,7 @@ void sp_config_free(sp_config *c)
     }
     free(c->sections);
     free(c->file);
+    free(c->origin);
     free(c->library);
     free(c);
 }
@@ -464,15 +466,16 @@ static sp_code recode(sp_error *err, sp_code code)
     return code;
 }
 
+/* A file that cannot be opened, or is no regular file (a FIFO, a device,
+ * a directory), or is too large is a bad configuration (exit 2, as every
+ * other error in it); a failed read(2) is not. */
 static sp_code read_file(const char *path, char **out, sp_error *err)
 {
     *out = NULL;
     int fd;
     sp_code rc = spi_open_regular(path, 0, &fd, NULL, err);
-    if (rc == SP_ERR_INVALID) /* a FIFO, a device: a bad configuration */
-        return recode(err, SP_ERR_CONFIG);
     if (rc)
-        return rc;
+        return recode(err, SP_ERR_CONFIG);
     sp_buf b = SP_BUF_INIT(1 << 20);
     char chunk[8192];
     ssize_t n = 0;
@@ -482,7 +485,8 @@ static sp_code read_file(const char *path, char **out, sp_error *err)
     close(fd);
     if (n < 0 || sp_buf_overflowed(&b)) {
         sp_buf_release(&b);
-        return sp_error_set(err, SP_ERR_IO, "cannot read '%s': %s", path,
+        return sp_error_set(err, n < 0 ? SP_ERR_IO : SP_ERR_CONFIG,
+                            "cannot read '%s': %s", path,
                             n < 0 ? strerror(e) : "larger than 1 MiB");
     }
     *out = sp_buf_detach(&b, NULL);
@@ -495,7 +499,8 @@ sp_code sp_config_parse(const char *text, const char *origin, sp_config **out,
     sp_config *c = spi_xcalloc(1, sizeof(*c));
     SPI_AUTOFREE char *data = xdg("XDG_DATA_HOME", ".local/share");
     c->library = spi_xasprintf("%s/sanprov/library", data);
-    sp_code rc = parse(c, text, origin ? origin : "(string)", err);
+    c->origin = spi_xstrdup(origin ? origin : "(string)");
+    sp_code rc = parse(c, text, c->origin, err);
     if (rc) {
         sp_config_free(c);
         *out = NULL;
@@ -511,15 +516,15 @@ sp_code sp_config_load(const char *path, unsigned int flags, sp_config **out,
     *out = NULL;
     if (flags & ~SP_CONFIG_NO_DEFAULT)
         return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
-    /* A file named explicitly must exist; the usual places may not. */
+    /* A file named explicitly must exist; the usual places may not (a
+     * file there that cannot be read is a bad configuration all the
+     * same). */
     SPI_AUTOFREE char *candidate = NULL;
-    bool must = true;
     if (path && *path) {
         candidate = spi_xstrdup(path);
     } else if (getenv("SANPROV_CONFIG") && *getenv("SANPROV_CONFIG")) {
         candidate = spi_xstrdup(getenv("SANPROV_CONFIG"));
     } else {
-        must = false;
         SPI_AUTOFREE char *cfg = xdg("XDG_CONFIG_HOME", ".config");
         SPI_AUTOFREE char *user = spi_xasprintf("%s/sanprov/sanprov.conf", cfg);
         if (access(user, F_OK) == 0)
@@ -538,8 +543,6 @@ sp_code sp_config_load(const char *path, unsigned int flags, sp_config **out,
     }
     SPI_AUTOFREE char *text = NULL;
     sp_code rc = read_file(candidate, &text, err);
-    if (rc == SP_ERR_NOT_FOUND && !must)
-        rc = SP_ERR_IO;
     if (rc)
         return rc;
     sp_config *c = NULL;
@@ -556,6 +559,17 @@ sp_code sp_config_load(const char *path, unsigned int flags, sp_config **out,
 const char *sp_config_file(const sp_config *c)
 {
     return c->file;
+}
+
+char *spi_config_where(const sp_config *c, const char *kind, const char *name,
+                       const char *key)
+{
+    const struct section *s = find(c, kind, name);
+    const struct entry *e = s ? find_entry(s, key) : NULL;
+    int line = e && e->line ? e->line : s ? s->line : 0;
+    if (!c->origin || !line) /* the built-in configuration */
+        return spi_xstrdup("the built-in configuration");
+    return spi_xasprintf("%s:%d", c->origin, line);
 }
 
 const char *sp_config_library(const sp_config *c)

@@ -96,6 +96,12 @@ sp_code spi_host_capabilities(sp_host *h, sp_host_caps *out);
 bool spi_host_mask_target(const sp_config *cfg, const char *name,
                           sp_mask_target *out);
 
+/* Where key @key of section [@kind "@name"] is written, for a message about
+ * its value: "FILE:LINE" (the section's line when the key is not there),
+ * or "the built-in configuration".  free() it. */
+char *spi_config_where(const sp_config *c, const char *kind, const char *name,
+                       const char *key);
+
 /* Free *p; for __attribute__((cleanup)). */
 static inline void spi_freep(void *p)
 {

@@ -220,7 +220,7 @@ test_expect_success 'libvirtd: undefine removes them; again is fine' '
 test_expect_code 4 'an unreachable host exits 4 and says why' '
     run vmtool caps unreachable 2>err
     rc=$?
-    cat err && grep -q "cannot connect on host .unreachable." err && exit $rc
+    cat err && grep -q "cannot connect to host .unreachable." err && exit $rc
 '
 
 test_done

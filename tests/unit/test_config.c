@@ -202,9 +202,14 @@ static void test_lookup_and_builtin(void **state)
     assert_int_equal(sp_config_load(NULL, 0, &c, &err), SP_OK);
     assert_string_equal(sp_config_name(c, "array", 0), "y");
     sp_config_free(c);
+    /* A file that cannot be used is a configuration error (exit 2), as an
+     * error in it is, whatever is wrong with it. */
     setenv("SANPROV_CONFIG", tu_path(dir, "missing.conf"), 1);
-    assert_int_equal(sp_config_load(NULL, 0, &c, &err), SP_ERR_NOT_FOUND);
+    assert_int_equal(sp_config_load(NULL, 0, &c, &err), SP_ERR_CONFIG);
     assert_non_null(strstr(err.message, "missing.conf"));
+    assert_int_equal(sp_error_exit_code(&err), SP_EXIT_USAGE);
+    assert_int_equal(sp_config_load(dir, 0, &c, &err), SP_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "is a directory"));
 
     /* -c wins over everything. */
     assert_int_equal(sp_config_load(tu_path(cfg, "sanprov.conf"), 0, &c, &err),

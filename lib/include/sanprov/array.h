@@ -21,8 +21,9 @@ typedef struct sp_array sp_array;
 
 /*
  * Open array @name of @cfg.  Nothing is sent yet.  @flags must be 0.
- * Errors: SP_ERR_NOT_FOUND (no such array), SP_ERR_CONFIG (bad URI),
- * SP_ERR_NOT_SUPPORTED (no driver for the scheme).
+ * Errors: SP_ERR_NOT_FOUND (no such array), SP_ERR_CONFIG (a URI no
+ * driver takes, or that its driver cannot use: the message names the
+ * configuration file and line).
  */
 SP_API sp_code sp_array_open(const sp_config *cfg, const char *name,
                              unsigned int flags, sp_array **out, sp_error *err);

@@ -33,9 +33,13 @@ typedef struct sp_config sp_config;
 /*
  * Find and read the configuration.  @path (may be NULL) is the file given
  * with -c.  Errors: SP_ERR_CONFIG (syntax, unknown section or key, bad
- * value: the message names the file and line; or the file is not a regular
- * file, e.g. a FIFO or /dev/zero, refused without waiting), SP_ERR_NOT_FOUND
- * (a file given by -c or $SANPROV_CONFIG does not exist), SP_ERR_IO.
+ * value: the message names the file and line; or the file cannot be used:
+ * it does not exist (given by -c or $SANPROV_CONFIG), cannot be opened, is
+ * not a regular file, e.g. a directory, a FIFO or /dev/zero, refused
+ * without waiting, or is larger than 1 MiB: the message names the file),
+ * SP_ERR_NOT_FOUND (no file found, with SP_CONFIG_NO_DEFAULT), SP_ERR_IO
+ * (reading it failed).  A URI no driver takes is found when its array or
+ * host is opened: SP_ERR_CONFIG there too, naming the file and line.
  */
 SP_API sp_code sp_config_load(const char *path, unsigned int flags,
                               sp_config **out, sp_error *err);

@@ -17,8 +17,9 @@ SP_BEGIN_DECLS
  */
 typedef struct sp_host sp_host;
 
-/* Errors: SP_ERR_NOT_FOUND (no such host), SP_ERR_CONFIG,
- * SP_ERR_NOT_SUPPORTED (no driver for its URI).  Nothing is sent yet. */
+/* Errors: SP_ERR_NOT_FOUND (no such host), SP_ERR_CONFIG (a URI no driver
+ * takes: the message names the configuration file and line).  Nothing is
+ * sent yet. */
 SP_API sp_code sp_host_open(const sp_config *cfg, const char *name,
                             unsigned int flags, sp_host **out, sp_error *err);
 SP_API void sp_host_close(sp_host *h);
