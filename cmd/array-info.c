@@ -92,10 +92,10 @@ int main(int argc, char **argv)
     poptContext pc =
         cmd_parse(argc, argv, table, "[ARRAY-ID|NAME...]", NULL, NULL);
     static const struct cmd_column cols[] = {
-        {"DRIVER", false},   {"VENDOR", false},  {"MODEL", false},
-        {"FIRMWARE", false}, {"VERSION", false}, {"SNAPSHOT", false},
-        {"CLONE", false},    {"MASKING", false}, {"ASYNC", false},
-        {"RAPID", false}};
+        {.name = "DRIVER"},   {.name = "VENDOR"},  {.name = "MODEL"},
+        {.name = "FIRMWARE"}, {.name = "VERSION"}, {.name = "SNAPSHOT"},
+        {.name = "CLONE"},    {.name = "MASKING"}, {.name = "ASYNC"},
+        {.name = "RAPID"}};
     cmd_out_begin(cols, CMD_COUNT(cols));
     cmd_each_configured(pc, SP_ID_ARRAY, "array", probe);
     return cmd_finish(pc);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/lun-delete.c: lun-delete, delete LUNs, SAN copies before their
  * sources; masked ones only with --force, which unmasks them first. */
-#include <json-c/json.h>
 #include <popt.h>
 
 #include "common/arrays.h"
@@ -36,17 +35,7 @@ static void delete_one(const sp_id *id, unsigned int flags)
         cmd_out_pending_job(a, rc);
         return;
     }
-    /* The LUN is gone: all there is to show is that it was. */
-    static const char *const cells[] = {"deleted"};
-    json_object *j = NULL;
-    if (cmd_opt.json) {
-        j = json_object_new_object();
-        json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
-        json_object_object_add(j, "array",
-                               json_object_new_string(sp_id_field(id, 0)));
-        json_object_object_add(j, "deleted", json_object_new_boolean(true));
-    }
-    cmd_out_row(id, cells, j);
+    cmd_out_deleted(id);
     cmd_ok();
 }
 
@@ -64,8 +53,7 @@ int main(int argc, char **argv)
     poptContext pc =
         cmd_parse(argc, argv, table, "[LUN-ID...]", on_opt, &flags);
     cmd_config();
-    static const struct cmd_column cols[] = {{"STATUS", false}};
-    cmd_out_begin(cols, CMD_COUNT(cols));
+    cmd_out_begin_deleted();
     /* All read first, then snapshots and clones before their sources. */
     struct cmd_ids *it = cmd_ids_open(pc, 0);
     sp_id **ids;

@@ -83,11 +83,10 @@ static int one(sp_lun *l, void *ctx)
     cmd_lun_view_of(l, &v);
     if (cmd_opt.long_fmt) {
         const char *cells[CMD_LUN_NCOLUMNS + 1];
-        char *keep = cmd_lun_cells(&v, cells);
+        cmd_lun_cells(&v, cells);
         char *masking = masking_cell(o, l);
         cells[CMD_LUN_NCOLUMNS] = masking;
         cmd_out_row(v.id, cells, NULL);
-        free(keep);
         free(masking);
     } else if (cmd_opt.json) {
         json_object *j = cmd_lun_json(&v);
@@ -158,7 +157,7 @@ int main(int argc, char **argv)
     bool ids_only = !cmd_opt.long_fmt && !cmd_opt.json;
     static struct cmd_column cols[CMD_LUN_NCOLUMNS + 1];
     memcpy(cols, cmd_lun_columns, sizeof(cmd_lun_columns));
-    cols[CMD_LUN_NCOLUMNS] = (struct cmd_column){"MASKING", false};
+    cols[CMD_LUN_NCOLUMNS] = (struct cmd_column){.name = "MASKING"};
     /* Without the masking, no MASKING column rather than an empty one. */
     cmd_out_begin(cols, CMD_LUN_NCOLUMNS + (o.flags ? 1 : 0));
     cmd_out_listing();

@@ -196,7 +196,8 @@ int main(int argc, char **argv)
                         "IQN|WWPN");
     struct side s = {0};
     resolve(&o, &s);
-    static const struct cmd_column cols[] = {{"HOST", false}, {"LUN", true}};
+    static const struct cmd_column cols[] = {{.name = "HOST"},
+                                             {.name = "LUN", .right = true}};
     cmd_out_begin(cols, CMD_COUNT(cols));
     /* All IDs first: one request batch per array, whatever the order. */
     struct cmd_ids *it = cmd_ids_open(pc, 0);

@@ -117,11 +117,11 @@ int main(int argc, char **argv)
     poptContext pc = cmd_parse(argc, argv, table, "", on_opt, &o);
     cmd_no_args(pc);
     const sp_config *cfg = cmd_config();
-    static const struct cmd_column cols[] = {{"NAME", false},
-                                             {"CLASS", false},
-                                             {"TOTAL", true},
-                                             {"FREE", true},
-                                             {"USED", true}};
+    static const struct cmd_column cols[] = {{.name = "NAME"},
+                                             {.name = "CLASS"},
+                                             {.name = "TOTAL", .right = true},
+                                             {.name = "FREE", .right = true},
+                                             {.name = "USED", .right = true}};
     cmd_out_begin(cols, CMD_COUNT(cols));
     if (o.array) {
         if (!sp_config_has(cfg, "array", o.array))

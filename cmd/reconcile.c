@@ -15,8 +15,13 @@
 enum { OPT_FIX = CMD_OPT_FIRST, OPT_GRACE };
 
 static const struct cmd_column columns[] = {
-    {"KIND", false}, {"OBJECT", false}, {"WHERE", false},  {"NAME", false},
-    {"AGE", true},   {"WHY", false},    {"ACTION", false},
+    {.name = "KIND"},
+    {.name = "OBJECT"},
+    {.name = "WHERE"},
+    {.name = "NAME"},
+    {.name = "AGE", .right = true},
+    {.name = "WHY", .text = true},
+    {.name = "ACTION", .text = true},
 };
 
 struct opts {

@@ -90,18 +90,7 @@ static void delete_one(const struct opts *o, const sp_template *t)
         } else if (sp_library_remove(cmd_library(), id, 0, &err)) {
             cmd_failed("delete", sp_id_str(id), &err);
         } else {
-            static const char *const cells[] = {"deleted"};
-            json_object *j = NULL;
-            if (cmd_opt.json) {
-                j = json_object_new_object();
-                json_object_object_add(j, "id",
-                                       json_object_new_string(sp_id_str(id)));
-                json_object_object_add(
-                    j, "name", json_object_new_string(sp_template_name(t)));
-                json_object_object_add(j, "lun_deleted",
-                                       json_object_new_boolean(o->with_lun));
-            }
-            cmd_out_row(id, cells, j);
+            cmd_out_deleted(id);
             cmd_ok();
         }
     }
@@ -140,8 +129,7 @@ int main(int argc, char **argv)
     poptContext pc =
         cmd_parse(argc, argv, table, "[TMPL-ID|NAME...]", on_opt, &o);
     cmd_config();
-    static const struct cmd_column cols[] = {{"STATUS", false}};
-    cmd_out_begin(cols, CMD_COUNT(cols));
+    cmd_out_begin_deleted();
     /* All read first: a template whose LUN is a copy of another's LUN
      * goes first, so that with --with-lun the other is then free of it. */
     struct cmd_ids *it = cmd_ids_open(pc, 0);

@@ -7,6 +7,7 @@
 
 #include "common/cli.h"
 #include "common/ids.h"
+#include "common/output.h"
 #include "common/status.h"
 #include "common/templates.h"
 
@@ -16,7 +17,7 @@ static void outcome(const sp_id *vm, const sp_error *err, void *ctx)
     if (err) {
         cmd_failed("delete VM", sp_id_str(vm), err);
     } else {
-        cmd_out_row(vm, NULL, NULL);
+        cmd_out_deleted(vm);
         cmd_ok();
     }
 }
@@ -41,7 +42,7 @@ int main(int argc, char **argv)
         POPT_TABLEEND};
     poptContext pc =
         cmd_parse(argc, argv, table, "[VM-ID|NAME...]", on_opt, &jobs);
-    cmd_out_begin(NULL, 0);
+    cmd_out_begin_deleted();
     struct cmd_ids *it = cmd_ids_open(pc, 0);
     sp_vm_deleter *del = sp_vm_deleter_new(cmd_config(), cmd_library());
     sp_id *id;

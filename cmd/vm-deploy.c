@@ -136,8 +136,8 @@ static void on_vm(const char *name, const sp_vm_record *r, const sp_error *err,
 static void print_plan(const sp_deploy *d, const sp_template *t)
 {
     static const struct cmd_column cols[] = {
-        {"NAME", false},    {"HOST", false}, {"COPY", false},
-        {"CONNECT", false}, {"POOL", false}, {"TEMPLATE", false}};
+        {.name = "NAME"},    {.name = "HOST"}, {.name = "COPY"},
+        {.name = "CONNECT"}, {.name = "POOL"}, {.name = "TEMPLATE"}};
     for (size_t i = 0; i < sp_deploy_count(d); i++) {
         const char *copy = sp_copy_pref_name(sp_deploy_method(d));
         const char *pool = sp_id_str(sp_deploy_pool(d));

@@ -3,8 +3,9 @@
 #include "common/luns.h"
 
 const struct cmd_column cmd_lun_columns[CMD_LUN_NCOLUMNS] = {
-    {"NAME", false}, {"SIZE", true},    {"WWN", false},
-    {"POOL", false}, {"SOURCE", false},
+    {.name = "NAME"}, {.name = "SIZE", .right = true},
+    {.name = "WWN"},  {.name = "POOL"},
+    {.name = "COPY"}, {.name = "SOURCE"},
 };
 
 const char *cmd_copy_name(sp_copy_method m)
@@ -26,24 +27,22 @@ void cmd_lun_view_of(const sp_lun *l, struct cmd_lun_view *v)
     sp_lun_tag(l, &v->tag_library, &v->tag_entry);
 }
 
-char *cmd_lun_cells(const struct cmd_lun_view *v,
-                    const char *cells[CMD_LUN_NCOLUMNS])
+void cmd_lun_cells(const struct cmd_lun_view *v,
+                   const char *cells[CMD_LUN_NCOLUMNS])
 {
-    char *source = NULL;
+    const char *copy = NULL, *source = NULL;
     if (v->source) {
         bool here =
             strcmp(sp_id_field(v->source, 0), sp_id_field(v->id, 0)) == 0;
-        const char *copy = cmd_copy_name(v->copy);
-        source = cmd_xasprintf("%s %s", copy ? copy : "copy",
-                               here ? sp_id_field(v->source, 1)
-                                    : sp_id_str(v->source));
+        copy = cmd_copy_name(v->copy) ? cmd_copy_name(v->copy) : "copy";
+        source = here ? sp_id_field(v->source, 1) : sp_id_str(v->source);
     }
     cells[0] = v->name;
     cells[1] = cmd_size(v->size);
     cells[2] = v->wwn;
     cells[3] = v->pool ? sp_id_field(v->pool, 1) : NULL;
-    cells[4] = source;
-    return source;
+    cells[4] = copy;
+    cells[5] = source;
 }
 
 json_object *cmd_lun_json(const struct cmd_lun_view *v)

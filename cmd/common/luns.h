@@ -30,19 +30,20 @@ const char *cmd_copy_name(sp_copy_method m);
 /* The view of @l (pointers into @l). */
 void cmd_lun_view_of(const sp_lun *l, struct cmd_lun_view *v);
 
-/* The -l columns after ID: NAME SIZE WWN POOL SOURCE (a program may add
- * its own after them). */
-#define CMD_LUN_NCOLUMNS 5
+/* The -l columns after ID: NAME SIZE WWN POOL COPY SOURCE (a program may
+ * add its own after them). */
+#define CMD_LUN_NCOLUMNS 6
 extern const struct cmd_column cmd_lun_columns[CMD_LUN_NCOLUMNS];
 
 /*
- * The cells of @v for those columns, into @cells: the pool by its key
- * ("gold"), the source as "snapshot 00000001" (its key when on the LUN's
- * own array, as a SAN copy always is; else its ID).  Returns a string the
- * cells point into, for the caller to free() after the row is written.
+ * The cells of @v for those columns, into @cells (pointing into @v): the
+ * pool by its key ("gold"), the copy as "snapshot" or "clone" ("copy" when
+ * the array does not say which), the source by its key when on the LUN's
+ * own array, as a SAN copy always is, else by its ID; "-" for a LUN that
+ * is no copy.
  */
-char *cmd_lun_cells(const struct cmd_lun_view *v,
-                    const char *cells[CMD_LUN_NCOLUMNS]);
+void cmd_lun_cells(const struct cmd_lun_view *v,
+                   const char *cells[CMD_LUN_NCOLUMNS]);
 
 /*
  * The JSON object of @v (documented in lun-list(1)): id, array, name,

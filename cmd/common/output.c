@@ -27,6 +27,8 @@ static int write_errno;       /* of the first failed write to stdout */
 
 void cmd_out_begin(const struct cmd_column *cols, size_t n)
 {
+    for (size_t i = 1; i < n; i++) /* text columns come last */
+        assert(cols[i].text || !cols[i - 1].text);
     columns = cols;
     ncolumns = n;
 }
@@ -64,16 +66,41 @@ static bool id_text_ok(const char *s)
     return true;
 }
 
+/* @s escaped, and its spaces written "\040" (the octal escape of the
+ * others): one field for awk. */
+static char *escape_cell(const char *s)
+{
+    char *e = cmd_escape(s);
+    size_t spaces = 0;
+    for (const char *p = e; *p; p++)
+        spaces += *p == ' ';
+    if (!spaces)
+        return e;
+    char *out = cmd_xmalloc(strlen(e) + 3 * spaces + 1), *o = out;
+    for (const char *p = e; *p; p++) {
+        if (*p == ' ') {
+            memcpy(o, "\\040", 4);
+            o += 4;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    free(e);
+    return out;
+}
+
 /* A row is one line: every cell escaped (text from arrays and hosts may
- * hold anything), the ID first and nothing but the ID. */
+ * hold anything), the ID first and nothing but the ID; a cell is one
+ * field but in a text column. */
 static void keep_row(const char *id, const char *const *row)
 {
     cmd_grow((void **)&cells, &cells_cap, ncells + 1 + ncolumns,
              sizeof(*cells));
     cells[ncells++] = cmd_xstrdup(id);
     for (size_t i = 0; i < ncolumns; i++) {
-        const char *c = row ? row[i] : NULL;
-        cells[ncells++] = cmd_escape(c && *c ? c : "-");
+        const char *c = row && row[i] && *row[i] ? row[i] : "-";
+        cells[ncells++] = columns[i].text ? cmd_escape(c) : escape_cell(c);
     }
 }
 
@@ -82,6 +109,24 @@ void cmd_out_listing(void)
     struct stat st;
     if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode))
         row_flush = false;
+}
+
+void cmd_out_begin_deleted(void)
+{
+    static const struct cmd_column cols[] = {{.name = "STATUS"}};
+    cmd_out_begin(cols, 1);
+}
+
+void cmd_out_deleted(const sp_id *id)
+{
+    static const char *const status[] = {"deleted"};
+    json_object *j = NULL;
+    if (cmd_opt.json) {
+        j = json_object_new_object();
+        json_object_object_add(j, "id", json_object_new_string(sp_id_str(id)));
+        json_object_object_add(j, "status", json_object_new_string("deleted"));
+    }
+    cmd_out_row(id, status, j);
 }
 
 json_object *cmd_json_string(const char *s)
@@ -217,7 +262,9 @@ void cmd_out_end(void)
     pthread_mutex_lock(&lock);
     if (!ended) {
         ended = true;
-        if (cmd_opt.long_fmt)
+        /* A table with no rows is printed (its header) only when there
+         * was nothing to list, not when the program failed. */
+        if (cmd_opt.long_fmt && (ncells || cmd_exit_code() == SP_EXIT_OK))
             print_table();
         for (size_t i = 0; i < ncells; i++)
             free(cells[i]);
@@ -233,20 +280,12 @@ void cmd_out_end(void)
     pthread_mutex_unlock(&lock);
 }
 
-char *cmd_size_buf(char buf[CMD_SIZE_MAX], uint64_t bytes)
-{
-    if (!cmd_opt.human) {
-        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64, bytes);
-        return buf;
-    }
-    return cmd_size_iec(buf, bytes);
-}
-
-char *cmd_size_iec(char buf[CMD_SIZE_MAX], uint64_t bytes)
+/* @bytes in IEC units, with @sep between the number and the unit. */
+static char *iec(char buf[CMD_SIZE_MAX], uint64_t bytes, const char *sep)
 {
     static const char units[] = "KMGTPE";
     if (bytes < 1024) {
-        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 " B", bytes);
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 "%sB", bytes, sep);
         return buf;
     }
     unsigned u = 0; /* the unit is units[u] of div bytes */
@@ -258,16 +297,30 @@ char *cmd_size_iec(char buf[CMD_SIZE_MAX], uint64_t bytes)
     uint64_t whole = bytes / div, rem = bytes % div;
     uint64_t tenths = whole * 10 + (rem * 10 + div / 2) / div;
     if (tenths < 100) {
-        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 ".%" PRIu64 " %ciB", tenths / 10,
-                 tenths % 10, units[u]);
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 ".%" PRIu64 "%s%ciB",
+                 tenths / 10, tenths % 10, sep, units[u]);
         return buf;
     }
     whole += rem >= div - rem;  /* rounded to the nearest */
     if (whole >= 1024 && u < 5) /* 1023.6 MiB is 1.0 GiB */
-        snprintf(buf, CMD_SIZE_MAX, "1.0 %ciB", units[u + 1]);
+        snprintf(buf, CMD_SIZE_MAX, "1.0%s%ciB", sep, units[u + 1]);
     else
-        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 " %ciB", whole, units[u]);
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64 "%s%ciB", whole, sep, units[u]);
     return buf;
+}
+
+char *cmd_size_buf(char buf[CMD_SIZE_MAX], uint64_t bytes)
+{
+    if (!cmd_opt.human) {
+        snprintf(buf, CMD_SIZE_MAX, "%" PRIu64, bytes);
+        return buf;
+    }
+    return iec(buf, bytes, "");
+}
+
+char *cmd_size_iec(char buf[CMD_SIZE_MAX], uint64_t bytes)
+{
+    return iec(buf, bytes, " ");
 }
 
 const char *cmd_size(uint64_t bytes)

@@ -8,10 +8,17 @@
 
 #include "common/cmd.h"
 
-/* A column of the -l table after the first, "ID". */
+/*
+ * A column of the -l table after the first, "ID".  A cell never holds a
+ * space, so that each column is one field for awk: a space in a name is
+ * written "\040" (as other escapes, see cmd_escape()), and what a program
+ * puts in a cell has none ("snapshot", "1.5GiB").  Prose is the exception,
+ * in the last columns only, marked @text: its spaces stay.
+ */
 struct cmd_column {
     const char *name; /* the header: upper case, no spaces ("SIZE") */
     bool right;       /* right-aligned (numbers) */
+    bool text;        /* prose, spaces kept; no other kind of column after */
 };
 
 /*
@@ -35,8 +42,9 @@ void cmd_out_listing(void);
  *    cmd_out_listing());
  *  - -l: @cells (one per column given to cmd_out_begin(), escaped with
  *    cmd_escape(), so that a row is one line whatever an array put in a
- *    name; a NULL or empty cell shows as "-") are kept for the table
- *    cmd_out_end() prints, aligned;
+ *    name, and a space written "\040" but in a text column; a NULL or
+ *    empty cell shows as "-") are kept for the table cmd_out_end()
+ *    prints, aligned;
  *  - --json: @json as one line (cmd_json_print()), with "id"
  *    (sp_id_str(@id)) as its first member unless it has one; @json NULL
  *    prints {"id": ...} alone.
@@ -51,6 +59,17 @@ void cmd_out_row(const sp_id *id, const char *const *cells, json_object *json);
  * "journal:ENTRY", "file:PATH"): printable ASCII without spaces. */
 void cmd_out_ref_row(const char *ref, const char *const *cells,
                      json_object *json);
+
+/*
+ * The output of the programs that delete (lun-delete, template-delete,
+ * vm-delete), the same in each: cmd_out_begin_deleted() in place of
+ * cmd_out_begin(), then cmd_out_deleted() for each object deleted: its ID;
+ * with -l the columns ID and STATUS, always "deleted" (the object is gone,
+ * nothing else is known of it); with --json {"id": ID, "status":
+ * "deleted"}.
+ */
+void cmd_out_begin_deleted(void);
+void cmd_out_deleted(const sp_id *id);
 
 /* A JSON string, or JSON null (NULL) when @s is NULL. */
 json_object *cmd_json_string(const char *s);
@@ -84,17 +103,19 @@ size_t cmd_text_fit(const char *s, size_t cols, size_t *width);
  * End the output: with -l, print the table: a header line (the first
  * field "ID", which the ID reader skips, see ids.h), then the rows; the
  * columns are separated by two spaces and aligned (the width of a cell is
- * the columns its escaped text takes, cmd_text_fit()).  The header is printed
- * even when there are no rows.  A failed write to stdout fails the run
- * (cmd_fail_run(): exit 1, "cannot write 'standard output': ...").  Called by
- * cmd_finish(); calling it again does nothing.
+ * the columns its escaped text takes, cmd_text_fit()).  With no rows, the
+ * header is printed when the program succeeded (nothing to list), and not
+ * when it failed: stdout stays empty.  A failed write to stdout fails the
+ * run (cmd_fail_run(): exit 1, "cannot write 'standard output': ...").
+ * Called by cmd_finish(); calling it again does nothing.
  */
 void cmd_out_end(void);
 
 /*
  * @bytes for a cell of the table: decimal bytes ("1073741824"), or with
- * -H in IEC binary units, rounded to the nearest: "512 B", "1.0 KiB",
- * "1.5 GiB", "10 TiB" (one decimal below 10, none from 10).  The string
+ * -H in IEC binary units, rounded to the nearest, without a space (a cell
+ * has none): "512B", "1.0KiB", "1.5GiB", "10TiB" (one decimal below 10,
+ * none from 10).  The string
  * is in one of 8 static buffers used in turn: it stays valid for the next
  * 7 calls, enough for the cells of one row.  Not thread-safe; use
  * cmd_size_buf() from threads.
@@ -102,7 +123,7 @@ void cmd_out_end(void);
 const char *cmd_size(uint64_t bytes);
 #define CMD_SIZE_MAX 24 /* room for any result, with its NUL */
 char *cmd_size_buf(char buf[CMD_SIZE_MAX], uint64_t bytes);
-/* @bytes in IEC units whatever -H says, for messages to people. */
+/* @bytes in IEC units whatever -H says, for messages to people: "1.5 GiB". */
 char *cmd_size_iec(char buf[CMD_SIZE_MAX], uint64_t bytes);
 
 /*

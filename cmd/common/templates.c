@@ -27,8 +27,14 @@ void cmd_library_close(void)
 }
 
 const struct cmd_column cmd_template_columns[CMD_TEMPLATE_NCOLUMNS] = {
-    {"NAME", false},  {"LUN", false},      {"COPY", false}, {"VCPUS", true},
-    {"MEMORY", true}, {"FIRMWARE", false}, {"OS", false},   {"TAGS", false},
+    {.name = "NAME"},
+    {.name = "LUN"},
+    {.name = "COPY"},
+    {.name = "VCPUS", .right = true},
+    {.name = "MEMORY", .right = true},
+    {.name = "FIRMWARE"},
+    {.name = "OS"},
+    {.name = "TAGS"},
 };
 
 sp_copy_method cmd_copy_pref_arg(const char *opt, const char *s)

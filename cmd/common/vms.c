@@ -9,8 +9,13 @@
 #include "common/vms.h"
 
 const struct cmd_column cmd_vm_columns[CMD_VM_NCOLUMNS] = {
-    {"NAME", false}, {"HOST", false}, {"STATE", false},  {"LUN", false},
-    {"COPY", false}, {"DISK", false}, {"SECONDS", true},
+    {.name = "NAME"},
+    {.name = "HOST"},
+    {.name = "STATE"},
+    {.name = "LUN"},
+    {.name = "COPY"},
+    {.name = "DISK"},
+    {.name = "SECONDS", .right = true},
 };
 
 static json_object *json_of(const sp_vm_record *r, const char *state)

@@ -30,7 +30,7 @@ static void row(const struct run *r, const struct step *st, const sp_lun *l,
     if (!v.pool && st->src) /* a copy made where its source is */
         v.pool = sp_lun_pool(st->src);
     const char *cells[CMD_LUN_NCOLUMNS];
-    char *keep = cmd_lun_cells(&v, cells);
+    cmd_lun_cells(&v, cells);
     json_object *j = cmd_opt.json ? cmd_lun_json(&v) : NULL;
     if (j && !l)
         json_object_object_add(j, "pending", json_object_new_boolean(true));
@@ -41,7 +41,6 @@ static void row(const struct run *r, const struct step *st, const sp_lun *l,
                                json_object_new_uint64(sp_lun_copied_bytes(l)));
     }
     cmd_out_row(v.id, cells, j);
-    free(keep);
 }
 
 static void count_removed(const sp_id *lun, void *ctx)

@@ -111,8 +111,9 @@ int main(int argc, char **argv)
         puts("(all)");
         return cmd_finish(pc);
     }
-    static const struct cmd_column cols[] = {
-        {"KIND", false}, {"FIELDS", true}, {"SIZE", true}};
+    static const struct cmd_column cols[] = {{.name = "KIND"},
+                                             {.name = "FIELDS", .right = true},
+                                             {.name = "SIZE", .right = true}};
     cmd_out_begin(cols, CMD_COUNT(cols));
     uint64_t n = 0;
     if (o.all_first) {

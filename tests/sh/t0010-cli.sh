@@ -33,8 +33,8 @@ test_expect_success 'the driver builds over cmd/common and the library' '
         -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wvla -I"$S/lib/include" -I"$S/cmd" \
         "$S/tests/sh/cli-driver.c" "$S"/cmd/common/*.c \
-        -L"$SANPROV_BUILD" -lsanprov $(pkg-config --libs popt json-c) \
-        -lpthread $LDFLAGS -o cli-driver
+        -L"$SANPROV_BUILD" -Wl,-rpath,"$SANPROV_BUILD" -lsanprov \
+        $(pkg-config --libs popt json-c) -lpthread $LDFLAGS -o cli-driver
 '
 
 test_expect_success 'IDs from the arguments, in order' '
@@ -255,17 +255,17 @@ test_expect_success '-l -H shows sizes in IEC units, aligned' '
     cli -l -H --size 700M pool:fas01:aggr1 lun:fas01:00A1 array:fas01 \
         host:h host:i host:j host:k host:l host:m host:n >out &&
     cat >want <<-EOF &&
-	ID                KIND   FIELDS     SIZE
-	pool:fas01:aggr1  pool        2  700 MiB
-	lun:fas01:00A1    lun         2  1.4 GiB
-	array:fas01       array       1  2.1 GiB
-	host:h            host        1  2.7 GiB
-	host:i            host        1  3.4 GiB
-	host:j            host        1  4.1 GiB
-	host:k            host        1  4.8 GiB
-	host:l            host        1  5.5 GiB
-	host:m            host        1  6.2 GiB
-	host:n            host        1  6.8 GiB
+	ID                KIND   FIELDS    SIZE
+	pool:fas01:aggr1  pool        2  700MiB
+	lun:fas01:00A1    lun         2  1.4GiB
+	array:fas01       array       1  2.1GiB
+	host:h            host        1  2.7GiB
+	host:i            host        1  3.4GiB
+	host:j            host        1  4.1GiB
+	host:k            host        1  4.8GiB
+	host:l            host        1  5.5GiB
+	host:m            host        1  6.2GiB
+	host:n            host        1  6.8GiB
 	EOF
     test_cmp want out
 '
@@ -330,7 +330,7 @@ test_expect_success '-v, -vv, -vvv raise the log level; none by default' '
     grep -x "cli-driver: -vvv shows this" err
 '
 
-test_expect_code 3 'a missing -c file: "cannot read the configuration", exit 3' '
+test_expect_code 2 'a missing -c file: "cannot read the configuration", exit 2' '
     cli -c "$TRASH/nope.conf" --config-show 2>err
     rc=$?
     grep "^cli-driver: cannot read the configuration: .*nope.conf" err >&2
@@ -352,20 +352,20 @@ test_expect_code 2 'a bad configuration exits 2' '
 
 # cmd_parse_size(): SIZE, then what -l shows without and with -H, or "bad".
 cat >sizes <<'EOF'
-512 512 512 B
-1 1 1 B
-1K 1024 1.0 KiB
-1k 1024 1.0 KiB
-1KiB 1024 1.0 KiB
-1.5K 1536 1.5 KiB
-1.5G 1610612736 1.5 GiB
-10G 10737418240 10 GiB
-10T 10995116277760 10 TiB
-9.96G 10694468567 10 GiB
-1023.6M 1073322394 1.0 GiB
-0.001K 1 1 B
-16383P 18445618173802708992 16 EiB
-18446744073709551615 18446744073709551615 16 EiB
+512 512 512B
+1 1 1B
+1K 1024 1.0KiB
+1k 1024 1.0KiB
+1KiB 1024 1.0KiB
+1.5K 1536 1.5KiB
+1.5G 1610612736 1.5GiB
+10G 10737418240 10GiB
+10T 10995116277760 10TiB
+9.96G 10694468567 10GiB
+1023.6M 1073322394 1.0GiB
+0.001K 1 1B
+16383P 18445618173802708992 16EiB
+18446744073709551615 18446744073709551615 16EiB
 0 bad
 0K bad
 0.0001K bad

@@ -194,18 +194,19 @@ personality_tests() {
         run pool-list | run lun-list -l >out &&
         cat out &&
         test_line_count = 5 out &&
-        head -n 1 out | grep -E "^ID +NAME +SIZE +WWN +POOL +SOURCE +MASKING$" &&
-        grep -E "^lun:sim:00000001:[0-9A-F]{32} +base +$GIB +[0-9A-F]{32} +gold +- +-$" out &&
-        grep -E "^lun:sim:[0-9A-F:]*2 +snap +$GIB +[0-9A-F]{32} +gold +snapshot 00000001 +kvm01:$N2$" out &&
-        grep -E "^lun:sim:[0-9A-F:]*3 +clone +$GIB +[0-9A-F]{32} +gold +clone 00000001 +$OTHER:$OTHER_NUM$" out &&
-        grep -E "^lun:sim:[0-9A-F:]*4 +plain +$MIB +[0-9A-F]{32} +silver +- +kvm01:$N4$" out
+        head -n 1 out | grep -E "^ID +NAME +SIZE +WWN +POOL +COPY +SOURCE +MASKING$" &&
+        grep -E "^lun:sim:00000001:[0-9A-F]{32} +base +$GIB +[0-9A-F]{32} +gold +- +- +-$" out &&
+        grep -E "^lun:sim:[0-9A-F:]*2 +snap +$GIB +[0-9A-F]{32} +gold +snapshot +00000001 +kvm01:$N2$" out &&
+        grep -E "^lun:sim:[0-9A-F:]*3 +clone +$GIB +[0-9A-F]{32} +gold +clone +00000001 +$OTHER:$OTHER_NUM$" out &&
+        grep -E "^lun:sim:[0-9A-F:]*4 +plain +$MIB +[0-9A-F]{32} +silver +- +- +kvm01:$N4$" out &&
+        awk "NF != 8 { exit 1 }" out
     '
 
     test_expect_success "$p: lun-list -l -H shows IEC sizes, right-aligned" '
         run lun-list -l -H lun:sim:00000001 lun:sim:00000004 >out &&
         cat out &&
-        grep -E "^lun:sim:00000001:[0-9A-F]{32} +base +1\.0 GiB " out &&
-        grep -E "^lun:sim:[0-9A-F:]*4 +plain +1\.0 MiB " out &&
+        grep -E "^lun:sim:00000001:[0-9A-F]{32} +base +1\.0GiB " out &&
+        grep -E "^lun:sim:[0-9A-F:]*4 +plain +1\.0MiB " out &&
         test "$(sed -n 2p out | grep -b -o "GiB" | cut -d: -f1)" = \
             "$(sed -n 3p out | grep -b -o "MiB" | cut -d: -f1)"
     '
@@ -256,8 +257,8 @@ personality_tests() {
 
     test_expect_success "$p: --no-masking: no MASKING column, masking null" '
         run lun-list -l --no-masking lun:sim:00000002 >out &&
-        head -n 1 out | grep -E "^ID +NAME +SIZE +WWN +POOL +SOURCE$" &&
-        grep -E "snapshot 00000001$" out &&
+        head -n 1 out | grep -E "^ID +NAME +SIZE +WWN +POOL +COPY +SOURCE$" &&
+        grep -E "snapshot +00000001$" out &&
         run lun-list --json --no-masking lun:sim:00000002 >out &&
         jq -e ".masking == null and .copy == \"snapshot\"" out
     '
@@ -379,8 +380,7 @@ personality_tests() {
         printf "ID                STATUS\nlun:sim:00000005  deleted\n" >want &&
         test_cmp want out &&
         run lun-delete --json lun:sim:00000006 >out &&
-        echo "{\"id\":\"lun:sim:00000006\",\"array\":\"sim\",\"deleted\":true}" \
-            >want &&
+        echo "{\"id\":\"lun:sim:00000006\",\"status\":\"deleted\"}" >want &&
         test_cmp want out
     '
 

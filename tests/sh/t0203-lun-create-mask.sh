@@ -270,7 +270,7 @@ for P in group legacy; do
         test_cmp want got && counts_are 3 0 0 &&
         run lun-create -c clone.conf -l <src >table &&
         sed 1d table >row && test_line_count = 1 row &&
-        grep "^lun:sim:[0-9A-F:]*  *gb-clone1  *1073741824 .* gold  *clone $(cut -d: -f3 src)$" row &&
+        grep "^lun:sim:[0-9A-F:]*  *gb-clone1  *1073741824 .* gold  *clone  *$(cut -d: -f3 src)$" row &&
         jq -r .id json >copies && awk "{ print \$1 }" row >>copies &&
         run lun-delete <copies >/dev/null && run lun-delete <src >/dev/null &&
         counts_are 0 0 0

@@ -65,7 +65,8 @@ test_expect_success 'local: lun-list -l has a header and one line per LUN, the I
     ! grep -q "$CR" out && ! grep -q "$ESC" out &&
     awk "NR > 1 { print \$1 }" out >first && test_cmp ids first &&
     grep "^$(cat hostile.id)  " out >row &&
-    grep -F "scratch\\n$(cat prod.id) prod-db\\r\\033[2J\\377\\376 \\302\\2332J \\342\\200\\256gnp.exe  " row
+    grep -F "scratch\\n$(cat prod.id)\\040prod-db\\r\\033[2J\\377\\376\\040\\302\\2332J\\040\\342\\200\\256gnp.exe  " row &&
+    awk "NR == 1 { n = NF } NF != n { exit 1 }" out
 '
 
 test_expect_success 'local: --json is valid JSON, the name escaped in it and given back by jq (U+FFFD for bytes not UTF-8)' '
@@ -225,7 +226,8 @@ test_expect_success 'smis-sim: lun-list -l has a header and one line per LUN, th
     test_line_count = 3 out && clean out && ! grep -q "$CR" out &&
     awk "NR > 1 { print \$1 }" out >first && test_cmp sids first &&
     grep "^$(cat shostile.id)  " out >row &&
-    grep -F "scratch\\n$(cat sprod.id) prod-db\\r\\302\\2332J\\342\\200\\256gnp.exe\\177  " row
+    grep -F "scratch\\n$(cat sprod.id)\\040prod-db\\r\\302\\2332J\\342\\200\\256gnp.exe\\177  " row &&
+    awk "NR == 1 { n = NF } NF != n { exit 1 }" out
 '
 
 test_expect_success 'smis-sim: --json is valid JSON and gives the name back' '
