@@ -8,16 +8,39 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
-MANDIR      ?= $(PREFIX)/share/man
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
-BASHCOMPDIR ?= $(or $(shell pkg-config --define-variable=prefix=$(PREFIX) \
-                 --variable=completionsdir bash-completion 2>/dev/null), \
-                 $(PREFIX)/share/bash-completion/completions)
-ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+# Completions follow PREFIX: bash-completion looks in
+# $XDG_DATA_DIRS/bash-completion/completions (/usr/local/share and
+# /usr/share), zsh in vendor-completions for the distribution's own
+# packages and in site-functions for the rest.
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 DESTDIR     ?=
+
+# The programs find libsanprov through a RUNPATH relative to their own
+# place ($ORIGIN), so they run where they were built and where they are
+# installed with nothing set: from BINDIR to LIBDIR ("../lib" by
+# default).  In the build tree, $(B)/bin/RUNPATH_REL holds links to the
+# library (see BUILD_LIBDIR).  "make RUNPATH=" builds without one, for a
+# LIBDIR the dynamic linker searches anyway (a distribution's package).
+RUNPATH_REL := $(shell realpath -m --relative-to='$(BINDIR)' '$(LIBDIR)')
+RUNPATH     ?= $$ORIGIN/$(RUNPATH_REL)
 
 # Build directory: sanitizer and fuzz builds use their own.
 B ?= build
+
+# Use the machine's cores unless -j was given (GNU make 4.3 lets a
+# command-line -jN win over this one; 4.4 shows it in MAKEFLAGS here).
+# Only the top-level make: a sub-make shares its parent's job server.
+# Not with "clean", which must not run beside the build.  JOBS=1 makes
+# a serial build.
+JOBS ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null \
+          || echo 1)
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS))$(filter clean,$(MAKECMDGOALS)),0)
+MAKEFLAGS += -j$(JOBS)
+endif
 # Quiet build; "make V=1" shows the commands.
 Q := $(if $(V),,@)
 
@@ -108,13 +131,44 @@ endef
 # A program is cmd/NAME.c, plus cmd/NAME/*.c when it needs more than one
 # file, plus the shared helper in cmd/common/.
 
+# The RUNPATH leads from $(B)/bin to BUILD_LIBDIR in the build tree; the
+# library is linked there when that is inside $(B).  A LIBDIR that is
+# not near BINDIR (a path out of $(B)) gets $ORIGIN/.. after it instead,
+# where the build tree keeps the library.
+BUILD_LIBDIR := $(abspath $(B)/bin/$(RUNPATH_REL))
+BUILD_LIB_LINK := $(if $(filter $(abspath $(B))/%,$(BUILD_LIBDIR)),$\
+    $(BUILD_LIBDIR)/libsanprov.so.$(SOVERSION))
+LINK_RUNPATH := $(if $(RUNPATH),$(RUNPATH)$(if $(BUILD_LIB_LINK)$(filter \
+    $(abspath $(B)),$(BUILD_LIBDIR)),,:$$ORIGIN/..))
+
+comma := ,
+RUNPATH_FLAGS := $(if $(LINK_RUNPATH),'-Wl$(comma)-rpath$(comma)$(LINK_RUNPATH)' \
+    -Wl$(comma)--enable-new-dtags)
+
+ifneq ($(BUILD_LIB_LINK),)
+$(BUILD_LIB_LINK): $(LIB_SO)
+	@mkdir -p $(@D)
+	$(Q)ln -sf "$$(realpath -m --relative-to='$(@D)' '$(LIB_SO)')" $@
+endif
+
+# Programs are linked again when their RUNPATH changes (another BINDIR or
+# LIBDIR given to "make install"): the stamp is rewritten only then.
+$(B)/runpath.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LINK_RUNPATH)' | cmp -s - $@ || echo '$(LINK_RUNPATH)' >$@
+
+.PHONY: FORCE
+FORCE:
+
 .SECONDEXPANSION:
 $(B)/bin/%: cmd/%.c $$(wildcard cmd/$$*/*.c cmd/$$*/*.h) $(CMD_HELPER_SRCS) \
-            $(wildcard cmd/common/*.h) $(HEADERS) $(BANNED_H) $(B)/libsanprov.so
+            $(wildcard cmd/common/*.h) $(HEADERS) $(BANNED_H) $(B)/libsanprov.so \
+            $(B)/runpath.stamp $(BUILD_LIB_LINK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
 	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(wildcard cmd/$*/*.c) $(CMD_HELPER_SRCS) -L$(B) -lsanprov $(CMD_LIBS)
+	    $(wildcard cmd/$*/*.c) $(CMD_HELPER_SRCS) -L$(B) -lsanprov $(CMD_LIBS) \
+	    $(RUNPATH_FLAGS)
 
 # smis-sim serves CIM-XML with the library's CIM model and codec
 # (lib/cim/cim.h, cimserver.h) and its buffers (lib/util/buf.h), which
@@ -190,13 +244,15 @@ fuzz: deps
 
 # The deploy bench compares with virt-clone (package virtinst).
 bench: DEB_PKGS += virtinst
-bench: deps all tests
+bench: deps
+	@$(MAKE) --no-print-directory tests
 	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh \
 	    && echo && B=$(B) sh tests/bench/local.sh && echo && B=$(B) sh tests/bench/deploy.sh
 
 # The README's main job: VMs deployed by SAN copy into the local libvirt,
 # on the embedded default configuration, and removed again.
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@B=$(B) sh tests/demo.sh
 
 # ---- quality ----
@@ -264,6 +320,13 @@ install: all
 	if [ -n "$$(ls completions/_* 2>/dev/null)" ]; then \
 	    install -d $(DESTDIR)$(ZSHCOMPDIR); \
 	    install -m 644 completions/_* $(DESTDIR)$(ZSHCOMPDIR)/; fi
+	$(ldconfig)
+
+# Installed into the system (root, no DESTDIR): the dynamic linker's cache
+# learns of the library (or forgets it).  "LDCONFIG=" leaves it alone.
+LDCONFIG ?= ldconfig
+ldconfig = $(if $(DESTDIR),,$(if $(LDCONFIG),@if [ "$$(id -u)" = 0 ]; then \
+    echo $(LDCONFIG); PATH="$$PATH:/sbin:/usr/sbin" && $(LDCONFIG); fi))
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libsanprov.so* $(DESTDIR)$(LIBDIR)/libsanprov.a
@@ -276,6 +339,7 @@ uninstall:
 	    rm -f $(DESTDIR)$(BASHCOMPDIR)/$(bashcomp_name); done
 	for f in completions/_*; do [ -e "$$f" ] || continue; \
 	    rm -f $(DESTDIR)$(ZSHCOMPDIR)/$$(basename $$f); done
+	$(ldconfig)
 
 clean:
 	rm -rf build build-*

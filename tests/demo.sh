@@ -62,9 +62,10 @@ for p in pool-list lun-list lun-delete template-make template-list \
     [ -x "$B/bin/$p" ] || die "$B/bin/$p is missing: run make first"
 done
 command -v virsh >/dev/null || die "virsh is missing: run make deps"
+# The programs find the library beside them (their RUNPATH): no
+# LD_LIBRARY_PATH.
 PATH=$(cd "$B/bin" && pwd):$PATH
-LD_LIBRARY_PATH=$(cd "$B" && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-export PATH LD_LIBRARY_PATH
+export PATH
 
 T=$(mktemp -d /tmp/sanprov-demo.XXXXXX) || die "cannot make a temporary directory"
 STARTED_LIBVIRTD=''

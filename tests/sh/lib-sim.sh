@@ -205,7 +205,7 @@ sim_get() {
     sed '1,/^\r*$/d' "$TRASH/.sim_get"
 }
 
-SIM_DTD=$SANPROV_SRCDIR/../shared/cim/DSP0203_2.4.0.dtd
+SIM_DTD=${SANPROV_SHARED:-$SANPROV_SRCDIR/../shared}/cim/DSP0203_2.4.0.dtd
 
 # sim_validate_traces [DIR]: validate every response (*.rsp.xml) in DIR
 # (default $SIM_TRACE) against DSP0203 2.4.0; list the failures.  Fails
@@ -234,6 +234,6 @@ sim_expect_valid_traces() {
     if [ -r "$SIM_DTD" ]; then
         test_expect_success "$1" 'sim_validate_traces'
     else
-        test_skip "$1" "the DMTF DTD DSP0203 2.4.0 is not at $SIM_DTD"
+        test_skip "$1" "reference data: the DMTF DTD DSP0203 2.4.0 is not at $SIM_DTD (set SANPROV_SHARED)"
     fi
 }

@@ -1,12 +1,30 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# tests/sh/t0001-install.sh: make install/uninstall into a staging tree; a program built with pkg-config links and runs.
+# tests/sh/t0001-install.sh: make install/uninstall into a staging tree and a PREFIX; programs run where built and installed with nothing set; a program built with pkg-config links and runs.
 # Test bodies are single-quoted and run by eval (see lib.sh):
 # shellcheck disable=SC2016,SC2034
 . "$SANPROV_SRCDIR/tests/sh/lib.sh"
 
 D=$TRASH/stage
+P=$TRASH/prefix
 B=${B:-$(basename "$SANPROV_BUILD")}
+
+# The programs must not need LD_LIBRARY_PATH (tests/run.sh sets none; a
+# caller's is dropped here).
+unset LD_LIBRARY_PATH
+
+test_expect_success 'a program in the build tree runs with nothing set (RUNPATH $ORIGIN)' '
+    readelf -d "$SANPROV_BUILD/bin/pool-list" >dyn &&
+    grep "RUNPATH.*\[\$ORIGIN/\.\./lib\]" dyn &&
+    ! grep "RPATH\|RUNPATH" dyn | grep -v "\$ORIGIN" &&
+    env -i PATH=/usr/bin:/bin HOME="$HOME" \
+        "$SANPROV_BUILD/bin/pool-list" --version >out &&
+    grep -x "pool-list (sanprov) [0-9.]*" out &&
+    printf "[host \"kvm01\"]\nuri = qemu:///system\n" >host.conf &&
+    env -i PATH=/usr/bin:/bin HOME="$HOME" \
+        "$SANPROV_BUILD/bin/host-list" -c host.conf >out &&
+    echo host:kvm01 >want && test_cmp want out
+'
 
 test_expect_success 'make install DESTDIR=... PREFIX=/usr stages everything' '
     make -s -C "$SANPROV_SRCDIR" B="$B" install DESTDIR="$D" PREFIX=/usr \
@@ -43,6 +61,43 @@ test_expect_success 'the completions are staged with the helper they share' '
     bash complete.bash "${b%/*}/lun-list" >out &&
     echo --no-masking >want &&
     test_cmp want out
+'
+
+test_expect_success 'the staged programs find the staged library' '
+    env -i PATH=/usr/bin:/bin HOME="$HOME" "$D/usr/bin/lun-list" --version &&
+    env -i LD_DEBUG=libs PATH=/usr/bin:/bin HOME="$HOME" \
+        "$D/usr/bin/lun-list" --version 2>ld.log >/dev/null &&
+    grep "calling init: $D/usr/bin/\.\./lib/libsanprov.so.0" ld.log
+'
+
+test_expect_success 'make install PREFIX=DIR: the programs run from PATH in a new shell' '
+    make -s -C "$SANPROV_SRCDIR" B="$B" install PREFIX="$P" LDCONFIG= \
+        >prefix.log 2>&1 || { cat prefix.log; exit 1; } &&
+    env -i PATH="$P/bin:/usr/bin:/bin" HOME="$HOME" sh -c \
+        "host-list -c \"$TRASH/host.conf\"" >out &&
+    echo host:kvm01 >want && test_cmp want out
+'
+
+test_expect_success 'completions follow PREFIX (nothing under /usr/share for /usr/local)' '
+    test -f "$P/share/bash-completion/completions/lun-list" &&
+    test -f "$P/share/bash-completion/completions/sanprov-common.bash" &&
+    test -f "$P/share/zsh/site-functions/_lun-list" &&
+    make -s -n -C "$SANPROV_SRCDIR" B="$B" install PREFIX=/usr/local >plan &&
+    grep "/usr/local/share/bash-completion/completions" plan &&
+    ! grep -E "(^| )/usr/(share|lib|bin|include)" plan
+'
+
+test_expect_success 'make install runs ldconfig into the system (root), not into DESTDIR' '
+    make -s -n -C "$SANPROV_SRCDIR" B="$B" install PREFIX=/usr/local >plan &&
+    make -s -n -C "$SANPROV_SRCDIR" B="$B" install PREFIX=/usr/local \
+        DESTDIR="$D" >plan.destdir &&
+    grep "ldconfig" plan && ! grep "ldconfig" plan.destdir
+'
+
+test_expect_success 'make uninstall PREFIX=DIR removes what install put there' '
+    make -s -C "$SANPROV_SRCDIR" B="$B" uninstall PREFIX="$P" LDCONFIG= &&
+    find "$P" -type f -o -type l >left &&
+    test_line_count = 0 left
 '
 
 test_expect_success 'only internal headers are not installed' '

@@ -95,7 +95,7 @@ static void check_request(struct env *e, const char *name)
     sp_buf_release(&h);
     const char *shared = tu_shared_dir();
     if (!shared) {
-        printf("# not DTD-validated: ../shared/cim is missing\n");
+        printf("# not DTD-validated: %s\n", TU_NO_SHARED);
         return;
     }
     if (tu_xmllint(body, tu_path(shared, "cim/DSP0203_2.4.0.dtd")) != 0)
@@ -560,7 +560,7 @@ static void check_request_has(struct env *e, const char *method,
             fail_msg("request has no '%s':\n%s", *want, e->fix.last_body);
     const char *shared = tu_shared_dir();
     if (!shared) {
-        printf("# not DTD-validated: ../shared/cim is missing\n");
+        printf("# not DTD-validated: %s\n", TU_NO_SHARED);
         return;
     }
     char *body = tu_path(tu_outdir(), "request-%s-query.xml", method);

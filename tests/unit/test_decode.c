@@ -157,8 +157,7 @@ static void test_fixture(void **state)
 {
     const struct fixture *f = *state;
     if (f->src == SHARED && !tu_shared_dir())
-        tu_skip("../shared/cim is not beside the source tree (set "
-                "SANPROV_SHARED)");
+        tu_skip("%s", TU_NO_SHARED);
     size_t len;
     char *data = load(f, &len);
     char *whole = decode_dump(data, len, 0, 0);

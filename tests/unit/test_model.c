@@ -339,7 +339,7 @@ static void validate(const sp_buf *b, const char *name)
     char *path = tu_path(tu_outdir(), "%s", name);
     tu_write_file(path, b->data, b->len);
     if (!shared) {
-        printf("# not DTD-validated: ../shared/cim is missing\n");
+        printf("# not DTD-validated: %s\n", TU_NO_SHARED);
         return;
     }
     if (tu_xmllint(path, tu_path(shared, "cim/DSP0203_2.4.0.dtd")) != 0)

@@ -78,14 +78,14 @@ static void check_dir(const char *where, const char *prefix, const char *match)
 static void test_pywbem_requests(void **state)
 {
     if (!tu_shared_dir())
-        tu_skip("../shared/cim is not beside the source tree");
+        tu_skip("%s", TU_NO_SHARED);
     check_dir(tu_path(tu_shared_dir(), "cim/requests"), "pywbem", "_req_");
 }
 
 static void test_pegasus_sfcb_requests(void **state)
 {
     if (!tu_shared_dir())
-        tu_skip("../shared/cim is not beside the source tree");
+        tu_skip("%s", TU_NO_SHARED);
     check_dir(tu_path(tu_shared_dir(), "cim/captures"), "capture", ".req");
 }
 

@@ -23,8 +23,14 @@
 
 /* The source tree ($SANPROV_SRCDIR, default "."). */
 const char *tu_srcdir(void);
-/* ../shared beside the source tree ($SANPROV_SHARED), or NULL if absent. */
+/* The reference data ($SANPROV_SHARED, default ../shared beside the source
+ * tree: DMTF DTDs, captured CIM traffic), or NULL if absent: a test then
+ * skips or does less, saying so with TU_NO_SHARED.  Absent with
+ * SANPROV_CI_STRICT=1 (the project's own CI), it fails the test. */
 const char *tu_shared_dir(void);
+#define TU_NO_SHARED                                                           \
+    "reference data: ../shared/cim (DMTF DTDs, captured CIM traffic) is not "  \
+    "beside the source tree (set SANPROV_SHARED)"
 /* Where tests write what they produced ($SANPROV_TEST_OUT). */
 const char *tu_outdir(void);
 /* A path under one of the above.  The result lives in one of 8 rotating
