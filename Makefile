@@ -104,7 +104,7 @@ all: $(LIB_SO) $(B)/libsanprov.so.$(SOVERSION) $(B)/libsanprov.so $(LIB_A) \
 $(B)/lib/%.o: lib/%.c $(HEADERS) $(wildcard lib/*/*.h) | deps-check
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) $(PKG_CFLAGS) -fPIC -fvisibility=hidden $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) $(PKG_CFLAGS) -fPIC -fvisibility=hidden $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB_SO): $(LIB_OBJS) lib/libsanprov.sym
 	@$(if $(Q),echo "  LINK    $@")
@@ -166,7 +166,7 @@ $(B)/bin/%: cmd/%.c $$(wildcard cmd/$$*/*.c cmd/$$*/*.h) $(CMD_HELPER_SRCS) \
             $(B)/runpath.stamp $(BUILD_LIB_LINK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
-	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(wildcard cmd/$*/*.c) $(CMD_HELPER_SRCS) -L$(B) -lsanprov $(CMD_LIBS) \
 	    $(RUNPATH_FLAGS)
 
@@ -180,7 +180,7 @@ $(B)/bin/smis-sim: cmd/smis-sim.c $(wildcard cmd/smis-sim/*.c cmd/smis-sim/*.h) 
                    $(wildcard lib/*/*.h) $(LIB_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
-	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd -Ilib $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd -Ilib $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(wildcard cmd/smis-sim/*.c) $(CMD_HELPER_SRCS) $(LIB_A) $(PKG_LIBS) \
 	    $(CMD_LIBS)
 
@@ -224,6 +224,9 @@ $(B)/tests/fuzz-replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A) \
 tests: all $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_REPLAY_BINS)
 
 # The README's test command.  Installs missing packages first when root.
+# The tests also build the Debian packages (t0002) and try the zsh
+# completions (t0090).
+check: DEB_PKGS += dpkg-dev debhelper lintian zsh
 check: deps
 	@$(MAKE) --no-print-directory tests
 	@B=$(B) VALGRIND=$(VALGRIND) CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" \

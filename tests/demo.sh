@@ -15,7 +15,9 @@
 # It then takes /tmp/sanprov-libvirtd.lock first, as tests/sh/lib-libvirt.sh
 # does: one system-mode QEMU driver runs at a time on a machine.
 #
-# Environment: B (build dir, default build), DEMO_COUNT (VMs, default 5),
+# Environment: B (build dir, default build), DEMO_BINDIR (where the
+# programs are, default $B/bin: /usr/bin runs the installed ones, as the
+# Debian packages' test does), DEMO_COUNT (VMs, default 5),
 # DEMO_JOBS (vm-deploy -j, default 4), DEMO_START=1 (start the VMs: the
 # golden image only boots to a message; QEMU needs a CPU model it can run,
 # and as root its user libvirt-qemu must reach the disk files, which
@@ -24,6 +26,7 @@
 # /root).
 
 B=${B:-build}
+BIN=${DEMO_BINDIR:-$B/bin}
 COUNT=${DEMO_COUNT:-5}
 JOBS=${DEMO_JOBS:-4}
 P=sanprov-demo
@@ -59,12 +62,12 @@ demo_luns() {
 
 for p in pool-list lun-list lun-delete template-make template-list \
     template-delete vm-deploy vm-list vm-delete; do
-    [ -x "$B/bin/$p" ] || die "$B/bin/$p is missing: run make first"
+    [ -x "$BIN/$p" ] || die "$BIN/$p is missing: run make first"
 done
 command -v virsh >/dev/null || die "virsh is missing: run make deps"
 # The programs find the library beside them (their RUNPATH): no
 # LD_LIBRARY_PATH.
-PATH=$(cd "$B/bin" && pwd):$PATH
+PATH=$(cd "$BIN" && pwd):$PATH
 export PATH
 
 T=$(mktemp -d /tmp/sanprov-demo.XXXXXX) || die "cannot make a temporary directory"
