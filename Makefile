@@ -250,6 +250,7 @@ bench: DEB_PKGS += virtinst
 bench: deps
 	@$(MAKE) --no-print-directory tests
 	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh \
+	    && echo && B=$(B) sh tests/bench/sim-state.sh \
 	    && echo && B=$(B) sh tests/bench/local.sh && echo && B=$(B) sh tests/bench/deploy.sh
 
 # The README's main job: VMs deployed by SAN copy into the local libvirt,

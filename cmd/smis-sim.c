@@ -52,8 +52,9 @@ int main(int argc, char **argv)
     char *fault = NULL;
     int verbose = 0;
     long preload = 0, latency = 0, job_fail = 0, job_stall = 0, max_enums = 256;
-    long close_after = 0;
+    long close_after = 0, journal_max = 0;
     int no_pull = 0, no_query = 0, no_copies = 0, close_unannounced = 0;
+    int compact = 0;
     struct poptOption table[] = {
         {"listen", 0, POPT_ARG_STRING, &listen, 0,
          "address and port to listen on (port 0: any; default "
@@ -62,7 +63,15 @@ int main(int argc, char **argv)
         {"port-file", 0, POPT_ARG_STRING, &o.port_file, 0,
          "write the port listened on to FILE", "FILE"},
         {"state", 0, POPT_ARG_STRING, &o.state, 0,
-         "keep the array's state in FILE", "FILE"},
+         "keep the array's state in FILE (and its journal in FILE.journal)",
+         "FILE"},
+        {"journal-max", 0, POPT_ARG_LONG, &journal_max, 0,
+         "write a new snapshot once the journal exceeds BYTES (default: the "
+         "snapshot's size, at least 1 MiB)",
+         "BYTES"},
+        {"compact", 0, POPT_ARG_NONE, &compact, 0,
+         "fold the journal into the state FILE and exit, without serving",
+         NULL},
         {"tls-cert", 0, POPT_ARG_STRING, &o.tls_cert, 0,
          "serve HTTPS with this certificate (PEM)", "FILE"},
         {"tls-key", 0, POPT_ARG_STRING, &o.tls_key, 0,
@@ -184,6 +193,10 @@ int main(int argc, char **argv)
         cmd_usage_error("numbers must not be negative");
     if (close_unannounced && !close_after)
         cmd_usage_error("--close-unannounced goes with --close-after");
+    if (journal_max < 0)
+        cmd_usage_error("numbers must not be negative");
+    if (compact && !o.state)
+        cmd_usage_error("--compact needs --state FILE");
     o.preload = (unsigned long)preload;
     o.latency_ms = (unsigned)latency;
     o.job_fail = (unsigned long)job_fail;
@@ -194,6 +207,8 @@ int main(int argc, char **argv)
     o.no_copies = no_copies;
     o.close_after = (unsigned long)close_after;
     o.close_unannounced = close_unannounced;
+    o.journal_max = (unsigned long long)journal_max;
+    o.compact_only = compact;
     sp_error err;
     if (password_file && sp_read_secret_file(password_file, &o.password, &err))
         cmd_die(sp_error_exit_code(&err), "cannot read the password: %s",
@@ -205,9 +220,9 @@ int main(int argc, char **argv)
     struct sim s;
     if (sim_init(&s, &o, &err))
         cmd_die(sp_error_exit_code(&err), "cannot start: %s", err.message);
-    rc = sim_serve(&s);
+    rc = compact ? 0 : sim_serve(&s);
     sp_error serr;
-    if (o.state && sim_save(&s, &serr)) {
+    if (sim_state_close(&s, &serr)) {
         cmd_error("cannot save the state: %s", serr.message);
         rc = SP_EXIT_FAILED;
     }

@@ -47,13 +47,14 @@ _smis_sim() {
         ;;
     --listen | --pools | --preload-volumes | --latency | --fail-text | \
         --job-seconds | --job-fail | --job-stall | --max-enumerations | \
-        --close-after)
+        --close-after | --journal-max)
         # A value to type: nothing to offer.
         return
         ;;
     esac
     [[ $cur == -* ]] || return
-    _sanprov_offer --listen --port-file --state --tls-cert --tls-key --user \
+    _sanprov_offer --listen --port-file --state --journal-max --compact \
+        --tls-cert --tls-key --user \
         --password-file --personality --pools --preload-volumes --latency \
         --job-seconds --fail --fail-text --drop --job-fail --job-stall \
         --no-pull --no-query --no-copies --close-after --close-unannounced \

@@ -458,17 +458,12 @@ static uint32_t create_view(struct call *c)
     }
     if (!begin_job(c, "CreateMaskingView"))
         return RC_JOB;
-    char *igid = cmd_xstrdup(ig->id), *tgid = cmd_xstrdup(tg->id),
-         *dgid = cmd_xstrdup(dg->id);
     struct sim_view *v = sim_view_create(c->s, arg_str(c, "ElementName"));
-    v->img = igid;
-    v->tmg = tgid;
-    v->dmg = dgid;
-    dg = sim_group_find(c->s, dgid);
+    sim_view_set_groups(c->s, v, ig->id, tg->id, dg->id);
     for (size_t i = 0; i < dg->members.n; i++) {
         struct sim_volume *vol = sim_volume_find(c->s, dg->members.v[i]);
         if (vol)
-            sim_view_map(v, vol->num, -1);
+            sim_view_map(c->s, v, vol->num, -1);
     }
     job_affects(c, "view", v->id);
     out_ref(c, "ProtocolController", sim_view_path(c->s, v));
@@ -559,14 +554,13 @@ static uint32_t expose_paths(struct call *c)
         struct sim_hwid *h = sim_hwid_by_storage_id(c->s, sid);
         if (!h)
             h = sim_hwid_create(c->s, sid, id_type_of(sid), NULL);
-        if (!sim_strlist_has(&v->initiators, h->id))
-            sim_strlist_add(&v->initiators, h->id);
+        sim_view_add_initiator(c->s, v, h->id);
     }
     for (size_t i = 0; i < count(lus); i++) {
         long lun = count(numbers) && at(numbers, i)
                        ? (long)strtoul(at(numbers, i), NULL, 16)
                        : -1;
-        sim_view_map(v, sim_volume_find(c->s, at(lus, i))->num, lun);
+        sim_view_map(c->s, v, sim_volume_find(c->s, at(lus, i))->num, lun);
     }
     job_affects(c, "view", v->id);
     sp_cim_value *out = sp_cim_value_new_array(SP_CIM_REFERENCE);
@@ -594,12 +588,12 @@ static uint32_t hide_paths(struct call *c)
     for (size_t i = 0; i < count(lus); i++) {
         struct sim_volume *vol = sim_volume_find(c->s, at(lus, i));
         if (vol)
-            sim_view_unmap(v, vol->num);
+            sim_view_unmap(c->s, v, vol->num);
     }
     for (size_t i = 0; i < count(inits); i++) {
         struct sim_hwid *h = sim_hwid_by_storage_id(c->s, at(inits, i));
         if (h)
-            sim_strlist_remove(&v->initiators, h->id);
+            sim_view_remove_initiator(c->s, v, h->id);
     }
     /* Like most arrays (SPCAllowsNoLUs false): an empty view goes away. */
     if (!v->nunits || !v->initiators.n)
@@ -669,28 +663,25 @@ static uint32_t get_error(struct call *c)
 static const struct method {
     const char *cls, *name;
     uint32_t (*fn)(struct call *c);
-    bool changes; /* save the state afterwards */
 } methods[] = {
     {"SIM_StorageConfigurationService", "CreateOrModifyElementFromStoragePool",
-     create_volume, true},
-    {"SIM_StorageConfigurationService", "ReturnToStoragePool", return_to_pool,
-     true},
-    {"SIM_ReplicationService", "CreateElementReplica", create_replica, true},
-    {"SIM_ReplicationService", "ModifyReplicaSynchronization", modify_sync,
-     true},
-    {"SIM_GroupMaskingMappingService", "CreateGroup", create_group, true},
-    {"SIM_GroupMaskingMappingService", "DeleteGroup", delete_group, true},
-    {"SIM_GroupMaskingMappingService", "AddMembers", NULL, true},
-    {"SIM_GroupMaskingMappingService", "RemoveMembers", NULL, true},
-    {"SIM_GroupMaskingMappingService", "CreateMaskingView", create_view, true},
-    {"SIM_GroupMaskingMappingService", "DeleteMaskingView", delete_view, true},
-    {"SIM_ControllerConfigurationService", "ExposePaths", expose_paths, true},
-    {"SIM_ControllerConfigurationService", "HidePaths", hide_paths, true},
+     create_volume},
+    {"SIM_StorageConfigurationService", "ReturnToStoragePool", return_to_pool},
+    {"SIM_ReplicationService", "CreateElementReplica", create_replica},
+    {"SIM_ReplicationService", "ModifyReplicaSynchronization", modify_sync},
+    {"SIM_GroupMaskingMappingService", "CreateGroup", create_group},
+    {"SIM_GroupMaskingMappingService", "DeleteGroup", delete_group},
+    {"SIM_GroupMaskingMappingService", "AddMembers", NULL},
+    {"SIM_GroupMaskingMappingService", "RemoveMembers", NULL},
+    {"SIM_GroupMaskingMappingService", "CreateMaskingView", create_view},
+    {"SIM_GroupMaskingMappingService", "DeleteMaskingView", delete_view},
+    {"SIM_ControllerConfigurationService", "ExposePaths", expose_paths},
+    {"SIM_ControllerConfigurationService", "HidePaths", hide_paths},
     {"SIM_StorageHardwareIDManagementService", "CreateStorageHardwareID",
-     create_hwid, true},
+     create_hwid},
     {"SIM_StorageHardwareIDManagementService", "DeleteStorageHardwareID",
-     delete_hwid, true},
-    {"SIM_ConcreteJob", "GetError", get_error, false},
+     delete_hwid},
+    {"SIM_ConcreteJob", "GetError", get_error},
 };
 
 static uint32_t add_members_call(struct call *c)
@@ -750,12 +741,12 @@ void sim_method(struct sim *s, const sp_cim_request *rq, sp_buf *out)
         fn = strcasecmp(name, "AddMembers") == 0 ? add_members_call
                                                  : remove_members_call;
     uint32_t rc = fn(&c);
-    if (!c.failed && m->changes) {
-        sp_error e;
-        if (sim_save(s, &e))
-            fail(&c, SP_CIM_ERR_FAILED, "cannot save the array's state: %s",
-                 e.message);
-    }
+    /* What the method changed, even when it then failed, is durable
+     * before the answer goes (state.c). */
+    sp_error e;
+    if (sim_commit(s, &e) && !c.failed)
+        fail(&c, SP_CIM_ERR_FAILED, "cannot save the array's state: %s",
+             e.message);
     if (!c.failed) {
         if (c.job)
             out_ref(&c, "Job", sim_job_path(s, c.job));

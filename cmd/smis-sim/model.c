@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/cmd.h"
+#include "journal.h"
 #include "sim.h"
 
 #define MAX_JOBS_KEPT 1000
@@ -129,6 +131,39 @@ struct sim_job *sim_job_find(struct sim *s, const char *id)
     FIND(struct sim_job, id, jobs, njobs);
 }
 
+/* ---- recording changes (see struct sim_journal) ---- */
+
+static void log_volume(struct sim *s, const struct sim_volume *v)
+{
+    struct sim_jop op = {.kind = SIM_JOP_VOL,
+                         .u.vol = {.num = v->num,
+                                   .source = v->source,
+                                   .name = v->name,
+                                   .pool = v->pool,
+                                   .wwn = v->wwn,
+                                   .blocks = v->blocks,
+                                   .sync = v->sync_type}};
+    sim_log_op(s, &op);
+}
+
+/* An op that names an object (and a member, for the kinds that have one). */
+static void log_id(struct sim *s, enum sim_jop_kind kind, const char *id,
+                   const char *member)
+{
+    struct sim_jop op = {.kind = kind, .id = id, .u.member = member};
+    sim_log_op(s, &op);
+}
+
+static void log_view(struct sim *s, const struct sim_view *v)
+{
+    struct sim_jop op = {
+        .kind = SIM_JOP_VIEW,
+        .id = v->id,
+        .u.view = {
+            .name = v->name, .img = v->img, .tmg = v->tmg, .dmg = v->dmg}};
+    sim_log_op(s, &op);
+}
+
 /* ---- volumes ---- */
 
 static void volume_free(struct sim_volume *v)
@@ -137,9 +172,9 @@ static void volume_free(struct sim_volume *v)
     free(v->pool);
 }
 
-/* Space a volume takes from its pool: a snapshot shares its source's
- * blocks until they change, so it takes none at creation. */
-static uint64_t volume_cost(const struct sim_volume *v)
+/* A snapshot shares its source's blocks until they change, so it takes
+ * none at creation. */
+uint64_t sim_volume_cost(const struct sim_volume *v)
 {
     return v->sync_type == 7 ? 0 : v->blocks * SIM_BLOCK;
 }
@@ -167,7 +202,7 @@ sp_code sim_volume_create(struct sim *s, const char *pool, const char *name,
     uint64_t blocks = (bytes + SIM_BLOCK - 1) / SIM_BLOCK;
     struct sim_volume v = {
         .blocks = blocks, .source = source, .sync_type = sync_type};
-    uint64_t cost = volume_cost(&v);
+    uint64_t cost = sim_volume_cost(&v);
     if (cost > p->total - p->used)
         return sp_error_set(err, SP_ERR_PRECONDITION,
                             "storage pool '%s' has %llu bytes free, %llu "
@@ -183,6 +218,7 @@ sp_code sim_volume_create(struct sim *s, const char *pool, const char *name,
     /* Numbers only grow, so appending keeps the array sorted. */
     s->vols[s->nvols++] = v;
     p->used += cost;
+    log_volume(s, &s->vols[s->nvols - 1]);
     if (out)
         *out = &s->vols[s->nvols - 1];
     return SP_OK;
@@ -222,7 +258,9 @@ sp_code sim_volume_delete(struct sim *s, const char *device_id, sp_error *err)
                             device_id, replicas);
     struct sim_pool *p = sim_pool_find(s, v->pool);
     if (p)
-        p->used -= volume_cost(v) <= p->used ? volume_cost(v) : p->used;
+        p->used -= sim_volume_cost(v) <= p->used ? sim_volume_cost(v) : p->used;
+    struct sim_jop op = {.kind = SIM_JOP_VOL_DEL, .u.vol.num = v->num};
+    sim_log_op(s, &op);
     volume_free(v);
     size_t i = (size_t)(v - s->vols);
     memmove(&s->vols[i], &s->vols[i + 1], (s->nvols - i - 1) * sizeof(*v));
@@ -251,6 +289,7 @@ sp_code sim_volume_detach(struct sim *s, const char *device_id, sp_error *err)
     }
     v->source = 0;
     v->sync_type = 0;
+    log_volume(s, v);
     return SP_OK;
 }
 
@@ -269,6 +308,12 @@ struct sim_hwid *sim_hwid_create(struct sim *s, const char *storage_id,
                            .id_type = id_type,
                            .name =
                                cmd_xstrdup(name && *name ? name : storage_id)};
+    struct sim_jop op = {.kind = SIM_JOP_HWID,
+                         .id = h->id,
+                         .u.hwid = {.storage_id = h->storage_id,
+                                    .name = h->name,
+                                    .type = h->id_type}};
+    sim_log_op(s, &op);
     return h;
 }
 
@@ -287,6 +332,7 @@ sp_code sim_hwid_delete(struct sim *s, const char *id, sp_error *err)
             return sp_error_set(err, SP_ERR_PRECONDITION,
                                 "hardware ID '%s' is used by view '%s'",
                                 h->storage_id, s->views[i].name);
+    log_id(s, SIM_JOP_HWID_DEL, h->id, NULL);
     free(h->id);
     free(h->storage_id);
     free(h->name);
@@ -308,6 +354,10 @@ struct sim_group *sim_group_create(struct sim *s, const char *name,
     *g = (struct sim_group){.id = cmd_xstrdup(id),
                             .name = cmd_xstrdup(name && *name ? name : id),
                             .type = type};
+    struct sim_jop op = {.kind = SIM_JOP_GROUP,
+                         .id = g->id,
+                         .u.group = {.name = g->name, .type = g->type}};
+    sim_log_op(s, &op);
     return g;
 }
 
@@ -336,6 +386,7 @@ sp_code sim_group_delete(struct sim *s, const char *id, bool force,
     if (g->members.n && !force)
         return sp_error_set(err, SP_ERR_PRECONDITION,
                             "masking group '%s' is not empty", g->name);
+    log_id(s, SIM_JOP_GROUP_DEL, g->id, NULL);
     free(g->id);
     free(g->name);
     sim_strlist_clear(&g->members);
@@ -346,7 +397,7 @@ sp_code sim_group_delete(struct sim *s, const char *id, bool force,
     return SP_OK;
 }
 
-uint32_t sim_view_map(struct sim_view *v, uint32_t vol, long lun)
+uint32_t sim_view_map(struct sim *s, struct sim_view *v, uint32_t vol, long lun)
 {
     for (size_t i = 0; i < v->nunits; i++)
         if (v->units[i].vol == vol)
@@ -365,10 +416,13 @@ uint32_t sim_view_map(struct sim_view *v, uint32_t vol, long lun)
     cmd_grow((void **)&v->units, &v->capunits, v->nunits + 1,
              sizeof(*v->units));
     v->units[v->nunits++] = (struct sim_unit){.vol = vol, .lun = n};
+    struct sim_jop op = {
+        .kind = SIM_JOP_MAP, .id = v->id, .u.map = {.vol = vol, .lun = n}};
+    sim_log_op(s, &op);
     return n;
 }
 
-bool sim_view_unmap(struct sim_view *v, uint32_t vol)
+bool sim_view_unmap(struct sim *s, struct sim_view *v, uint32_t vol)
 {
     for (size_t i = 0; i < v->nunits; i++) {
         if (v->units[i].vol != vol)
@@ -376,6 +430,9 @@ bool sim_view_unmap(struct sim_view *v, uint32_t vol)
         memmove(&v->units[i], &v->units[i + 1],
                 (v->nunits - i - 1) * sizeof(*v->units));
         v->nunits--;
+        struct sim_jop op = {
+            .kind = SIM_JOP_UNMAP, .id = v->id, .u.map.vol = vol};
+        sim_log_op(s, &op);
         return true;
     }
     return false;
@@ -397,9 +454,10 @@ sp_code sim_group_add(struct sim *s, struct sim_group *g, const char *member,
     if (g->type == 4 && !(vol = sim_volume_find(s, member)))
         return sp_error_set(err, SP_ERR_NOT_FOUND, "no volume '%s'", member);
     sim_strlist_add(&g->members, member);
+    log_id(s, SIM_JOP_MEMBER_ADD, g->id, member);
     for (size_t i = 0; vol && i < s->nviews; i++)
         if (s->views[i].dmg && strcmp(s->views[i].dmg, g->id) == 0)
-            sim_view_map(&s->views[i], vol->num, -1);
+            sim_view_map(s, &s->views[i], vol->num, -1);
     return SP_OK;
 }
 
@@ -408,10 +466,11 @@ sp_code sim_group_remove(struct sim *s, struct sim_group *g, const char *member,
 {
     if (!sim_strlist_remove(&g->members, member))
         return SP_OK; /* not a member: nothing to do, as arrays answer */
+    log_id(s, SIM_JOP_MEMBER_DEL, g->id, member);
     struct sim_volume *vol = g->type == 4 ? sim_volume_find(s, member) : NULL;
     for (size_t i = 0; vol && i < s->nviews; i++)
         if (s->views[i].dmg && strcmp(s->views[i].dmg, g->id) == 0)
-            sim_view_unmap(&s->views[i], vol->num);
+            sim_view_unmap(s, &s->views[i], vol->num);
     (void)err;
     return SP_OK;
 }
@@ -425,7 +484,35 @@ struct sim_view *sim_view_create(struct sim *s, const char *name)
     snprintf(id, sizeof(id), "SIM+VIEW+%u", s->next_view++);
     *v = (struct sim_view){.id = cmd_xstrdup(id),
                            .name = cmd_xstrdup(name && *name ? name : id)};
+    log_view(s, v);
     return v;
+}
+
+void sim_view_set_groups(struct sim *s, struct sim_view *v, const char *img,
+                         const char *tmg, const char *dmg)
+{
+    char *old[] = {v->img, v->tmg, v->dmg};
+    v->img = cmd_xstrdup(img);
+    v->tmg = cmd_xstrdup(tmg);
+    v->dmg = cmd_xstrdup(dmg);
+    for (size_t i = 0; i < CMD_COUNT(old); i++)
+        free(old[i]);
+    log_view(s, v);
+}
+
+void sim_view_add_initiator(struct sim *s, struct sim_view *v, const char *hwid)
+{
+    if (sim_strlist_has(&v->initiators, hwid))
+        return;
+    sim_strlist_add(&v->initiators, hwid);
+    log_id(s, SIM_JOP_INIT_ADD, v->id, hwid);
+}
+
+void sim_view_remove_initiator(struct sim *s, struct sim_view *v,
+                               const char *hwid)
+{
+    if (sim_strlist_remove(&v->initiators, hwid))
+        log_id(s, SIM_JOP_INIT_DEL, v->id, hwid);
 }
 
 void sim_view_delete(struct sim *s, const char *id)
@@ -433,6 +520,7 @@ void sim_view_delete(struct sim *s, const char *id)
     struct sim_view *v = sim_view_find(s, id);
     if (!v)
         return;
+    log_id(s, SIM_JOP_VIEW_DEL, v->id, NULL);
     free(v->id);
     free(v->name);
     free(v->img);
@@ -447,7 +535,7 @@ void sim_view_delete(struct sim *s, const char *id)
 
 /* ---- jobs ---- */
 
-static void job_free(struct sim_job *j)
+void sim_job_release(struct sim_job *j)
 {
     free(j->id);
     free(j->method);
@@ -460,7 +548,8 @@ struct sim_job *sim_job_start(struct sim *s, const char *method)
     int64_t now = sim_now_ms();
     /* Forget the oldest finished jobs beyond a bound. */
     while (s->njobs >= MAX_JOBS_KEPT) {
-        job_free(&s->jobs[0]);
+        log_id(s, SIM_JOP_JOB_DEL, s->jobs[0].id, NULL);
+        sim_job_release(&s->jobs[0]);
         memmove(&s->jobs[0], &s->jobs[1], (s->njobs - 1) * sizeof(*s->jobs));
         s->njobs--;
     }
@@ -478,6 +567,10 @@ struct sim_job *sim_job_start(struct sim *s, const char *method)
         .fail = s->o.job_fail && s->jobs_this_run == s->o.job_fail,
         .stall = s->o.job_stall && s->jobs_this_run == s->o.job_stall,
     };
+    /* Recorded when the change is committed: the method that started it
+     * goes on to set its error and what it affects. */
+    if (s->j.logging)
+        sim_strlist_add(&s->j.jobs, j->id);
     return j;
 }
 
@@ -557,12 +650,16 @@ sp_code sim_init(struct sim *s, const struct sim_opts *o, sp_error *err)
     memset(s, 0, sizeof(*s));
     pthread_mutex_init(&s->lock, NULL);
     s->o = *o;
+    s->j.fd = -1;
     s->host = cmd_xstrdup(o->listen_host && *o->listen_host ? o->listen_host
                                                             : "localhost");
     s->next_vol = s->next_group = s->next_view = s->next_job = s->next_hwid = 1;
-    sp_code rc = sim_load(s, o->state, err);
+    sp_code rc = sim_state_load(s, err);
+    if (rc == SP_ERR_NOT_FOUND && o->compact_only)
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "there is no state '%s'",
+                            o->state);
     if (rc != SP_ERR_NOT_FOUND)
-        return rc;
+        return rc ? rc : sim_state_start(s, false, o->compact_only, err);
     /* A new array.  Preloaded volumes are 1 GiB each, spread over the
      * pools; the default pools grow to hold them. */
     s->system = cmd_xstrdup("SIM0001");
@@ -586,13 +683,17 @@ sp_code sim_init(struct sim *s, const struct sim_opts *o, sp_error *err)
                               o->preload, o->preload);
         }
     }
-    if (!rc && o->state)
-        rc = sim_save(s, err);
-    return rc;
+    return rc ? rc : sim_state_start(s, true, false, err);
 }
 
 void sim_release(struct sim *s)
 {
+    s->j.logging = false; /* what follows is not a change of the array */
+    if (s->j.fd >= 0)
+        close(s->j.fd);
+    free(s->j.path);
+    sp_buf_release(&s->j.batch);
+    sim_strlist_clear(&s->j.jobs);
     for (size_t i = 0; i < s->npools; i++)
         free(s->pools[i].id);
     free(s->pools);
@@ -617,7 +718,7 @@ void sim_release(struct sim *s)
         sim_view_delete(s, s->views[s->nviews - 1].id);
     free(s->views);
     for (size_t i = 0; i < s->njobs; i++)
-        job_free(&s->jobs[i]);
+        sim_job_release(&s->jobs[i]);
     free(s->jobs);
     for (size_t i = 0; i < s->nenums; i++)
         sim_enum_release(&s->enums[i]);

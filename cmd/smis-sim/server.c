@@ -170,6 +170,24 @@ static enum MHD_Result stats(struct sim *s, struct MHD_Connection *c)
     return r;
 }
 
+/* ---- /state ---- */
+
+/* The array as its snapshot would hold it now: for tests and scripts that
+ * look at the array behind a client's back, while it runs. */
+static enum MHD_Result state(struct sim *s, struct MHD_Connection *c)
+{
+    sp_buf b = SP_BUF_INIT((size_t)1 << 31);
+    pthread_mutex_lock(&s->lock);
+    sim_state_json(s, &b);
+    pthread_mutex_unlock(&s->lock);
+    enum MHD_Result r =
+        sp_buf_overflowed(&b)
+            ? respond(c, 500, "text/plain", "state too large\n", 16, NULL)
+            : respond(c, 200, "application/json", b.data, b.len, NULL);
+    sp_buf_release(&b);
+    return r;
+}
+
 /* ---- faults ---- */
 
 /* The fault for the @n-th call of @name, if one was asked for. */
@@ -358,6 +376,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
     }
     if (strcmp(method, "GET") == 0 && strcmp(url, "/stats") == 0)
         return stats(s, c);
+    if (strcmp(method, "GET") == 0 && strcmp(url, "/state") == 0)
+        return state(s, c);
     if (strcmp(method, "POST") != 0 && strcmp(method, "M-POST") != 0)
         return respond(c, 405, "text/plain", "CIM-XML: POST to /cimom\n", 24,
                        NULL);

@@ -157,6 +157,27 @@ struct sim_opts {
      * and the next request that comes on it is closed on unanswered. */
     unsigned long close_after;
     bool close_unannounced;
+    /* Write a snapshot when the journal grows past this many bytes (0:
+     * past the snapshot's size, at least SIM_JOURNAL_MIN_MAX). */
+    unsigned long long journal_max;
+    bool compact_only; /* --compact: fold the journal in, do not serve */
+};
+
+/* The state on disk (state.c): a snapshot and the journal of the changes
+ * since.  Every change a method makes is recorded (as journal ops, see
+ * journal.h) by the model's functions while it is made, and the record
+ * appended and synced once the method is done, before it is answered. */
+struct sim_journal {
+    int fd;     /* FILE.journal, opened and locked; -1 without state */
+    char *path; /* FILE.journal */
+    char array_id[17];
+    uint64_t seq;            /* the last change made durable */
+    uint64_t len;            /* bytes of the journal (0: not even its header) */
+    uint64_t snap_len;       /* bytes of the snapshot */
+    bool logging;            /* record changes into batch */
+    bool must_compact;       /* a change is in no record: snapshot before any */
+    sp_buf batch;            /* ops of the change being made, comma-separated */
+    struct sim_strlist jobs; /* IDs of the jobs this change started */
 };
 
 struct sim_stat {
@@ -201,19 +222,39 @@ struct sim {
     unsigned long requests, connections;
     unsigned long unanswered; /* requests closed on (--close-after) */
     unsigned long traced;
+    struct sim_journal j;
 };
 
 int64_t sim_now_ms(void);
 
-/* ---- model.c: the array and its state file ---- */
+/* ---- model.c: the array ---- */
 
-/* Build the array from the options; load the state file if it exists. */
+/* Build the array from the options, or from the state if there is one;
+ * with o->compact_only, only fold the journal into the snapshot. */
 sp_code sim_init(struct sim *s, const struct sim_opts *o, sp_error *err);
 void sim_release(struct sim *s);
-/* Load the state file; SP_ERR_NOT_FOUND when there is none yet. */
-sp_code sim_load(struct sim *s, const char *path, sp_error *err);
-/* Write the state file atomically (temporary file, fsync, rename). */
-sp_code sim_save(struct sim *s, sp_error *err);
+
+/* ---- state.c: the snapshot and the journal ---- */
+
+/* Lock the journal of o.state, load the snapshot and replay the journal
+ * onto it; SP_ERR_NOT_FOUND when there is no snapshot yet (a new array). */
+sp_code sim_state_load(struct sim *s, sp_error *err);
+/* Once the array is built or loaded: write a snapshot when the journal
+ * held anything (or the array is new, or @force), then record changes. */
+sp_code sim_state_start(struct sim *s, bool fresh, bool force, sp_error *err);
+/* Make the changes recorded since the last commit durable: one journal
+ * record, synced (or a snapshot when due).  Nothing to do: SP_OK. */
+sp_code sim_commit(struct sim *s, sp_error *err);
+/* Write the snapshot (aside, synced, renamed) and empty the journal. */
+sp_code sim_compact(struct sim *s, sp_error *err);
+/* At a clean stop: a last snapshot if the journal holds anything; stop
+ * recording; unlock. */
+sp_code sim_state_close(struct sim *s, sp_error *err);
+/* The whole array as the snapshot's JSON (GET /state). */
+void sim_state_json(struct sim *s, sp_buf *out);
+/* Record one change of the model into the change being made. */
+struct sim_jop;
+void sim_log_op(struct sim *s, const struct sim_jop *op);
 
 struct sim_pool *sim_pool_find(struct sim *s, const char *id);
 struct sim_volume *sim_volume_find(struct sim *s, const char *device_id);
@@ -247,13 +288,26 @@ sp_code sim_group_add(struct sim *s, struct sim_group *g, const char *member,
 sp_code sim_group_remove(struct sim *s, struct sim_group *g, const char *member,
                          sp_error *err);
 struct sim_view *sim_view_create(struct sim *s, const char *name);
+/* Give a view its masking groups (group personality; IDs copied). */
+void sim_view_set_groups(struct sim *s, struct sim_view *v, const char *img,
+                         const char *tmg, const char *dmg);
 void sim_view_delete(struct sim *s, const char *id);
 /* Map a volume in a view at the lowest free LUN (or @lun if >= 0). */
-uint32_t sim_view_map(struct sim_view *v, uint32_t vol, long lun);
-bool sim_view_unmap(struct sim_view *v, uint32_t vol);
+uint32_t sim_view_map(struct sim *s, struct sim_view *v, uint32_t vol,
+                      long lun);
+bool sim_view_unmap(struct sim *s, struct sim_view *v, uint32_t vol);
+/* Authorize / forbid a hardware ID on a view (legacy personality). */
+void sim_view_add_initiator(struct sim *s, struct sim_view *v,
+                            const char *hwid);
+void sim_view_remove_initiator(struct sim *s, struct sim_view *v,
+                               const char *hwid);
+/* Space a volume takes from its pool, in bytes. */
+uint64_t sim_volume_cost(const struct sim_volume *v);
 /* True when any view maps the volume. */
 bool sim_volume_masked(const struct sim *s, uint32_t vol);
 struct sim_job *sim_job_start(struct sim *s, const char *method);
+/* Free what @j holds (not @j itself). */
+void sim_job_release(struct sim_job *j);
 /* JobState: 4 running, 7 completed, 10 exception. */
 int sim_job_state(const struct sim_job *j, int64_t now);
 

@@ -12,9 +12,11 @@
 # sim_start and sim_stop set variables (SIM_PID, SIM_PORT, SIM_URL,
 # SIM_RC), so they run at the top level of a script: test bodies run in
 # subshells.  Files of a simulator are named after $SIM_NAME (default
-# "sim"): $TRASH/NAME.state, NAME.port, NAME.log and the trace directory
-# NAME.trace; start another array by setting SIM_NAME, restart the same
-# one with the same name.  Every simulator still running when the script
+# "sim"): $TRASH/NAME.state (and its journal NAME.state.journal),
+# NAME.port, NAME.log and the trace directory NAME.trace; start another
+# array by setting SIM_NAME, restart the same one with the same name.
+# Read the array with sim_state, not from NAME.state: while smis-sim runs,
+# changes are in the journal.  Every simulator still running when the script
 # exits is killed.
 # The paths below are for the scripts that source this file:
 # shellcheck disable=SC2034
@@ -191,18 +193,35 @@ trap '_sim_exit; exit 130' INT TERM
 
 # ---- checks ----
 
-# sim_get PATH: an HTTP GET of PATH on the (plain HTTP) simulator; the
-# body on stdout, non-zero unless the status is 200.  bash's /dev/tcp
-# keeps the tests free of an HTTP client program.
+# sim_get PATH [PORT]: an HTTP GET of PATH on the (plain HTTP) simulator
+# (default: the last started, $SIM_PORT); the body on stdout, non-zero
+# unless the status is 200.  bash's /dev/tcp keeps the tests free of an
+# HTTP client program.
 sim_get() {
     bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
         printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" "$2" >&3
-        cat <&3' sim_get "$SIM_PORT" "$1" >"$TRASH/.sim_get" || return 1
+        cat <&3' sim_get "${2:-$SIM_PORT}" "$1" >"$TRASH/.sim_get" || return 1
     head -n 1 "$TRASH/.sim_get" | grep -q '^HTTP/1\.[01] 200 ' || {
         head -n 1 "$TRASH/.sim_get" >&2
         return 1
     }
     sed '1,/^\r*$/d' "$TRASH/.sim_get"
+}
+
+# sim_state: the array of the simulator as JSON (the form of its state
+# file), for a test that looks behind the client's back.  While it runs:
+# GET /state (of another simulator: sim_get /state PORT).  Stopped (after
+# sim_stop or sim_kill9): its state file, with the journal folded in first
+# (smis-sim --compact).  The state file alone is the array only after a
+# clean stop: changes go to the journal beside it (see smis-sim(1)).
+sim_state() {
+    if [ -n "$SIM_PID" ]; then
+        sim_get /state
+    else
+        # shellcheck disable=SC2086
+        $SANPROV_WRAP smis-sim --state "$SIM_STATE" --compact &&
+            cat "$SIM_STATE"
+    fi
 }
 
 SIM_DTD=${SANPROV_SHARED:-$SANPROV_SRCDIR/../shared}/cim/DSP0203_2.4.0.dtd

@@ -284,7 +284,7 @@ test_expect_success 'legacy: SIM_ProtocolControllerForUnit maps them at DeviceNu
     wbemcli ei "$SIM_URL/root/sim:SIM_ProtocolControllerForUnit" >all &&
     test_line_count = 2 all &&
     grep "DeviceID=\"00000003\".*DeviceNumber=\"001A\"" all &&
-    jq -e ".views[0].units | map(.[1]) | sort == [5, 26]" "$SIM_STATE"
+    sim_state | jq -e ".views[0].units | map(.[1]) | sort == [5, 26]"
 '
 
 test_expect_success 'legacy: the initiator became a hardware ID authorized on the view' '

@@ -73,14 +73,14 @@ SANPROV_CONFIG=$TRASH/sanprov.conf
 export SANPROV_CONFIG
 
 # truth NAME: the host LUN number smis-sim gave the volume named NAME
-# (from its state file, not through any client; the ElementName may end
-# in sanprov's tag, _LLLLLL_EEEEEEEE).
+# (from its state, not through any client; the ElementName may end in
+# sanprov's tag, _LLLLLL_EEEEEEEE).
 truth() {
-    jq -r --arg n "$1" '(.volumes[] | select(.name == $n or
+    sim_state | jq -r --arg n "$1" '(.volumes[] | select(.name == $n or
             ((.name | startswith($n + "_")) and
              (.name[($n | length):] | test("^_[0-9a-f]{6}_[0-9a-f]{8}$"))))
         | .num) as $v |
-        [.views[].units[] | select(.[0] == $v) | .[1]] | .[0]' "$SIM_STATE"
+        [.views[].units[] | select(.[0] == $v) | .[1]] | .[0]'
 }
 
 # The pipeline, as a user runs it; its results, normalized so that runs

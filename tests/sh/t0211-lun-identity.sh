@@ -90,7 +90,8 @@ export SANPROV_CONFIG
 
 # swap NAME...: as an administrator deleting the volumes NAME... on the
 # array and making them again, so that they keep their DeviceIDs: each gets
-# another WWN (smis-sim stopped, its state changed, started again).  A
+# another WWN (smis-sim stopped, which folds its journal into the state
+# file, the file changed, smis-sim started again).  A
 # volume's ElementName is NAME, or NAME and the 16 characters of its tag.
 swap() {
     sim_stop
@@ -106,7 +107,7 @@ swap() {
 # Everything that must not change: the array, the domains, the library.
 snapshot_state() {
     {
-        jq -S '{volumes, views, groups, hwids}' "$SIM_STATE"
+        sim_state | jq -S '{volumes, views, groups, hwids}'
         $VIRSH list --all --name | grep "^$P" | sort
         (cd "$TRASH/library" && find . -type f | sort | xargs md5sum)
     } 2>&1

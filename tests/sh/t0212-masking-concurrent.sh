@@ -54,10 +54,11 @@ counts_are() {
 # one_view LUNS: the array has one view; it holds LUNS units, each with a
 # host LUN number of its own.
 one_view() {
+    sim_state >"$TRASH/.state" || return 1
     jq -e --argjson n "$1" '(.views | length) == 1 and
         (.views[0].units | length) == $n and
-        ([.views[0].units[][1]] | unique | length) == $n' "$SIM_STATE" ||
-        { jq -c '.views' "$SIM_STATE"; return 1; }
+        ([.views[0].units[][1]] | unique | length) == $n' "$TRASH/.state" ||
+        { jq -c '.views' "$TRASH/.state"; return 1; }
 }
 
 # at_once MODE ROUND [-u]: $N lun-mask runs at once, run I with LUNs 2I-1

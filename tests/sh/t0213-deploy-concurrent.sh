@@ -107,10 +107,9 @@ for p in group legacy; do
             at_once '$r' vm-deploy --template deb-'$p' --host h%R \
                 --name "${P}'$p'-r%R-%I" &&
             all_ok && cat out.* >vms && test_line_count = '"$N"' vms &&
-            jq -e --argjson n '"$N"' "(.views | length) == 1 and
+            sim_state | jq -e --argjson n '"$N"' "(.views | length) == 1 and
                 (.views[0].units | length) == \$n and
-                ([.views[0].units[][1]] | unique | length) == \$n" \
-                "$SIM_STATE" &&
+                ([.views[0].units[][1]] | unique | length) == \$n" &&
             if [ '$p' = group ]; then counts_are 1 3 1
             else counts_are 1 0 '$r'; fi &&
             test "$($VIRSH list --all --name | grep -c "^${P}'$p'-r'$r'-")" = '"$N"' &&

@@ -151,7 +151,8 @@ test_expect_success 'one vm-delete removes them all: domains, masking, LUNs, rec
 VOL='.volumes[] | select(.name == $n or
     (.name | test("^" + $n + "_[0-9a-f]{6}_[0-9a-f]{8}$")))'
 # swap NAME: as an administrator deleting the volume NAME on simulator
-# simg and making it again under its DeviceID: another WWN.
+# simg and making it again under its DeviceID: another WWN (in the state
+# file, which holds the whole array after a clean stop).
 swap() {
     stop_sims
     jq --arg n "$1" "($VOL | .wwn) |=
@@ -165,8 +166,8 @@ vm_state() {
     _uuid=${1##*:}
     cat "$TRASH/library/vms/$_uuid.vm" &&
         $VIRSH dominfo "$_uuid" | grep -E "^(Name|UUID|State):" &&
-        jq -S --arg n "$2" "($VOL) as \$v |
-            [\$v, [.views[] | .units[] | select(.[0] == \$v.num)]]" "$STATE_G"
+        sim_get /state "$PORT_G" | jq -S --arg n "$2" "($VOL) as \$v |
+            [\$v, [.views[] | .units[] | select(.[0] == \$v.num)]]"
 }
 
 test_expect_success 'three VMs on simg, the LUN of the second swapped' '
