@@ -94,7 +94,7 @@ HEADERS := $(wildcard lib/include/sanprov/*.h)
 MANPAGES := $(wildcard man/*.[1-8])
 
 .PHONY: all check check-asan check-valgrind fuzz bench demo lint deps \
-        deps-check install uninstall clean tests
+        deps-check install uninstall clean tests schema
 
 all: $(LIB_SO) $(B)/libsanprov.so.$(SOVERSION) $(B)/libsanprov.so $(LIB_A) \
      $(CMDS)
@@ -200,6 +200,25 @@ $(B)/tests/%: tests/tools/%.c $(LIB_A)
 	$(Q)$(CC) $(BASE_CFLAGS) -Ilib $(PKG_CFLAGS) \
 	    $(shell pkg-config --cflags $(TEST_PKGS)) $(CFLAGS) $(LDFLAGS) \
 	    -o $@ $< $(LIB_A) $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+# The schema test links smis-sim's schema table and its lookups.
+SIM_SCHEMA_SRCS := cmd/smis-sim/schema.c cmd/smis-sim/schema_decl.c
+$(B)/tests/schemacheck: tests/tools/schemacheck.c $(SIM_SCHEMA_SRCS) \
+                        cmd/smis-sim/schema.h $(LIB_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CCLD    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilib -Icmd/smis-sim $(PKG_CFLAGS) $(CFLAGS) \
+	    $(LDFLAGS) -o $@ $< $(SIM_SCHEMA_SRCS) $(LIB_A) $(PKG_LIBS)
+
+# smis-sim's schema table, cmd/smis-sim/schema.c, is generated from the
+# DMTF CIM Schema MOFs (the reference data beside the source tree) for
+# the classes cmd/smis-sim/schema.list names; "make schema" remakes it,
+# tests/sh/t0104-smis-sim-schema.sh fails when it is stale.
+SCHEMA_ZIP ?= $(or $(SANPROV_SHARED),../shared)/cim/schema/cim_schema_2.49.0Final-MOFs.zip
+schema: $(B)/tests/mofgen
+	$(B)/tests/mofgen $(SCHEMA_ZIP) cmd/smis-sim/schema.list \
+	    >cmd/smis-sim/schema.c.tmp
+	mv cmd/smis-sim/schema.c.tmp cmd/smis-sim/schema.c
 
 # ---- fuzz targets replayed without libFuzzer ----
 # Each tests/fuzz/fuzz_*.c linked with tests/fuzz/replay.c (a main() that

@@ -229,7 +229,6 @@ static void synchronized_each(struct sim *s, uint64_t from, sim_emit_fn fn,
         sim_set_u16(a, "Mode", 2);      /* synchronous */
         sim_set_u16(a, "SyncState", 6); /* synchronized */
         sim_set_u16(a, "CopyState", 4); /* synchronized */
-        sim_set_str(a, "ElementName", v->name);
         if (fn(a, (uint64_t)v->num + 1, ud))
             return;
     }
@@ -449,267 +448,171 @@ static void affected_each(struct sim *s, uint64_t from, sim_emit_fn fn,
 
 /* ---- the table entries ---- */
 
-#define DEP "CIM_Dependency"
-static const char *const p_conforms[] = {"CIM_ElementConformsToProfile", NULL};
-static const char *const p_refprof[] = {"CIM_ReferencedProfile", DEP, NULL};
-static const char *const p_hpool[] = {
-    "CIM_HostedStoragePool", "CIM_SystemComponent", "CIM_Component", NULL};
-static const char *const p_syspkg[] = {"CIM_SystemPackaging", DEP, NULL};
-static const char *const p_installed[] = {"CIM_InstalledSoftwareIdentity",
-                                          NULL};
-static const char *const p_alloc[] = {"CIM_AllocatedFromStoragePool",
-                                      "CIM_AllocatedResource", DEP, NULL};
-static const char *const p_hsvc[] = {"CIM_HostedService",
-                                     "CIM_HostedDependency", DEP, NULL};
-static const char *const p_ecap[] = {"CIM_ElementCapabilities", NULL};
-static const char *const p_sysdev[] = {
-    "CIM_SystemDevice", "CIM_SystemComponent", "CIM_Component", NULL};
-static const char *const p_sync[] = {"CIM_StorageSynchronized",
-                                     "CIM_Synchronized", NULL};
-static const char *const p_member[] = {"CIM_MemberOfCollection", NULL};
-static const char *const p_hcoll[] = {"CIM_HostedCollection",
-                                      "CIM_HostedDependency", DEP, NULL};
-static const char *const p_aig[] = {"CIM_AssociatedInitiatorMaskingGroup", DEP,
-                                    NULL};
-static const char *const p_atg[] = {"CIM_AssociatedTargetMaskingGroup", DEP,
-                                    NULL};
-static const char *const p_adg[] = {"CIM_AssociatedDeviceMaskingGroup", DEP,
-                                    NULL};
-static const char *const p_pcfu[] = {"CIM_ProtocolControllerForUnit",
-                                     "CIM_ProtocolControllerForDevice", DEP,
-                                     NULL};
-static const char *const p_pcfp[] = {"CIM_ProtocolControllerForPort",
-                                     "CIM_ProtocolControllerForDevice", DEP,
-                                     NULL};
-static const char *const p_priv[] = {"CIM_AuthorizedPrivilege", "CIM_Privilege",
-                                     "CIM_ManagedElement", NULL};
-static const char *const p_atarget[] = {"CIM_AuthorizedTarget", NULL};
-static const char *const p_asubject[] = {"CIM_AuthorizedSubject", NULL};
-static const char *const p_affected[] = {"CIM_AffectedJobElement", NULL};
-
-#define REFS(c1, r1, c2, r2) "key " r1 " ref:" c1 "; key " r2 " ref:" c2
-
 const struct sim_class sim_class_conforms = {
-    "SIM_ElementConformsToProfile",
-    p_conforms,
-    true,
-    -1,
-    "ConformantStandard",
-    "ManagedElement",
-    conforms_each,
-    NULL,
-    REFS("CIM_RegisteredProfile", "ConformantStandard", "CIM_ManagedElement",
-         "ManagedElement")};
+    .name = "SIM_ElementConformsToProfile",
+    .super = "CIM_ElementConformsToProfile",
+    .interop = true,
+    .personality = -1,
+    .role1 = "ConformantStandard",
+    .role2 = "ManagedElement",
+    .each = conforms_each,
+};
 const struct sim_class sim_class_refprof = {
-    "SIM_ReferencedProfile",
-    p_refprof,
-    true,
-    -1,
-    "Antecedent",
-    "Dependent",
-    referenced_each,
-    NULL,
-    REFS("CIM_RegisteredProfile", "Antecedent", "CIM_RegisteredProfile",
-         "Dependent")};
+    .name = "SIM_ReferencedProfile",
+    .super = "CIM_ReferencedProfile",
+    .interop = true,
+    .personality = -1,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = referenced_each,
+};
 const struct sim_class sim_class_hpool = {
-    "SIM_HostedStoragePool",
-    p_hpool,
-    false,
-    -1,
-    "GroupComponent",
-    "PartComponent",
-    hosted_pool_each,
-    NULL,
-    REFS("CIM_System", "GroupComponent", "CIM_StoragePool", "PartComponent")};
+    .name = "SIM_HostedStoragePool",
+    .super = "CIM_HostedStoragePool",
+    .personality = -1,
+    .role1 = "GroupComponent",
+    .role2 = "PartComponent",
+    .each = hosted_pool_each,
+};
 const struct sim_class sim_class_syspkg = {
     .name = "SIM_SystemPackaging",
-    .parents = p_syspkg,
+    .super = "CIM_SystemPackaging",
     .personality = -1,
     .role1 = "Antecedent",
     .role2 = "Dependent",
     .each = packaging_each,
-    .decl =
-        REFS("CIM_PhysicalElement", "Antecedent", "CIM_System", "Dependent")};
+};
 const struct sim_class sim_class_installed = {
     .name = "SIM_InstalledSoftwareIdentity",
-    .parents = p_installed,
+    .super = "CIM_InstalledSoftwareIdentity",
     .personality = -1,
     .role1 = "System",
     .role2 = "InstalledSoftware",
     .each = installed_each,
-    .decl = REFS("CIM_System", "System", "CIM_SoftwareIdentity",
-                 "InstalledSoftware")};
+};
 const struct sim_class sim_class_alloc = {
-    "SIM_AllocatedFromStoragePool",
-    p_alloc,
-    false,
-    -1,
-    "Antecedent",
-    "Dependent",
-    allocated_each,
-    NULL,
-    REFS("CIM_StoragePool", "Antecedent", "CIM_LogicalElement",
-         "Dependent") "; SpaceConsumed uint64"};
+    .name = "SIM_AllocatedFromStoragePool",
+    .super = "CIM_AllocatedFromStoragePool",
+    .personality = -1,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = allocated_each,
+};
 const struct sim_class sim_class_hsvc = {
-    "SIM_HostedService",
-    p_hsvc,
-    false,
-    -1,
-    "Antecedent",
-    "Dependent",
-    hosted_service_each,
-    NULL,
-    REFS("CIM_System", "Antecedent", "CIM_Service", "Dependent")};
+    .name = "SIM_HostedService",
+    .super = "CIM_HostedService",
+    .personality = -1,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = hosted_service_each,
+};
 const struct sim_class sim_class_ecap = {
-    "SIM_ElementCapabilities",
-    p_ecap,
-    false,
-    -1,
-    "ManagedElement",
-    "Capabilities",
-    capabilities_each,
-    NULL,
-    REFS("CIM_ManagedElement", "ManagedElement", "CIM_Capabilities",
-         "Capabilities") "; Characteristics uint16[]"};
+    .name = "SIM_ElementCapabilities",
+    .super = "CIM_ElementCapabilities",
+    .personality = -1,
+    .role1 = "ManagedElement",
+    .role2 = "Capabilities",
+    .each = capabilities_each,
+};
 const struct sim_class sim_class_sysdev = {
-    "SIM_SystemDevice",
-    p_sysdev,
-    false,
-    -1,
-    "GroupComponent",
-    "PartComponent",
-    system_device_each,
-    NULL,
-    REFS("CIM_System", "GroupComponent", "CIM_LogicalDevice", "PartComponent")};
+    .name = "SIM_SystemDevice",
+    .super = "CIM_SystemDevice",
+    .personality = -1,
+    .role1 = "GroupComponent",
+    .role2 = "PartComponent",
+    .each = system_device_each,
+};
 const struct sim_class sim_class_sync = {
-    "SIM_StorageSynchronized",
-    p_sync,
-    false,
-    -1,
-    "SystemElement",
-    "SyncedElement",
-    synchronized_each,
-    NULL,
-    REFS("CIM_ManagedElement", "SystemElement", "CIM_ManagedElement",
-         "SyncedElement") "; SyncType uint16; Mode uint16; SyncState uint16; "
-                          "CopyState uint16; "
-                          "ElementName string"};
+    .name = "SIM_StorageSynchronized",
+    .super = "CIM_StorageSynchronized",
+    .personality = -1,
+    .role1 = "SystemElement",
+    .role2 = "SyncedElement",
+    .each = synchronized_each,
+};
 const struct sim_class sim_class_member = {
-    "SIM_MemberOfCollection",
-    p_member,
-    false,
-    SIM_GROUP,
-    "Collection",
-    "Member",
-    member_each,
-    NULL,
-    REFS("CIM_Collection", "Collection", "CIM_ManagedElement", "Member")};
-const struct sim_class sim_class_hcoll = {"SIM_HostedCollection",
-                                          p_hcoll,
-                                          false,
-                                          SIM_GROUP,
-                                          "Antecedent",
-                                          "Dependent",
-                                          hosted_collection_each,
-                                          NULL,
-                                          REFS("CIM_System", "Antecedent",
-                                               "CIM_SystemSpecificCollection",
-                                               "Dependent")};
+    .name = "SIM_MemberOfCollection",
+    .super = "CIM_MemberOfCollection",
+    .personality = SIM_GROUP,
+    .role1 = "Collection",
+    .role2 = "Member",
+    .each = member_each,
+};
+const struct sim_class sim_class_hcoll = {
+    .name = "SIM_HostedCollection",
+    .super = "CIM_HostedCollection",
+    .personality = SIM_GROUP,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = hosted_collection_each,
+};
 const struct sim_class sim_class_aig = {
-    "SIM_AssociatedInitiatorMaskingGroup",
-    p_aig,
-    false,
-    SIM_GROUP,
-    "Antecedent",
-    "Dependent",
-    assoc_ig_each,
-    NULL,
-    REFS("CIM_ProtocolController", "Antecedent", "CIM_InitiatorMaskingGroup",
-         "Dependent")};
+    .name = "SIM_AssociatedInitiatorMaskingGroup",
+    .super = "CIM_AssociatedInitiatorMaskingGroup",
+    .personality = SIM_GROUP,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = assoc_ig_each,
+};
 const struct sim_class sim_class_atg = {
-    "SIM_AssociatedTargetMaskingGroup",
-    p_atg,
-    false,
-    SIM_GROUP,
-    "Antecedent",
-    "Dependent",
-    assoc_tg_each,
-    NULL,
-    REFS("CIM_ProtocolController", "Antecedent", "CIM_TargetMaskingGroup",
-         "Dependent")};
+    .name = "SIM_AssociatedTargetMaskingGroup",
+    .super = "CIM_AssociatedTargetMaskingGroup",
+    .personality = SIM_GROUP,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = assoc_tg_each,
+};
 const struct sim_class sim_class_adg = {
-    "SIM_AssociatedDeviceMaskingGroup",
-    p_adg,
-    false,
-    SIM_GROUP,
-    "Antecedent",
-    "Dependent",
-    assoc_dg_each,
-    NULL,
-    REFS("CIM_ProtocolController", "Antecedent", "CIM_DeviceMaskingGroup",
-         "Dependent")};
+    .name = "SIM_AssociatedDeviceMaskingGroup",
+    .super = "CIM_AssociatedDeviceMaskingGroup",
+    .personality = SIM_GROUP,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = assoc_dg_each,
+};
 const struct sim_class sim_class_pcfu = {
-    "SIM_ProtocolControllerForUnit",
-    p_pcfu,
-    false,
-    -1,
-    "Antecedent",
-    "Dependent",
-    pcfu_each,
-    NULL,
-    REFS("CIM_ProtocolController", "Antecedent", "CIM_LogicalDevice",
-         "Dependent") "; DeviceNumber string; DeviceAccess uint16"};
-const struct sim_class sim_class_pcfp = {"SIM_ProtocolControllerForPort",
-                                         p_pcfp,
-                                         false,
-                                         -1,
-                                         "Antecedent",
-                                         "Dependent",
-                                         pcfp_each,
-                                         NULL,
-                                         REFS("CIM_ProtocolController",
-                                              "Antecedent", "CIM_LogicalDevice",
-                                              "Dependent")};
+    .name = "SIM_ProtocolControllerForUnit",
+    .super = "CIM_ProtocolControllerForUnit",
+    .personality = -1,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = pcfu_each,
+};
+const struct sim_class sim_class_pcfp = {
+    .name = "SIM_ProtocolControllerForPort",
+    .super = "CIM_ProtocolControllerForPort",
+    .personality = -1,
+    .role1 = "Antecedent",
+    .role2 = "Dependent",
+    .each = pcfp_each,
+};
 const struct sim_class sim_class_priv = {
-    "SIM_AuthorizedPrivilege",
-    p_priv,
-    false,
-    SIM_LEGACY,
-    NULL,
-    NULL,
-    privilege_each,
-    NULL,
-    "key InstanceID string; PrivilegeGranted boolean; Activities uint16[]"};
+    .name = "SIM_AuthorizedPrivilege",
+    .super = "CIM_AuthorizedPrivilege",
+    .personality = SIM_LEGACY,
+    .each = privilege_each,
+};
 const struct sim_class sim_class_atarget = {
-    "SIM_AuthorizedTarget",
-    p_atarget,
-    false,
-    SIM_LEGACY,
-    "Privilege",
-    "TargetElement",
-    auth_target_each,
-    NULL,
-    REFS("CIM_AuthorizedPrivilege", "Privilege", "CIM_ManagedElement",
-         "TargetElement")};
+    .name = "SIM_AuthorizedTarget",
+    .super = "CIM_AuthorizedTarget",
+    .personality = SIM_LEGACY,
+    .role1 = "Privilege",
+    .role2 = "TargetElement",
+    .each = auth_target_each,
+};
 const struct sim_class sim_class_asubject = {
-    "SIM_AuthorizedSubject",
-    p_asubject,
-    false,
-    SIM_LEGACY,
-    "Privilege",
-    "PrivilegedElement",
-    auth_subject_each,
-    NULL,
-    REFS("CIM_AuthorizedPrivilege", "Privilege", "CIM_ManagedElement",
-         "PrivilegedElement")};
+    .name = "SIM_AuthorizedSubject",
+    .super = "CIM_AuthorizedSubject",
+    .personality = SIM_LEGACY,
+    .role1 = "Privilege",
+    .role2 = "PrivilegedElement",
+    .each = auth_subject_each,
+};
 const struct sim_class sim_class_affected = {
-    "SIM_AffectedJobElement",
-    p_affected,
-    false,
-    -1,
-    "AffectedElement",
-    "AffectingElement",
-    affected_each,
-    NULL,
-    REFS("CIM_ManagedElement", "AffectedElement", "CIM_Job",
-         "AffectingElement") "; ElementEffects uint16[]"};
+    .name = "SIM_AffectedJobElement",
+    .super = "CIM_AffectedJobElement",
+    .personality = -1,
+    .role1 = "AffectedElement",
+    .role2 = "AffectingElement",
+    .each = affected_each,
+};

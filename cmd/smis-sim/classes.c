@@ -590,342 +590,140 @@ static sp_cim_instance *job_get(struct sim *s, const sp_cim_path *p)
     return j && sp_cim_path_key_count(p) == 1 ? job_instance(s, j) : NULL;
 }
 
-/* ---- the table ---- */
-
-#define MANAGED         "CIM_ManagedSystemElement", "CIM_ManagedElement"
-#define LOGICAL         "CIM_LogicalElement", MANAGED
-#define ENABLED         "CIM_EnabledLogicalElement", LOGICAL
-#define SERVICE_PARENTS "CIM_Service", ENABLED
-#define DEVICE          "CIM_LogicalDevice", ENABLED
-#define SYSKEYS                                                                \
-    "key CreationClassName string; key SystemCreationClassName string; "       \
-    "key SystemName string; "
-#define STATUS "OperationalStatus uint16[]; "
-
-static const char *const p_profile[] = {"CIM_RegisteredProfile",
-                                        "CIM_ManagedElement", NULL};
-static const char *const p_system[] = {"CIM_ComputerSystem", "CIM_System",
-                                       ENABLED, NULL};
-static const char *const p_package[] = {"CIM_PhysicalPackage",
-                                        "CIM_PhysicalElement", MANAGED, NULL};
-static const char *const p_software[] = {"CIM_SoftwareIdentity", LOGICAL, NULL};
-static const char *const p_pool[] = {"CIM_StoragePool", "CIM_ResourcePool",
-                                     LOGICAL, NULL};
-static const char *const p_volume[] = {"CIM_StorageVolume", "CIM_StorageExtent",
-                                       DEVICE, NULL};
-static const char *const p_scs[] = {"CIM_StorageConfigurationService",
-                                    SERVICE_PARENTS, NULL};
-static const char *const p_rs[] = {"CIM_ReplicationService", SERVICE_PARENTS,
-                                   NULL};
-static const char *const p_gmms[] = {"CIM_GroupMaskingMappingService",
-                                     SERVICE_PARENTS, NULL};
-static const char *const p_ccs[] = {"CIM_ControllerConfigurationService",
-                                    SERVICE_PARENTS, NULL};
-static const char *const p_hwms[] = {
-    "CIM_StorageHardwareIDManagementService", "CIM_AuthenticationService",
-    "CIM_SecurityService", SERVICE_PARENTS, NULL};
-static const char *const p_ccaps[] = {"CIM_StorageConfigurationCapabilities",
-                                      "CIM_Capabilities", "CIM_ManagedElement",
-                                      NULL};
-static const char *const p_rcaps[] = {"CIM_ReplicationServiceCapabilities",
-                                      "CIM_Capabilities", "CIM_ManagedElement",
-                                      NULL};
-static const char *const p_hwid[] = {"CIM_StorageHardwareID", "CIM_Identity",
-                                     "CIM_ManagedElement", NULL};
-#define COLLECTION                                                             \
-    "CIM_MaskingGroup", "CIM_SystemSpecificCollection", "CIM_Collection",      \
-        "CIM_ManagedElement"
-static const char *const p_ig[] = {"CIM_InitiatorMaskingGroup", COLLECTION,
-                                   NULL};
-static const char *const p_tg[] = {"CIM_TargetMaskingGroup", COLLECTION, NULL};
-static const char *const p_dg[] = {"CIM_DeviceMaskingGroup", COLLECTION, NULL};
-static const char *const p_spc[] = {"CIM_SCSIProtocolController",
-                                    "CIM_ProtocolController", DEVICE, NULL};
-static const char *const p_iscsi[] = {"CIM_iSCSIProtocolEndpoint",
-                                      "CIM_ProtocolEndpoint",
-                                      "CIM_ServiceAccessPoint", ENABLED, NULL};
-static const char *const p_fc[] = {"CIM_FCPort", "CIM_NetworkPort",
-                                   "CIM_LogicalPort", DEVICE, NULL};
-static const char *const p_job[] = {"CIM_ConcreteJob", "CIM_Job", LOGICAL,
-                                    NULL};
-
-#define SERVICE_DECL                                                           \
-    SYSKEYS "key Name string; ElementName string; "                            \
-            "EnabledState uint16; " STATUS
+/* ---- the table ----
+ * Each class is a subclass of the schema class it names (super): its
+ * properties, keys and methods are that class's (schema.c). */
 
 const struct sim_class sim_class_profile = {
-    "SIM_RegisteredProfile",
-    p_profile,
-    true,
-    -1,
-    NULL,
-    NULL,
-    profiles_each,
-    NULL,
-    "key InstanceID string; RegisteredName string; RegisteredVersion string; "
-    "RegisteredOrganization uint16; ElementName string; "
-    "AdvertiseTypes uint16[]"};
+    .name = "SIM_RegisteredProfile",
+    .super = "CIM_RegisteredProfile",
+    .interop = true,
+    .personality = -1,
+    .each = profiles_each,
+};
 const struct sim_class sim_class_system = {
-    "SIM_StorageSystem",
-    p_system,
-    false,
-    -1,
-    NULL,
-    NULL,
-    system_each,
-    NULL,
-    "key CreationClassName string; key Name string; ElementName string; "
-    "NameFormat string; " STATUS "Dedicated uint16[]; EnabledState uint16"};
+    .name = "SIM_StorageSystem",
+    .super = "CIM_ComputerSystem",
+    .personality = -1,
+    .each = system_each,
+};
 const struct sim_class sim_class_package = {
     .name = "SIM_PhysicalPackage",
-    .parents = p_package,
+    .super = "CIM_PhysicalPackage",
     .personality = -1,
     .each = package_each,
-    .decl = "key CreationClassName string; key Tag string; "
-            "ElementName string; Manufacturer string; Model string; "
-            "SerialNumber string"};
+};
 const struct sim_class sim_class_software = {
     .name = "SIM_SoftwareIdentity",
-    .parents = p_software,
+    .super = "CIM_SoftwareIdentity",
     .personality = -1,
     .each = software_each,
-    .decl = "key InstanceID string; ElementName string; "
-            "Manufacturer string; VersionString string; "
-            "MajorVersion uint16; MinorVersion uint16; "
-            "RevisionNumber uint16; BuildNumber uint16; "
-            "Classifications uint16[]"};
+};
 const struct sim_class sim_class_pool = {
-    "SIM_StoragePool",
-    p_pool,
-    false,
-    -1,
-    NULL,
-    NULL,
-    pools_each,
-    pool_get,
-    "key InstanceID string; PoolID string; ElementName string; "
-    "Primordial boolean; TotalManagedSpace uint64; "
-    "RemainingManagedSpace uint64; " STATUS};
+    .name = "SIM_StoragePool",
+    .super = "CIM_StoragePool",
+    .personality = -1,
+    .each = pools_each,
+    .get = pool_get,
+};
 const struct sim_class sim_class_volume = {
-    "SIM_StorageVolume",
-    p_volume,
-    false,
-    -1,
-    NULL,
-    NULL,
-    volumes_each,
-    volume_get,
-    SYSKEYS
-    "key DeviceID string; ElementName string; Name string; "
-    "NameFormat uint16; NameNamespace uint16; BlockSize uint64; "
-    "NumberOfBlocks uint64; ConsumableBlocks uint64; "
-    "ThinlyProvisioned boolean; Primordial boolean; EnabledState uint16; "
-    "HealthState uint16; " STATUS};
+    .name = "SIM_StorageVolume",
+    .super = "CIM_StorageVolume",
+    .personality = -1,
+    .each = volumes_each,
+    .get = volume_get,
+};
 const struct sim_class sim_class_scs = {
-    "SIM_StorageConfigurationService",
-    p_scs,
-    false,
-    -1,
-    NULL,
-    NULL,
-    scs_each,
-    NULL,
-    SERVICE_DECL
-    "method CreateOrModifyElementFromStoragePool uint32(in ElementName "
-    "string, in ElementType uint16, in InPool ref:CIM_StoragePool, "
-    "in Goal instance, in out Size uint64, in out TheElement "
-    "ref:CIM_LogicalElement, out Job ref:CIM_ConcreteJob); "
-    "method ReturnToStoragePool uint32(in TheElement ref:CIM_LogicalElement, "
-    "out Job ref:CIM_ConcreteJob)"};
+    .name = "SIM_StorageConfigurationService",
+    .super = "CIM_StorageConfigurationService",
+    .personality = -1,
+    .each = scs_each,
+};
 const struct sim_class sim_class_rs = {
-    "SIM_ReplicationService",
-    p_rs,
-    false,
-    -1,
-    NULL,
-    NULL,
-    rs_each,
-    NULL,
-    SERVICE_DECL
-    "method CreateElementReplica uint32(in ElementName string, "
-    "in SyncType uint16, in Mode uint16, in SourceElement "
-    "ref:CIM_LogicalElement, in TargetPool ref:CIM_StoragePool, "
-    "in WaitForCopyState uint16, out TargetElement ref:CIM_LogicalElement, "
-    "out Synchronization ref:CIM_Synchronized, out Job ref:CIM_ConcreteJob); "
-    "method ModifyReplicaSynchronization uint32(in Operation uint16, "
-    "in Synchronization ref:CIM_Synchronized, in Force boolean, "
-    "out Job ref:CIM_ConcreteJob)"};
+    .name = "SIM_ReplicationService",
+    .super = "CIM_ReplicationService",
+    .personality = -1,
+    .each = rs_each,
+};
 const struct sim_class sim_class_gmms = {
-    "SIM_GroupMaskingMappingService",
-    p_gmms,
-    false,
-    SIM_GROUP,
-    NULL,
-    NULL,
-    gmms_each,
-    NULL,
-    SERVICE_DECL
-    "method CreateGroup uint32(in GroupName string, in Type uint16, "
-    "in Members ref:CIM_ManagedElement[], out MaskingGroup "
-    "ref:CIM_MaskingGroup); "
-    "method DeleteGroup uint32(in MaskingGroup ref:CIM_MaskingGroup, "
-    "in Force boolean, out Job ref:CIM_ConcreteJob); "
-    "method AddMembers uint32(in MaskingGroup ref:CIM_MaskingGroup, "
-    "in Members ref:CIM_ManagedElement[], out Job ref:CIM_ConcreteJob); "
-    "method RemoveMembers uint32(in MaskingGroup ref:CIM_MaskingGroup, "
-    "in Members ref:CIM_ManagedElement[], out Job ref:CIM_ConcreteJob); "
-    "method CreateMaskingView uint32(in ElementName string, "
-    "in InitiatorMaskingGroup ref:CIM_InitiatorMaskingGroup, "
-    "in TargetMaskingGroup ref:CIM_TargetMaskingGroup, "
-    "in DeviceMaskingGroup ref:CIM_DeviceMaskingGroup, "
-    "out ProtocolController ref:CIM_SCSIProtocolController, "
-    "out Job ref:CIM_ConcreteJob); "
-    "method DeleteMaskingView uint32(in ProtocolController "
-    "ref:CIM_SCSIProtocolController, out Job ref:CIM_ConcreteJob)"};
+    .name = "SIM_GroupMaskingMappingService",
+    .super = "CIM_GroupMaskingMappingService",
+    .personality = SIM_GROUP,
+    .each = gmms_each,
+};
 const struct sim_class sim_class_ccs = {
-    "SIM_ControllerConfigurationService",
-    p_ccs,
-    false,
-    SIM_LEGACY,
-    NULL,
-    NULL,
-    ccs_each,
-    NULL,
-    SERVICE_DECL
-    "method ExposePaths uint32(in LUNames string[], in InitiatorPortIDs "
-    "string[], in TargetPortIDs string[], in DeviceNumbers string[], "
-    "in DeviceAccesses uint16[], in out ProtocolControllers "
-    "ref:CIM_SCSIProtocolController[], out Job ref:CIM_ConcreteJob); "
-    "method HidePaths uint32(in LUNames string[], in InitiatorPortIDs "
-    "string[], in TargetPortIDs string[], in out ProtocolControllers "
-    "ref:CIM_SCSIProtocolController[], out Job ref:CIM_ConcreteJob)"};
+    .name = "SIM_ControllerConfigurationService",
+    .super = "CIM_ControllerConfigurationService",
+    .personality = SIM_LEGACY,
+    .each = ccs_each,
+};
 const struct sim_class sim_class_hwms = {
-    "SIM_StorageHardwareIDManagementService",
-    p_hwms,
-    false,
-    -1,
-    NULL,
-    NULL,
-    hwms_each,
-    NULL,
-    SERVICE_DECL "method CreateStorageHardwareID uint32(in ElementName string, "
-                 "in StorageID string, in IDType uint16, out HardwareID "
-                 "ref:CIM_StorageHardwareID); "
-                 "method DeleteStorageHardwareID uint32(in HardwareID "
-                 "ref:CIM_StorageHardwareID)"};
+    .name = "SIM_StorageHardwareIDManagementService",
+    .super = "CIM_StorageHardwareIDManagementService",
+    .personality = -1,
+    .each = hwms_each,
+};
 const struct sim_class sim_class_ccaps = {
-    "SIM_StorageConfigurationCapabilities",
-    p_ccaps,
-    false,
-    -1,
-    NULL,
-    NULL,
-    config_caps_each,
-    NULL,
-    "key InstanceID string; ElementName string; "
-    "SupportedStorageElementTypes uint16[]; "
-    "SupportedStorageElementFeatures uint16[]; "
-    "SupportedAsynchronousActions uint16[]; "
-    "SupportedSynchronousActions uint16[]"};
+    .name = "SIM_StorageConfigurationCapabilities",
+    .super = "CIM_StorageConfigurationCapabilities",
+    .personality = -1,
+    .each = config_caps_each,
+};
 const struct sim_class sim_class_rcaps = {
-    "SIM_ReplicationServiceCapabilities",
-    p_rcaps,
-    false,
-    -1,
-    NULL,
-    NULL,
-    repl_caps_each,
-    NULL,
-    "key InstanceID string; ElementName string; "
-    "SupportedReplicationTypes uint16[]; SupportedStorageObjects uint16[]; "
-    "SupportedAsynchronousActions uint16[]; "
-    "SupportedSynchronousActions uint16[]"};
+    .name = "SIM_ReplicationServiceCapabilities",
+    .super = "CIM_ReplicationServiceCapabilities",
+    .personality = -1,
+    .each = repl_caps_each,
+};
 const struct sim_class sim_class_hwid = {
-    "SIM_StorageHardwareID",
-    p_hwid,
-    false,
-    -1,
-    NULL,
-    NULL,
-    hwids_each,
-    NULL,
-    "key InstanceID string; StorageID string; IDType uint16; "
-    "ElementName string"};
+    .name = "SIM_StorageHardwareID",
+    .super = "CIM_StorageHardwareID",
+    .personality = -1,
+    .each = hwids_each,
+};
 #define GROUP_DECL                                                             \
     "key InstanceID string; ElementName string; "                              \
     "DeleteOnEmpty boolean"
-const struct sim_class sim_class_ig = {"SIM_InitiatorMaskingGroup",
-                                       p_ig,
-                                       false,
-                                       SIM_GROUP,
-                                       NULL,
-                                       NULL,
-                                       igs_each,
-                                       NULL,
-                                       GROUP_DECL};
-const struct sim_class sim_class_tg = {"SIM_TargetMaskingGroup",
-                                       p_tg,
-                                       false,
-                                       SIM_GROUP,
-                                       NULL,
-                                       NULL,
-                                       tgs_each,
-                                       NULL,
-                                       GROUP_DECL};
-const struct sim_class sim_class_dg = {"SIM_DeviceMaskingGroup",
-                                       p_dg,
-                                       false,
-                                       SIM_GROUP,
-                                       NULL,
-                                       NULL,
-                                       dgs_each,
-                                       NULL,
-                                       GROUP_DECL};
+const struct sim_class sim_class_ig = {
+    .name = "SIM_InitiatorMaskingGroup",
+    .super = "CIM_InitiatorMaskingGroup",
+    .personality = SIM_GROUP,
+    .each = igs_each,
+};
+const struct sim_class sim_class_tg = {
+    .name = "SIM_TargetMaskingGroup",
+    .super = "CIM_TargetMaskingGroup",
+    .personality = SIM_GROUP,
+    .each = tgs_each,
+};
+const struct sim_class sim_class_dg = {
+    .name = "SIM_DeviceMaskingGroup",
+    .super = "CIM_DeviceMaskingGroup",
+    .personality = SIM_GROUP,
+    .each = dgs_each,
+};
 const struct sim_class sim_class_spc = {
-    "SIM_SCSIProtocolController",
-    p_spc,
-    false,
-    -1,
-    NULL,
-    NULL,
-    views_each,
-    NULL,
-    SYSKEYS "key DeviceID string; ElementName string; "
-            "MaxUnitsControlled uint32; " STATUS};
+    .name = "SIM_SCSIProtocolController",
+    .super = "CIM_SCSIProtocolController",
+    .personality = -1,
+    .each = views_each,
+};
 const struct sim_class sim_class_iscsi = {
-    "SIM_iSCSIProtocolEndpoint",
-    p_iscsi,
-    false,
-    -1,
-    NULL,
-    NULL,
-    iscsi_ports_each,
-    NULL,
-    SYSKEYS "key Name string; ElementName string; Identifier string; "
-            "Role uint16; ProtocolIFType uint16; " STATUS};
+    .name = "SIM_iSCSIProtocolEndpoint",
+    .super = "CIM_iSCSIProtocolEndpoint",
+    .personality = -1,
+    .each = iscsi_ports_each,
+};
 const struct sim_class sim_class_fc = {
-    "SIM_FCPort",
-    p_fc,
-    false,
-    -1,
-    NULL,
-    NULL,
-    fc_ports_each,
-    NULL,
-    SYSKEYS "key DeviceID string; ElementName string; "
-            "PermanentAddress string; UsageRestriction uint16; " STATUS};
+    .name = "SIM_FCPort",
+    .super = "CIM_FCPort",
+    .personality = -1,
+    .each = fc_ports_each,
+};
 const struct sim_class sim_class_job = {
-    "SIM_ConcreteJob",
-    p_job,
-    false,
-    -1,
-    NULL,
-    NULL,
-    jobs_each,
-    job_get,
-    "key InstanceID string; Name string; ElementName string; "
-    "JobState uint16; PercentComplete uint16; " STATUS
-    "JobStatus string; ErrorCode uint16; ErrorDescription string; "
-    "DeleteOnCompletion boolean; TimeSubmitted datetime; "
-    "StartTime datetime; TimeOfLastStateChange datetime; "
-    "method GetError uint32(out Error instance)"};
+    .name = "SIM_ConcreteJob",
+    .super = "CIM_ConcreteJob",
+    .personality = -1,
+    .each = jobs_each,
+    .get = job_get,
+};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/cmd.h"
+#include "schema.h"
 #include "sim.h"
 
 void sim_error(const sp_cim_request *rq, sp_buf *out, int code, const char *fmt,
@@ -186,9 +187,8 @@ static void get_class(struct sim *s, const sp_cim_request *rq, sp_buf *out,
                       const char *ns)
 {
     const char *cls = sim_param_str(rq, "ClassName");
-    const struct sim_class *c = cls ? sim_class_find(cls) : NULL;
     const sp_cim_class *decl =
-        c && sim_class_served(s, c, ns) ? sim_class_decl(cls) : NULL;
+        cls && sim_class_in_namespace(s, cls, ns) ? sim_class_decl(cls) : NULL;
     if (!decl) {
         sim_error(rq, out, SP_CIM_ERR_NOT_FOUND,
                   "class '%s' is not served in namespace '%s'", cls ? cls : "",
@@ -202,20 +202,55 @@ static void get_class(struct sim *s, const sp_cim_request *rq, sp_buf *out,
     sp_cimxml_end_response(out, true);
 }
 
+/* Is class @name (a subclass of @super) in the answer for ClassName
+ * @base: its subclasses (all of them when @deep), or with no @base the
+ * roots (or all classes)? */
+static bool listed(const char *name, const char *super, const char *base,
+                   bool deep, bool is_a_base)
+{
+    if (!base)
+        return deep || !super;
+    if (strcasecmp(name, base) == 0)
+        return false;
+    return deep ? is_a_base : super && strcasecmp(super, base) == 0;
+}
+
+static void write_class_entry(sp_buf *out, const char *name, bool whole)
+{
+    if (whole)
+        sp_cimxml_write_class(out, sim_class_decl(name));
+    else
+        sp_buf_addf(out, "<CLASSNAME NAME=\"%s\"/>\n", name);
+}
+
+/* EnumerateClassNames and EnumerateClasses: the schema classes that the
+ * served classes of @ns descend from, then the served ones. */
 static void class_names(struct sim *s, const sp_cim_request *rq, sp_buf *out,
                         const char *ns, bool whole)
 {
+    const char *base = sim_param_str(rq, "ClassName");
+    bool deep = sim_param_bool(rq, "DeepInheritance", false);
+    if (base && !sim_class_in_namespace(s, base, ns)) {
+        sim_error(rq, out, SP_CIM_ERR_INVALID_CLASS,
+                  "class '%s' does not exist in namespace '%s'", base, ns);
+        return;
+    }
     sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), true,
                              sp_cim_request_name(rq));
     sp_cimxml_begin_return(out);
+    for (size_t c = 0; c < sim_schema_count; c++) {
+        const struct sim_schema_class *k = &sim_schema[c];
+        if (sim_class_in_namespace(s, k->name, ns) &&
+            listed(k->name, k->super, base, deep,
+                   base && sim_schema_is_a(k->name, base)))
+            write_class_entry(out, k->name, whole);
+    }
     for (size_t c = 0; c < sim_nclasses; c++) {
-        if (!sim_class_served(s, sim_classes[c], ns))
-            continue;
-        if (whole)
-            sp_cimxml_write_class(out, sim_class_decl(sim_classes[c]->name));
-        else
-            sp_buf_addf(out, "<CLASSNAME NAME=\"%s\"/>\n",
-                        sim_classes[c]->name);
+        const struct sim_class *k = sim_classes[c];
+        if (sim_class_served(s, k, ns) &&
+            listed(k->name, k->super, base, deep,
+                   base && sim_class_is_a(k, base)))
+            write_class_entry(out, k->name, whole);
     }
     sp_cimxml_end_return(out);
     sp_cimxml_end_response(out, true);

@@ -319,14 +319,13 @@ typedef int (*sim_emit_fn)(sp_cim_instance *inst, uint64_t pos, void *ud);
 
 struct sim_class {
     const char *name;
-    const char *const *parents; /* CIM ancestors, nearest first */
-    bool interop;               /* lives in the interop namespace */
-    int personality;            /* -1 both, or only SIM_GROUP/SIM_LEGACY */
-    const char *role1, *role2;  /* association roles, or NULL */
+    const char *super;         /* its schema class (schema.h) */
+    bool interop;              /* lives in the interop namespace */
+    int personality;           /* -1 both, or only SIM_GROUP/SIM_LEGACY */
+    const char *role1, *role2; /* association roles, or NULL */
     void (*each)(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud);
     /* Fast lookup by path; NULL: search with each(). */
     sp_cim_instance *(*get)(struct sim *s, const sp_cim_path *p);
-    const char *decl; /* properties and methods, see classes.c */
 };
 
 extern const struct sim_class *const sim_classes[];
@@ -340,7 +339,12 @@ bool sim_class_is_a(const struct sim_class *c, const char *name);
 /* Is @name a class this server knows of (served or an ancestor)? */
 bool sim_class_known(const char *name);
 const struct sim_class *sim_class_find(const char *name);
-/* The class declaration for GetClass (cached; owned by the table). */
+/* Is @name a class served in @ns (in this personality), or an ancestor
+ * of one? */
+bool sim_class_in_namespace(const struct sim *s, const char *name,
+                            const char *ns);
+/* The declaration of a SIM_ class or of a schema class, for GetClass
+ * (cached; owned by the table), or NULL. */
 const sp_cim_class *sim_class_decl(const char *name);
 /* Canonical namespace name, or NULL if not served ("root/interop" is
  * the same as "interop"). */

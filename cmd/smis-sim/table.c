@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/cmd.h"
+#include "schema.h"
 #include "sim.h"
 
 extern const struct sim_class sim_class_profile, sim_class_system,
@@ -61,10 +62,15 @@ bool sim_class_served(const struct sim *s, const struct sim_class *c,
 
 bool sim_class_is_a(const struct sim_class *c, const char *name)
 {
-    if (strcasecmp(c->name, name) == 0)
-        return true;
-    for (size_t i = 0; c->parents[i]; i++)
-        if (strcasecmp(c->parents[i], name) == 0)
+    return strcasecmp(c->name, name) == 0 || sim_schema_is_a(c->super, name);
+}
+
+bool sim_class_in_namespace(const struct sim *s, const char *name,
+                            const char *ns)
+{
+    for (size_t i = 0; i < sim_nclasses; i++)
+        if (sim_class_served(s, sim_classes[i], ns) &&
+            sim_class_is_a(sim_classes[i], name))
             return true;
     return false;
 }

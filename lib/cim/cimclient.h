@@ -90,6 +90,8 @@ void sp_cim_client_get_stats(const sp_cim_client *c, sp_cim_client_stats *out);
  */
 typedef int (*sp_cim_instance_fn)(sp_cim_instance *inst, void *ctx);
 typedef int (*sp_cim_path_fn)(sp_cim_path *path, void *ctx);
+/* A class name (owned by the caller of the callback). */
+typedef int (*sp_cim_name_fn)(const char *name, void *ctx);
 
 /* Operation flags (each operation documents which it accepts). */
 #define SP_CIM_SHALLOW              0x01u /* DeepInheritance = false */
@@ -136,6 +138,15 @@ sp_code sp_cim_enumerate_instance_names(sp_cim_client *c, const char *ns,
                                         const char *classname,
                                         unsigned int flags, sp_cim_path_fn fn,
                                         void *ctx);
+
+/*
+ * EnumerateClassNames: the subclasses of @classname (NULL: the classes of
+ * @ns), all of them or, with SP_CIM_SHALLOW, the direct ones (the roots).
+ * Flags: SP_CIM_SHALLOW.
+ */
+sp_code sp_cim_enumerate_class_names(sp_cim_client *c, const char *ns,
+                                     const char *classname, unsigned int flags,
+                                     sp_cim_name_fn fn, void *ctx);
 
 /*
  * GetInstance of @path (its namespace, or the default).  *@out is a new

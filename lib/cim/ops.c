@@ -38,6 +38,8 @@ static int sink_item(struct spi_item *it, void *ud)
         it->cls = NULL;
         break;
     case SPI_ITEM_VALUE:
+        if (s->name_fn)
+            stop = s->name_fn(sp_cim_value_get_string(it->value), s->ctx);
         break;
     }
     s->delivered++;
@@ -260,6 +262,20 @@ sp_code sp_cim_get_class(sp_cim_client *c, const char *ns,
     }
     *out = s.cls;
     return SP_OK;
+}
+
+sp_code sp_cim_enumerate_class_names(sp_cim_client *c, const char *ns,
+                                     const char *classname, unsigned int flags,
+                                     sp_cim_name_fn fn, void *ctx)
+{
+    if (spi_op_check_flags(c, flags, SP_CIM_SHALLOW))
+        return c->err.code;
+    sp_cim_args *a = sp_cim_args_new();
+    if (classname)
+        spi_op_arg_class(a, "ClassName", classname);
+    spi_op_arg_bool(a, "DeepInheritance", !(flags & SP_CIM_SHALLOW));
+    struct spi_sink s = {.want = SPI_ITEM_VALUE, .name_fn = fn, .ctx = ctx};
+    return spi_op_run(c, "EnumerateClassNames", ns, a, &s, NULL);
 }
 
 sp_code spi_op_associators_classic(sp_cim_client *c, const sp_cim_path *obj,

@@ -13,6 +13,7 @@ struct spi_sink {
     enum spi_item_kind want;
     sp_cim_instance_fn inst_fn;
     sp_cim_path_fn path_fn;
+    sp_cim_name_fn name_fn; /* class names */
     void *ctx;
     size_t delivered;
     bool wrong_kind;

@@ -1,0 +1,118 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# tests/sh/t0104-smis-sim-schema.sh: smis-sim against the DMTF CIM Schema 2.49: its schema table is what the MOFs give, and every class and instance it serves, in both masking personalities, is schema-true (tests/tools/schemacheck.c).
+# Test bodies are single-quoted and run by eval (see lib.sh):
+# shellcheck disable=SC2016,SC2034
+. "$SANPROV_SRCDIR/tests/sh/lib.sh"
+. "$SANPROV_SRCDIR/tests/sh/lib-sim.sh"
+
+# ---- the table is fresh ----
+
+SCHEMA_ZIP=$SANPROV_SHARED/cim/schema/cim_schema_2.49.0Final-MOFs.zip
+if [ ! -r "$SCHEMA_ZIP" ]; then
+    test_skip 'cmd/smis-sim/schema.c is what the MOFs give' \
+        "reference data: the DMTF CIM Schema MOFs are not at $SCHEMA_ZIP (set SANPROV_SHARED)"
+elif ! command -v unzip >/dev/null; then
+    test_skip 'cmd/smis-sim/schema.c is what the MOFs give' \
+        'unzip is not installed (it reads the MOFs out of the schema zip)'
+else
+    test_expect_success 'cmd/smis-sim/schema.c is what the MOFs give (else: make schema)' '
+        (cd "$SANPROV_SRCDIR" &&
+            mofgen "$SCHEMA_ZIP" cmd/smis-sim/schema.list) >schema.c &&
+        test_cmp "$SANPROV_SRCDIR/cmd/smis-sim/schema.c" schema.c
+    '
+fi
+
+# ---- what smis-sim serves ----
+
+# Known problems, each with its reason: work for the profiles of issue 14,
+# beyond this test's first cut.  A line here that no personality shows
+# any more fails the last test: remove it.
+cat >"$TRASH/known" <<'EOF'
+SIM_SystemDevice.PartComponent: refers to a SIM_iSCSIProtocolEndpoint, which is not a CIM_LogicalDevice
+SIM_ProtocolControllerForPort.Dependent: refers to a SIM_iSCSIProtocolEndpoint, which is not a CIM_LogicalPort
+EOF
+# Why each is known:
+# - SIM_SystemDevice, SIM_ProtocolControllerForPort to the iSCSI endpoint:
+#   a protocol endpoint is a CIM_ServiceAccessPoint, reached through
+#   CIM_HostedAccessPoint and CIM_SAPAvailableForElement (issue 14, item
+#   5: the endpoint associations of the target ports work).
+
+SANPROV_CONFIG=$TRASH/sanprov.conf
+export SANPROV_CONFIG
+
+# check [--traces DIR]: schemacheck; its problems into problems (and
+# found), the counts into summary; fails on a problem not known.
+check() {
+    schemacheck "$@" "$SIM_URL" root/sim interop >problems 2>summary
+    _rc=$?
+    cat summary
+    cat problems >>"$TRASH/found"
+    grep -v -x -F -f "$TRASH/known" problems >new
+    if [ "$_rc" -gt 1 ] || [ -s new ]; then
+        cat new
+        return 1
+    fi
+}
+
+# populate: every kind of object the array has: volumes, a snapshot and a
+# clone, LUNs masked to an iSCSI and an FC host (hardware IDs, groups or
+# privileges, views), jobs.
+populate() {
+    cat >"$SANPROV_CONFIG" <<EOF
+[array "sim"]
+uri = smis+http://127.0.0.1:$SIM_PORT
+[host "kvm01"]
+uri = test:///default
+connectivity = iscsi
+iscsi-initiator = iqn.1993-08.org.debian:01:kvm01
+[host "fc01"]
+uri = test:///default
+connectivity = fc
+fc-wwpn = 21:00:00:24:ff:4c:aa:01
+EOF
+    run lun-create -q --size 1G --name "v%d" --count 3 pool:sim:gold >ids &&
+        first=$(head -n 1 ids) &&
+        run lun-create -q --snapshot-of "$first" >>ids &&
+        run lun-create -q --clone-of "$first" >>ids &&
+        head -n 2 ids | run lun-mask -q --host kvm01 >/dev/null &&
+        sed -n 3p ids | run lun-mask -q --host fc01 >/dev/null
+}
+
+: >"$TRASH/found"
+for P in group legacy; do
+    SIM_NAME=$P
+    sim_start --personality "$P" --job-seconds 0.05
+
+    test_expect_success "$P: sanprov's programs make every kind of object" '
+        populate
+    '
+
+    test_expect_success "$P: every class and instance is schema-true" '
+        check && grep " [1-9][0-9]* instances" summary
+    '
+
+    test_expect_success "$P: sanprov's programs unmask and delete them all" '
+        head -n 2 ids | run lun-mask -q -u --host kvm01 >/dev/null &&
+        sed -n 3p ids | run lun-mask -q -u --host fc01 >/dev/null &&
+        tac ids | run lun-delete -q >/dev/null
+    '
+
+    test_expect_success "$P: every method call had the schema's parameters" '
+        rm -rf calls && cp -r "$SIM_TRACE" calls &&
+        check --traces calls && grep " [1-9][0-9]* method calls" summary
+    '
+
+    sim_stop
+    test_expect_success "$P: smis-sim stops cleanly" 'sim_stopped_ok'
+    sim_expect_valid_traces "$P: every response (the classes too) is DTD-valid"
+done
+
+test_expect_success 'each known problem is still found (else remove it from the list)' '
+    while read -r line; do
+        grep -q -x -F "$line" "$TRASH/found" ||
+            { echo "no longer found: $line"; exit 1; }
+    done <"$TRASH/known"
+'
+
+test_done
