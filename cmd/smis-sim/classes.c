@@ -570,6 +570,11 @@ static sp_cim_instance *job_instance(struct sim *s, const struct sim_job *j)
     sim_set_u16(i, "ErrorCode", state == 10 ? 1 : 0);
     sim_set_str(i, "ErrorDescription", state == 10 ? j->error : NULL);
     sim_set_bool(i, "DeleteOnCompletion", false);
+    /* Required by the schema; moot without DeleteOnCompletion (jobs are
+     * kept until 1000 newer ones): the schema's default, 5 minutes. */
+    sp_cim_instance_set(
+        i, "TimeBeforeRemoval",
+        sp_cim_value_new_string(SP_CIM_DATETIME, "00000000000500.000000:000"));
     sim_set_time(i, "TimeSubmitted", j->start_ms);
     sim_set_time(i, "StartTime", j->start_ms);
     sim_set_time(i, "TimeOfLastStateChange",

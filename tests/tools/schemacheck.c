@@ -29,7 +29,8 @@ static const char usage[] =
     "             ValueMaps, methods, parameters, In and Out;\n"
     "             EnumerateClassNames of a class gives its subclasses\n"
     "  instances  each property declared with its type; the path's keys\n"
-    "             are the class's keys; each reference names an existing\n"
+    "             are the class's keys; Required properties are there;\n"
+    "             each reference names an existing\n"
     "             instance of (a subclass of) the declared class; integers\n"
     "             inside their ValueMap\n"
     "  methods    with --traces, each method call in DIR (smis-sim's\n"
@@ -546,6 +547,14 @@ static int check_instance(sp_cim_instance *inst, void *ud)
             !sp_cim_path_get_key(p, sp_cim_decl_name(d)))
             problem("%s: key %s missing from its paths", cls,
                     sp_cim_decl_name(d));
+    }
+    for (size_t i = 0; i < sp_cim_class_property_count(x->decl); i++) {
+        const sp_cim_property_decl *d = sp_cim_class_property_at(x->decl, i);
+        const char *n = sp_cim_decl_name(d);
+        const sp_cim_value *v = sp_cim_instance_get(inst, n);
+        if (sp_cim_decl_has_flag(d, "Required") && !sp_cim_path_get_key(p, n) &&
+            (!v || sp_cim_value_is_null(v)))
+            problem("%s.%s: Required, but %s", cls, n, v ? "NULL" : "left out");
     }
     for (size_t i = 0; i < sp_cim_instance_prop_count(inst); i++) {
         const char *n = sp_cim_instance_prop_name(inst, i);
