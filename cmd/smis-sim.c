@@ -217,6 +217,9 @@ int main(int argc, char **argv)
     if (o.trace_dir && mkdir(o.trace_dir, 0755) != 0 && errno != EEXIST)
         cmd_die(SP_EXIT_FAILED, "cannot create the trace directory '%s': %s",
                 o.trace_dir, strerror(errno));
+    /* The class declarations are made now: a SIM_ class whose superclass
+     * the schema table lacks stops the start, not the first GetClass. */
+    (void)sim_class_decl(NULL);
     struct sim s;
     if (sim_init(&s, &o, &err))
         cmd_die(sp_error_exit_code(&err), "cannot start: %s", err.message);

@@ -344,7 +344,8 @@ const struct sim_class *sim_class_find(const char *name);
 bool sim_class_in_namespace(const struct sim *s, const char *name,
                             const char *ns);
 /* The declaration of a SIM_ class or of a schema class, for GetClass
- * (cached; owned by the table), or NULL. */
+ * (cached; owned by the table), or NULL.  The first call makes them all,
+ * and exits when a SIM_ class's superclass is not in the schema table. */
 const sp_cim_class *sim_class_decl(const char *name);
 /* Canonical namespace name, or NULL if not served ("root/interop" is
  * the same as "interop"). */
