@@ -57,7 +57,7 @@ check() {
 
 # populate: every kind of object the array has: volumes, a snapshot and a
 # clone, LUNs masked to an iSCSI and an FC host (hardware IDs, groups or
-# privileges, views), jobs.
+# privileges, views), jobs, one of them failed.
 populate() {
     cat >"$SANPROV_CONFIG" <<EOF
 [array "sim"]
@@ -71,7 +71,14 @@ uri = test:///default
 connectivity = fc
 fc-wwpn = 21:00:00:24:ff:4c:aa:01
 EOF
-    run lun-create -q --size 1G --name "v%d" --count 3 pool:sim:gold >ids &&
+    # The first job fails (--job-fail 1): a job in error, and its GetError.
+    ! run lun-create -q --size 1G --name failed pool:sim:gold 2>err &&
+        grep "simulated failure" err &&
+        if command -v wbemcli >/dev/null; then
+            wbemcli cm "$SIM_URL/$(sim_job SIM+JOB+1)" GetError >geterror &&
+                grep "Error (string)" geterror
+        fi &&
+        run lun-create -q --size 1G --name "v%d" --count 3 pool:sim:gold >ids &&
         first=$(head -n 1 ids) &&
         run lun-create -q --snapshot-of "$first" >>ids &&
         run lun-create -q --clone-of "$first" >>ids &&
@@ -82,7 +89,7 @@ EOF
 : >"$TRASH/found"
 for P in group legacy; do
     SIM_NAME=$P
-    sim_start --personality "$P" --job-seconds 0.05
+    sim_start --personality "$P" --job-seconds 0.05 --job-fail 1
 
     test_expect_success "$P: sanprov's programs make every kind of object" '
         populate
