@@ -213,7 +213,7 @@ $(B)/tests/schemacheck: tests/tools/schemacheck.c $(SIM_SCHEMA_SRCS) \
 # smis-sim's schema table, cmd/smis-sim/schema.c, is generated from the
 # DMTF CIM Schema MOFs (the reference data beside the source tree) for
 # the classes cmd/smis-sim/schema.list names; "make schema" remakes it,
-# tests/sh/t0104-smis-sim-schema.sh fails when it is stale.
+# tests/sh/t0105-smis-sim-schema.sh fails when it is stale.
 SCHEMA_ZIP ?= $(or $(SANPROV_SHARED),../shared)/cim/schema/cim_schema_2.49.0Final-MOFs.zip
 schema: $(B)/tests/mofgen
 	$(B)/tests/mofgen $(SCHEMA_ZIP) cmd/smis-sim/schema.list \

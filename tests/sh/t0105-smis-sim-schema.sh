@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# tests/sh/t0104-smis-sim-schema.sh: smis-sim against the DMTF CIM Schema 2.49: its schema table is what the MOFs give, and every class and instance it serves, in both masking personalities, is schema-true (tests/tools/schemacheck.c).
+# tests/sh/t0105-smis-sim-schema.sh: smis-sim against the DMTF CIM Schema 2.49: its schema table is what the MOFs give, and every class and instance it serves, in both masking personalities, is schema-true (tests/tools/schemacheck.c).
 # Test bodies are single-quoted and run by eval (see lib.sh):
 # shellcheck disable=SC2016,SC2034
 . "$SANPROV_SRCDIR/tests/sh/lib.sh"
