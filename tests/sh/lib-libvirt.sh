@@ -8,6 +8,9 @@
 #   lv_start || { test_skip 'WHAT' "libvirtd does not start: ..."; ...; }
 #   ... "$LV_URI" (qemu:///system?socket=...), VM names start with "$LV_P"
 #
+# Or, for a script that deploys VMs: lv_begin 'WHAT' TOOL... (below) does
+# all of that, skipping the script when something is missing.
+#
 # lv_start sets LV_URI and LV_P at the top level of the script and
 # installs an EXIT trap (lv_stop) that undefines every domain named
 # "$LV_P*", kills the daemons it started and gives /dev/kvm back.  Such a
@@ -117,4 +120,50 @@ lv_stop() {
     LV_PID=''
     LV_VIRTLOGD=''
     LV_KVM_MODE=
+}
+
+# lv_begin WHAT TOOL...: the common start of a script that deploys VMs into
+# a libvirtd of its own: skip the whole script (test_skip WHAT, saying why)
+# when a TOOL is missing or no libvirtd can be started here; else start one
+# and set VIRSH (its virsh -q), P (the prefix of this run's VM names) and
+# OPEN, a directory where QEMU's user can reach the disk files and media
+# of the VMs (this test's own directory, in a checkout anywhere, /root or a
+# 0700 temporary directory, need not be).  The EXIT trap stops the
+# libvirtd, a simulator of lib-sim.sh when one is sourced, and removes
+# OPEN; a script with more to stop sets its own trap calling lv_end.
+lv_begin() {
+    _lv_what=$1
+    shift
+    for _t in "$@"; do
+        if ! command -v "$_t" >/dev/null; then
+            test_skip "$_lv_what" "$_t is not installed (make deps)"
+            test_done
+            exit
+        fi
+    done
+    if ! lv_usable; then
+        test_skip "$_lv_what" "$LV_WHY"
+        test_done
+        exit
+    fi
+    if ! lv_start; then
+        test_skip "$_lv_what" "libvirtd does not start here: $(tail -1 "$TRASH/libvirt/log")"
+        test_done
+        exit
+    fi
+    # shellcheck disable=SC2154 # test_name is lib.sh's
+    OPEN=$(mktemp -d "/var/tmp/sanprov-$test_name.XXXXXX") &&
+        chmod 0755 "$OPEN" || exit 1
+    trap lv_end EXIT
+    VIRSH="virsh -q -c $LV_URI"
+    P=$LV_P
+}
+
+# lv_end: what lv_begin's EXIT trap does.
+lv_end() {
+    lv_stop
+    if command -v _sim_exit >/dev/null; then
+        _sim_exit
+    fi
+    [ -n "$OPEN" ] && rm -rf "$OPEN"
 }

@@ -9,26 +9,8 @@
 . "$SANPROV_SRCDIR/tests/sh/lib-sim.sh"
 . "$SANPROV_SRCDIR/tests/sh/lib-libvirt.sh"
 
-for tool in jq virsh xorriso; do
-    if ! command -v $tool >/dev/null; then
-        test_skip 'concurrent vm-deploy' "$tool is not installed (make deps)"
-        test_done
-        exit
-    fi
-done
-if ! lv_usable; then
-    test_skip 'concurrent vm-deploy into a libvirtd' "$LV_WHY"
-    test_done
-    exit
-fi
-if ! lv_start; then
-    test_skip 'concurrent vm-deploy into a libvirtd' "libvirtd does not start here: $(tail -1 "$TRASH/libvirt/log")"
-    test_done
-    exit
-fi
-trap 'lv_stop; _sim_exit' EXIT
-VIRSH="virsh -q -c $LV_URI"
-P=$LV_P
+# A libvirtd of the test's own; VIRSH, P and OPEN (see lib-libvirt.sh).
+lv_begin 'concurrent vm-deploy into a libvirtd' jq virsh xorriso
 
 # Runs at once and rounds; under valgrind every run is slow: fewer.
 if [ -n "$SANPROV_WRAP" ]; then N=4 ROUNDS=2; else N=16 ROUNDS=5; fi

@@ -9,30 +9,10 @@
 . "$SANPROV_SRCDIR/tests/sh/lib-sim.sh"
 . "$SANPROV_SRCDIR/tests/sh/lib-libvirt.sh"
 
-for tool in jq virsh xorriso; do
-    if ! command -v $tool >/dev/null; then
-        test_skip 'reconcile and deployed VMs' "$tool is not installed (make deps)"
-        test_done
-        exit
-    fi
-done
-if ! lv_usable; then
-    test_skip 'reconcile and deployed VMs' "$LV_WHY"
-    test_done
-    exit
-fi
-if ! lv_start; then
-    test_skip 'reconcile and deployed VMs' "libvirtd does not start here: $(tail -1 "$TRASH/libvirt/log")"
-    test_done
-    exit
-fi
-# QEMU's user must reach the disk files and media (see t0500).
-OPEN=$(mktemp -d /var/tmp/sanprov-t0217.XXXXXX) && chmod 0755 "$OPEN" || exit 1
-trap 'lv_stop; rm -rf "$OPEN"; _sim_exit' EXIT
+# A libvirtd of the test's own; VIRSH, P and OPEN (see lib-libvirt.sh).
+lv_begin 'reconcile and deployed VMs' jq virsh xorriso
 LOC=$OPEN/loc
 LIB=$TRASH/library
-VIRSH="virsh -q -c $LV_URI"
-P=$LV_P
 
 write_conf() {
     cat >"$SANPROV_CONFIG" <<EOF

@@ -9,33 +9,10 @@
 . "$SANPROV_SRCDIR/tests/sh/lib-sim.sh"
 . "$SANPROV_SRCDIR/tests/sh/lib-libvirt.sh"
 
-for tool in jq xmllint virsh xorriso; do
-    if ! command -v $tool >/dev/null; then
-        test_skip 'vm-deploy' "$tool is not installed (make deps)"
-        test_done
-        exit
-    fi
-done
-if ! lv_usable; then
-    test_skip 'vm-deploy into a libvirtd' "$LV_WHY"
-    test_done
-    exit
-fi
-if ! lv_start; then
-    test_skip 'vm-deploy into a libvirtd' "libvirtd does not start here: $(tail -1 "$TRASH/libvirt/log")"
-    test_done
-    exit
-fi
-# QEMU runs as libvirt-qemu and opens the disk files and media of the VMs
-# on this machine: they live where that user can reach them, which the
-# directory of this test (in a checkout anywhere, /root, a 0700 temporary
-# directory) need not be.
-OPEN=$(mktemp -d /var/tmp/sanprov-t0500.XXXXXX) && chmod 0755 "$OPEN" || exit 1
-trap 'lv_stop; rm -rf "$OPEN"' EXIT
+# A libvirtd of the test's own; VIRSH, P and OPEN (see lib-libvirt.sh).
+lv_begin 'vm-deploy into a libvirtd' jq xmllint virsh xorriso
 LOC=$OPEN/loc
 mkdir -m 0700 "$TRASH/shut"
-VIRSH="virsh -q -c $LV_URI"
-P=$LV_P
 KVM01=iqn.1993-08.org.debian:01:kvm01
 
 write_conf() {

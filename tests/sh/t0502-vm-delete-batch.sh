@@ -9,29 +9,9 @@
 . "$SANPROV_SRCDIR/tests/sh/lib-sim.sh"
 . "$SANPROV_SRCDIR/tests/sh/lib-libvirt.sh"
 
-for tool in jq virsh xorriso; do
-    if ! command -v $tool >/dev/null; then
-        test_skip 'vm-delete in batches' "$tool is not installed (make deps)"
-        test_done
-        exit
-    fi
-done
-if ! lv_usable; then
-    test_skip 'vm-delete in batches into a libvirtd' "$LV_WHY"
-    test_done
-    exit
-fi
-if ! lv_start; then
-    test_skip 'vm-delete in batches into a libvirtd' "libvirtd does not start here: $(tail -1 "$TRASH/libvirt/log")"
-    test_done
-    exit
-fi
-# QEMU reaches the local array's disk files and the media here (see t0500).
-OPEN=$(mktemp -d /var/tmp/sanprov-t0502.XXXXXX) && chmod 0755 "$OPEN" || exit 1
-trap 'lv_stop; _sim_exit; rm -rf "$OPEN"' EXIT
+# A libvirtd of the test's own; VIRSH, P and OPEN (see lib-libvirt.sh).
+lv_begin 'vm-delete in batches into a libvirtd' jq virsh xorriso
 LOC=$OPEN/loc
-VIRSH="virsh -q -c $LV_URI"
-P=$LV_P
 # The address of a libvirtd that is not there: a host that cannot be reached.
 DEAD_URI="qemu:///system?socket=$TRASH/no-libvirtd-sock"
 
