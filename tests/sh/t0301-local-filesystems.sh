@@ -124,8 +124,12 @@ test_expect_success 'ext4: a clone is a sparse copy that keeps the holes' '
     cat clone.err &&
     grep -q "made by sparse copy (no reflink copies here): 24 MiB" clone.err &&
     cmp "$SILVER/base.img" "$SILVER/c1.img" &&
-    ! shared "$SILVER/c1.img" &&
-    test "$(du -k "$SILVER/c1.img" | cut -f1)" -le 26000
+    { ! shared "$SILVER/c1.img" || { filefrag -v "$SILVER/c1.img"; false; }; } &&
+    # 24 MiB of data in 1 GiB: the holes kept.  Not to the block: under
+    # load ext4 may still count blocks it preallocated for the writes
+    # (CI once saw this fail at 26000 KiB with nothing else wrong).
+    kib=$(du -k "$SILVER/c1.img" | cut -f1) && echo "c1.img: $kib KiB" &&
+    test "$kib" -le 65536
 '
 
 test_expect_code 6 'ext4: a snapshot exits 6 and says why, nothing made' '
