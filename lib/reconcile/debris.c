@@ -206,8 +206,20 @@ static bool exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
+/* Whether the journal of entry @entry (36 characters) says its run is
+ * done: a run killed between writing so and removing its lock leaves the
+ * lock (its reservations are stale ones, told as such). */
+static bool journal_done(const struct rc *rc, const char *entry)
+{
+    for (size_t i = 0; i < rc->njs; i++)
+        if (strncmp(rc->js[i].entry, entry, 36) == 0)
+            return rc->js[i].d.state == SPI_JSTATE_DONE;
+    return false;
+}
+
 /* Temporary files of dead processes, and (in vms/ and journals/) locks
- * whose record or journal (@ext) is gone, in library directory @sub. */
+ * whose record or journal (@ext) is gone, or whose journal is done, in
+ * library directory @sub. */
 static void files_of(struct rc *rc, const char *sub, const char *ext)
 {
     SPI_AUTOFREE char *dir =
@@ -226,12 +238,15 @@ static void files_of(struct rc *rc, const char *sub, const char *ext)
         } else if (ext && len == 36 + 5 && SPI_STREQ(e->d_name + 36, ".lock")) {
             SPI_AUTOFREE char *of =
                 spi_xasprintf("%s/%.36s%s", dir, e->d_name, ext);
+            bool vm = ext[1] == 'v';
             if (!exists(of) && lock_free(path))
                 debris(rc, path, rel,
-                       *ext == '.' && ext[1] == 'v'
-                           ? "a VM's lock without its record"
-                           : "a run's lock without its journal",
+                       vm ? "a VM's lock without its record"
+                          : "a run's lock without its journal",
                        false, true);
+            else if (!vm && journal_done(rc, e->d_name) && lock_free(path))
+                debris(rc, path, rel, "the lock of a run that is done", false,
+                       true);
         }
     }
     if (d)

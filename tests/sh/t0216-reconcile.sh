@@ -208,6 +208,22 @@ kill "$HELD"
 wait "$HELD" 2>/dev/null
 rm -f "$LIB/vms/$U2.lock" "$LIB/vms/$U2.vm.tmp$$"
 
+test_expect_success 'a run killed after its journal said done: its lock is debris, its LUN kept' '
+    run lun-create --size 1M --name kept1 pool:loc:default >kept &&
+    j=$(ls "$LIB/journals"/*.journal) && e=$(basename "$j" .journal) &&
+    grep -qx "state=done" "$j" && : >"$LIB/journals/$e.lock" &&
+    run reconcile >out && test_cmp - out <<-EOF &&
+	file:journals/$e.lock
+	EOF
+    (exec 9<"$LIB/journals/$e.lock" && flock 9 && run reconcile >held &&
+        test_line_count = 0 held) &&
+    run reconcile --fix >/dev/null 2>err && grep -q ": removed$" err &&
+    ! test -e "$LIB/journals/$e.lock" && test -e "$j" &&
+    run lun-list -a | grep -qxF "$(cat kept)" &&
+    run reconcile >out && test_line_count = 0 out &&
+    run lun-delete <kept >/dev/null && run reconcile --fix >/dev/null 2>&1
+'
+
 test_expect_success 'a finished run whose LUNs are all gone: its journal is debris' '
     run lun-create --size 1M --name spent pool:loc:default | run lun-delete >/dev/null &&
     run reconcile --json >out.json &&
