@@ -175,14 +175,17 @@ $(B)/bin/%: cmd/%.c $$(wildcard cmd/$$*/*.c cmd/$$*/*.h) $(CMD_HELPER_SRCS) \
 # the shared library does not export: as curl's tool shares lib/curlx/,
 # it shares the library's source, not its ABI, and links the static
 # archive (the same objects), as the tests do.
+# The simulators share one HTTP(S) server, cmd/simhttp/ (libmicrohttpd).
+SIMHTTP_SRCS := $(wildcard cmd/simhttp/*.c)
 $(B)/bin/smis-sim: cmd/smis-sim.c $(wildcard cmd/smis-sim/*.c cmd/smis-sim/*.h) \
+                   $(SIMHTTP_SRCS) $(wildcard cmd/simhttp/*.h) \
                    $(CMD_HELPER_SRCS) $(wildcard cmd/common/*.h) $(HEADERS) \
                    $(wildcard lib/*/*.h) $(LIB_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
 	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd -Ilib $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(wildcard cmd/smis-sim/*.c) $(CMD_HELPER_SRCS) $(LIB_A) $(PKG_LIBS) \
-	    $(CMD_LIBS)
+	    $(wildcard cmd/smis-sim/*.c) $(SIMHTTP_SRCS) $(CMD_HELPER_SRCS) $(LIB_A) \
+	    $(PKG_LIBS) $(CMD_LIBS)
 
 # ---- tests ----
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/cmd.h"
+#include "simhttp/simhttp.h"
 #include "smis-sim/sim.h"
 
 enum { OPT_FAIL = 1, OPT_DROP, OPT_VERSION, OPT_VERBOSE, OPT_HELP };
@@ -161,20 +162,8 @@ int main(int argc, char **argv)
                                     : SP_LOG_WARN);
 
     char *listen_arg = listen; /* listen moves past a '[' */
-    if (listen) {
-        char *colon = strrchr(listen, ':');
-        char *end = NULL;
-        long port = colon ? strtol(colon + 1, &end, 10) : -1;
-        if (!colon || *end || port < 0 || port > 65535)
-            cmd_usage_error("--listen wants HOST:PORT, not '%s'", listen);
-        *colon = '\0';
-        if (listen[0] == '[' && colon[-1] == ']') {
-            colon[-1] = '\0';
-            listen++;
-        }
-        o.listen_host = listen;
-        o.port = (int)port;
-    }
+    if (listen && !simhttp_parse_listen(listen, &o.listen_host, &o.port))
+        cmd_usage_error("--listen wants HOST:PORT, not '%s'", listen_arg);
     if (personality) {
         if (strcmp(personality, "group") == 0)
             o.personality = SIM_GROUP;

@@ -219,9 +219,6 @@ struct sim {
     /* request accounting, for GET /stats */
     struct sim_stat *stats;
     size_t nstats, capstats;
-    unsigned long requests, connections;
-    unsigned long unanswered; /* requests closed on (--close-after) */
-    unsigned long traced;
     struct sim_journal j;
 };
 
