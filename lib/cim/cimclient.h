@@ -6,6 +6,7 @@
 #ifndef SANPROV_CIM_CIMCLIENT_H
 #define SANPROV_CIM_CIMCLIENT_H
 
+#include "../http/http.h"
 #include "cim.h"
 
 SP_BEGIN_DECLS
@@ -48,6 +49,15 @@ const sp_error *sp_cim_client_error(const sp_cim_client *c);
  */
 void sp_cim_client_set_credentials(sp_cim_client *c, const char *user,
                                    const char *password);
+
+/*
+ * Log in by @auth (lib/http/http.h: Basic, NTLM, Negotiate) with @user and
+ * @password, held as sp_cim_client_set_credentials() holds them.  Errors
+ * (the client unchanged): those of spi_http_set_auth().
+ */
+sp_code sp_cim_client_set_auth(sp_cim_client *c, enum spi_http_auth auth,
+                               const char *user, const char *password,
+                               sp_error *err);
 
 /* Verify the server against the CA certificates in @pem_file (PEM). */
 void sp_cim_client_set_ca_file(sp_cim_client *c, const char *pem_file);

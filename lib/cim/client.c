@@ -16,7 +16,7 @@ sp_code sp_cim_client_new(const char *url, unsigned int flags,
     if (flags)
         return sp_error_set(err, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     sp_cim_client *c = spi_xcalloc(1, sizeof(*c));
-    sp_code rc = spi_http_init(&c->http, url, err);
+    sp_code rc = spi_http_init(&c->http, url, "/cimom", "array", err);
     if (rc) {
         free(c);
         return rc;
@@ -44,37 +44,43 @@ const sp_error *sp_cim_client_error(const sp_cim_client *c)
 void sp_cim_client_set_credentials(sp_cim_client *c, const char *user,
                                    const char *password)
 {
-    free(c->http.user);
-    spi_free_secret(c->http.password);
-    c->http.user = spi_xstrdup(user);
-    c->http.password = spi_xstrdup(password);
-    spi_secret_hold(password);
+    if (!user) {
+        free(c->http.user);
+        spi_free_secret(c->http.password);
+        c->http.user = c->http.password = NULL;
+        return;
+    }
+    /* Basic with a user cannot fail */
+    if (spi_http_set_auth(&c->http, SPI_HTTP_AUTH_BASIC, user, password, NULL))
+        abort();
+}
+
+sp_code sp_cim_client_set_auth(sp_cim_client *c, enum spi_http_auth auth,
+                               const char *user, const char *password,
+                               sp_error *err)
+{
+    return spi_http_set_auth(&c->http, auth, user, password, err);
 }
 
 void sp_cim_client_set_ca_file(sp_cim_client *c, const char *pem_file)
 {
-    free(c->http.ca_file);
-    c->http.ca_file = spi_xstrdup(pem_file);
+    spi_http_set_ca_file(&c->http, pem_file);
 }
 
 void sp_cim_client_set_insecure(sp_cim_client *c, bool insecure)
 {
-    c->http.insecure = insecure;
+    spi_http_set_insecure(&c->http, insecure);
 }
 
 void sp_cim_client_set_timeouts(sp_cim_client *c, long connect_ms,
                                 long total_ms)
 {
-    if (connect_ms > 0)
-        c->http.connect_ms = connect_ms;
-    if (total_ms > 0)
-        c->http.total_ms = total_ms;
+    spi_http_set_timeouts(&c->http, connect_ms, total_ms);
 }
 
 void sp_cim_client_set_max_response(sp_cim_client *c, uint64_t bytes)
 {
-    if (bytes)
-        c->http.max_response = bytes;
+    spi_http_set_max_response(&c->http, bytes);
 }
 
 void sp_cim_client_set_namespace(sp_cim_client *c, const char *ns)
@@ -95,7 +101,10 @@ void sp_cim_client_set_pull_max(sp_cim_client *c, uint32_t n)
 
 void sp_cim_client_get_stats(const sp_cim_client *c, sp_cim_client_stats *out)
 {
-    *out = c->http.stats;
+    out->requests = c->http.stats.requests;
+    out->connections = c->http.stats.connections;
+    out->bytes_received = c->http.stats.bytes_received;
+    out->bytes_sent = c->http.stats.bytes_sent;
 }
 
 sp_code spi_client_fail(sp_cim_client *c, sp_code code, const char *fmt, ...)
@@ -161,7 +170,7 @@ static sp_code cim_error(sp_cim_client *c, const struct spi_cim_response *r)
 
 /*
  * Whether @call only reads, and so may be sent again when the server closed
- * the kept-alive connection before answering it (see spi_http_request).  A
+ * the kept-alive connection before answering it (see SPI_HTTP_RESEND_OK).  A
  * server closes an idle kept-alive connection between requests, before it
  * reads the next, so it carries out only the resent one.  The pull
  * operations count as reads: an Open sent twice leaves a context for the
@@ -242,7 +251,7 @@ sp_code spi_client_call(sp_cim_client *c, const struct spi_call *call,
     };
     struct spi_decoder *d = spi_decoder_new(&o);
     void *pair[2] = {d, &c->err};
-    struct spi_http_request rq = {
+    struct spi_cim_request rq = {
         .cim_method = call->name,
         .cim_object = call->intrinsic ? ns : object,
         .body = body.data,
@@ -251,7 +260,7 @@ sp_code spi_client_call(sp_cim_client *c, const struct spi_call *call,
         .ctx = pair,
         .may_resend = only_reads(call),
     };
-    sp_code rc = spi_http_post(&c->http, &rq, &c->err);
+    sp_code rc = spi_cim_http_post(&c->http, &rq, &c->err);
     struct spi_cim_response *r = NULL;
     if (!rc)
         rc = spi_decoder_finish(d, &r, &c->err);

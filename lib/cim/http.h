@@ -1,57 +1,34 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/cim/http.h: the CIM-XML HTTP transport (DSP0200) over one kept-alive
- * libcurl handle. */
-#ifndef SANPROV_HTTP_H
-#define SANPROV_HTTP_H
+/* lib/cim/http.h: CIM-XML operations over HTTP (DSP0200) on the shared
+ * transport, lib/http. */
+#ifndef SANPROV_CIM_HTTP_H
+#define SANPROV_CIM_HTTP_H
 
-#include "../util/internal.h"
+#include "../http/http.h"
 #include "cimclient.h"
 
-/* Receives the body of a 200 response as it arrives; an error stops the
- * transfer and is returned by spi_http_post(). */
-typedef sp_code (*spi_http_body_fn)(const char *data, size_t len, void *ctx);
-
-struct spi_http_request {
+/* One CIM operation request. */
+struct spi_cim_request {
     const char *cim_method; /* CIMMethod header: operation or method name */
     const char *cim_object; /* CIMObject header, before percent-encoding */
     const char *body;
     size_t len;
-    spi_http_body_fn on_body;
+    /* Receives the body of a 200 response as it arrives; an error stops
+     * the transfer and is returned by spi_cim_http_post(). */
+    sp_code (*on_body)(const char *data, size_t len, void *ctx);
     void *ctx;
-    /* The request only reads: when the server closes a kept-alive
-     * connection before answering it, it is sent again, once, on a new
-     * connection.  Otherwise it is never sent twice, and such a closure is
-     * SP_ERR_CONNECTION_LOST: the answer is lost, and the server may have
-     * carried the request out. */
+    /* The request only reads: see SPI_HTTP_RESEND_OK. */
     bool may_resend;
 };
 
-struct spi_http {
-    void *curl; /* CURL *, created at the first request, reset before each */
-    char *url;
-    char *user;
-    char *password;
-    char *ca_file;
-    bool insecure;
-    bool warned_insecure;
-    long connect_ms;
-    long total_ms;
-    uint64_t max_response;
-    sp_cim_client_stats stats;
-};
-
-/* Check @url (http or https, no user info) and set defaults. */
-sp_code spi_http_init(struct spi_http *h, const char *url, sp_error *err);
-void spi_http_release(struct spi_http *h);
-
 /*
- * POST one CIM request on the kept-alive connection (a new one when the
- * server closed it).  Errors: SP_ERR_CONNECT, SP_ERR_CONNECTION_LOST,
- * SP_ERR_TLS, SP_ERR_TIMEOUT, SP_ERR_AUTH, SP_ERR_HTTP, SP_ERR_PROTOCOL,
- * SP_ERR_TOO_LARGE, or what on_body returned.  err->http_status is set
- * whenever a status was received.
+ * POST one CIM request through @h with the DSP0200 headers (CIMOperation,
+ * CIMMethod, CIMObject percent-encoded) and take the answer: an XML body
+ * to on_body; a CIMError header with any status is the server's refusal,
+ * SP_ERR_HTTP ("HTTP 400, CIMError: request-not-valid: DETAIL") or, with
+ * a 200, SP_ERR_PROTOCOL.  Other errors: those of spi_http_post().
  */
-sp_code spi_http_post(struct spi_http *h, const struct spi_http_request *rq,
-                      sp_error *err);
+sp_code spi_cim_http_post(struct spi_http *h, const struct spi_cim_request *rq,
+                          sp_error *err);
 
 #endif
