@@ -226,6 +226,12 @@ static void synchronized_each(struct sim *s, uint64_t from, sim_emit_fn fn,
                                    "SystemElement", sim_volume_path(s, src),
                                    "SyncedElement", sim_volume_path(s, v));
         sim_set_u16(a, "SyncType", v->sync_type);
+        /* A snapshot stays tied to its source (UnSyncAssoc, Before
+         * Delta); a clone is a full copy, tied only until it is detached
+         * (UnSyncUnAssoc, Full Copy): what libstoragemgmt reads to detach
+         * a clone or return a snapshot to the pool before a delete. */
+        sim_set_u16(a, "CopyType", v->sync_type == 7 ? 4 : 5);
+        sim_set_u16(a, "ReplicaType", v->sync_type == 7 ? 3 : 2);
         sim_set_u16(a, "Mode", 2);      /* synchronous */
         sim_set_u16(a, "SyncState", 6); /* synchronized */
         sim_set_u16(a, "CopyState", 4); /* synchronized */

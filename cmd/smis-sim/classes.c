@@ -319,7 +319,9 @@ SERVICE(gmms_each, "SIM_GroupMaskingMappingService")
 SERVICE(ccs_each, "SIM_ControllerConfigurationService")
 SERVICE(hwms_each, "SIM_StorageHardwareIDManagementService")
 
-/* Whether the configuration actions run as jobs. */
+/* Whether the configuration actions run as jobs: the methods that start
+ * one (begin_job() in methods.c) are the asynchronous actions, the others
+ * the synchronous ones, whatever --job-seconds is. */
 static bool async(const struct sim *s)
 {
     return s->o.job_seconds > 0;
@@ -333,13 +335,21 @@ static void config_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     sp_cim_instance *i = sim_from_path(instance_id_path(
         s, "SIM_StorageConfigurationCapabilities", "SIM+CAP+CONFIG", false));
     sim_set_str(i, "ElementName", "volume creation");
-    static const uint16_t types[] = {2};       /* StorageVolume */
-    static const uint16_t features[] = {3, 4}; /* create, modify */
-    static const uint16_t actions[] = {5, 6};  /* create, return to pool */
+    static const uint16_t types[] = {2}; /* StorageVolume */
+    /* StorageVolume Creation, StorageVolume Modification, Storage Element
+     * Capacity Expansion: CreateOrModifyElementFromStoragePool makes a
+     * volume, or with TheElement grows one. */
+    static const uint16_t features[] = {3, 5, 12};
+    /* Storage Element Creation, Return, Modification: all as jobs with
+     * --job-seconds. */
+    static const uint16_t actions[] = {5, 6, 7};
     sim_set_u16s(i, "SupportedStorageElementTypes", types, 1);
-    sim_set_u16s(i, "SupportedStorageElementFeatures", features, 2);
-    sim_set_u16s(i, "SupportedAsynchronousActions", actions, async(s) ? 2 : 0);
-    sim_set_u16s(i, "SupportedSynchronousActions", actions, async(s) ? 0 : 2);
+    sim_set_u16s(i, "SupportedStorageElementFeatures", features,
+                 CMD_COUNT(features));
+    sim_set_u16s(i, "SupportedAsynchronousActions", actions,
+                 async(s) ? CMD_COUNT(actions) : 0);
+    sim_set_u16s(i, "SupportedSynchronousActions", actions,
+                 async(s) ? 0 : CMD_COUNT(actions));
     fn(i, 1, ud);
 }
 
@@ -351,15 +361,22 @@ static void repl_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     sp_cim_instance *i = sim_from_path(instance_id_path(
         s, "SIM_ReplicationServiceCapabilities", "SIM+CAP+REPL", false));
     sim_set_str(i, "ElementName", "snapshots and clones");
-    /* 6/7: synchronous/asynchronous snapshot, 10/11: clone (local) */
-    uint16_t types[] = {async(s) ? 7 : 6, async(s) ? 11 : 10};
-    static const uint16_t objects[] = {2};    /* StorageVolume */
-    static const uint16_t actions[] = {2, 5}; /* CreateElementReplica,
-                                                 ModifyReplicaSynchronization */
-    sim_set_u16s(i, "SupportedReplicationTypes", types, s->o.no_copies ? 0 : 2);
+    /* Synchronous Snapshot Local, Synchronous Clone Local: the mode of the
+     * replication (Mode 2 of every SIM_StorageSynchronized), which is not
+     * whether CreateElementReplica runs as a job. */
+    static const uint16_t types[] = {6, 10};
+    static const uint16_t objects[] = {2}; /* StorageVolume */
+    /* CreateElementReplica, a job with --job-seconds;
+     * ModifyReplicaSynchronization, always at once. */
+    static const uint16_t create[] = {2}, modify[] = {5}, both[] = {2, 5};
+    sim_set_u16s(i, "SupportedReplicationTypes", types,
+                 s->o.no_copies ? 0 : CMD_COUNT(types));
     sim_set_u16s(i, "SupportedStorageObjects", objects, 1);
-    sim_set_u16s(i, "SupportedAsynchronousActions", actions, async(s) ? 1 : 0);
-    sim_set_u16s(i, "SupportedSynchronousActions", actions, async(s) ? 1 : 2);
+    sim_set_u16s(i, "SupportedAsynchronousActions", create, async(s) ? 1 : 0);
+    if (async(s))
+        sim_set_u16s(i, "SupportedSynchronousActions", modify, 1);
+    else
+        sim_set_u16s(i, "SupportedSynchronousActions", both, 2);
     fn(i, 1, ud);
 }
 

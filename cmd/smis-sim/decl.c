@@ -33,6 +33,16 @@ static void build_decls(void)
         schema_decls[i] = sim_schema_class_decl(sim_schema[i].name, NULL);
 }
 
+sp_cim_class *sim_class_decl_new(const char *name,
+                                 const struct sim_decl_opts *o)
+{
+    const struct sim_class *c = sim_class_find(name);
+    if (c)
+        return sim_schema_class_decl_opts(c->name, c->super, o);
+    const struct sim_schema_class *k = sim_schema_find(name);
+    return k ? sim_schema_class_decl_opts(k->name, NULL, o) : NULL;
+}
+
 const sp_cim_class *sim_class_decl(const char *name)
 {
     pthread_once(&decls_once, build_decls);

@@ -179,13 +179,64 @@ static const char *member_id(struct call *c, const sp_cim_path *p,
 
 /* ---- StorageConfigurationService ---- */
 
+/* CreateOrModifyElementFromStoragePool with TheElement: grow the volume
+ * to Size ("Storage Element Capacity Expansion"; a rename is not done). */
+static uint32_t modify_volume(struct call *c)
+{
+    uint64_t size = 0;
+    struct sim_volume *v =
+        ref_volume(c, arg_ref(c, "TheElement"), "TheElement");
+    if (!v)
+        return 0;
+    if (!arg_uint(c, "Size", &size) || size == 0) {
+        fail(c, SP_CIM_ERR_INVALID_PARAMETER,
+             "Size must be a positive uint64 (the volume's new size)");
+        return 0;
+    }
+    uint64_t type = 2;
+    if (arg(c, "ElementType") &&
+        (!arg_uint(c, "ElementType", &type) || type != 2)) {
+        fail(c, SP_CIM_ERR_NOT_SUPPORTED,
+             "only ElementType 2 (StorageVolume) is supported");
+        return 0;
+    }
+    const sp_cim_path *in_pool = arg_ref(c, "InPool");
+    struct sim_pool *pool = in_pool ? ref_pool(c, in_pool) : NULL;
+    if (in_pool && (!pool || strcmp(pool->id, v->pool) != 0)) {
+        if (pool)
+            fail(c, SP_CIM_ERR_INVALID_PARAMETER,
+                 "volume '%s' grows in its own storage pool '%s'", v->id,
+                 v->pool);
+        return 0;
+    }
+    sp_error e;
+    /* Refused at once, as the array checks before it starts a job. */
+    if (sim_volume_grow_check(c->s, v, size, &e)) {
+        refuse(c, &e);
+        return 0;
+    }
+    char id[12];
+    snprintf(id, sizeof(id), "%s", v->id);
+    if (!begin_job(c, "CreateOrModifyElementFromStoragePool"))
+        return RC_JOB;
+    if (sim_volume_grow(c->s, id, size, &e)) {
+        refuse(c, &e);
+        return 0;
+    }
+    v = sim_volume_find(c->s, id);
+    job_affects(c, "vol", v->id);
+    out_ref(c, "TheElement", sim_volume_path(c->s, v));
+    sp_cim_args_set(
+        c->outp, "Size",
+        sp_cim_value_new_uint(SP_CIM_UINT64, v->blocks * SIM_BLOCK));
+    return c->job ? RC_JOB : RC_OK;
+}
+
 static uint32_t create_volume(struct call *c)
 {
     uint64_t size = 0, type = 2;
-    if (arg(c, "TheElement")) {
-        fail(c, SP_CIM_ERR_NOT_SUPPORTED, "modifying volumes is not supported");
-        return 0;
-    }
+    if (arg(c, "TheElement"))
+        return modify_volume(c);
     if (arg(c, "ElementType") &&
         (!arg_uint(c, "ElementType", &type) || type != 2)) {
         fail(c, SP_CIM_ERR_NOT_SUPPORTED,
@@ -268,6 +319,14 @@ static uint32_t create_replica(struct call *c)
     if (!arg_uint(c, "SyncType", &sync) || (sync != 7 && sync != 8)) {
         fail(c, SP_CIM_ERR_NOT_SUPPORTED,
              "SyncType must be 7 (snapshot) or 8 (clone)");
+        return 0;
+    }
+    uint64_t mode = 2;
+    if (arg(c, "Mode") && (!arg_uint(c, "Mode", &mode) || mode != 2)) {
+        /* As SupportedReplicationTypes says: synchronous copies only. */
+        fail(c, SP_CIM_ERR_NOT_SUPPORTED,
+             "Mode must be 2 (Synchronous): this array makes no "
+             "asynchronous replicas");
         return 0;
     }
     struct sim_volume *src =

@@ -293,6 +293,53 @@ sp_code sim_volume_detach(struct sim *s, const char *device_id, sp_error *err)
     return SP_OK;
 }
 
+sp_code sim_volume_grow_check(struct sim *s, const struct sim_volume *v,
+                              uint64_t bytes, sp_error *err)
+{
+    uint64_t blocks = (bytes + SIM_BLOCK - 1) / SIM_BLOCK;
+    if (blocks < v->blocks)
+        return sp_error_set(err, SP_ERR_INVALID,
+                            "volume '%s' has %llu bytes; it can grow, not "
+                            "shrink to %llu",
+                            v->id, (unsigned long long)(v->blocks * SIM_BLOCK),
+                            (unsigned long long)bytes);
+    if (v->sync_type == 7 && blocks != v->blocks)
+        return sp_error_set(err, SP_ERR_PRECONDITION,
+                            "volume '%s' is a snapshot; it keeps its source's "
+                            "size",
+                            v->id);
+    struct sim_pool *p = sim_pool_find(s, v->pool);
+    uint64_t more = (blocks - v->blocks) * SIM_BLOCK;
+    if (p && more > p->total - p->used)
+        return sp_error_set(err, SP_ERR_PRECONDITION,
+                            "storage pool '%s' has %llu bytes free, %llu "
+                            "asked",
+                            p->id, (unsigned long long)(p->total - p->used),
+                            (unsigned long long)more);
+    return SP_OK;
+}
+
+sp_code sim_volume_grow(struct sim *s, const char *device_id, uint64_t bytes,
+                        sp_error *err)
+{
+    struct sim_volume *v = sim_volume_find(s, device_id);
+    if (!v)
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no volume '%s'", device_id);
+    sp_code rc = sim_volume_grow_check(s, v, bytes, err);
+    if (rc)
+        return rc;
+    uint64_t blocks = (bytes + SIM_BLOCK - 1) / SIM_BLOCK;
+    if (blocks == v->blocks)
+        return SP_OK;
+    struct sim_pool *p = sim_pool_find(s, v->pool);
+    uint64_t more = (blocks - v->blocks) * SIM_BLOCK;
+    if (p)
+        p->used += more;
+    v->blocks = blocks;
+    log_volume(s, v);
+    return SP_OK;
+}
+
 /* ---- hardware IDs, groups, views ---- */
 
 struct sim_hwid *sim_hwid_create(struct sim *s, const char *storage_id,
@@ -572,6 +619,24 @@ struct sim_job *sim_job_start(struct sim *s, const char *method)
     if (s->j.logging)
         sim_strlist_add(&s->j.jobs, j->id);
     return j;
+}
+
+sp_code sim_job_delete(struct sim *s, const char *id, sp_error *err)
+{
+    struct sim_job *j = sim_job_find(s, id);
+    if (!j)
+        return sp_error_set(err, SP_ERR_NOT_FOUND, "no job '%s'", id);
+    if (sim_job_state(j, sim_now_ms()) == 4)
+        return sp_error_set(err, SP_ERR_PRECONDITION,
+                            "job '%s' is still running; delete it when it "
+                            "has finished",
+                            id);
+    log_id(s, SIM_JOP_JOB_DEL, j->id, NULL);
+    sim_job_release(j);
+    size_t i = (size_t)(j - s->jobs);
+    memmove(&s->jobs[i], &s->jobs[i + 1], (s->njobs - i - 1) * sizeof(*j));
+    s->njobs--;
+    return SP_OK;
 }
 
 int sim_job_state(const struct sim_job *j, int64_t now)

@@ -183,6 +183,88 @@ static void get_instance(struct sim *s, const sp_cim_request *rq, sp_buf *out,
     sim_strlist_clear(&props);
 }
 
+/* DeleteInstance: only of a finished job (Job Control); the array's other
+ * objects go away through their services' methods. */
+static void delete_instance(struct sim *s, const sp_cim_request *rq,
+                            sp_buf *out, const char *ns)
+{
+    const sp_cim_path *p = sim_param_path(rq, "InstanceName");
+    if (!p) {
+        sim_error(rq, out, SP_CIM_ERR_INVALID_PARAMETER, "no InstanceName");
+        return;
+    }
+    const struct sim_class *c = sim_class_find(sp_cim_path_class(p));
+    if (!c || !sim_class_served(s, c, ns)) {
+        sim_error(rq, out, SP_CIM_ERR_INVALID_CLASS,
+                  "class '%s' is not served in namespace '%s'",
+                  sp_cim_path_class(p), ns);
+        return;
+    }
+    if (!sim_class_is_a(c, "CIM_ConcreteJob")) {
+        sim_error(rq, out, SP_CIM_ERR_NOT_SUPPORTED,
+                  "instances of '%s' are not deleted by DeleteInstance",
+                  sp_cim_path_class(p));
+        return;
+    }
+    sp_cim_instance *i = sim_get_instance(s, p);
+    if (!i) {
+        char *txt = sp_cim_path_to_string(p);
+        sim_error(rq, out, SP_CIM_ERR_NOT_FOUND, "no instance %s", txt);
+        free(txt);
+        return;
+    }
+    sp_cim_instance_free(i);
+    sp_error e;
+    if (sim_job_delete(s, sim_path_key(p, "InstanceID"), &e)) {
+        sim_error(rq, out, SP_CIM_ERR_FAILED, "%s", e.message);
+        return;
+    }
+    if (sim_commit(s, &e)) {
+        sim_error(rq, out, SP_CIM_ERR_FAILED,
+                  "cannot save the array's state: %s", e.message);
+        return;
+    }
+    sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), true,
+                             "DeleteInstance");
+    sp_cimxml_end_response(out, true);
+}
+
+static bool prop_listed(const char *name, void *ud)
+{
+    return has_prop(ud, name);
+}
+
+/* The options of a GetClass or EnumerateClasses (DSP0200: LocalOnly and
+ * IncludeQualifiers default to true, IncludeClassOrigin to false); true
+ * when they ask for the whole declaration, as cached. */
+static bool decl_opts(const sp_cim_request *rq, struct sim_decl_opts *o,
+                      struct sim_strlist *props)
+{
+    *o = (struct sim_decl_opts){
+        .local_only = sim_param_bool(rq, "LocalOnly", true),
+        .qualifiers = sim_param_bool(rq, "IncludeQualifiers", true),
+        .class_origin = sim_param_bool(rq, "IncludeClassOrigin", false),
+    };
+    if (sim_param_props(rq, props)) {
+        o->props = prop_listed;
+        o->ud = props;
+    }
+    return !o->local_only && o->qualifiers && !o->class_origin && !o->props;
+}
+
+/* Write the declaration of @name as @o asks. */
+static void write_decl(sp_buf *out, const char *name,
+                       const struct sim_decl_opts *o, bool whole)
+{
+    if (whole) {
+        sp_cimxml_write_class(out, sim_class_decl(name));
+        return;
+    }
+    sp_cim_class *k = sim_class_decl_new(name, o);
+    sp_cimxml_write_class(out, k);
+    sp_cim_class_free(k);
+}
+
 static void get_class(struct sim *s, const sp_cim_request *rq, sp_buf *out,
                       const char *ns)
 {
@@ -195,11 +277,15 @@ static void get_class(struct sim *s, const sp_cim_request *rq, sp_buf *out,
                   ns);
         return;
     }
+    struct sim_decl_opts o;
+    struct sim_strlist props = {0};
+    bool whole = decl_opts(rq, &o, &props);
     sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), true, "GetClass");
     sp_cimxml_begin_return(out);
-    sp_cimxml_write_class(out, decl);
+    write_decl(out, sp_cim_class_name(decl), &o, whole);
     sp_cimxml_end_return(out);
     sp_cimxml_end_response(out, true);
+    sim_strlist_clear(&props);
 }
 
 /* Is class @name (a subclass of @super) in the answer for ClassName
@@ -215,10 +301,11 @@ static bool listed(const char *name, const char *super, const char *base,
     return deep ? is_a_base : super && strcasecmp(super, base) == 0;
 }
 
-static void write_class_entry(sp_buf *out, const char *name, bool whole)
+static void write_class_entry(sp_buf *out, const char *name, bool whole,
+                              const struct sim_decl_opts *o, bool as_asked)
 {
     if (whole)
-        sp_cimxml_write_class(out, sim_class_decl(name));
+        write_decl(out, name, o, as_asked);
     else
         sp_buf_addf(out, "<CLASSNAME NAME=\"%s\"/>\n", name);
 }
@@ -230,9 +317,13 @@ static void class_names(struct sim *s, const sp_cim_request *rq, sp_buf *out,
 {
     const char *base = sim_param_str(rq, "ClassName");
     bool deep = sim_param_bool(rq, "DeepInheritance", false);
+    struct sim_decl_opts o;
+    struct sim_strlist props = {0};
+    bool cached = decl_opts(rq, &o, &props);
     if (base && !sim_class_in_namespace(s, base, ns)) {
         sim_error(rq, out, SP_CIM_ERR_INVALID_CLASS,
                   "class '%s' does not exist in namespace '%s'", base, ns);
+        sim_strlist_clear(&props);
         return;
     }
     sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), true,
@@ -243,17 +334,18 @@ static void class_names(struct sim *s, const sp_cim_request *rq, sp_buf *out,
         if (sim_class_in_namespace(s, k->name, ns) &&
             listed(k->name, k->super, base, deep,
                    base && sim_schema_is_a(k->name, base)))
-            write_class_entry(out, k->name, whole);
+            write_class_entry(out, k->name, whole, &o, cached);
     }
     for (size_t c = 0; c < sim_nclasses; c++) {
         const struct sim_class *k = sim_classes[c];
         if (sim_class_served(s, k, ns) &&
             listed(k->name, k->super, base, deep,
                    base && sim_class_is_a(k, base)))
-            write_class_entry(out, k->name, whole);
+            write_class_entry(out, k->name, whole, &o, cached);
     }
     sp_cimxml_end_return(out);
     sp_cimxml_end_response(out, true);
+    sim_strlist_clear(&props);
 }
 
 /* ---- dispatch ---- */
@@ -281,6 +373,8 @@ void sim_intrinsic(struct sim *s, const sp_cim_request *rq, sp_buf *out)
         enumerate(s, rq, out, ns, SP_CIMXML_NAME);
     else if (strcmp(op, "GetInstance") == 0)
         get_instance(s, rq, out, ns);
+    else if (strcmp(op, "DeleteInstance") == 0)
+        delete_instance(s, rq, out, ns);
     else if (strcmp(op, "GetClass") == 0)
         get_class(s, rq, out, ns);
     else if (strcmp(op, "EnumerateClassNames") == 0)

@@ -70,6 +70,23 @@ bool sim_schema_is_a(const char *cls, const char *name);
  */
 sp_cim_class *sim_schema_class_decl(const char *name, const char *super);
 
+/* What a GetClass or EnumerateClasses asks of a declaration (DSP0200). */
+struct sim_decl_opts {
+    bool local_only;   /* only what the class itself declares or overrides */
+    bool qualifiers;   /* with the qualifiers (Key, ValueMap...) */
+    bool class_origin; /* with CLASSORIGIN and PROPAGATED */
+    /* A PropertyList: is property @name wanted?  NULL: all are. */
+    bool (*props)(const char *name, void *ud);
+    void *ud;
+};
+
+/* As sim_schema_class_decl(), as @o asks; the whole declaration is
+ * sim_schema_class_decl()'s: {.qualifiers = true}.  A SIM_ class (@super
+ * given) declares nothing of its own: with local_only it has no
+ * properties or methods. */
+sp_cim_class *sim_schema_class_decl_opts(const char *name, const char *super,
+                                         const struct sim_decl_opts *o);
+
 /* Does integer @v lie inside the ValueMap @map (entries separated by
  * '\n': numbers, "..", "N..", "..M", "N..M")?  True when @map is NULL. */
 bool sim_schema_in_valuemap(const char *map, uint64_t v);

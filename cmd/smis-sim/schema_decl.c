@@ -52,8 +52,11 @@ static sp_cim_value *list_value(const char *list)
     return a;
 }
 
-static void qualify(sp_cim_property_decl *d, const struct sim_schema_feature *f)
+static void qualify(sp_cim_property_decl *d, const struct sim_schema_feature *f,
+                    const struct sim_decl_opts *o)
 {
+    if (!o->qualifiers)
+        return;
     if (f->flags & SIM_SF_KEY)
         sp_cim_decl_set_qualifier(d, "Key", sp_cim_value_new_bool(true));
     if (f->flags & SIM_SF_REQUIRED)
@@ -78,9 +81,11 @@ static void qualify(sp_cim_property_decl *d, const struct sim_schema_feature *f)
 }
 
 /* The properties and methods in effect: each name's latest entry (a
- * method's parameters follow it), in the order of first declaration. */
+ * method's parameters follow it), in the order of first declaration, and
+ * the class whose MOF gives that entry. */
 struct slot {
     const struct sim_schema_feature *f;
+    const struct sim_schema_class *from;
 };
 
 static size_t collect(const struct sim_schema_class *c, struct slot *slots,
@@ -99,12 +104,30 @@ static size_t collect(const struct sim_schema_class *c, struct slot *slots,
         if (k == n && n < max)
             n++;
         if (k < max)
-            slots[k].f = f;
+            slots[k] = (struct slot){.f = f, .from = c};
     }
     return n;
 }
 
 sp_cim_class *sim_schema_class_decl(const char *name, const char *super)
+{
+    static const struct sim_decl_opts whole = {.qualifiers = true};
+    return sim_schema_class_decl_opts(name, super, &whole);
+}
+
+/* Is the feature in @sl wanted: declared in the class itself when
+ * local_only (a SIM_ class declares nothing of its own), and a property
+ * named in the PropertyList if there is one? */
+static bool wanted(const struct slot *sl, const struct sim_schema_class *c,
+                   bool sim_class, const struct sim_decl_opts *o)
+{
+    if (o->local_only && (sim_class || sl->from != c))
+        return false;
+    return sl->f->kind != 'p' || !o->props || o->props(sl->f->name, o->ud);
+}
+
+sp_cim_class *sim_schema_class_decl_opts(const char *name, const char *super,
+                                         const struct sim_decl_opts *o)
 {
     const struct sim_schema_class *c = sim_schema_find(super ? super : name);
     if (!c)
@@ -114,40 +137,46 @@ sp_cim_class *sim_schema_class_decl(const char *name, const char *super)
     if (!slots)
         abort();
     size_t n = collect(c, slots, 0, MAX);
-    sp_cim_class *k =
-        sp_cim_class_new(super ? name : c->name, super ? c->name : c->super);
-    if (c->flags & SIM_SC_ASSOCIATION)
+    const char *self = super ? name : c->name;
+    sp_cim_class *k = sp_cim_class_new(self, super ? c->name : c->super);
+    if ((c->flags & SIM_SC_ASSOCIATION) && o->qualifiers)
         sp_cim_class_set_qualifier(k, "Association",
                                    sp_cim_value_new_bool(true));
-    if (c->flags & SIM_SC_INDICATION)
+    if ((c->flags & SIM_SC_INDICATION) && o->qualifiers)
         sp_cim_class_set_qualifier(k, "Indication",
                                    sp_cim_value_new_bool(true));
     /* Abstract is not inherited: a SIM_ class is concrete. */
-    if ((c->flags & SIM_SC_ABSTRACT) && !super)
+    if ((c->flags & SIM_SC_ABSTRACT) && !super && o->qualifiers)
         sp_cim_class_set_qualifier(k, "Abstract", sp_cim_value_new_bool(true));
     for (size_t i = 0; i < n; i++) {
         const struct sim_schema_feature *f = slots[i].f;
-        if (f->kind != 'p')
+        if (f->kind != 'p' || !wanted(&slots[i], c, super, o))
             continue;
-        qualify(sp_cim_class_add_property(
-                    k, f->name, f->type, f->flags & SIM_SF_ARRAY,
-                    f->type == SP_CIM_REFERENCE ? f->ref : NULL, NULL),
-                f);
+        sp_cim_property_decl *d = sp_cim_class_add_property(
+            k, f->name, f->type, f->flags & SIM_SF_ARRAY,
+            f->type == SP_CIM_REFERENCE ? f->ref : NULL, NULL);
+        qualify(d, f, o);
+        if (o->class_origin)
+            sp_cim_decl_set_origin(d, slots[i].from->name,
+                                   super || slots[i].from != c);
     }
     for (size_t i = 0; i < n; i++) {
         const struct sim_schema_feature *f = slots[i].f;
-        if (f->kind != 'm')
+        if (f->kind != 'm' || !wanted(&slots[i], c, super, o))
             continue;
         sp_cim_method_decl *m = sp_cim_class_add_method(k, f->name, f->type);
-        if (f->valuemap)
+        if (f->valuemap && o->qualifiers)
             sp_cim_method_set_qualifier(m, "ValueMap", list_value(f->valuemap));
-        if (f->values)
+        if (f->values && o->qualifiers)
             sp_cim_method_set_qualifier(m, "Values", list_value(f->values));
+        if (o->class_origin)
+            sp_cim_method_set_origin(m, slots[i].from->name,
+                                     super || slots[i].from != c);
         for (const struct sim_schema_feature *a = f + 1; a->kind == 'a'; a++)
             qualify(sp_cim_method_add_param(
                         m, a->name, a->type, a->flags & SIM_SF_ARRAY,
                         a->type == SP_CIM_REFERENCE ? a->ref : NULL),
-                    a);
+                    a, o);
     }
     free(slots);
     return k;

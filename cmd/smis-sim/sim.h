@@ -270,6 +270,13 @@ sp_code sim_volume_create(struct sim *s, const char *pool, const char *name,
                           uint64_t bytes, uint32_t source, uint16_t sync_type,
                           struct sim_volume **out, sp_error *err);
 sp_code sim_volume_delete(struct sim *s, const char *device_id, sp_error *err);
+/* Grow a volume to @bytes (rounded up to blocks): never shrinks it, nor
+ * resizes a snapshot (it keeps its source's size). */
+sp_code sim_volume_grow(struct sim *s, const char *device_id, uint64_t bytes,
+                        sp_error *err);
+/* Would sim_volume_grow() refuse?  Says why. */
+sp_code sim_volume_grow_check(struct sim *s, const struct sim_volume *v,
+                              uint64_t bytes, sp_error *err);
 /* Make a replica independent of its source (Detach). */
 sp_code sim_volume_detach(struct sim *s, const char *device_id, sp_error *err);
 struct sim_hwid *sim_hwid_create(struct sim *s, const char *storage_id,
@@ -305,6 +312,8 @@ bool sim_volume_masked(const struct sim *s, uint32_t vol);
 struct sim_job *sim_job_start(struct sim *s, const char *method);
 /* Free what @j holds (not @j itself). */
 void sim_job_release(struct sim_job *j);
+/* Forget a finished job (DeleteInstance); a running one is refused. */
+sp_code sim_job_delete(struct sim *s, const char *id, sp_error *err);
 /* JobState: 4 running, 7 completed, 10 exception. */
 int sim_job_state(const struct sim_job *j, int64_t now);
 
@@ -344,6 +353,11 @@ bool sim_class_in_namespace(const struct sim *s, const char *name,
  * (cached; owned by the table), or NULL.  The first call makes them all,
  * and exits when a SIM_ class's superclass is not in the schema table. */
 const sp_cim_class *sim_class_decl(const char *name);
+/* The declaration of @name as a GetClass with @o asks (struct
+ * sim_decl_opts, schema.h), made anew: free with sp_cim_class_free(). */
+struct sim_decl_opts;
+sp_cim_class *sim_class_decl_new(const char *name,
+                                 const struct sim_decl_opts *o);
 /* Canonical namespace name, or NULL if not served ("root/interop" is
  * the same as "interop"). */
 const char *sim_namespace(const char *ns);

@@ -262,6 +262,10 @@ void sp_cim_method_set_qualifier(sp_cim_method_decl *m, const char *name,
                                  sp_cim_value *v);
 const sp_cim_value *sp_cim_method_get_qualifier(const sp_cim_method_decl *m,
                                                 const char *name);
+/* CLASSORIGIN (the class that declares the method; NULL: none written)
+ * and PROPAGATED (inherited, not declared or overridden here). */
+void sp_cim_method_set_origin(sp_cim_method_decl *m, const char *class_origin,
+                              bool propagated);
 sp_cim_param_decl *sp_cim_method_add_param(sp_cim_method_decl *m,
                                            const char *name, sp_cim_type t,
                                            bool is_array, const char *refclass);
@@ -280,6 +284,9 @@ void sp_cim_decl_set_qualifier(sp_cim_property_decl *d, const char *name,
                                sp_cim_value *v);
 const sp_cim_value *sp_cim_decl_get_qualifier(const sp_cim_property_decl *d,
                                               const char *name);
+/* A property's CLASSORIGIN and PROPAGATED, as for a method. */
+void sp_cim_decl_set_origin(sp_cim_property_decl *d, const char *class_origin,
+                            bool propagated);
 size_t sp_cim_decl_qualifier_count(const sp_cim_property_decl *d);
 const char *sp_cim_decl_qualifier_name(const sp_cim_property_decl *d, size_t i);
 const sp_cim_value *sp_cim_decl_qualifier_value(const sp_cim_property_decl *d,

@@ -73,12 +73,16 @@ struct sp_cim_qualified {
     char *refclass;
     sp_cim_value *def;
     struct spi_nvlist quals;
+    char *origin; /* CLASSORIGIN, or NULL */
+    bool propagated;
 };
 
 struct sp_cim_method_decl {
     char *name;
     sp_cim_type rtype;
     struct spi_nvlist quals;
+    char *origin; /* CLASSORIGIN, or NULL */
+    bool propagated;
     struct sp_cim_qualified **params;
     size_t nparams, cap;
 };

@@ -22,6 +22,7 @@ static void decl_free(struct sp_cim_qualified *d)
         return;
     free(d->name);
     free(d->refclass);
+    free(d->origin);
     sp_cim_value_free(d->def);
     spi_nvlist_release(&d->quals);
     free(d);
@@ -32,6 +33,7 @@ static void method_free(sp_cim_method_decl *m)
     if (!m)
         return;
     free(m->name);
+    free(m->origin);
     spi_nvlist_release(&m->quals);
     for (size_t i = 0; i < m->nparams; i++)
         decl_free(m->params[i]);
@@ -167,6 +169,14 @@ void sp_cim_method_set_qualifier(sp_cim_method_decl *m, const char *name,
     spi_nvlist_set(&m->quals, name, v);
 }
 
+void sp_cim_method_set_origin(sp_cim_method_decl *m, const char *class_origin,
+                              bool propagated)
+{
+    free(m->origin);
+    m->origin = spi_xstrdup(class_origin);
+    m->propagated = propagated;
+}
+
 const sp_cim_value *sp_cim_method_get_qualifier(const sp_cim_method_decl *m,
                                                 const char *name)
 {
@@ -223,6 +233,15 @@ void sp_cim_decl_set_qualifier(sp_cim_property_decl *d, const char *name,
                                sp_cim_value *v)
 {
     spi_nvlist_set(&((struct sp_cim_qualified *)d)->quals, name, v);
+}
+
+void sp_cim_decl_set_origin(sp_cim_property_decl *d, const char *class_origin,
+                            bool propagated)
+{
+    struct sp_cim_qualified *q = (struct sp_cim_qualified *)d;
+    free(q->origin);
+    q->origin = spi_xstrdup(class_origin);
+    q->propagated = propagated;
 }
 
 const sp_cim_value *sp_cim_decl_get_qualifier(const sp_cim_property_decl *d,

@@ -347,11 +347,15 @@ static void qualifiers(sp_buf *b, const struct spi_nvlist *q)
 }
 
 /* A PROPERTY, PROPERTY.ARRAY or PROPERTY.REFERENCE for @v, with the
- * declaration's qualifiers when given (classes). */
+ * declaration's qualifiers, class origin and propagation when given
+ * (classes). */
 static void property(sp_buf *b, const char *name, sp_cim_type type,
                      bool is_array, const char *refclass, const sp_cim_value *v,
-                     const struct spi_nvlist *quals)
+                     const struct sp_cim_qualified *decl)
 {
+    const struct spi_nvlist *quals = decl ? &decl->quals : NULL;
+    const char *origin = decl ? decl->origin : NULL;
+    const char *propagated = origin && decl->propagated ? "true" : NULL;
     const char *embedded = type == SP_CIM_INSTANCE ? "instance" : NULL;
     const char *tname = type == SP_CIM_INSTANCE || type == SP_CIM_INVALID
                             ? "string"
@@ -368,11 +372,13 @@ static void property(sp_buf *b, const char *name, sp_cim_type type,
     bool has_body = (quals && quals->n) || (v && !v->is_null);
     if (!has_body) {
         empty_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS", refclass,
+                 "CLASSORIGIN", origin, "PROPAGATED", propagated,
                  "EmbeddedObject", embedded, END);
         return;
     }
     open_el(b, el, "NAME", name, "TYPE", tname, "REFERENCECLASS", refclass,
-            "EmbeddedObject", embedded, END);
+            "CLASSORIGIN", origin, "PROPAGATED", propagated, "EmbeddedObject",
+            embedded, END);
     if (quals)
         qualifiers(b, quals);
     if (v)
@@ -419,13 +425,14 @@ void spi_cimxml_class(sp_buf *b, const sp_cim_class *c)
     qualifiers(b, &c->quals);
     for (size_t i = 0; i < c->nprops; i++) {
         const struct sp_cim_qualified *p = c->props[i];
-        property(b, p->name, p->type, p->is_array, p->refclass, p->def,
-                 &p->quals);
+        property(b, p->name, p->type, p->is_array, p->refclass, p->def, p);
     }
     for (size_t i = 0; i < c->nmethods; i++) {
         const sp_cim_method_decl *m = c->methods[i];
         open_el(b, "METHOD", "NAME", m->name, "TYPE",
-                m->rtype ? sp_cim_type_name(m->rtype) : NULL, END);
+                m->rtype ? sp_cim_type_name(m->rtype) : NULL, "CLASSORIGIN",
+                m->origin, "PROPAGATED",
+                m->origin && m->propagated ? "true" : NULL, END);
         qualifiers(b, &m->quals);
         for (size_t k = 0; k < m->nparams; k++)
             parameter(b, m->params[k]);
