@@ -36,15 +36,22 @@ static bool subprofile_served(const struct sim *s, const char *id)
     return true;
 }
 
+/* The Array profile's central instance, the system; the Server
+ * profile's, the object manager (interop.c). */
 static void conforms_each(struct sim *s, uint64_t from, sim_emit_fn fn,
                           void *ud)
 {
-    if (from > 0)
+    if (from < 1 &&
+        fn(assoc(s, "SIM_ElementConformsToProfile", true, "ConformantStandard",
+                 sim_profile_path(s, "SIM+PROFILE+ARRAY"), "ManagedElement",
+                 sim_system_path(s)),
+           1, ud))
         return;
-    fn(assoc(s, "SIM_ElementConformsToProfile", true, "ConformantStandard",
-             sim_profile_path(s, "SIM+PROFILE+ARRAY"), "ManagedElement",
-             sim_system_path(s)),
-       1, ud);
+    if (from < 2)
+        fn(assoc(s, "SIM_ElementConformsToProfile", true, "ConformantStandard",
+                 sim_profile_path(s, "SIM+PROFILE+SERVER"), "ManagedElement",
+                 sim_object_manager_path(s)),
+           2, ud);
 }
 
 static void referenced_each(struct sim *s, uint64_t from, sim_emit_fn fn,

@@ -390,11 +390,21 @@ void sim_intrinsic(struct sim *s, const sp_cim_request *rq, sp_buf *out)
     else if (strcmp(op, "ReferenceNames") == 0)
         sim_associators(s, rq, out, true, true);
     else if (strcmp(op, "OpenEnumerateInstances") == 0)
-        sim_open_enumerate(s, rq, out);
+        sim_open_enumerate(s, rq, out, false);
+    else if (strcmp(op, "OpenEnumerateInstancePaths") == 0)
+        sim_open_enumerate(s, rq, out, true);
     else if (strcmp(op, "OpenAssociatorInstances") == 0)
-        sim_open_associators(s, rq, out);
+        sim_open_assoc(s, rq, out, false, false);
+    else if (strcmp(op, "OpenAssociatorInstancePaths") == 0)
+        sim_open_assoc(s, rq, out, false, true);
+    else if (strcmp(op, "OpenReferenceInstances") == 0)
+        sim_open_assoc(s, rq, out, true, false);
+    else if (strcmp(op, "OpenReferenceInstancePaths") == 0)
+        sim_open_assoc(s, rq, out, true, true);
     else if (strcmp(op, "PullInstancesWithPath") == 0)
         sim_pull(s, rq, out);
+    else if (strcmp(op, "PullInstancePaths") == 0)
+        sim_pull_paths(s, rq, out);
     else if (strcmp(op, "OpenQueryInstances") == 0 && !s->o.no_query)
         sim_open_query(s, rq, out);
     else if (strcmp(op, "PullInstances") == 0)

@@ -97,7 +97,13 @@ static bool page(struct sim *s, struct sim_enum *e, sp_buf *out, uint32_t max)
     /* An association enumeration (even an empty one) has no class. */
     if (!e->classname) {
         while (e->next < e->npaths && w.count < max) {
-            sp_cim_instance *i = sim_get_instance(s, e->paths[e->next++]);
+            const sp_cim_path *p = e->paths[e->next++];
+            if (e->form == SP_CIMXML_PATH) {
+                sp_cimxml_write_path(out, p, e->form, s->host, NULL);
+                w.count++;
+                continue;
+            }
+            sp_cim_instance *i = sim_get_instance(s, p);
             if (i)
                 sim_write_one(i, 0, &w);
         }
@@ -250,7 +256,9 @@ static struct sim_enum *enum_new(struct sim *s, const sp_cim_request *rq,
     return e;
 }
 
-void sim_open_enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out)
+/* OpenEnumerateInstances, or with @paths OpenEnumerateInstancePaths. */
+void sim_open_enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                        bool paths)
 {
     uint32_t max, timeout;
     const char *cls = sim_param_str(rq, "ClassName");
@@ -263,10 +271,20 @@ void sim_open_enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out)
         return;
     e->classname = cmd_xstrdup(cls);
     e->deep = sim_param_bool(rq, "DeepInheritance", true);
+    if (paths) {
+        /* No properties wanted: the builders make the paths alone. */
+        e->form = SP_CIMXML_PATH;
+        sim_strlist_clear(&e->props);
+        e->have_props = true;
+    }
     pull_response(s, rq, out, e, idx, max);
 }
 
-void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out)
+/* OpenAssociatorInstances / OpenReferenceInstances (@references), or with
+ * @paths their *Paths forms: the walk is made at the open, and its paths
+ * paged through. */
+void sim_open_assoc(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                    bool references, bool paths)
 {
     uint32_t max, timeout;
     const sp_cim_path *obj = sim_param_path(rq, "InstanceName");
@@ -277,8 +295,9 @@ void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out)
         return;
     }
     struct sim_walk w;
-    if (!sim_walk(s, rq, out, obj, sim_param_str(rq, "AssocClass"),
-                  sim_param_str(rq, "ResultClass"), false, &w))
+    if (!sim_walk(s, rq, out, obj,
+                  references ? NULL : sim_param_str(rq, "AssocClass"),
+                  sim_param_str(rq, "ResultClass"), references, &w))
         return;
     size_t idx;
     struct sim_enum *e = enum_new(s, rq, out, timeout, &idx);
@@ -286,6 +305,8 @@ void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out)
         sim_walk_free(&w);
         return;
     }
+    if (paths)
+        e->form = SP_CIMXML_PATH;
     /* Keep the paths (not the instances) and page through them. */
     sim_walk_free_index(&w);
     e->paths = w.found;
@@ -294,7 +315,8 @@ void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out)
 }
 
 /* The next page of an enumeration opened for @form: PullInstancesWithPath
- * continues OpenEnumerateInstances and OpenAssociatorInstances,
+ * continues OpenEnumerateInstances, OpenAssociatorInstances and
+ * OpenReferenceInstances, PullInstancePaths the *Paths opens,
  * PullInstances OpenQueryInstances. */
 static void pull_as(struct sim *s, const sp_cim_request *rq, sp_buf *out,
                     sp_cimxml_form form)
@@ -323,6 +345,11 @@ static void pull_as(struct sim *s, const sp_cim_request *rq, sp_buf *out,
 void sim_pull(struct sim *s, const sp_cim_request *rq, sp_buf *out)
 {
     pull_as(s, rq, out, SP_CIMXML_WITH_PATH);
+}
+
+void sim_pull_paths(struct sim *s, const sp_cim_request *rq, sp_buf *out)
+{
+    pull_as(s, rq, out, SP_CIMXML_PATH);
 }
 
 void sim_pull_instances(struct sim *s, const sp_cim_request *rq, sp_buf *out)

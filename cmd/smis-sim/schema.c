@@ -137,6 +137,15 @@ static const struct sim_schema_feature f_CIM_Collection[] = {
     {0}
 };
 
+static const struct sim_schema_feature f_CIM_CommMechanismForManager[] = {
+    {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ObjectManager",
+     NULL,
+     NULL},
+    {'p', "Dependent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ObjectManagerCommunicationMechanism",
+     NULL,
+     NULL},
+};
+
 static const struct sim_schema_feature f_CIM_Component[] = {
     {'p', "GroupComponent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ManagedElement",
      NULL,
@@ -994,6 +1003,51 @@ static const struct sim_schema_feature f_CIM_MemberOfCollection[] = {
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_Namespace[] = {
+    {'p', "SystemCreationClassName", SP_CIM_STRING, SIM_SF_KEY, NULL,
+     NULL,
+     NULL},
+    {'p', "SystemName", SP_CIM_STRING, SIM_SF_KEY, NULL,
+     NULL,
+     NULL},
+    {'p', "ObjectManagerCreationClassName", SP_CIM_STRING, SIM_SF_KEY, NULL,
+     NULL,
+     NULL},
+    {'p', "ObjectManagerName", SP_CIM_STRING, SIM_SF_KEY, NULL,
+     NULL,
+     NULL},
+    {'p', "CreationClassName", SP_CIM_STRING, SIM_SF_KEY, NULL,
+     NULL,
+     NULL},
+    {'p', "Name", SP_CIM_STRING, SIM_SF_KEY, NULL,
+     NULL,
+     NULL},
+    {'p', "ClassInfo", SP_CIM_UINT16, SIM_SF_REQUIRED, NULL,
+     "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n200\n201\n202",
+     "Unknown\nOther\nCIM 1.0\nCIM 2.0\nCIM 2.1\nCIM 2.2\nCIM 2.3\nCIM 2.4\nCIM 2.5\nCIM 2.6\nCIM 2.7\nCIM 2.8\nDMI Recast\nSNMP Recast\nCMIP Recast"},
+    {'p', "DescriptionOfClassInfo", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "ClassType", SP_CIM_UINT16, 0, NULL,
+     "0\n1\n2\n200\n201\n202",
+     "Unknown\nOther\nCIM\nDMI Recast\nSNMP Recast\nCMIP Recast"},
+    {'p', "ClassTypeVersion", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "DescriptionOfClassType", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+};
+
+static const struct sim_schema_feature f_CIM_NamespaceInManager[] = {
+    {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ObjectManager",
+     NULL,
+     NULL},
+    {'p', "Dependent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_Namespace",
+     NULL,
+     NULL},
+};
+
 static const struct sim_schema_feature f_CIM_NetworkPort[] = {
     {'p', "Speed", SP_CIM_UINT64, 0, NULL,
      NULL,
@@ -1026,6 +1080,54 @@ static const struct sim_schema_feature f_CIM_NetworkPort[] = {
      NULL,
      NULL},
     {'p', "ActiveMaximumTransmissionUnit", SP_CIM_UINT64, 0, NULL,
+     NULL,
+     NULL},
+};
+
+static const struct sim_schema_feature f_CIM_ObjectManager[] = {
+    {'p', "GatherStatisticalData", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "Name", SP_CIM_STRING, SIM_SF_KEY, NULL,
+     NULL,
+     NULL},
+    {'p', "ElementName", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "Description", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+};
+
+static const struct sim_schema_feature f_CIM_ObjectManagerCommunicationMechanism[] = {
+    {'p', "CommunicationMechanism", SP_CIM_UINT16, SIM_SF_REQUIRED, NULL,
+     "0\n1\n2\n3\n4\n5",
+     "Unknown\nOther\nCIM-XML\nSM-CLP\nWS-Management\nWSDM"},
+    {'p', "OtherCommunicationMechanismDescription", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "FunctionalProfilesSupported", SP_CIM_UINT16, SIM_SF_ARRAY | SIM_SF_REQUIRED, NULL,
+     "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12",
+     "Unknown\nOther\nBasic Read\nBasic Write\nSchema Manipulation\nInstance Manipulation\nAssociation Traversal\nQuery Execution\nQualifier Declaration\nIndications\nPulled Read\nPulled Read Count\nPulled Query Execution"},
+    {'p', "FunctionalProfileDescriptions", SP_CIM_STRING, SIM_SF_ARRAY, NULL,
+     NULL,
+     NULL},
+    {'p', "MultipleOperationsSupported", SP_CIM_BOOLEAN, SIM_SF_REQUIRED, NULL,
+     NULL,
+     NULL},
+    {'p', "AuthenticationMechanismsSupported", SP_CIM_UINT16, SIM_SF_ARRAY | SIM_SF_REQUIRED, NULL,
+     "0\n1\n2\n3\n4",
+     "Unknown\nOther\nNone\nBasic\nDigest"},
+    {'p', "AuthenticationMechanismDescriptions", SP_CIM_STRING, SIM_SF_ARRAY, NULL,
+     NULL,
+     NULL},
+    {'p', "Version", SP_CIM_STRING, SIM_SF_REQUIRED, NULL,
+     NULL,
+     NULL},
+    {'p', "AdvertiseTypes", SP_CIM_UINT16, SIM_SF_ARRAY | SIM_SF_REQUIRED, NULL,
+     "1\n2\n3",
+     "Other\nNot Advertised\nSLP"},
+    {'p', "AdvertiseTypeDescriptions", SP_CIM_STRING, SIM_SF_ARRAY, NULL,
      NULL,
      NULL},
 };
@@ -2789,6 +2891,15 @@ static const struct sim_schema_feature f_CIM_Service[] = {
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_ServiceAccessBySAP[] = {
+    {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_Service",
+     NULL,
+     NULL},
+    {'p', "Dependent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ServiceAccessPoint",
+     NULL,
+     NULL},
+};
+
 static const struct sim_schema_feature f_CIM_ServiceAccessPoint[] = {
     {'p', "SystemCreationClassName", SP_CIM_STRING, SIM_SF_KEY, NULL,
      NULL,
@@ -3779,6 +3890,10 @@ static const struct sim_schema_feature f_CIM_TargetMaskingGroup[] = {
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_WBEMService[] = {
+    {0}
+};
+
 /* Sorted by name (ASCII, case ignored). */
 const struct sim_schema_class sim_schema[] = {
     {"CIM_AbstractElementAllocatedFromPool", "CIM_Dependency", SIM_SC_ASSOCIATION | SIM_SC_ABSTRACT, f_CIM_AbstractElementAllocatedFromPool, 2},
@@ -3795,6 +3910,7 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_AuthorizedTarget", NULL, SIM_SC_ASSOCIATION, f_CIM_AuthorizedTarget, 2},
     {"CIM_Capabilities", "CIM_ManagedElement", SIM_SC_ABSTRACT, f_CIM_Capabilities, 5},
     {"CIM_Collection", "CIM_ManagedElement", SIM_SC_ABSTRACT, f_CIM_Collection, 0},
+    {"CIM_CommMechanismForManager", "CIM_ServiceAccessBySAP", SIM_SC_ASSOCIATION, f_CIM_CommMechanismForManager, 2},
     {"CIM_Component", NULL, SIM_SC_ASSOCIATION | SIM_SC_ABSTRACT, f_CIM_Component, 2},
     {"CIM_ComputerSystem", "CIM_System", 0, f_CIM_ComputerSystem, 8},
     {"CIM_ConcreteJob", "CIM_Job", 0, f_CIM_ConcreteJob, 14},
@@ -3825,7 +3941,11 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_ManagedSystemElement", "CIM_ManagedElement", SIM_SC_ABSTRACT, f_CIM_ManagedSystemElement, 10},
     {"CIM_MaskingGroup", "CIM_SystemSpecificCollection", 0, f_CIM_MaskingGroup, 2},
     {"CIM_MemberOfCollection", NULL, SIM_SC_ASSOCIATION, f_CIM_MemberOfCollection, 2},
+    {"CIM_Namespace", "CIM_ManagedElement", 0, f_CIM_Namespace, 11},
+    {"CIM_NamespaceInManager", "CIM_HostedDependency", SIM_SC_ASSOCIATION, f_CIM_NamespaceInManager, 2},
     {"CIM_NetworkPort", "CIM_LogicalPort", 0, f_CIM_NetworkPort, 11},
+    {"CIM_ObjectManager", "CIM_WBEMService", 0, f_CIM_ObjectManager, 4},
+    {"CIM_ObjectManagerCommunicationMechanism", "CIM_ServiceAccessPoint", 0, f_CIM_ObjectManagerCommunicationMechanism, 10},
     {"CIM_PhysicalElement", "CIM_ManagedSystemElement", SIM_SC_ABSTRACT, f_CIM_PhysicalElement, 16},
     {"CIM_PhysicalPackage", "CIM_PhysicalElement", 0, f_CIM_PhysicalPackage, 13},
     {"CIM_Privilege", "CIM_ManagedElement", 0, f_CIM_Privilege, 6},
@@ -3845,6 +3965,7 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_SCSIProtocolEndpoint", "CIM_ProtocolEndpoint", 0, f_CIM_SCSIProtocolEndpoint, 5},
     {"CIM_SecurityService", "CIM_Service", SIM_SC_ABSTRACT, f_CIM_SecurityService, 0},
     {"CIM_Service", "CIM_EnabledLogicalElement", SIM_SC_ABSTRACT, f_CIM_Service, 16},
+    {"CIM_ServiceAccessBySAP", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_ServiceAccessBySAP, 2},
     {"CIM_ServiceAccessPoint", "CIM_EnabledLogicalElement", SIM_SC_ABSTRACT, f_CIM_ServiceAccessPoint, 4},
     {"CIM_SoftwareIdentity", "CIM_LogicalElement", 0, f_CIM_SoftwareIdentity, 26},
     {"CIM_StorageConfigurationCapabilities", "CIM_Capabilities", 0, f_CIM_StorageConfigurationCapabilities, 25},
@@ -3862,5 +3983,6 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_SystemPackaging", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_SystemPackaging, 2},
     {"CIM_SystemSpecificCollection", "CIM_Collection", 0, f_CIM_SystemSpecificCollection, 1},
     {"CIM_TargetMaskingGroup", "CIM_MaskingGroup", 0, f_CIM_TargetMaskingGroup, 1},
+    {"CIM_WBEMService", "CIM_Service", SIM_SC_ABSTRACT, f_CIM_WBEMService, 0},
 };
-const size_t sim_schema_count = 81;
+const size_t sim_schema_count = 88;

@@ -104,10 +104,10 @@ struct sim_enum {
     bool have_props;
     size_t klass;        /* next class of the table to visit */
     uint64_t pos;        /* position inside it */
-    sp_cim_path **paths; /* OpenAssociatorInstances: the results */
+    sp_cim_path **paths; /* Open{Associator,Reference}*: the results */
     size_t npaths, next;
-    /* VALUE.INSTANCEWITHPATH (PullInstancesWithPath), or INSTANCE for a
-     * query (PullInstances). */
+    /* VALUE.INSTANCEWITHPATH (PullInstancesWithPath), INSTANCEPATH
+     * (PullInstancePaths), or INSTANCE for a query (PullInstances). */
     sp_cimxml_form form;
     /* The next page, made ahead (pull.c) for a page size of ahead_max,
      * from where from_* say. */
@@ -380,6 +380,7 @@ sp_cim_path *sim_view_path(struct sim *s, const struct sim_view *v);
 sp_cim_path *sim_job_path(struct sim *s, const struct sim_job *j);
 sp_cim_path *sim_profile_path(struct sim *s, const char *id);
 sp_cim_path *sim_port_path(struct sim *s, const char *id); /* iscsi0, fc0 */
+sp_cim_path *sim_object_manager_path(struct sim *s);       /* interop.c */
 /* An instance whose key properties are the keys of @p (taken). */
 sp_cim_instance *sim_from_path(sp_cim_path *p);
 void sim_set_str(sp_cim_instance *i, const char *n, const char *v);
@@ -469,9 +470,16 @@ void sim_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out,
 
 /* ---- pull.c: the pull operations ---- */
 
-void sim_open_enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out);
-void sim_open_associators(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+/* OpenEnumerateInstances, or with @paths OpenEnumerateInstancePaths. */
+void sim_open_enumerate(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                        bool paths);
+/* OpenAssociatorInstances, or with @references OpenReferenceInstances;
+ * with @paths, OpenAssociatorInstancePaths / OpenReferenceInstancePaths. */
+void sim_open_assoc(struct sim *s, const sp_cim_request *rq, sp_buf *out,
+                    bool references, bool paths);
+/* PullInstancesWithPath; PullInstancePaths. */
 void sim_pull(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+void sim_pull_paths(struct sim *s, const sp_cim_request *rq, sp_buf *out);
 void sim_close_enumeration(struct sim *s, const sp_cim_request *rq,
                            sp_buf *out);
 /* Start and stop the thread that makes the next pages of open

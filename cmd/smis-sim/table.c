@@ -18,24 +18,27 @@ extern const struct sim_class sim_class_profile, sim_class_system,
     sim_class_adg, sim_class_pcfu, sim_class_pcfp, sim_class_priv,
     sim_class_atarget, sim_class_asubject, sim_class_affected,
     sim_class_package, sim_class_software, sim_class_syspkg,
-    sim_class_installed;
+    sim_class_installed, sim_class_objmgr, sim_class_comm, sim_class_namespace,
+    sim_class_nsinmgr, sim_class_commformgr, sim_class_hostedom;
 
 /* The order is the order of enumerations over several classes. */
 const struct sim_class *const sim_classes[] = {
-    &sim_class_profile, &sim_class_conforms, &sim_class_refprof,
-    &sim_class_system,  &sim_class_package,  &sim_class_software,
-    &sim_class_pool,    &sim_class_volume,   &sim_class_scs,
-    &sim_class_rs,      &sim_class_gmms,     &sim_class_ccs,
-    &sim_class_hwms,    &sim_class_ccaps,    &sim_class_rcaps,
-    &sim_class_hwid,    &sim_class_ig,       &sim_class_tg,
-    &sim_class_dg,      &sim_class_spc,      &sim_class_iscsi,
-    &sim_class_fc,      &sim_class_job,      &sim_class_hpool,
-    &sim_class_alloc,   &sim_class_hsvc,     &sim_class_ecap,
-    &sim_class_sysdev,  &sim_class_syspkg,   &sim_class_installed,
-    &sim_class_sync,    &sim_class_member,   &sim_class_hcoll,
-    &sim_class_aig,     &sim_class_atg,      &sim_class_adg,
-    &sim_class_pcfu,    &sim_class_pcfp,     &sim_class_priv,
-    &sim_class_atarget, &sim_class_asubject, &sim_class_affected,
+    &sim_class_profile, &sim_class_conforms,   &sim_class_refprof,
+    &sim_class_objmgr,  &sim_class_comm,       &sim_class_namespace,
+    &sim_class_nsinmgr, &sim_class_commformgr, &sim_class_hostedom,
+    &sim_class_system,  &sim_class_package,    &sim_class_software,
+    &sim_class_pool,    &sim_class_volume,     &sim_class_scs,
+    &sim_class_rs,      &sim_class_gmms,       &sim_class_ccs,
+    &sim_class_hwms,    &sim_class_ccaps,      &sim_class_rcaps,
+    &sim_class_hwid,    &sim_class_ig,         &sim_class_tg,
+    &sim_class_dg,      &sim_class_spc,        &sim_class_iscsi,
+    &sim_class_fc,      &sim_class_job,        &sim_class_hpool,
+    &sim_class_alloc,   &sim_class_hsvc,       &sim_class_ecap,
+    &sim_class_sysdev,  &sim_class_syspkg,     &sim_class_installed,
+    &sim_class_sync,    &sim_class_member,     &sim_class_hcoll,
+    &sim_class_aig,     &sim_class_atg,        &sim_class_adg,
+    &sim_class_pcfu,    &sim_class_pcfp,       &sim_class_priv,
+    &sim_class_atarget, &sim_class_asubject,   &sim_class_affected,
 };
 const size_t sim_nclasses = CMD_COUNT(sim_classes);
 

@@ -242,6 +242,33 @@ sp_code sp_cim_open_associator_instances(
     const char *const *props, uint32_t max, unsigned int flags,
     sp_cim_instance_fn fn, void *ctx, sp_cim_enum **e);
 
+/* OpenReferenceInstances: the associations that refer to @obj, likewise.
+ * Flags: SP_CIM_INCLUDE_CLASS_ORIGIN. */
+sp_code sp_cim_open_reference_instances(
+    sp_cim_client *c, const sp_cim_path *obj, const char *result_class,
+    const char *role, const char *const *props, uint32_t max,
+    unsigned int flags, sp_cim_instance_fn fn, void *ctx, sp_cim_enum **e);
+
+/*
+ * The paths alone: OpenEnumerateInstancePaths, OpenAssociatorInstancePaths
+ * and OpenReferenceInstancePaths deliver the first (at most @max) paths to
+ * @fn, continued by sp_cim_pull_instance_paths.  Flags: none.
+ */
+sp_code sp_cim_open_enumerate_instance_paths(sp_cim_client *c, const char *ns,
+                                             const char *classname,
+                                             uint32_t max, unsigned int flags,
+                                             sp_cim_path_fn fn, void *ctx,
+                                             sp_cim_enum **e);
+sp_code sp_cim_open_associator_instance_paths(
+    sp_cim_client *c, const sp_cim_path *obj, const char *assoc_class,
+    const char *result_class, const char *role, const char *result_role,
+    uint32_t max, unsigned int flags, sp_cim_path_fn fn, void *ctx,
+    sp_cim_enum **e);
+sp_code sp_cim_open_reference_instance_paths(
+    sp_cim_client *c, const sp_cim_path *obj, const char *result_class,
+    const char *role, uint32_t max, unsigned int flags, sp_cim_path_fn fn,
+    void *ctx, sp_cim_enum **e);
+
 /* OpenQueryInstances, likewise (instances without paths; continued by
  * sp_cim_pull_instances).  Flags: none. */
 sp_code sp_cim_open_query_instances(sp_cim_client *c, const char *ns,
@@ -251,17 +278,21 @@ sp_code sp_cim_open_query_instances(sp_cim_client *c, const char *ns,
                                     sp_cim_enum **e);
 
 /*
- * PullInstancesWithPath (after OpenEnumerateInstances or
- * OpenAssociatorInstances) or PullInstances (after OpenQueryInstances):
- * deliver the next (at most @max) instances.  When the server ends the
- * sequence, sp_cim_enum_done(@e) becomes true.  The other one of the two
- * for @e is SP_ERR_INVALID.
+ * PullInstancesWithPath (after OpenEnumerateInstances,
+ * OpenAssociatorInstances or OpenReferenceInstances) or PullInstances (after
+ * OpenQueryInstances): deliver the next (at most @max) instances.  When the
+ * server ends the sequence, sp_cim_enum_done(@e) becomes true.  The other one
+ * of the two for @e is SP_ERR_INVALID.
  */
 sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
                                         uint32_t max, sp_cim_instance_fn fn,
                                         void *ctx);
 sp_code sp_cim_pull_instances(sp_cim_client *c, sp_cim_enum *e, uint32_t max,
                               sp_cim_instance_fn fn, void *ctx);
+
+/* PullInstancePaths, after one of the *Paths opens, likewise. */
+sp_code sp_cim_pull_instance_paths(sp_cim_client *c, sp_cim_enum *e,
+                                   uint32_t max, sp_cim_path_fn fn, void *ctx);
 
 bool sp_cim_enum_done(const sp_cim_enum *e);
 

@@ -68,6 +68,7 @@ typedef enum sp_cimxml_form {
     SP_CIMXML_OBJECT,      /* VALUE.OBJECTWITHPATH (Associators...) */
     SP_CIMXML_NAME,        /* INSTANCENAME (EnumerateInstanceNames) */
     SP_CIMXML_OBJECT_PATH, /* OBJECTPATH (AssociatorNames...) */
+    SP_CIMXML_PATH,        /* INSTANCEPATH (pull operations of paths) */
 } sp_cimxml_form;
 
 void sp_cimxml_begin_response(sp_buf *b, const char *msgid, bool intrinsic,

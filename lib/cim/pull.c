@@ -8,8 +8,31 @@ struct sp_cim_enum {
     char *ns;
     char *context;
     bool done;
-    const char *pull_op; /* PullInstancesWithPath, or PullInstances */
+    /* PullInstancesWithPath, PullInstancePaths (the *Paths opens), or
+     * PullInstances (OpenQueryInstances). */
+    const char *pull_op;
 };
+
+/* The pull operation that continues the open @op. */
+static const char *pull_of(const char *op)
+{
+    if (SPI_STREQ(op, "OpenQueryInstances"))
+        return "PullInstances";
+    size_t n = strlen(op);
+    return n > 5 && SPI_STREQ(op + n - 5, "Paths") ? "PullInstancePaths"
+                                                   : "PullInstancesWithPath";
+}
+
+/* A sink of what @op's enumeration delivers: paths or instances. */
+static struct spi_sink sink_of(const char *pull_op, sp_cim_instance_fn ifn,
+                               sp_cim_path_fn pfn, void *ctx)
+{
+    if (SPI_STREQ(pull_op, "PullInstancePaths"))
+        return (struct spi_sink){
+            .want = SPI_ITEM_PATH, .path_fn = pfn, .ctx = ctx};
+    return (struct spi_sink){
+        .want = SPI_ITEM_INSTANCE, .inst_fn = ifn, .ctx = ctx};
+}
 
 /* Read EndOfSequence / EnumerationContext into @e. */
 static sp_code take_context(sp_cim_client *c, struct spi_cim_response *r,
@@ -46,15 +69,17 @@ static void enum_free(sp_cim_enum *e)
     free(e);
 }
 
-/* Send an Open* call and set *@out to the enumeration (NULL when done). */
+/* Send an Open* call and set *@out to the enumeration (NULL when done);
+ * what it delivers goes to @ifn (instances) or @pfn (the *Paths opens). */
 static sp_code open_call(sp_cim_client *c, const char *op, const char *ns,
-                         sp_cim_args *a, uint32_t max, sp_cim_instance_fn fn,
-                         void *ctx, size_t *delivered, sp_cim_enum **out)
+                         sp_cim_args *a, uint32_t max, sp_cim_instance_fn ifn,
+                         sp_cim_path_fn pfn, void *ctx, size_t *delivered,
+                         sp_cim_enum **out)
 {
     *out = NULL;
     sp_cim_args_set(a, "MaxObjectCount",
                     sp_cim_value_new_uint(SP_CIM_UINT32, max));
-    struct spi_sink s = {.want = SPI_ITEM_INSTANCE, .inst_fn = fn, .ctx = ctx};
+    struct spi_sink s = sink_of(pull_of(op), ifn, pfn, ctx);
     struct spi_cim_response *r = NULL;
     sp_code rc = spi_op_run(c, op, ns, a, &s, &r);
     if (delivered)
@@ -63,8 +88,7 @@ static sp_code open_call(sp_cim_client *c, const char *op, const char *ns,
         return rc;
     sp_cim_enum *e = spi_xcalloc(1, sizeof(*e));
     e->ns = spi_xstrdup(spi_client_ns(c, ns));
-    e->pull_op = SPI_STREQ(op, "OpenQueryInstances") ? "PullInstances"
-                                                     : "PullInstancesWithPath";
+    e->pull_op = pull_of(op);
     rc = take_context(c, r, e);
     spi_cim_response_free(r);
     if (rc || e->done) {
@@ -87,7 +111,7 @@ static sp_code open_enumerate(sp_cim_client *c, const char *ns,
     spi_op_arg_bool(a, "IncludeClassOrigin",
                     flags & SP_CIM_INCLUDE_CLASS_ORIGIN);
     spi_op_arg_props(a, props);
-    return open_call(c, "OpenEnumerateInstances", ns, a, max, fn, ctx,
+    return open_call(c, "OpenEnumerateInstances", ns, a, max, fn, NULL, ctx,
                      delivered, e);
 }
 
@@ -104,8 +128,8 @@ static sp_code open_associators(sp_cim_client *c, const sp_cim_path *obj,
     spi_op_arg_bool(a, "IncludeClassOrigin",
                     flags & SP_CIM_INCLUDE_CLASS_ORIGIN);
     spi_op_arg_props(a, props);
-    return open_call(c, "OpenAssociatorInstances", obj->ns, a, max, fn, ctx,
-                     delivered, e);
+    return open_call(c, "OpenAssociatorInstances", obj->ns, a, max, fn, NULL,
+                     ctx, delivered, e);
 }
 
 static sp_code open_query(sp_cim_client *c, const char *ns, const char *lang,
@@ -117,8 +141,8 @@ static sp_code open_query(sp_cim_client *c, const char *ns, const char *lang,
     spi_op_arg_string(a, "FilterQueryLanguage", lang);
     spi_op_arg_string(a, "FilterQuery", query);
     spi_op_arg_bool(a, "ReturnQueryResultClass", false);
-    return open_call(c, "OpenQueryInstances", ns, a, max, fn, ctx, delivered,
-                     e);
+    return open_call(c, "OpenQueryInstances", ns, a, max, fn, NULL, ctx,
+                     delivered, e);
 }
 
 static sp_code check_query(sp_cim_client *c, const char *lang,
@@ -172,9 +196,71 @@ sp_code sp_cim_open_associator_instances(
                             result_role, props, max, flags, fn, ctx, NULL, e);
 }
 
+sp_code sp_cim_open_enumerate_instance_paths(sp_cim_client *c, const char *ns,
+                                             const char *classname,
+                                             uint32_t max, unsigned int flags,
+                                             sp_cim_path_fn fn, void *ctx,
+                                             sp_cim_enum **e)
+{
+    *e = NULL;
+    if (spi_op_check_flags(c, flags, 0) || spi_op_check_class(c, classname))
+        return c->err.code;
+    sp_cim_args *a = sp_cim_args_new();
+    spi_op_arg_class(a, "ClassName", classname);
+    return open_call(c, "OpenEnumerateInstancePaths", ns, a, max, NULL, fn, ctx,
+                     NULL, e);
+}
+
+sp_code sp_cim_open_associator_instance_paths(
+    sp_cim_client *c, const sp_cim_path *obj, const char *assoc_class,
+    const char *result_class, const char *role, const char *result_role,
+    uint32_t max, unsigned int flags, sp_cim_path_fn fn, void *ctx,
+    sp_cim_enum **e)
+{
+    *e = NULL;
+    if (spi_op_check_flags(c, flags, 0) || spi_op_check_path(c, obj, true))
+        return c->err.code;
+    sp_cim_args *a = spi_op_assoc_args("InstanceName", obj, assoc_class,
+                                       result_class, role, result_role);
+    return open_call(c, "OpenAssociatorInstancePaths", obj->ns, a, max, NULL,
+                     fn, ctx, NULL, e);
+}
+
+sp_code sp_cim_open_reference_instances(
+    sp_cim_client *c, const sp_cim_path *obj, const char *result_class,
+    const char *role, const char *const *props, uint32_t max,
+    unsigned int flags, sp_cim_instance_fn fn, void *ctx, sp_cim_enum **e)
+{
+    *e = NULL;
+    if (spi_op_check_flags(c, flags, SP_CIM_INCLUDE_CLASS_ORIGIN) ||
+        spi_op_check_path(c, obj, true))
+        return c->err.code;
+    sp_cim_args *a =
+        spi_op_assoc_args("InstanceName", obj, NULL, result_class, role, NULL);
+    spi_op_arg_bool(a, "IncludeClassOrigin",
+                    flags & SP_CIM_INCLUDE_CLASS_ORIGIN);
+    spi_op_arg_props(a, props);
+    return open_call(c, "OpenReferenceInstances", obj->ns, a, max, fn, NULL,
+                     ctx, NULL, e);
+}
+
+sp_code sp_cim_open_reference_instance_paths(
+    sp_cim_client *c, const sp_cim_path *obj, const char *result_class,
+    const char *role, uint32_t max, unsigned int flags, sp_cim_path_fn fn,
+    void *ctx, sp_cim_enum **e)
+{
+    *e = NULL;
+    if (spi_op_check_flags(c, flags, 0) || spi_op_check_path(c, obj, true))
+        return c->err.code;
+    sp_cim_args *a =
+        spi_op_assoc_args("InstanceName", obj, NULL, result_class, role, NULL);
+    return open_call(c, "OpenReferenceInstancePaths", obj->ns, a, max, NULL, fn,
+                     ctx, NULL, e);
+}
+
 /* The next page of @e, by the pull operation of the open that made it. */
 static sp_code pull_next(sp_cim_client *c, sp_cim_enum *e, uint32_t max,
-                         sp_cim_instance_fn fn, void *ctx)
+                         sp_cim_instance_fn fn, sp_cim_path_fn pfn, void *ctx)
 {
     sp_error_clear(&c->err);
     if (!e || e->done)
@@ -184,7 +270,7 @@ static sp_code pull_next(sp_cim_client *c, sp_cim_enum *e, uint32_t max,
     spi_op_arg_string(a, "EnumerationContext", e->context);
     sp_cim_args_set(a, "MaxObjectCount",
                     sp_cim_value_new_uint(SP_CIM_UINT32, max));
-    struct spi_sink s = {.want = SPI_ITEM_INSTANCE, .inst_fn = fn, .ctx = ctx};
+    struct spi_sink s = sink_of(e->pull_op, fn, pfn, ctx);
     struct spi_cim_response *r = NULL;
     sp_code rc = spi_op_run(c, e->pull_op, e->ns, a, &s, &r);
     if (rc)
@@ -195,27 +281,34 @@ static sp_code pull_next(sp_cim_client *c, sp_cim_enum *e, uint32_t max,
 }
 
 static sp_code pull_as(sp_cim_client *c, sp_cim_enum *e, const char *op,
-                       uint32_t max, sp_cim_instance_fn fn, void *ctx)
+                       uint32_t max, sp_cim_instance_fn fn, sp_cim_path_fn pfn,
+                       void *ctx)
 {
     sp_error_clear(&c->err);
     if (e && !SPI_STREQ(e->pull_op, op))
         return spi_client_fail(c, SP_ERR_INVALID,
                                "the enumeration is continued by %s, not %s",
                                e->pull_op, op);
-    return pull_next(c, e, max, fn, ctx);
+    return pull_next(c, e, max, fn, pfn, ctx);
 }
 
 sp_code sp_cim_pull_instances_with_path(sp_cim_client *c, sp_cim_enum *e,
                                         uint32_t max, sp_cim_instance_fn fn,
                                         void *ctx)
 {
-    return pull_as(c, e, "PullInstancesWithPath", max, fn, ctx);
+    return pull_as(c, e, "PullInstancesWithPath", max, fn, NULL, ctx);
 }
 
 sp_code sp_cim_pull_instances(sp_cim_client *c, sp_cim_enum *e, uint32_t max,
                               sp_cim_instance_fn fn, void *ctx)
 {
-    return pull_as(c, e, "PullInstances", max, fn, ctx);
+    return pull_as(c, e, "PullInstances", max, fn, NULL, ctx);
+}
+
+sp_code sp_cim_pull_instance_paths(sp_cim_client *c, sp_cim_enum *e,
+                                   uint32_t max, sp_cim_path_fn fn, void *ctx)
+{
+    return pull_as(c, e, "PullInstancePaths", max, NULL, fn, ctx);
 }
 
 bool sp_cim_enum_done(const sp_cim_enum *e)
@@ -245,7 +338,7 @@ static sp_code drain(sp_cim_client *c, sp_cim_enum *e, sp_cim_instance_fn fn,
 {
     sp_code rc = SP_OK;
     while (e && !e->done) {
-        rc = pull_next(c, e, c->pull_max, fn, ctx);
+        rc = pull_next(c, e, c->pull_max, fn, NULL, ctx);
         if (rc)
             break;
     }

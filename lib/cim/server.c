@@ -221,6 +221,7 @@ void sp_cimxml_write_instance(sp_buf *b, const sp_cim_instance *i,
     }
     case SP_CIMXML_NAME:
     case SP_CIMXML_OBJECT_PATH:
+    case SP_CIMXML_PATH:
         sp_cimxml_write_path(b, p, form, host, ns);
         return;
     case SP_CIMXML_INSTANCE:
@@ -236,6 +237,10 @@ void sp_cimxml_write_path(sp_buf *b, const sp_cim_path *p, sp_cimxml_form form,
         sp_buf_addstr(b, "<OBJECTPATH>\n");
         spi_cimxml_instancepath(b, p, host, ns);
         sp_buf_addstr(b, "</OBJECTPATH>\n");
+        return;
+    }
+    if (form == SP_CIMXML_PATH) {
+        spi_cimxml_instancepath(b, p, host, ns);
         return;
     }
     spi_cimxml_instancename(b, p);

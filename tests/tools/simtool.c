@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* tests/tools/simtool.c: a test client of smis-sim over the public API:
- * concurrent creates, counts, paged pulls. */
+ * concurrent creates, counts, paged pulls of instances and paths. */
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -18,6 +18,8 @@ static const char usage[] =
     "       simtool pull URL CLASS [--max M] [--pid PID]\n"
     "       simtool open-enum URL CLASS\n"
     "       simtool query URL QUERY [--max M] [--lang LANG]\n"
+    "       simtool paths URL CLASS [--max M]\n"
+    "       simtool walk URL OP OBJECT [--max M] [--assoc CLASS]\n"
     "\n"
     "create     T threads, each with its own client, each creating N\n"
     "           volumes with CreateOrModifyElementFromStoragePool; prints\n"
@@ -33,6 +35,14 @@ static const char usage[] =
     "           PullInstances, M objects a page; one line per instance:\n"
     "           CLASS PROP=VALUE... (strings; other types as ?), then\n"
     "           total=T pages=P; or the CIM status and exit 1\n"
+    "paths      OpenEnumerateInstancePaths and PullInstancePaths of CLASS,\n"
+    "           M a page; one line per path, then total=T pages=P\n"
+    "walk       OP (associators, associator-paths, references,\n"
+    "           reference-paths) of OBJECT (\"system\", or a volume's\n"
+    "           DeviceID) by OpenAssociatorInstances, ...Paths,\n"
+    "           OpenReferenceInstances, ...Paths and their pulls, M a page,\n"
+    "           through associations of CLASS; one line per object:\n"
+    "           instance|path PATH, then total=T pages=P\n"
     "\n"
     "Options:\n"
     "  -n, --namespace NS   namespace of CLASS and the array (root/sim)\n"
@@ -41,7 +51,7 @@ static const char usage[] =
     "Exit status: 0 ok, 1 an operation failed, 2 usage.\n";
 
 struct opts {
-    const char *url, *classname, *ns, *pool, *prefix, *lang;
+    const char *url, *classname, *ns, *pool, *prefix, *lang, *assoc, *object;
     unsigned long threads, count, max, pid;
     unsigned long long size;
 };
@@ -325,6 +335,112 @@ static int cmd_query(sp_cim_client *c, const struct opts *o)
     return 0;
 }
 
+/* ---- paths, walk ---- */
+
+static int print_path(sp_cim_path *p, void *ctx)
+{
+    ++*(unsigned long *)ctx;
+    char *txt = sp_cim_path_to_string(p);
+    printf("path %s\n", txt);
+    free(txt);
+    sp_cim_path_free(p);
+    return 0;
+}
+
+static int print_with_path(sp_cim_instance *i, void *ctx)
+{
+    ++*(unsigned long *)ctx;
+    const sp_cim_path *p = sp_cim_instance_path(i);
+    char *txt = p ? sp_cim_path_to_string(p) : NULL;
+    printf("instance %s\n", txt ? txt : "(no path)");
+    free(txt);
+    sp_cim_instance_free(i);
+    return 0;
+}
+
+/* Pull the rest of @e (by paths or instances), close it, print totals. */
+static int drain(sp_cim_client *c, const struct opts *o, sp_cim_enum *e,
+                 bool paths, unsigned long n)
+{
+    unsigned long pages = 1;
+    while (e && !sp_cim_enum_done(e)) {
+        pages++;
+        sp_code rc = paths ? sp_cim_pull_instance_paths(c, e, (uint32_t)o->max,
+                                                        print_path, &n)
+                           : sp_cim_pull_instances_with_path(
+                                 c, e, (uint32_t)o->max, print_with_path, &n);
+        if (rc) {
+            sp_cim_close_enumeration(c, e);
+            return cim_status("pull failed", c);
+        }
+    }
+    sp_cim_close_enumeration(c, e);
+    printf("total=%lu pages=%lu\n", n, pages);
+    return 0;
+}
+
+static int cmd_paths(sp_cim_client *c, const struct opts *o)
+{
+    sp_cim_enum *e = NULL;
+    unsigned long n = 0;
+    if (sp_cim_open_enumerate_instance_paths(
+            c, NULL, o->classname, (uint32_t)o->max, 0, print_path, &n, &e))
+        return cim_status("OpenEnumerateInstancePaths failed", c);
+    return drain(c, o, e, true, n);
+}
+
+static sp_cim_path *object_path(const struct opts *o)
+{
+    bool system = strcmp(o->object, "system") == 0;
+    const char *cls = system ? "SIM_StorageSystem" : "SIM_StorageVolume";
+    sp_cim_path *p = sp_cim_path_new(NULL, o->ns, cls);
+    sp_cim_path_set_key(p, "CreationClassName",
+                        sp_cim_value_new_string(SP_CIM_STRING, cls));
+    sp_cim_path_set_key(p, system ? "Name" : "SystemName",
+                        sp_cim_value_new_string(SP_CIM_STRING, "SIM0001"));
+    if (!system) {
+        sp_cim_path_set_key(p, "DeviceID",
+                            sp_cim_value_new_string(SP_CIM_STRING, o->object));
+        sp_cim_path_set_key(
+            p, "SystemCreationClassName",
+            sp_cim_value_new_string(SP_CIM_STRING, "SIM_StorageSystem"));
+    }
+    return p;
+}
+
+static int cmd_walk(sp_cim_client *c, const struct opts *o)
+{
+    sp_cim_enum *e = NULL;
+    unsigned long n = 0;
+    uint32_t max = (uint32_t)o->max;
+    const char *op = o->classname;
+    sp_cim_path *obj = object_path(o);
+    sp_code rc;
+    bool paths = strstr(op, "-paths") != NULL;
+    if (strcmp(op, "associators") == 0)
+        rc = sp_cim_open_associator_instances(c, obj, o->assoc, NULL, NULL,
+                                              NULL, NULL, max, 0,
+                                              print_with_path, &n, &e);
+    else if (strcmp(op, "associator-paths") == 0)
+        rc = sp_cim_open_associator_instance_paths(
+            c, obj, o->assoc, NULL, NULL, NULL, max, 0, print_path, &n, &e);
+    else if (strcmp(op, "references") == 0)
+        rc = sp_cim_open_reference_instances(c, obj, o->assoc, NULL, NULL, max,
+                                             0, print_with_path, &n, &e);
+    else if (strcmp(op, "reference-paths") == 0)
+        rc = sp_cim_open_reference_instance_paths(c, obj, o->assoc, NULL, max,
+                                                  0, print_path, &n, &e);
+    else {
+        sp_cim_path_free(obj);
+        return die_usage("walk: OP is associators, associator-paths, "
+                         "references or reference-paths");
+    }
+    sp_cim_path_free(obj);
+    if (rc)
+        return cim_status("the open failed", c);
+    return drain(c, o, e, paths, n);
+}
+
 /* ---- main ---- */
 
 static bool number(const char *s, unsigned long long *out)
@@ -348,6 +464,7 @@ int main(int argc, char **argv)
         {"pid", required_argument, NULL, 'p'},
         {"namespace", required_argument, NULL, 'n'},
         {"lang", required_argument, NULL, 'l'},
+        {"assoc", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct opts o = {.ns = "root/sim",
@@ -391,6 +508,9 @@ int main(int argc, char **argv)
         case 'l':
             o.lang = optarg;
             break;
+        case 'a':
+            o.assoc = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             return 0;
@@ -403,10 +523,13 @@ int main(int argc, char **argv)
     const char *cmd = argv[optind];
     o.url = argv[optind + 1];
     bool create = strcmp(cmd, "create") == 0;
-    if (argc - optind != (create ? 2 : 3))
+    bool walk = strcmp(cmd, "walk") == 0;
+    if (argc - optind != (create ? 2 : walk ? 4 : 3))
         return die_usage("wrong number of arguments");
     if (!create)
-        o.classname = argv[optind + 2];
+        o.classname = argv[optind + 2]; /* walk: the operation */
+    if (walk)
+        o.object = argv[optind + 3];
     if (!o.threads || !o.max || !o.size)
         return die_usage("--threads, --max and --size must not be 0");
     if (create)
@@ -424,6 +547,10 @@ int main(int argc, char **argv)
         rc = cmd_open_enum(c, &o);
     else if (strcmp(cmd, "query") == 0)
         rc = cmd_query(c, &o);
+    else if (strcmp(cmd, "paths") == 0)
+        rc = cmd_paths(c, &o);
+    else if (walk)
+        rc = cmd_walk(c, &o);
     else
         rc = die_usage("unknown command");
     sp_cim_client_free(c);
