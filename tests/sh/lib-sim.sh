@@ -39,6 +39,7 @@ SIM_PACKAGE="$SIM_NS:SIM_PhysicalPackage.CreationClassName=\"SIM_PhysicalPackage
 SIM_SOFTWARE="$SIM_NS:SIM_SoftwareIdentity.InstanceID=\"SIM+FIRMWARE\""
 SIM_PROFILES=interop:SIM_RegisteredProfile
 SIM_ARRAY_PROFILE="$SIM_PROFILES.InstanceID=\"SIM+PROFILE+ARRAY\""
+SIM_OM="interop:SIM_ObjectManager.SystemCreationClassName=\"SIM_StorageSystem\",SystemName=\"SIM0001\",CreationClassName=\"SIM_ObjectManager\",Name=\"smis-sim:SIM0001\""
 
 # sim_service CLASS: the path of one of the array's services.
 sim_service() {
@@ -206,6 +207,35 @@ sim_get() {
         return 1
     }
     sed '1,/^\r*$/d' "$TRASH/.sim_get"
+}
+
+# sim_imethod NAMESPACE OPERATION [IPARAMVALUES]: a raw CIM-XML
+# intrinsic request (for what no client here sends, e.g. a GetClass with
+# DSP0200's defaults); IPARAMVALUES is the XML of its parameters.  The
+# response body on stdout; non-zero unless the HTTP status is 200.
+sim_imethod() {
+    _ns=$(printf '%s' "$1" | tr '/' '\n' | sed 's|.*|<NAMESPACE NAME="&"/>|' |
+        tr -d '\n')
+    printf '<?xml version="1.0" encoding="utf-8"?>
+<CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="1" PROTOCOLVERSION="1.0"><SIMPLEREQ><IMETHODCALL NAME="%s"><LOCALNAMESPACEPATH>%s</LOCALNAMESPACEPATH>%s</IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>
+' "$2" "$_ns" "$3" >"$TRASH/.sim_req"
+    {
+        printf 'POST /cimom HTTP/1.0\r\nHost: 127.0.0.1\r\n'
+        printf 'Content-Type: application/xml; charset="utf-8"\r\n'
+        printf 'CIMOperation: MethodCall\r\nCIMMethod: %s\r\n' "$2"
+        printf 'CIMObject: %s\r\nContent-Length: %s\r\n\r\n' "$1" \
+            "$(wc -c <"$TRASH/.sim_req" | tr -d ' ')"
+        cat "$TRASH/.sim_req"
+    } >"$TRASH/.sim_post_req"
+    bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        cat "$2" >&3
+        cat <&3' sim_imethod "$SIM_PORT" "$TRASH/.sim_post_req" \
+        >"$TRASH/.sim_post" || return 1
+    head -n 1 "$TRASH/.sim_post" | grep -q '^HTTP/1\.[01] 200 ' || {
+        head -n 1 "$TRASH/.sim_post" >&2
+        return 1
+    }
+    sed '1,/^\r*$/d' "$TRASH/.sim_post"
 }
 
 # sim_state: the array of the simulator as JSON (the form of its state

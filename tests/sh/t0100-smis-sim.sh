@@ -182,10 +182,49 @@ test_expect_success 'an unknown class: CIM_ERR_INVALID_CLASS' '
     test "$(cat out)" = "cim_status=5 CIM_ERR_INVALID_CLASS"
 '
 
+# ---- the other pull operations: paths, associators, references ----
+
+test_expect_success 'OpenEnumerateInstancePaths and PullInstancePaths: every volume path, in pages' '
+    run simtool paths "$SIM_URL" --max 1000 CIM_StorageVolume >out &&
+    test "$(tail -n 1 out)" = "total=2500 pages=3" &&
+    grep -c "^path //127.0.0.1/root/sim:SIM_StorageVolume\.CreationClassName=\"SIM_StorageVolume\",DeviceID=\"[0-9A-F]\{8\}\"," out >n &&
+    test "$(cat n)" = 2500 &&
+    sed -n "s/.*DeviceID=\"\([^\"]*\)\".*/\1/p" out | sort -u >ids &&
+    test_line_count = 2500 ids
+'
+
+test_expect_success 'OpenAssociatorInstances and ...Paths: what a volume is associated with' '
+    run simtool walk "$SIM_URL" --max 1 associators 00000001 >out &&
+    test "$(tail -n 1 out)" = "total=2 pages=2" &&
+    grep "^instance .*SIM_StoragePool.InstanceID=\"SIM+POOL+gold\"" out &&
+    grep "^instance .*SIM_StorageSystem" out &&
+    run simtool walk "$SIM_URL" associator-paths 00000002 >out &&
+    test "$(tail -n 1 out)" = "total=2 pages=1" &&
+    grep "^path .*SIM+POOL+silver" out
+'
+
+test_expect_success 'OpenReferenceInstances and ...Paths: the associations, filtered by class' '
+    run simtool walk "$SIM_URL" --max 2 --assoc CIM_HostedService \
+        reference-paths system >out &&
+    test "$(tail -n 1 out)" = "total=5 pages=3" &&
+    grep -c "^path .*SIM_HostedService\.Antecedent=" out >n &&
+    test "$(cat n)" = 4 &&
+    grep "^path //127.0.0.1/interop:SIM_HostedObjectManager" out &&
+    run simtool walk "$SIM_URL" --assoc CIM_AllocatedFromStoragePool \
+        references 00000003 >out &&
+    test "$(tail -n 1 out)" = "total=1 pages=1" &&
+    grep "^instance .*SIM_AllocatedFromStoragePool.*DeviceID=.*00000003" out
+'
+
+test_expect_success 'a walk from no such object: CIM_ERR_NOT_FOUND' '
+    exits1 run simtool walk "$SIM_URL" reference-paths 00FFFFFF >out &&
+    test "$(cat out)" = "cim_status=6 CIM_ERR_NOT_FOUND"
+'
+
 sim_stop
 
 test_expect_success 'the queried array stops cleanly' 'sim_stopped_ok'
-sim_expect_valid_traces 'its query responses are DSP0203-valid'
+sim_expect_valid_traces 'its query and pull responses are DSP0203-valid'
 
 SIM_NAME=noquery
 sim_start --no-query

@@ -55,6 +55,31 @@ common_tests() {
         fi
     '
 
+    test_expect_success "$p: the Server profile: the object manager, its brand and version" '
+        wbemcli ei "$SIM_URL/interop:CIM_ObjectManager" >om &&
+        test_line_count = 1 om &&
+        grep "ElementName=\"smis-sim\"" om &&
+        grep "Description=\"[^\"]* version $SIM_VERSION\"" om &&
+        wbemcli ain -ac CIM_ElementConformsToProfile \
+            "$SIM_URL/$SIM_PROFILES.InstanceID=\"SIM+PROFILE+SERVER\"" >conf &&
+        test_line_count = 1 conf && grep "interop:SIM_ObjectManager" conf &&
+        wbemcli ain -ac CIM_HostedService "$SIM_URL/$SIM_OM" >host &&
+        test_line_count = 1 host && grep "SIM_StorageSystem" host
+    '
+
+    test_expect_success "$p: the Server profile: the namespaces served and the CIM-XML mechanism" '
+        wbemcli ei "$SIM_URL/interop:CIM_Namespace" >ns &&
+        test_line_count = 2 ns &&
+        grep "Name=\"interop\"" ns && grep "Name=\"root/sim\"" ns &&
+        wbemcli ain -ac CIM_NamespaceInManager "$SIM_URL/$SIM_OM" >nsin &&
+        test_line_count = 2 nsin &&
+        wbemcli ai -ac CIM_CommMechanismForManager "$SIM_URL/$SIM_OM" >comm &&
+        test_line_count = 1 comm &&
+        grep "CommunicationMechanism=2,FunctionalProfilesSupported=2,6,10,12," comm &&
+        grep "Version=\"1.3.1\"" comm &&
+        grep "AuthenticationMechanismsSupported=2," comm
+    '
+
     test_expect_success "$p: gi of the system" '
         wbemcli gi "$SIM_URL/$SIM_SYSTEM" >sys &&
         grep "ElementName=\"smis-sim simulated array\"" sys &&
@@ -115,8 +140,9 @@ common_tests() {
 
     test_expect_success "$p: rin and ri of the system" '
         wbemcli rin -arc CIM_HostedService "$SIM_URL/$SIM_SYSTEM" >svc &&
-        test_line_count = 4 svc &&
+        test_line_count = 5 svc &&
         grep "SIM_StorageConfigurationService" svc &&
+        grep "interop:SIM_HostedObjectManager.*SIM_ObjectManager" svc &&
         if [ "$p" = group ]; then
             grep "SIM_GroupMaskingMappingService" svc &&
             ! grep "SIM_ControllerConfigurationService" svc
@@ -186,6 +212,52 @@ common_tests() {
         wbemcli ain -ac CIM_StorageSynchronized -arr SyncedElement \
             "$SIM_URL/$(sim_volume 00000001)" >replicas &&
         test_line_count = 2 replicas
+    '
+
+    test_expect_success "$p: a snapshot is UnSyncAssoc, a clone UnSyncUnAssoc, both synchronous" '
+        wbemcli ei "$SIM_URL/root/sim:CIM_StorageSynchronized" >sync &&
+        grep "DeviceID=\"00000002\".*CopyType=4,ReplicaType=3,Mode=2," sync &&
+        grep "DeviceID=\"00000003\".*CopyType=5,ReplicaType=2,Mode=2," sync &&
+        wbemcli ei "$SIM_URL/root/sim:CIM_ReplicationServiceCapabilities" >caps &&
+        grep "SupportedReplicationTypes=6,10," caps &&
+        grep "SupportedAsynchronousActions=,SupportedSynchronousActions=2,5" caps
+    '
+
+    test_expect_success "$p: cm with TheElement grows a volume; a shrink is refused" '
+        wbemcli cm "$SIM_URL/$SIM_SCS" \
+            "CreateOrModifyElementFromStoragePool.ElementType=2,Size=2147483648,TheElement=$(sim_volume 00000003)" >out &&
+        grep "CreateOrModifyElementFromStoragePool: 0," out &&
+        grep "Size (uint64): 2147483648" out &&
+        wbemcli gi "$SIM_URL/$(sim_volume 00000003)" >vol &&
+        grep "NumberOfBlocks=4194304" vol &&
+        ! wbemcli cm "$SIM_URL/$SIM_SCS" \
+            "CreateOrModifyElementFromStoragePool.Size=1073741824,TheElement=$(sim_volume 00000003)" 2>err &&
+        grep "CIM_ERR_INVALID_PARAMETER: volume .00000003. has 2147483648 bytes; it can grow, not shrink" err &&
+        ! wbemcli cm "$SIM_URL/$SIM_SCS" \
+            "CreateOrModifyElementFromStoragePool.Size=4294967296,TheElement=$(sim_volume 00000002)" 2>err &&
+        grep "is a snapshot" err &&
+        wbemcli ei "$SIM_URL/root/sim:CIM_StorageConfigurationCapabilities" >caps &&
+        grep "SupportedStorageElementFeatures=3,5,12," caps &&
+        grep "SupportedSynchronousActions=5,6,7" caps
+    '
+
+    test_expect_success "$p: GetClass: LocalOnly, IncludeQualifiers, IncludeClassOrigin" '
+        sim_imethod root/sim GetClass \
+            "<IPARAMVALUE NAME=\"ClassName\"><CLASSNAME NAME=\"SIM_StorageVolume\"/></IPARAMVALUE>" >local &&
+        grep "<CLASS NAME=\"SIM_StorageVolume\" SUPERCLASS=\"CIM_StorageVolume\">" local &&
+        ! grep "<PROPERTY" local &&
+        sim_imethod root/sim GetClass \
+            "<IPARAMVALUE NAME=\"ClassName\"><CLASSNAME NAME=\"CIM_StorageVolume\"/></IPARAMVALUE>" >local &&
+        grep "<PROPERTY NAME=\"NameFormat\"" local &&
+        ! grep "<PROPERTY NAME=\"DeviceID\"" local &&
+        grep "<QUALIFIER NAME=\"ValueMap\"" local &&
+        sim_imethod root/sim GetClass \
+            "<IPARAMVALUE NAME=\"ClassName\"><CLASSNAME NAME=\"CIM_StorageVolume\"/></IPARAMVALUE><IPARAMVALUE NAME=\"LocalOnly\"><VALUE>FALSE</VALUE></IPARAMVALUE><IPARAMVALUE NAME=\"IncludeQualifiers\"><VALUE>FALSE</VALUE></IPARAMVALUE><IPARAMVALUE NAME=\"IncludeClassOrigin\"><VALUE>TRUE</VALUE></IPARAMVALUE>" >whole &&
+        grep "<PROPERTY NAME=\"DeviceID\" TYPE=\"string\" CLASSORIGIN=\"CIM_LogicalDevice\" PROPAGATED=\"true\">" whole &&
+        grep "<PROPERTY NAME=\"NameFormat\" TYPE=\"uint16\" CLASSORIGIN=\"CIM_StorageVolume\">" whole &&
+        ! grep "<QUALIFIER" whole &&
+        wbemcli gc "$SIM_URL/$SIM_NS:SIM_StorageVolume" >cls &&
+        grep "DeviceID=" cls
     '
 }
 
@@ -318,6 +390,67 @@ test_expect_success 'legacy: smis-sim stops cleanly' 'sim_stopped_ok'
 
 sim_expect_valid_traces 'legacy: every response validates against DSP0203 2.4.0'
 
+
+# ---- jobs: DeleteInstance, and what runs as a job (--job-seconds) ----
+
+SIM_NAME=jobs
+sim_start --job-seconds 1
+
+test_expect_success 'jobs: a running job cannot be deleted (CIM_ERR_FAILED)' '
+    sim_create_volume jobvol >out &&
+    grep "CreateOrModifyElementFromStoragePool: 4096," out &&
+    grep "Job (reference): .*SIM+JOB+1" out &&
+    ! wbemcli di "$SIM_URL/$(sim_job SIM+JOB+1)" 2>err &&
+    grep "CIM_ERR_FAILED: job .SIM+JOB+1. is still running" err &&
+    wbemcli gi "$SIM_URL/$(sim_job SIM+JOB+1)" >job && grep "JobState=4" job
+'
+
+test_expect_success 'jobs: a finished job is deleted, and stays deleted' '
+    n=0 &&
+    until wbemcli gi "$SIM_URL/$(sim_job SIM+JOB+1)" | grep -q "JobState=7"; do
+        n=$((n + 1)) && test $n -lt 100 && sleep 0.1 || exit 1
+    done &&
+    wbemcli di "$SIM_URL/$(sim_job SIM+JOB+1)" &&
+    ! wbemcli gi "$SIM_URL/$(sim_job SIM+JOB+1)" 2>err &&
+    grep "CIM_ERR_NOT_FOUND" err &&
+    ! wbemcli di "$SIM_URL/$(sim_volume 00000001)" 2>err &&
+    grep "CIM_ERR_NOT_SUPPORTED" err &&
+    wbemcli gi "$SIM_URL/$(sim_volume 00000001)" >/dev/null
+'
+
+test_expect_success 'jobs: the asynchronous actions are those that run as jobs; replication stays synchronous' '
+    wbemcli ei "$SIM_URL/root/sim:CIM_StorageConfigurationCapabilities" >caps &&
+    grep "SupportedAsynchronousActions=5,6,7,SupportedSynchronousActions=$" caps &&
+    wbemcli ei "$SIM_URL/root/sim:CIM_ReplicationServiceCapabilities" >caps &&
+    grep "SupportedReplicationTypes=6,10," caps &&
+    grep "SupportedAsynchronousActions=2,SupportedSynchronousActions=5" caps &&
+    wbemcli cm "$SIM_URL/$SIM_RS" \
+        "CreateElementReplica.ElementName=snap,SyncType=7,SourceElement=$(sim_volume 00000001)" >out &&
+    grep "CreateElementReplica: 4096," out &&
+    wbemcli ei "$SIM_URL/root/sim:CIM_StorageSynchronized" >sync &&
+    grep "SyncType=7,.*Mode=2," sync &&
+    ! wbemcli cm "$SIM_URL/$SIM_RS" \
+        "CreateElementReplica.ElementName=async,SyncType=8,Mode=3,SourceElement=$(sim_volume 00000001)" 2>err &&
+    grep "CIM_ERR_NOT_SUPPORTED: Mode must be 2" err
+'
+
+sim_stop
+
+test_expect_success 'jobs: smis-sim stops cleanly' 'sim_stopped_ok'
+
+sim_start --job-seconds 1
+
+
+test_expect_success 'jobs: after a restart the deleted job is still gone' '
+    ! wbemcli gi "$SIM_URL/$(sim_job SIM+JOB+1)" 2>err &&
+    grep "CIM_ERR_NOT_FOUND" err &&
+    wbemcli gi "$SIM_URL/$(sim_job SIM+JOB+2)" >/dev/null
+'
+
+sim_stop
+
+test_expect_success 'jobs: smis-sim stops cleanly again' 'sim_stopped_ok'
+sim_expect_valid_traces 'jobs: every response validates against DSP0203 2.4.0'
 # ---- HTTPS and basic authentication ----
 
 mkdir -p pki
