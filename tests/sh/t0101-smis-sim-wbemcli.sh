@@ -393,7 +393,7 @@ sim_expect_valid_traces 'legacy: every response validates against DSP0203 2.4.0'
 
 # ---- jobs: DeleteInstance, and what runs as a job (--job-seconds) ----
 
-SIM_NAME=jobs
+SIM_NAME=jobarray
 sim_start --job-seconds 1
 
 test_expect_success 'jobs: a running job cannot be deleted (CIM_ERR_FAILED)' '
