@@ -172,7 +172,8 @@ static void test_response_writer(void **state)
 {
     static const sp_cimxml_form forms[] = {
         SP_CIMXML_INSTANCE, SP_CIMXML_NAMED, SP_CIMXML_WITH_PATH,
-        SP_CIMXML_OBJECT,   SP_CIMXML_NAME,  SP_CIMXML_OBJECT_PATH};
+        SP_CIMXML_OBJECT,   SP_CIMXML_NAME,  SP_CIMXML_OBJECT_PATH,
+        SP_CIMXML_PATH};
     sp_cim_instance *v = volume("00A1");
     sp_buf all = SP_BUF_INIT(1u << 20);
     for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
@@ -207,8 +208,9 @@ static void test_response_writer(void **state)
         sp_error err;
         if (spi_cimxml_decode(b.data, b.len, &o, &r, &err))
             fail_msg("form %zu: %s", f, err.message);
-        bool is_path =
-            forms[f] == SP_CIMXML_NAME || forms[f] == SP_CIMXML_OBJECT_PATH;
+        bool is_path = forms[f] == SP_CIMXML_NAME ||
+                       forms[f] == SP_CIMXML_OBJECT_PATH ||
+                       forms[f] == SP_CIMXML_PATH;
         assert_int_equal(s.instances, is_path ? 0 : 2);
         assert_int_equal(s.paths, is_path ? 2 : 0);
         sp_buf_addf(&all, "form %zu\n%s", f, sp_buf_cstr(&s.dump));
