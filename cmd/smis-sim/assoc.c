@@ -23,9 +23,10 @@ static sp_cim_instance *assoc(struct sim *s, const char *cls, bool interop,
 
 /* ---- interop ---- */
 
-static const char *const subprofiles[] = {"SIM+PROFILE+BLOCK",
-                                          "SIM+PROFILE+REPL", "SIM+PROFILE+GMM",
-                                          "SIM+PROFILE+MM", "SIM+PROFILE+JOB"};
+static const char *const subprofiles[] = {
+    "SIM+PROFILE+BLOCK",  "SIM+PROFILE+REPL", "SIM+PROFILE+GMM",
+    "SIM+PROFILE+MM",     "SIM+PROFILE+JOB",  "SIM+PROFILE+FCTP",
+    "SIM+PROFILE+ISCSITP"};
 
 static bool subprofile_served(const struct sim *s, const char *id)
 {
@@ -36,22 +37,26 @@ static bool subprofile_served(const struct sim *s, const char *id)
     return true;
 }
 
-/* The Array profile's central instance, the system; the Server
- * profile's, the object manager (interop.c). */
+/* The central instances of the profiles: the system (Array), the object
+ * manager (Server, interop.c), the FC port (FC Target Ports), the iSCSI
+ * portal group (iSCSI Target Ports). */
 static void conforms_each(struct sim *s, uint64_t from, sim_emit_fn fn,
                           void *ud)
 {
-    if (from < 1 &&
-        fn(assoc(s, "SIM_ElementConformsToProfile", true, "ConformantStandard",
-                 sim_profile_path(s, "SIM+PROFILE+ARRAY"), "ManagedElement",
-                 sim_system_path(s)),
-           1, ud))
-        return;
-    if (from < 2)
-        fn(assoc(s, "SIM_ElementConformsToProfile", true, "ConformantStandard",
-                 sim_profile_path(s, "SIM+PROFILE+SERVER"), "ManagedElement",
-                 sim_object_manager_path(s)),
-           2, ud);
+    static const char *const profiles[] = {
+        "SIM+PROFILE+ARRAY", "SIM+PROFILE+SERVER", "SIM+PROFILE+FCTP",
+        "SIM+PROFILE+ISCSITP"};
+    for (uint64_t k = from; k < CMD_COUNT(profiles); k++) {
+        sp_cim_path *me = k == 0   ? sim_system_path(s)
+                          : k == 1 ? sim_object_manager_path(s)
+                          : k == 2 ? sim_port_path(s, "fc0")
+                                   : sim_port_path(s, "iscsi0");
+        if (fn(assoc(s, "SIM_ElementConformsToProfile", true,
+                     "ConformantStandard", sim_profile_path(s, profiles[k]),
+                     "ManagedElement", me),
+               k + 1, ud))
+            return;
+    }
 }
 
 static void referenced_each(struct sim *s, uint64_t from, sim_emit_fn fn,
@@ -144,6 +149,8 @@ static void capabilities_each(struct sim *s, uint64_t from, sim_emit_fn fn,
         if (fn(a, i + 1, ud))
             return;
     }
+    /* Then the masking capabilities' and each concrete pool's (caps.c). */
+    sim_caps_assoc_each(s, from, fn, ud, CMD_COUNT(caps));
 }
 
 /* Positions: pools first (index), then volumes (by number). */
@@ -184,16 +191,17 @@ static void allocated_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     }
 }
 
-/* Devices of the system: ports, views, then volumes by number. */
+/* Devices of the system: the FC port and the iSCSI node (ports.c), views,
+ * then volumes by number.  (The iSCSI portal group is an access point,
+ * not a device: CIM_HostedAccessPoint.) */
 static void system_device_each(struct sim *s, uint64_t from, sim_emit_fn fn,
                                void *ud)
 {
-    static const char *const ports[] = {"iscsi0", "fc0"};
-    size_t fixed = CMD_COUNT(ports);
+    size_t fixed = 2;
     for (size_t i = from; i < fixed; i++)
         if (fn(assoc(s, "SIM_SystemDevice", false, "GroupComponent",
                      sim_system_path(s), "PartComponent",
-                     sim_port_path(s, ports[i])),
+                     i == 0 ? sim_port_path(s, "fc0") : sim_iscsi_node_path(s)),
                i + 1, ud))
             return;
     if (from < fixed)
@@ -256,28 +264,50 @@ static sp_cim_path *member_path(struct sim *s, const struct sim_group *g,
         struct sim_hwid *h = sim_hwid_find(s, m);
         return h ? sim_hwid_path(s, h) : NULL;
     }
-    if (g->type == 3)
-        return sim_port_path(s, m);
+    if (g->type == 3) /* the port's endpoint, as SNIA's profile has it */
+        return sim_endpoint_path(s, m);
     struct sim_volume *v = sim_volume_find(s, m);
     return v ? sim_volume_path(s, v) : NULL;
 }
 
-/* Positions: group index << 32 | member index. */
-static void member_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
+/* Members of the initiator and target groups, or (@ordered) of the
+ * device groups: their volumes in order, as CIM_OrderedMemberOfCollection
+ * with AssignedSequence from 1 (libstoragemgmt walks a device group that
+ * way).  Positions: group index << 32 | member index. */
+static void members_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud,
+                         bool ordered)
 {
     for (size_t g = from >> 32; g < s->ngroups; g++) {
         const struct sim_group *grp = &s->groups[g];
+        if ((grp->type == 4) != ordered)
+            continue;
         size_t first = g == from >> 32 ? (size_t)(from & 0xFFFFFFFF) : 0;
         for (size_t m = first; m < grp->members.n; m++) {
             sp_cim_path *mp = member_path(s, grp, grp->members.v[m]);
             if (!mp)
                 continue;
-            if (fn(assoc(s, "SIM_MemberOfCollection", false, "Collection",
-                         sim_group_path(s, grp), "Member", mp),
-                   ((uint64_t)g << 32) | (m + 1), ud))
+            sp_cim_instance *a = assoc(s,
+                                       ordered ? "SIM_OrderedMemberOfCollection"
+                                               : "SIM_MemberOfCollection",
+                                       false, "Collection",
+                                       sim_group_path(s, grp), "Member", mp);
+            if (ordered)
+                sim_set_u64(a, "AssignedSequence", m + 1);
+            if (fn(a, ((uint64_t)g << 32) | (m + 1), ud))
                 return;
         }
     }
+}
+
+static void member_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
+{
+    members_each(s, from, fn, ud, false);
+}
+
+static void ordered_member_each(struct sim *s, uint64_t from, sim_emit_fn fn,
+                                void *ud)
+{
+    members_each(s, from, fn, ud, true);
 }
 
 static void hosted_collection_each(struct sim *s, uint64_t from, sim_emit_fn fn,
@@ -341,23 +371,20 @@ static void pcfu_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
     }
 }
 
-/* The target ports of a view: its target group's, or all in the legacy
- * personality. */
+/* The FC port of a view when its target group has it, or always in the
+ * legacy personality.  (Its endpoints, the iSCSI one too, are reached
+ * through CIM_SAPAvailableForElement: ports.c.) */
 static void pcfp_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud)
 {
-    static const char *const ports[] = {"iscsi0", "fc0"};
-    for (size_t i = from / 2; i < s->nviews; i++) {
+    for (size_t i = from; i < s->nviews; i++) {
         const struct sim_view *v = &s->views[i];
         struct sim_group *tg = v->tmg ? sim_group_find(s, v->tmg) : NULL;
-        for (size_t k = i == from / 2 ? from % 2 : 0; k < 2; k++) {
-            if (tg && !sim_strlist_has(&tg->members, ports[k]))
-                continue;
-            if (fn(assoc(s, "SIM_ProtocolControllerForPort", false,
-                         "Antecedent", sim_view_path(s, v), "Dependent",
-                         sim_port_path(s, ports[k])),
-                   i * 2 + k + 1, ud))
-                return;
-        }
+        if (tg && !sim_strlist_has(&tg->members, "fc0"))
+            continue;
+        if (fn(assoc(s, "SIM_ProtocolControllerForPort", false, "Antecedent",
+                     sim_view_path(s, v), "Dependent", sim_port_path(s, "fc0")),
+               i + 1, ud))
+            return;
     }
 }
 
@@ -550,6 +577,14 @@ const struct sim_class sim_class_member = {
     .role1 = "Collection",
     .role2 = "Member",
     .each = member_each,
+};
+const struct sim_class sim_class_omember = {
+    .name = "SIM_OrderedMemberOfCollection",
+    .super = "CIM_OrderedMemberOfCollection",
+    .personality = SIM_GROUP,
+    .role1 = "Collection",
+    .role2 = "Member",
+    .each = ordered_member_each,
 };
 const struct sim_class sim_class_hcoll = {
     .name = "SIM_HostedCollection",

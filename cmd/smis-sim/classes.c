@@ -194,6 +194,8 @@ static const struct profile {
     {"SIM+PROFILE+GMM", "Group Masking and Mapping", SIM_GROUP},
     {"SIM+PROFILE+MM", "Masking and Mapping", SIM_LEGACY},
     {"SIM+PROFILE+JOB", "Job Control", -1},
+    {"SIM+PROFILE+FCTP", "FC Target Ports", -1},
+    {"SIM+PROFILE+ISCSITP", "iSCSI Target Ports", -1},
 };
 
 /* Visit the profiles of this personality: @fn(profile, position). */
@@ -330,8 +332,10 @@ static bool async(const struct sim *s)
 static void config_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
                              void *ud)
 {
-    if (from > 0)
+    if (from > 0) {
+        sim_pool_caps_each(s, from, fn, ud, 1);
         return;
+    }
     sp_cim_instance *i = sim_from_path(instance_id_path(
         s, "SIM_StorageConfigurationCapabilities", "SIM+CAP+CONFIG", false));
     sim_set_str(i, "ElementName", "volume creation");
@@ -350,7 +354,10 @@ static void config_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
                  async(s) ? CMD_COUNT(actions) : 0);
     sim_set_u16s(i, "SupportedSynchronousActions", actions,
                  async(s) ? 0 : CMD_COUNT(actions));
-    fn(i, 1, ud);
+    if (fn(i, 1, ud))
+        return;
+    /* Then each concrete pool's (caps.c). */
+    sim_pool_caps_each(s, from, fn, ud, 1);
 }
 
 static void repl_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
@@ -388,6 +395,9 @@ static sp_cim_instance *pool_instance(struct sim *s, const struct sim_pool *p)
     sim_set_str(i, "PoolID", p->id);
     sim_set_str(i, "ElementName", p->id);
     sim_set_bool(i, "Primordial", p->primordial);
+    /* Unrestricted; the primordial pool's raw capacity is the array's
+     * own (Reserved for ComputerSystem). */
+    sim_set_u16(i, "Usage", p->primordial ? 3 : 2);
     sim_set_u64(i, "TotalManagedSpace", p->total);
     sim_set_u64(i, "RemainingManagedSpace", p->total - p->used);
     sim_set_ok(i);
@@ -539,10 +549,11 @@ static void iscsi_ports_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     if (from > 0)
         return;
     sp_cim_instance *i = sim_from_path(sim_port_path(s, "iscsi0"));
-    char *iqn = cmd_xasprintf("iqn.2026-11.net.sanprov:sim.%s", s->system);
+    char *iqn = sim_iscsi_iqn(s);
     sim_set_str(i, "ElementName", iqn);
     sim_set_str(i, "Identifier", iqn);
-    sim_set_u16(i, "Role", 3); /* target */
+    sim_set_u16(i, "ConnectionType", 7); /* iSCSI */
+    sim_set_u16(i, "Role", 3);           /* target */
     sim_set_u16(i, "ProtocolIFType", 4096);
     sim_set_ok(i);
     free(iqn);
@@ -556,7 +567,7 @@ static void fc_ports_each(struct sim *s, uint64_t from, sim_emit_fn fn,
         return;
     sp_cim_instance *i = sim_from_path(sim_port_path(s, "fc0"));
     sim_set_str(i, "ElementName", "fc0");
-    sim_set_str(i, "PermanentAddress", "500601603BA00001");
+    sim_set_str(i, "PermanentAddress", sim_fc_wwpn());
     sim_set_u16(i, "UsageRestriction", 2); /* front-end only */
     sim_set_ok(i);
     fn(i, 1, ud);

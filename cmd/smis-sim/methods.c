@@ -166,8 +166,14 @@ static const char *member_id(struct call *c, const sp_cim_path *p,
     const char *cls = sp_cim_path_class(p);
     if (type == 2 && strcasecmp(cls, "SIM_StorageHardwareID") == 0)
         return sim_path_key(p, "InstanceID");
+    /* A target group holds the ports' endpoints (SNIA's Group Masking and
+     * Mapping); the FC port itself is taken for its endpoint too. */
     if (type == 3 && strcasecmp(cls, "SIM_FCPort") == 0)
         return sim_path_key(p, "DeviceID");
+    if (type == 3 && strcasecmp(cls, "SIM_SCSIProtocolEndpoint") == 0) {
+        const char *name = sim_path_key(p, "Name");
+        return name && strcasecmp(name, sim_fc_wwpn()) == 0 ? "fc0" : name;
+    }
     if (type == 3 && strcasecmp(cls, "SIM_iSCSIProtocolEndpoint") == 0)
         return sim_path_key(p, "Name");
     if (type == 4 && strcasecmp(cls, "SIM_StorageVolume") == 0)
@@ -444,10 +450,13 @@ static uint32_t create_group(struct call *c)
              "Type must be 2 (initiator), 3 (target) or 4 (device)");
         return 0;
     }
+    /* Names are unique among the groups of one type: a client may name a
+     * host's target and device groups alike (libstoragemgmt does). */
     for (size_t i = 0; name && i < c->s->ngroups; i++)
-        if (strcmp(c->s->groups[i].name, name) == 0) {
+        if (c->s->groups[i].type == type &&
+            strcmp(c->s->groups[i].name, name) == 0) {
             fail(c, SP_CIM_ERR_ALREADY_EXISTS,
-                 "a masking group named '%s' exists", name);
+                 "a masking group of this type named '%s' exists", name);
             return 0;
         }
     struct sim_group *g = sim_group_create(c->s, name, (uint16_t)type);
@@ -549,6 +558,17 @@ static uint16_t id_type_of(const char *sid)
                : 2;
 }
 
+/* A logical unit named in LUNames: by its Name (the WWN), as the schema
+ * says, or by its DeviceID, as EMC's providers take it (Cinder). */
+static struct sim_volume *lu_find(struct sim *s, const char *lu)
+{
+    struct sim_volume *v = sim_volume_find(s, lu);
+    for (size_t i = 0; !v && lu && i < s->nvols; i++)
+        if (strcasecmp(s->vols[i].wwn, lu) == 0)
+            v = &s->vols[i];
+    return v;
+}
+
 static size_t count(const sp_cim_value *a)
 {
     return a && sp_cim_value_is_array(a) ? sp_cim_value_count(a) : 0;
@@ -584,7 +604,7 @@ static uint32_t expose_paths(struct call *c)
         return 0;
     }
     for (size_t i = 0; i < count(lus); i++)
-        if (!sim_volume_find(c->s, at(lus, i))) {
+        if (!lu_find(c->s, at(lus, i))) {
             fail(c, SP_CIM_ERR_NOT_FOUND, "no volume '%s'",
                  at(lus, i) ? at(lus, i) : "");
             return 0;
@@ -619,7 +639,7 @@ static uint32_t expose_paths(struct call *c)
         long lun = count(numbers) && at(numbers, i)
                        ? (long)strtoul(at(numbers, i), NULL, 16)
                        : -1;
-        sim_view_map(c->s, v, sim_volume_find(c->s, at(lus, i))->num, lun);
+        sim_view_map(c->s, v, lu_find(c->s, at(lus, i))->num, lun);
     }
     job_affects(c, "view", v->id);
     sp_cim_value *out = sp_cim_value_new_array(SP_CIM_REFERENCE);
@@ -645,7 +665,7 @@ static uint32_t hide_paths(struct call *c)
     if (!begin_job(c, "HidePaths"))
         return RC_JOB;
     for (size_t i = 0; i < count(lus); i++) {
-        struct sim_volume *vol = sim_volume_find(c->s, at(lus, i));
+        struct sim_volume *vol = lu_find(c->s, at(lus, i));
         if (vol)
             sim_view_unmap(c->s, v, vol->num);
     }

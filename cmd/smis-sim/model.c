@@ -408,16 +408,21 @@ struct sim_group *sim_group_create(struct sim *s, const char *name,
     return g;
 }
 
-static bool group_in_view(const struct sim *s, const char *id)
+static bool view_uses(const struct sim_view *v, const char *id)
 {
-    for (size_t i = 0; i < s->nviews; i++) {
-        const struct sim_view *v = &s->views[i];
-        if ((v->img && strcmp(v->img, id) == 0) ||
-            (v->tmg && strcmp(v->tmg, id) == 0) ||
-            (v->dmg && strcmp(v->dmg, id) == 0))
-            return true;
-    }
-    return false;
+    return (v->img && strcmp(v->img, id) == 0) ||
+           (v->tmg && strcmp(v->tmg, id) == 0) ||
+           (v->dmg && strcmp(v->dmg, id) == 0);
+}
+
+/* The first view using group @id, or NULL; with @mapping, the first that
+ * also maps a volume. */
+static struct sim_view *view_using(struct sim *s, const char *id, bool mapping)
+{
+    for (size_t i = 0; i < s->nviews; i++)
+        if (view_uses(&s->views[i], id) && (!mapping || s->views[i].nunits))
+            return &s->views[i];
+    return NULL;
 }
 
 sp_code sim_group_delete(struct sim *s, const char *id, bool force,
@@ -426,13 +431,23 @@ sp_code sim_group_delete(struct sim *s, const char *id, bool force,
     struct sim_group *g = sim_group_find(s, id);
     if (!g)
         return sp_error_set(err, SP_ERR_NOT_FOUND, "no masking group '%s'", id);
-    if (group_in_view(s, id))
+    /* Force deletes a group "even though it is associated to a masking
+     * view" (DMTF): the views using it go too, as no view lacks a group,
+     * but not while one still maps a volume (that would unmask it). */
+    struct sim_view *v = view_using(s, id, force);
+    if (v)
         return sp_error_set(err, SP_ERR_PRECONDITION,
-                            "masking group '%s' is part of a masking view",
-                            g->name);
+                            force ? "masking group '%s' is part of masking "
+                                    "view '%s', which maps volumes"
+                                  : "masking group '%s' is part of masking "
+                                    "view '%s'",
+                            g->name, v->name);
     if (g->members.n && !force)
         return sp_error_set(err, SP_ERR_PRECONDITION,
                             "masking group '%s' is not empty", g->name);
+    while ((v = view_using(s, id, false)))
+        sim_view_delete(s, v->id);
+    g = sim_group_find(s, id);
     log_id(s, SIM_JOP_GROUP_DEL, g->id, NULL);
     free(g->id);
     free(g->name);

@@ -115,6 +115,15 @@ static const struct sim_schema_feature f_CIM_AuthorizedTarget[] = {
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_BindsTo[] = {
+    {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ProtocolEndpoint",
+     NULL,
+     NULL},
+    {'p', "Dependent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ServiceAccessPoint",
+     NULL,
+     NULL},
+};
+
 static const struct sim_schema_feature f_CIM_Capabilities[] = {
     {'p', "InstanceID", SP_CIM_STRING, SIM_SF_KEY, NULL,
      NULL,
@@ -178,6 +187,15 @@ static const struct sim_schema_feature f_CIM_ComputerSystem[] = {
      "1\n2\n3\n4\n5\n6\n7\n8",
      "Full Power\nPower Save - Low Power Mode\nPower Save - Standby\nPower Save - Other\nPower Cycle\nPower Off\nHibernate\nSoft Off"},
     {'a', "Time", SP_CIM_DATETIME, SIM_SF_IN, NULL,
+     NULL,
+     NULL},
+};
+
+static const struct sim_schema_feature f_CIM_ConcreteDependency[] = {
+    {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ManagedElement",
+     NULL,
+     NULL},
+    {'p', "Dependent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ManagedElement",
      NULL,
      NULL},
 };
@@ -407,6 +425,15 @@ static const struct sim_schema_feature f_CIM_DeviceMaskingGroup[] = {
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_DeviceSAPImplementation[] = {
+    {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_LogicalDevice",
+     NULL,
+     NULL},
+    {'p', "Dependent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ServiceAccessPoint",
+     NULL,
+     NULL},
+};
+
 static const struct sim_schema_feature f_CIM_ElementAllocatedFromPool[] = {
     {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ResourcePool",
      NULL,
@@ -522,6 +549,27 @@ static const struct sim_schema_feature f_CIM_FCPort[] = {
     {'a', "Messages", SP_CIM_STRING, SIM_SF_ARRAY | SIM_SF_OUT | SIM_SF_EMBINST, "CIM_Message",
      NULL,
      NULL},
+};
+
+static const struct sim_schema_feature f_CIM_GroupMaskingMappingCapabilities[] = {
+    {'p', "SupportedAsynchronousActions", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "19\n20\n21\n22\n23\n24\n25\n..\n32768..65535",
+     "CreateGroup\nDeleteGroup\nAddMembers\nRemoveMembers\nCreateMaskingView\nDeleteMaskingView\nModifyMaskingView\nDMTF Reserved\nVendor Specific"},
+    {'p', "SupportedSynchronousActions", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "19\n20\n21\n22\n23\n24\n25\n..\n32768..65535",
+     "CreateGroup\nDeleteGroup\nAddMembers\nRemoveMembers\nCreateMaskingView\nDeleteMaskingView\nModifyMaskingView\nDMTF Reserved\nVendor Specific"},
+    {'p', "SupportedFeatures", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n..\n32768..65535",
+     "Supports initiator masking group\nSupports target masking group\nSupports device masking group\nAuto assigns host device numbers\nMaskview creation requires initiator masking group\nMaskview creation requires target masking group\nMaskview creation requires device masking group\nMaskview requires non-empty initiator masking group\nMaskview requires non-empty target masking group\nMaskview requires non-empty device masking group\nDMTF Reserved\nVendor Specific"},
+    {'p', "SupportedInitiatorGroupFeatures", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n..\n32768..65535",
+     "Group is nameable\nCan add to an associated group\nEmpty group is allowed\nGroup associated with view can be empty\nNested groups allowed\nOnly one level of nested groups\nGroup can participate in multiple views\nMaskview deletion deletes unassociated masking group\nAssociated empty group indicates no access\nConsistentLogicalUnitNumber must be true\nDMTF Reserved\nVendor Specific"},
+    {'p', "SupportedTargetGroupFeatures", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "2\n3\n4\n5\n6\n7\n8\n9\n10\n..\n32768..65535",
+     "Group is nameable\nCan add to an associated group\nEmpty group is allowed\nGroup associated with view can be empty\nNested groups allowed\nOnly one level of nested groups\nGroup can participate in multiple views\nMaskview deletion deletes unassociated masking group\nAssociated empty group indicates no access\nDMTF Reserved\nVendor Specific"},
+    {'p', "SupportedDeviceGroupFeatures", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n..\n32768..65535",
+     "Group is nameable\nCan add to an associated group\nEmpty group is allowed\nGroup associated with view can be empty\nNested groups allowed\nOnly one level of nested groups\nGroup can participate in multiple views\nMaskview deletion deletes unassociated masking group\nAssociated empty group indicates no access\nUnassociated group rejects device numbers\nDMTF Reserved\nVendor Specific"},
 };
 
 static const struct sim_schema_feature f_CIM_GroupMaskingMappingService[] = {
@@ -653,6 +701,15 @@ static const struct sim_schema_feature f_CIM_GroupMaskingMappingService[] = {
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_HostedAccessPoint[] = {
+    {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_System",
+     NULL,
+     NULL},
+    {'p', "Dependent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ServiceAccessPoint",
+     NULL,
+     NULL},
+};
+
 static const struct sim_schema_feature f_CIM_HostedCollection[] = {
     {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_System",
      NULL,
@@ -725,6 +782,42 @@ static const struct sim_schema_feature f_CIM_InstalledSoftwareIdentity[] = {
      NULL,
      NULL},
     {'p', "InstalledSoftware", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_SoftwareIdentity",
+     NULL,
+     NULL},
+};
+
+static const struct sim_schema_feature f_CIM_IPProtocolEndpoint[] = {
+    {'p', "IPv4Address", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "IPv6Address", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "Address", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "SubnetMask", SP_CIM_STRING, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "PrefixLength", SP_CIM_UINT8, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "AddressType", SP_CIM_UINT16, 0, NULL,
+     "0\n1\n2",
+     "Unknown\nIPv4\nIPv6"},
+    {'p', "IPVersionSupport", SP_CIM_UINT16, 0, NULL,
+     "0\n1\n2\n3",
+     "Unknown\nIPv4 Only\nIPv6 Only\nBoth IPv4 and IPv6"},
+    {'p', "ProtocolIFType", SP_CIM_UINT16, 0, NULL,
+     "1\n225..4095\n4096\n4097\n4098\n4301..32767\n32768..",
+     "Other\nIANA Reserved\nIPv4\nIPv6\nIPv4/v6\nDMTF Reserved\nVendor Reserved"},
+    {'p', "AddressOrigin", SP_CIM_UINT16, 0, NULL,
+     "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n..\n32768..65535",
+     "Unknown\nOther\nNot Applicable\nStatic\nDHCP\nBOOTP\nIPv4 Link Local\nDHCPv6\nIPv6AutoConfig\nStateless\nLink Local\nDMTF Reserved\nVendor Reserved"},
+    {'p', "IPv6AddressType", SP_CIM_UINT16, 0, NULL,
+     "2\n3\n4\n5\n6\n7\n8\n..\n32768..65535",
+     "Unspecified\nLoopback\nMulticast\nLink Local Unicast\nGlobal Unicast\nEmbedded IPv4 Address\nSite Local Unicast\nDMTF Reserved\nVendor Reserved"},
+    {'p', "IPv6SubnetPrefixLength", SP_CIM_UINT16, 0, NULL,
      NULL,
      NULL},
 };
@@ -1132,6 +1225,12 @@ static const struct sim_schema_feature f_CIM_ObjectManagerCommunicationMechanism
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_OrderedMemberOfCollection[] = {
+    {'p', "AssignedSequence", SP_CIM_UINT64, 0, NULL,
+     NULL,
+     NULL},
+};
+
 static const struct sim_schema_feature f_CIM_PhysicalElement[] = {
     {'p', "Tag", SP_CIM_STRING, SIM_SF_KEY, NULL,
      NULL,
@@ -1289,6 +1388,87 @@ static const struct sim_schema_feature f_CIM_ProtocolControllerForUnit[] = {
     {'p', "DeviceAccess", SP_CIM_UINT16, 0, NULL,
      "0\n2\n3\n4\n5..15999\n16000..",
      "Unknown\nRead Write\nRead-Only\nNo Access\nDMTF Reserved\nVendor Reserved"},
+};
+
+static const struct sim_schema_feature f_CIM_ProtocolControllerMaskingCapabilities[] = {
+    {'p', "ValidHardwareIdTypes", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "1\n2\n3\n4\n5\n7",
+     "Other\nPort WWN\nNode WWN\nHost Name\niSCSI Name\nSAS Address"},
+    {'p', "OtherValidHardwareIDTypes", SP_CIM_STRING, SIM_SF_ARRAY, NULL,
+     NULL,
+     NULL},
+    {'p', "PortsPerView", SP_CIM_UINT16, 0, NULL,
+     "2\n3\n4",
+     "One Port per View\nMultiple Ports per View\nAll Ports share the same View"},
+    {'p', "ClientSelectableDeviceNumbers", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "AttachDeviceSupported", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "OneHardwareIDPerView", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "UniqueUnitNumbersPerPort", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "PrivilegeDeniedSupported", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "ProtocolControllerRequiresAuthorizedIdentity", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "ProtocolControllerSupportsCollections", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "ExposePathsSupported", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "CreateProtocolControllerSupported", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "MaximumMapCount", SP_CIM_UINT16, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "SPCAllowsNoLUs", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "SPCAllowsNoTargets", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "SPCAllowsNoInitiators", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "SPCSupportsDefaultViews", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "ExposePathsWithNameAndHostTypeSupported", SP_CIM_BOOLEAN, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "SupportedAsynchronousActions", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n17\n18\n..\n32768..65535",
+     "Create StorageHardwareID\nCreate StorageHardwareID by ExposePaths\nDelete StorageHardwareID\nCreate Gateway Path ID\nDelete Gateway Path ID\nCreate StorageHardwareID Collection\nDelete StorageHardwareID Collection\nAdd StorageHardwareIDs to Collection\nRemove StorageHardwareIDs from Collection\nExpose Paths\nHide Paths\nExpose Default Views\nHide Default Views\nAttach Device\nDetach Device\nCreate ProtocolController With Ports\nDelete ProtocolController\nDMTF Reserved\nVendor Specific"},
+    {'p', "SupportedSynchronousActions", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n17\n18\n..\n32768..65535",
+     "Create StorageHardwareID\nCreate StorageHardwareID by ExposePaths\nDelete StorageHardwareID\nCreate Gateway Path ID\nDelete Gateway Path ID\nCreate StorageHardwareID Collection\nDelete StorageHardwareID Collection\nAdd StorageHardwareIDs to Collection\nRemove StorageHardwareIDs from Collection\nExpose Paths\nHide Paths\nExpose Default Views\nHide Default Views\nAttach Device\nDetach Device\nCreate ProtocolController With Ports\nDelete protocolController\nDMTF Reserved\nVendor Specific"},
+    {'m', "GetElementNameCapabilities", SP_CIM_UINT32, 0, NULL,
+     "0\n1\n2\n3\n4\n5\n6\n..\n0x8000..",
+     "Success\nNot Supported\nUnknown\nTimeout\nFailed\nInvalid Parameter\nIn Use\nDMTF Reserved\nVendor Specific"},
+    {'a', "ElementType", SP_CIM_UINT16, SIM_SF_IN, NULL,
+     "2\n3\n..\n0x8000..",
+     "StorageHardwareID\nSCSIProtocolController\nDMTF Reserved\nVendor Specific"},
+    {'a', "Goal", SP_CIM_REFERENCE, SIM_SF_IN, "CIM_ManagedElement",
+     NULL,
+     NULL},
+    {'a', "SupportedFeatures", SP_CIM_UINT16, SIM_SF_ARRAY | SIM_SF_IN | SIM_SF_OUT, NULL,
+     "2\n3\n4\n..\n32768..65535",
+     "ElementName can be supplied during creation\nElementName can be modified with InvokeMethod\nElementName can be modified with intrinsic method\nDMTF Reserved\nVendor Specific"},
+    {'a', "MaxElementNameLen", SP_CIM_UINT16, SIM_SF_IN | SIM_SF_OUT, NULL,
+     NULL,
+     NULL},
+    {'a', "ElementNameMask", SP_CIM_STRING, SIM_SF_IN | SIM_SF_OUT, NULL,
+     NULL,
+     NULL},
 };
 
 static const struct sim_schema_feature f_CIM_ProtocolEndpoint[] = {
@@ -2809,6 +2989,24 @@ static const struct sim_schema_feature f_CIM_ResourcePool[] = {
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_SAPAvailableForElement[] = {
+    {'p', "AvailableSAP", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ServiceAccessPoint",
+     NULL,
+     NULL},
+    {'p', "ManagedElement", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ManagedElement",
+     NULL,
+     NULL},
+};
+
+static const struct sim_schema_feature f_CIM_SAPSAPDependency[] = {
+    {'p', "Antecedent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ServiceAccessPoint",
+     NULL,
+     NULL},
+    {'p', "Dependent", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ServiceAccessPoint",
+     NULL,
+     NULL},
+};
+
 static const struct sim_schema_feature f_CIM_SCSIProtocolController[] = {
     {'p', "NameFormat", SP_CIM_UINT16, 0, NULL,
      "0\n1\n2\n3",
@@ -2911,6 +3109,24 @@ static const struct sim_schema_feature f_CIM_ServiceAccessPoint[] = {
      NULL,
      NULL},
     {'p', "Name", SP_CIM_STRING, SIM_SF_KEY, NULL,
+     NULL,
+     NULL},
+};
+
+static const struct sim_schema_feature f_CIM_ServiceAffectsElement[] = {
+    {'p', "AffectedElement", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_ManagedElement",
+     NULL,
+     NULL},
+    {'p', "AffectingElement", SP_CIM_REFERENCE, SIM_SF_KEY, "CIM_Service",
+     NULL,
+     NULL},
+    {'p', "ElementEffects", SP_CIM_UINT16, SIM_SF_ARRAY, NULL,
+     "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n..\n0x8000..0xFFFF",
+     "Unknown\nOther\nExclusive Use\nPerformance Impact\nElement Integrity\nManages\nConsumes\nEnhances Integrity\nDegrades Integrity\nEnhances Performance\nDegrades Performance\nDMTF Reserved\nVendor Reserved"},
+    {'p', "OtherElementEffectsDescriptions", SP_CIM_STRING, SIM_SF_ARRAY, NULL,
+     NULL,
+     NULL},
+    {'p', "AssignedSequence", SP_CIM_UINT16, 0, NULL,
      NULL,
      NULL},
 };
@@ -3890,6 +4106,15 @@ static const struct sim_schema_feature f_CIM_TargetMaskingGroup[] = {
      NULL},
 };
 
+static const struct sim_schema_feature f_CIM_TCPProtocolEndpoint[] = {
+    {'p', "PortNumber", SP_CIM_UINT32, 0, NULL,
+     NULL,
+     NULL},
+    {'p', "ProtocolIFType", SP_CIM_UINT16, 0, NULL,
+     "1\n225..4095\n4111\n4204\n4406\n4301..32767\n32768..",
+     "Other\nIANA Reserved\nTCP\nHTTP\nHTTPS\nDMTF Reserved\nVendor Reserved"},
+};
+
 static const struct sim_schema_feature f_CIM_WBEMService[] = {
     {0}
 };
@@ -3908,21 +4133,26 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_AuthorizedPrivilege", "CIM_Privilege", 0, f_CIM_AuthorizedPrivilege, 0},
     {"CIM_AuthorizedSubject", NULL, SIM_SC_ASSOCIATION, f_CIM_AuthorizedSubject, 2},
     {"CIM_AuthorizedTarget", NULL, SIM_SC_ASSOCIATION, f_CIM_AuthorizedTarget, 2},
+    {"CIM_BindsTo", "CIM_SAPSAPDependency", SIM_SC_ASSOCIATION, f_CIM_BindsTo, 2},
     {"CIM_Capabilities", "CIM_ManagedElement", SIM_SC_ABSTRACT, f_CIM_Capabilities, 5},
     {"CIM_Collection", "CIM_ManagedElement", SIM_SC_ABSTRACT, f_CIM_Collection, 0},
     {"CIM_CommMechanismForManager", "CIM_ServiceAccessBySAP", SIM_SC_ASSOCIATION, f_CIM_CommMechanismForManager, 2},
     {"CIM_Component", NULL, SIM_SC_ASSOCIATION | SIM_SC_ABSTRACT, f_CIM_Component, 2},
     {"CIM_ComputerSystem", "CIM_System", 0, f_CIM_ComputerSystem, 8},
+    {"CIM_ConcreteDependency", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_ConcreteDependency, 2},
     {"CIM_ConcreteJob", "CIM_Job", 0, f_CIM_ConcreteJob, 14},
     {"CIM_ControllerConfigurationService", "CIM_Service", 0, f_CIM_ControllerConfigurationService, 54},
     {"CIM_Dependency", NULL, SIM_SC_ASSOCIATION | SIM_SC_ABSTRACT, f_CIM_Dependency, 2},
     {"CIM_DeviceMaskingGroup", "CIM_MaskingGroup", 0, f_CIM_DeviceMaskingGroup, 1},
+    {"CIM_DeviceSAPImplementation", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_DeviceSAPImplementation, 2},
     {"CIM_ElementAllocatedFromPool", "CIM_AbstractElementAllocatedFromPool", SIM_SC_ASSOCIATION, f_CIM_ElementAllocatedFromPool, 2},
     {"CIM_ElementCapabilities", NULL, SIM_SC_ASSOCIATION, f_CIM_ElementCapabilities, 3},
     {"CIM_ElementConformsToProfile", NULL, SIM_SC_ASSOCIATION, f_CIM_ElementConformsToProfile, 2},
     {"CIM_EnabledLogicalElement", "CIM_LogicalElement", SIM_SC_ABSTRACT, f_CIM_EnabledLogicalElement, 11},
     {"CIM_FCPort", "CIM_NetworkPort", 0, f_CIM_FCPort, 16},
+    {"CIM_GroupMaskingMappingCapabilities", "CIM_ProtocolControllerMaskingCapabilities", 0, f_CIM_GroupMaskingMappingCapabilities, 6},
     {"CIM_GroupMaskingMappingService", "CIM_ControllerConfigurationService", 0, f_CIM_GroupMaskingMappingService, 42},
+    {"CIM_HostedAccessPoint", "CIM_HostedDependency", SIM_SC_ASSOCIATION, f_CIM_HostedAccessPoint, 2},
     {"CIM_HostedCollection", "CIM_HostedDependency", SIM_SC_ASSOCIATION, f_CIM_HostedCollection, 2},
     {"CIM_HostedDependency", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_HostedDependency, 2},
     {"CIM_HostedResourcePool", "CIM_SystemComponent", SIM_SC_ASSOCIATION, f_CIM_HostedResourcePool, 2},
@@ -3932,6 +4162,7 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_IdentityManagementService", "CIM_AuthenticationService", 0, f_CIM_IdentityManagementService, 0},
     {"CIM_InitiatorMaskingGroup", "CIM_MaskingGroup", 0, f_CIM_InitiatorMaskingGroup, 2},
     {"CIM_InstalledSoftwareIdentity", NULL, SIM_SC_ASSOCIATION, f_CIM_InstalledSoftwareIdentity, 2},
+    {"CIM_IPProtocolEndpoint", "CIM_ProtocolEndpoint", 0, f_CIM_IPProtocolEndpoint, 11},
     {"CIM_iSCSIProtocolEndpoint", "CIM_SCSIProtocolEndpoint", 0, f_CIM_iSCSIProtocolEndpoint, 3},
     {"CIM_Job", "CIM_LogicalElement", SIM_SC_ABSTRACT, f_CIM_Job, 23},
     {"CIM_LogicalDevice", "CIM_AllocatedLogicalElement", SIM_SC_ABSTRACT, f_CIM_LogicalDevice, 31},
@@ -3946,6 +4177,7 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_NetworkPort", "CIM_LogicalPort", 0, f_CIM_NetworkPort, 11},
     {"CIM_ObjectManager", "CIM_WBEMService", 0, f_CIM_ObjectManager, 4},
     {"CIM_ObjectManagerCommunicationMechanism", "CIM_ServiceAccessPoint", 0, f_CIM_ObjectManagerCommunicationMechanism, 10},
+    {"CIM_OrderedMemberOfCollection", "CIM_MemberOfCollection", SIM_SC_ASSOCIATION, f_CIM_OrderedMemberOfCollection, 1},
     {"CIM_PhysicalElement", "CIM_ManagedSystemElement", SIM_SC_ABSTRACT, f_CIM_PhysicalElement, 16},
     {"CIM_PhysicalPackage", "CIM_PhysicalElement", 0, f_CIM_PhysicalPackage, 13},
     {"CIM_Privilege", "CIM_ManagedElement", 0, f_CIM_Privilege, 6},
@@ -3953,6 +4185,7 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_ProtocolControllerForDevice", "CIM_Dependency", SIM_SC_ASSOCIATION | SIM_SC_ABSTRACT, f_CIM_ProtocolControllerForDevice, 5},
     {"CIM_ProtocolControllerForPort", "CIM_ProtocolControllerForDevice", SIM_SC_ASSOCIATION, f_CIM_ProtocolControllerForPort, 2},
     {"CIM_ProtocolControllerForUnit", "CIM_ProtocolControllerForDevice", SIM_SC_ASSOCIATION, f_CIM_ProtocolControllerForUnit, 3},
+    {"CIM_ProtocolControllerMaskingCapabilities", "CIM_Capabilities", 0, f_CIM_ProtocolControllerMaskingCapabilities, 26},
     {"CIM_ProtocolEndpoint", "CIM_ServiceAccessPoint", 0, f_CIM_ProtocolEndpoint, 11},
     {"CIM_ReferencedProfile", "CIM_ReferencedSpecification", SIM_SC_ASSOCIATION, f_CIM_ReferencedProfile, 2},
     {"CIM_ReferencedSpecification", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_ReferencedSpecification, 2},
@@ -3961,12 +4194,15 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_ReplicationService", "CIM_Service", 0, f_CIM_ReplicationService, 297},
     {"CIM_ReplicationServiceCapabilities", "CIM_Capabilities", 0, f_CIM_ReplicationServiceCapabilities, 143},
     {"CIM_ResourcePool", "CIM_LogicalElement", 0, f_CIM_ResourcePool, 12},
+    {"CIM_SAPAvailableForElement", NULL, SIM_SC_ASSOCIATION, f_CIM_SAPAvailableForElement, 2},
+    {"CIM_SAPSAPDependency", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_SAPSAPDependency, 2},
     {"CIM_SCSIProtocolController", "CIM_ProtocolController", 0, f_CIM_SCSIProtocolController, 2},
     {"CIM_SCSIProtocolEndpoint", "CIM_ProtocolEndpoint", 0, f_CIM_SCSIProtocolEndpoint, 5},
     {"CIM_SecurityService", "CIM_Service", SIM_SC_ABSTRACT, f_CIM_SecurityService, 0},
     {"CIM_Service", "CIM_EnabledLogicalElement", SIM_SC_ABSTRACT, f_CIM_Service, 16},
     {"CIM_ServiceAccessBySAP", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_ServiceAccessBySAP, 2},
     {"CIM_ServiceAccessPoint", "CIM_EnabledLogicalElement", SIM_SC_ABSTRACT, f_CIM_ServiceAccessPoint, 4},
+    {"CIM_ServiceAffectsElement", NULL, SIM_SC_ASSOCIATION, f_CIM_ServiceAffectsElement, 5},
     {"CIM_SoftwareIdentity", "CIM_LogicalElement", 0, f_CIM_SoftwareIdentity, 26},
     {"CIM_StorageConfigurationCapabilities", "CIM_Capabilities", 0, f_CIM_StorageConfigurationCapabilities, 25},
     {"CIM_StorageConfigurationService", "CIM_Service", 0, f_CIM_StorageConfigurationService, 110},
@@ -3983,6 +4219,7 @@ const struct sim_schema_class sim_schema[] = {
     {"CIM_SystemPackaging", "CIM_Dependency", SIM_SC_ASSOCIATION, f_CIM_SystemPackaging, 2},
     {"CIM_SystemSpecificCollection", "CIM_Collection", 0, f_CIM_SystemSpecificCollection, 1},
     {"CIM_TargetMaskingGroup", "CIM_MaskingGroup", 0, f_CIM_TargetMaskingGroup, 1},
+    {"CIM_TCPProtocolEndpoint", "CIM_ProtocolEndpoint", 0, f_CIM_TCPProtocolEndpoint, 2},
     {"CIM_WBEMService", "CIM_Service", SIM_SC_ABSTRACT, f_CIM_WBEMService, 0},
 };
-const size_t sim_schema_count = 88;
+const size_t sim_schema_count = 100;

@@ -381,6 +381,32 @@ sp_cim_path *sim_job_path(struct sim *s, const struct sim_job *j);
 sp_cim_path *sim_profile_path(struct sim *s, const char *id);
 sp_cim_path *sim_port_path(struct sim *s, const char *id); /* iscsi0, fc0 */
 sp_cim_path *sim_object_manager_path(struct sim *s);       /* interop.c */
+
+/* ---- ports.c: the target ports' endpoints, node and portal ---- */
+
+/* The endpoint hosts reach target port @id ("fc0", "iscsi0") through:
+ * FC's SCSIProtocolEndpoint, or the iSCSI portal group. */
+sp_cim_path *sim_endpoint_path(struct sim *s, const char *id);
+sp_cim_path *sim_fc_endpoint_path(struct sim *s);
+/* The iSCSI node, a SCSIProtocolController (not a view). */
+sp_cim_path *sim_iscsi_node_path(struct sim *s);
+/* The array's iSCSI target name (to free) and FC port's WWPN. */
+char *sim_iscsi_iqn(struct sim *s);
+const char *sim_fc_wwpn(void);
+
+/* ---- caps.c: per-pool and masking capabilities ---- */
+
+sp_cim_path *sim_pool_caps_path(struct sim *s, const struct sim_pool *p);
+/* The concrete pools' capabilities, pool k at position @base + k + 1,
+ * from the one after @from. */
+void sim_pool_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud,
+                        uint64_t base);
+/* The ElementCapabilities of the masking capabilities (from the service
+ * and the system, at @base + 1 and @base + 2), then of each concrete pool
+ * (pool k at @base + 3 + k), from the one after @from. */
+void sim_caps_assoc_each(struct sim *s, uint64_t from, sim_emit_fn fn, void *ud,
+                         uint64_t base);
+
 /* An instance whose key properties are the keys of @p (taken). */
 sp_cim_instance *sim_from_path(sp_cim_path *p);
 void sim_set_str(sp_cim_instance *i, const char *n, const char *v);

@@ -19,7 +19,10 @@ extern const struct sim_class sim_class_profile, sim_class_system,
     sim_class_atarget, sim_class_asubject, sim_class_affected,
     sim_class_package, sim_class_software, sim_class_syspkg,
     sim_class_installed, sim_class_objmgr, sim_class_comm, sim_class_namespace,
-    sim_class_nsinmgr, sim_class_commformgr, sim_class_hostedom;
+    sim_class_nsinmgr, sim_class_commformgr, sim_class_hostedom,
+    sim_class_fcpep, sim_class_tcp, sim_class_ip, sim_class_node, sim_class_hap,
+    sim_class_dsap, sim_class_binds, sim_class_sapafe, sim_class_gmmcaps,
+    sim_class_mmcaps, sim_class_affects, sim_class_cdep, sim_class_omember;
 
 /* The order is the order of enumerations over several classes. */
 const struct sim_class *const sim_classes[] = {
@@ -39,6 +42,11 @@ const struct sim_class *const sim_classes[] = {
     &sim_class_aig,     &sim_class_atg,        &sim_class_adg,
     &sim_class_pcfu,    &sim_class_pcfp,       &sim_class_priv,
     &sim_class_atarget, &sim_class_asubject,   &sim_class_affected,
+    &sim_class_fcpep,   &sim_class_tcp,        &sim_class_ip,
+    &sim_class_node,    &sim_class_gmmcaps,    &sim_class_mmcaps,
+    &sim_class_hap,     &sim_class_dsap,       &sim_class_binds,
+    &sim_class_sapafe,  &sim_class_affects,    &sim_class_cdep,
+    &sim_class_omember,
 };
 const size_t sim_nclasses = CMD_COUNT(sim_classes);
 

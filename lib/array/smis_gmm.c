@@ -186,7 +186,29 @@ static sp_code clear_stale_groups(sp_array *a, const char *base,
     return rc;
 }
 
-/* The target ports hosts of this connectivity reach the array through. */
+/*
+ * A target group holds endpoints (SNIA's Group Masking and Mapping): an FC
+ * port's is the CIM_SCSIProtocolEndpoint its CIM_DeviceSAPImplementation
+ * leads to (VMAX's Symm_FCSCSIProtocolEndpoint).  A provider that has
+ * none keeps the port itself in the group.
+ */
+static sp_code fc_endpoints(sp_array *a, struct smis_list *ports)
+{
+    sp_code rc = SP_OK;
+    for (size_t i = 0; !rc && i < ports->n; i++) {
+        sp_cim_path *pep = NULL;
+        rc = smis_first_assoc(a, ports->v[i], "CIM_DeviceSAPImplementation",
+                              "CIM_SCSIProtocolEndpoint", &pep);
+        if (pep) {
+            sp_cim_path_free(ports->v[i]);
+            ports->v[i] = pep;
+        }
+    }
+    return rc;
+}
+
+/* The target endpoints hosts of this connectivity reach the array
+ * through. */
 static sp_code target_ports(sp_array *a, bool fc, struct smis_list *out)
 {
     struct smis *s = smis_of(a);
@@ -194,6 +216,9 @@ static sp_code target_ports(sp_array *a, bool fc, struct smis_list *out)
     if (sp_cim_enumerate_instance_names(s->c, s->ns, cls, 0, smis_keep_path,
                                         out))
         return smis_fail(a);
+    sp_code rc = fc ? fc_endpoints(a, out) : SP_OK;
+    if (rc)
+        return rc;
     if (!out->n)
         return spi_array_fail(a, SP_ERR_PRECONDITION,
                               "array '%s' has no %s target ports", a->name,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/array/smis_ports.c: how hosts reach an SMI-S array: its target ports
- * (CIM_FCPort, CIM_iSCSIProtocolEndpoint), read once per handle. */
+ * (CIM_FCPort, CIM_iSCSIProtocolEndpoint and its iSCSI node), read once per
+ * handle. */
 #include "smis.h"
 
 static bool iscsi_name(const char *s)
@@ -9,22 +10,60 @@ static bool iscsi_name(const char *s)
                  strncmp(s, "naa.", 4) == 0);
 }
 
-/* Keep the iSCSI name of the first endpoint whose Role is target (3) or
- * not said: its Name, as the iSCSI Target Ports profile has it, or its
- * ElementName where a provider keys endpoints otherwise (smis-sim). */
-static int keep_iqn(sp_cim_instance *i, void *ud)
+static bool target_role(const sp_cim_instance *i)
+{
+    const sp_cim_value *role = sp_cim_instance_get(i, "Role");
+    uint64_t r = 0;
+    return !role || (sp_cim_value_get_uint(role, &r) && r == 3);
+}
+
+/* Keep the iSCSI name of the first iSCSI node: a SCSIProtocolController
+ * whose NameFormat is 3 (iSCSI Name). */
+static int keep_node_name(sp_cim_instance *i, void *ud)
 {
     char **iqn = ud;
-    const sp_cim_value *role = sp_cim_instance_get(i, "Role");
     const char *name = sp_cim_value_get_string(sp_cim_instance_get(i, "Name"));
-    const char *ename =
-        sp_cim_value_get_string(sp_cim_instance_get(i, "ElementName"));
-    uint64_t r = 0;
-    bool target = !role || (sp_cim_value_get_uint(role, &r) && r == 3);
-    if (!*iqn && target && (iscsi_name(name) || iscsi_name(ename)))
-        *iqn = spi_xstrdup(iscsi_name(name) ? name : ename);
+    uint64_t format = 0;
+    if (!*iqn && iscsi_name(name) &&
+        sp_cim_value_get_uint(sp_cim_instance_get(i, "NameFormat"), &format) &&
+        format == 3)
+        *iqn = spi_xstrdup(name);
     sp_cim_instance_free(i);
     return 0;
+}
+
+/*
+ * The array's iSCSI target name.  SNIA's iSCSI Target Ports profile keeps
+ * it on the iSCSI node, the SCSIProtocolController a target portal group
+ * (CIM_iSCSIProtocolEndpoint, role target) is available to through
+ * CIM_SAPAvailableForElement, as libstoragemgmt reads it.  A provider
+ * without nodes may give it as the endpoint's Name or ElementName.
+ */
+static sp_code find_iqn(sp_array *a, char **iqn)
+{
+    struct smis *s = smis_of(a);
+    static const char *const props[] = {"Name", "ElementName", "Role", NULL};
+    static const char *const node_props[] = {"Name", "NameFormat", NULL};
+    struct smis_list l = {0};
+    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_iSCSIProtocolEndpoint",
+                                   props, 0, smis_keep_instance, &l))
+        return smis_fail_freeing(a, &l, smis_list_free_instances);
+    sp_code rc = SP_OK;
+    for (size_t k = 0; !rc && !*iqn && k < l.n; k++)
+        if (target_role(l.v[k]) &&
+            sp_cim_associators(s->c, sp_cim_instance_path(l.v[k]),
+                               "CIM_SAPAvailableForElement",
+                               "CIM_SCSIProtocolController", NULL, NULL,
+                               node_props, 0, keep_node_name, iqn))
+            rc = smis_fail(a);
+    for (size_t k = 0; !rc && !*iqn && k < l.n; k++) {
+        const char *name = sp_cim_instance_get_string(l.v[k], "Name");
+        const char *ename = sp_cim_instance_get_string(l.v[k], "ElementName");
+        if (target_role(l.v[k]) && (iscsi_name(name) || iscsi_name(ename)))
+            *iqn = spi_xstrdup(iscsi_name(name) ? name : ename);
+    }
+    smis_list_free_instances(&l);
+    return rc;
 }
 
 static int count_path(sp_cim_path *p, void *ud)
@@ -41,12 +80,11 @@ static sp_code find_ports(sp_array *a)
     if (sp_cim_enumerate_instance_names(s->c, s->ns, "CIM_FCPort", 0,
                                         count_path, &nfc))
         return smis_fail(a);
-    static const char *const props[] = {"Name", "ElementName", "Role", NULL};
     char *iqn = NULL;
-    if (sp_cim_enumerate_instances(s->c, s->ns, "CIM_iSCSIProtocolEndpoint",
-                                   props, 0, keep_iqn, &iqn)) {
+    sp_code rc = find_iqn(a, &iqn);
+    if (rc) {
         free(iqn);
-        return smis_fail(a);
+        return rc;
     }
     s->connectivity = (nfc ? SP_CONNECT_FC : 0) | (iqn ? SP_CONNECT_ISCSI : 0);
     s->iscsi_iqn = iqn;

@@ -71,6 +71,9 @@ sim_hwid() {
 sim_group() {
     echo "$SIM_NS:$1.InstanceID=\"$2\""
 }
+sim_fc_port() {
+    echo "$SIM_NS:SIM_FCPort.CreationClassName=\"SIM_FCPort\",DeviceID=\"fc0\",$SIM_SYS_KEYS"
+}
 sim_iscsi_port() {
     echo "$SIM_NS:SIM_iSCSIProtocolEndpoint.CreationClassName=\"SIM_iSCSIProtocolEndpoint\",Name=\"iscsi0\",$SIM_SYS_KEYS"
 }

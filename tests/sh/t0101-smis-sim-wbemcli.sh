@@ -23,10 +23,10 @@ common_tests() {
     p=$1
     test_expect_success "$p: ein lists the registered profiles of interop" '
         wbemcli ein "$SIM_URL/interop:CIM_RegisteredProfile" >profiles &&
-        test_line_count = 7 profiles &&
+        test_line_count = 9 profiles &&
         grep "SIM+PROFILE+ARRAY" profiles &&
         wbemcli ein "$SIM_URL/root/interop:CIM_RegisteredProfile" >again &&
-        test_line_count = 7 again
+        test_line_count = 9 again
     '
 
     test_expect_success "$p: ei shows the profiles' names and versions" '
@@ -127,10 +127,67 @@ common_tests() {
     test_expect_success "$p: ei and ein of the pools" '
         wbemcli ei "$SIM_URL/$SIM_POOLS" >pools &&
         test_line_count = 3 pools &&
-        grep "PoolID=\"gold\",.*Primordial=FALSE,TotalManagedSpace=10995116277760" pools &&
-        grep "PoolID=\"primordial\",.*Primordial=TRUE" pools &&
+        grep "PoolID=\"gold\",.*Primordial=FALSE,Usage=2,TotalManagedSpace=10995116277760" pools &&
+        grep "PoolID=\"primordial\",.*Primordial=TRUE,Usage=3" pools &&
         wbemcli ein "$SIM_URL/root/sim:CIM_StoragePool" >names &&
         test_line_count = 3 names
+    '
+
+    # As libstoragemgmt decides whether volumes can be made in a pool.
+    test_expect_success "$p: each concrete pool has its capabilities: volumes can be made in it" '
+        for pool in gold silver; do
+            wbemcli ai -ac CIM_ElementCapabilities \
+                -arc CIM_StorageConfigurationCapabilities \
+                "$SIM_URL/$(sim_pool $pool)" >caps &&
+            test_line_count = 1 caps &&
+            grep "SIM+CAP+POOL+$pool.*SupportedStorageElementTypes=2,SupportedStorageElementFeatures=3,5,12," caps ||
+            exit 1
+        done &&
+        wbemcli ai -ac CIM_ElementCapabilities "$SIM_URL/$(sim_pool primordial)" >caps &&
+        test_line_count = 0 caps
+    '
+
+    # As libstoragemgmt lists target ports.
+    test_expect_success "$p: FC and iSCSI Target Ports are registered, referenced by Array" '
+        wbemcli ei "$SIM_URL/$SIM_PROFILES" >profiles &&
+        grep "RegisteredName=\"FC Target Ports\",RegisteredVersion=\"1.8.0\"" profiles &&
+        grep "RegisteredName=\"iSCSI Target Ports\",RegisteredVersion=\"1.8.0\"" profiles &&
+        wbemcli ain -ac CIM_ReferencedProfile -arr Antecedent \
+            "$SIM_URL/$SIM_ARRAY_PROFILE" >sub &&
+        grep "SIM+PROFILE+FCTP" sub && grep "SIM+PROFILE+ISCSITP" sub &&
+        wbemcli ain -ac CIM_ElementConformsToProfile \
+            "$SIM_URL/$SIM_PROFILES.InstanceID=\"SIM+PROFILE+FCTP\"" >central &&
+        test_line_count = 1 central && grep "SIM_FCPort" central
+    '
+
+    test_expect_success "$p: the FC port: a system device, its SCSI endpoint through DeviceSAPImplementation" '
+        wbemcli ai -ac CIM_SystemDevice -arc CIM_FCPort "$SIM_URL/$SIM_SYSTEM" >fc &&
+        test_line_count = 1 fc &&
+        grep "PermanentAddress=\"500601603BA00001\",UsageRestriction=2" fc &&
+        wbemcli ain -ac CIM_DeviceSAPImplementation -arc CIM_SCSIProtocolEndpoint \
+            "$SIM_URL/$(sim_fc_port)" >pep &&
+        test_line_count = 1 pep && grep "Name=\"500601603BA00001\"" pep &&
+        wbemcli ain -ac CIM_HostedAccessPoint -arc CIM_SCSIProtocolEndpoint \
+            "$SIM_URL/$SIM_SYSTEM" >peps &&
+        test_line_count = 2 peps
+    '
+
+    test_expect_success "$p: the iSCSI portal group: hosted, bound to TCP 3260 on IP, its node by name" '
+        wbemcli ai -ac CIM_HostedAccessPoint -arc CIM_iSCSIProtocolEndpoint \
+            "$SIM_URL/$SIM_SYSTEM" >pg &&
+        test_line_count = 1 pg && grep "Role=3" pg &&
+        wbemcli ai -ac CIM_BindsTo -arc CIM_TCPProtocolEndpoint \
+            "$SIM_URL/$(sim_iscsi_port)" >tcp &&
+        test_line_count = 1 tcp && grep "PortNumber=3260" tcp &&
+        tcp="$SIM_NS:SIM_TCPProtocolEndpoint.CreationClassName=\"SIM_TCPProtocolEndpoint\",Name=\"iscsi0+tcp\",$SIM_SYS_KEYS" &&
+        wbemcli ai -ac CIM_BindsTo -arc CIM_IPProtocolEndpoint "$SIM_URL/$tcp" >ip &&
+        test_line_count = 1 ip && grep "IPv4Address=\"127.0.0.1\"" ip &&
+        wbemcli ai -ac CIM_SAPAvailableForElement -arc CIM_SCSIProtocolController \
+            "$SIM_URL/$(sim_iscsi_port)" >node &&
+        test_line_count = 1 node &&
+        grep "Name=\"iqn.2026-11.net.sanprov:sim.SIM0001\",NameFormat=3" node &&
+        wbemcli ain -ac CIM_SystemDevice "$SIM_URL/$(sim_iscsi_port)" >dev &&
+        test_line_count = 0 dev
     '
 
     test_expect_success "$p: ain of the system with CIM_HostedStoragePool gives the pools" '
@@ -261,6 +318,11 @@ common_tests() {
     '
 }
 
+# instance_id FILE: the InstanceID of the reference wbemcli printed.
+instance_id() {
+    sed -n "s/.*InstanceID=\"\([^\"]*\)\".*/\1/p" "$1"
+}
+
 # ---- group personality: hardware ID, three groups, a masking view ----
 
 sim_start --personality group
@@ -287,7 +349,50 @@ test_expect_success 'group: cm CreateGroup makes initiator, target and device gr
     grep "SIM_DeviceMaskingGroup.InstanceID=\"SIM+DG+3\"" dg &&
     wbemcli ain -ac CIM_MemberOfCollection \
         "$SIM_URL/$(sim_group SIM_DeviceMaskingGroup SIM+DG+3)" >members &&
-    grep "DeviceID=\"00000001\"" members
+    grep "DeviceID=\"00000001\"" members &&
+    wbemcli ri -arc CIM_OrderedMemberOfCollection \
+        "$SIM_URL/$(sim_group SIM_DeviceMaskingGroup SIM+DG+3)" >ordered &&
+    test_line_count = 1 ordered && grep "AssignedSequence=1" ordered &&
+    wbemcli ri -arc CIM_OrderedMemberOfCollection \
+        "$SIM_URL/$(sim_group SIM_InitiatorMaskingGroup SIM+IG+1)" >ordered &&
+    test_line_count = 0 ordered
+'
+
+test_expect_success 'group: a group name is unique per type, not across types' '
+    wbemcli cm "$SIM_URL/$SIM_GMMS" "CreateGroup.GroupName=host1,Type=3" >tg &&
+    grep "SIM_TargetMaskingGroup" tg &&
+    wbemcli cm "$SIM_URL/$SIM_GMMS" "CreateGroup.GroupName=host1,Type=4" >dg &&
+    grep "SIM_DeviceMaskingGroup" dg &&
+    ! wbemcli cm "$SIM_URL/$SIM_GMMS" "CreateGroup.GroupName=host1,Type=4" >again 2>err &&
+    grep "CIM_ERR_ALREADY_EXISTS" err &&
+    for g in "SIM_TargetMaskingGroup $(instance_id tg)" \
+        "SIM_DeviceMaskingGroup $(instance_id dg)"; do
+        # shellcheck disable=SC2086 # class and ID, split
+        wbemcli cm "$SIM_URL/$SIM_GMMS" \
+            "DeleteGroup.MaskingGroup=$(sim_group $g)" >out &&
+            grep "DeleteGroup: 0" out || exit 1
+    done
+'
+
+test_expect_success 'group: the group service affects every group (CIM_ServiceAffectsElement)' '
+    wbemcli ain -ac CIM_ServiceAffectsElement -arc CIM_InitiatorMaskingGroup \
+        "$SIM_URL/$SIM_GMMS" >igs &&
+    test_line_count = 1 igs && grep "SIM+IG+1" igs &&
+    wbemcli ain -ac CIM_ServiceAffectsElement "$SIM_URL/$SIM_GMMS" >all &&
+    test_line_count = 3 all
+'
+
+test_expect_success 'group: the target group holds the endpoints; CIM_GroupMaskingMappingCapabilities' '
+    wbemcli ain -ac CIM_MemberOfCollection \
+        "$SIM_URL/$(sim_group SIM_TargetMaskingGroup SIM+TG+2)" >members &&
+    test_line_count = 1 members && grep "SIM_iSCSIProtocolEndpoint" members &&
+    for me in "$SIM_SYSTEM" "$SIM_GMMS"; do
+        wbemcli ai -ac CIM_ElementCapabilities \
+            -arc CIM_GroupMaskingMappingCapabilities "$SIM_URL/$me" >caps &&
+        test_line_count = 1 caps &&
+        grep "SupportedSynchronousActions=19,20,21,22,23,24," caps &&
+        grep "SupportedDeviceGroupFeatures=2,3,4,5$" caps || exit 1
+    done
 '
 
 test_expect_success 'group: cm CreateMaskingView exposes the volume' '
@@ -306,6 +411,25 @@ test_expect_success 'group: SIM_ProtocolControllerForUnit maps it at DeviceNumbe
     grep "SIM+IG+1" ig
 '
 
+test_expect_success 'group: the view is reached by its target group'"'"'s endpoint only' '
+    wbemcli ain -ac CIM_SAPAvailableForElement "$SIM_URL/$(sim_view SIM+VIEW+1)" >saps &&
+    test_line_count = 1 saps && grep "SIM_iSCSIProtocolEndpoint" saps &&
+    wbemcli ain -ac CIM_ProtocolControllerForPort "$SIM_URL/$(sim_view SIM+VIEW+1)" >ports &&
+    test_line_count = 0 ports
+'
+
+# DeleteGroup's Force deletes a group "even though it is associated to a
+# masking view" (libstoragemgmt's access-group-delete after an unmask):
+# the view goes with it, but not while it maps a volume.
+test_expect_success 'group: DeleteGroup with Force refuses a group whose view maps a volume' '
+    ig=$(sim_group SIM_InitiatorMaskingGroup SIM+IG+1) &&
+    ! wbemcli cm "$SIM_URL/$SIM_GMMS" "DeleteGroup.MaskingGroup=$ig,Force=true" \
+        >out 2>err &&
+    grep "view .view1., which maps volumes" err &&
+    wbemcli ein "$SIM_URL/root/sim:SIM_SCSIProtocolController" >views &&
+    test_line_count = 1 views
+'
+
 test_expect_success 'group: cm DeleteMaskingView removes the mapping' '
     wbemcli cm "$SIM_URL/$SIM_GMMS" \
         "DeleteMaskingView.ProtocolController=$(sim_view SIM+VIEW+1)" >out &&
@@ -314,6 +438,25 @@ test_expect_success 'group: cm DeleteMaskingView removes the mapping' '
     test_line_count = 0 pcfu &&
     wbemcli ein "$SIM_URL/root/sim:SIM_SCSIProtocolController" >views &&
     test_line_count = 0 views
+'
+
+test_expect_success 'group: DeleteGroup with Force deletes a group and its view that maps nothing' '
+    wbemcli cm "$SIM_URL/$SIM_GMMS" "CreateGroup.GroupName=empty,Type=4" >dg &&
+    dg=$(sim_group SIM_DeviceMaskingGroup "$(instance_id dg)") &&
+    wbemcli cm "$SIM_URL/$SIM_GMMS" \
+        "CreateMaskingView.ElementName=view2,InitiatorMaskingGroup=$(sim_group SIM_InitiatorMaskingGroup SIM+IG+1),TargetMaskingGroup=$(sim_group SIM_TargetMaskingGroup SIM+TG+2),DeviceMaskingGroup=$dg" >out &&
+    grep "CreateMaskingView: 0" out &&
+    ! wbemcli cm "$SIM_URL/$SIM_GMMS" \
+        "DeleteGroup.MaskingGroup=$(sim_group SIM_InitiatorMaskingGroup SIM+IG+1)" \
+        >out 2>err &&
+    grep "is part of masking view .view2.$" err &&
+    wbemcli cm "$SIM_URL/$SIM_GMMS" \
+        "DeleteGroup.MaskingGroup=$(sim_group SIM_InitiatorMaskingGroup SIM+IG+1),Force=true" >out &&
+    grep "DeleteGroup: 0" out &&
+    wbemcli ein "$SIM_URL/root/sim:SIM_SCSIProtocolController" >views &&
+    test_line_count = 0 views &&
+    wbemcli ein "$SIM_URL/root/sim:SIM_InitiatorMaskingGroup" >igs &&
+    test_line_count = 0 igs
 '
 
 sim_stop
@@ -366,6 +509,23 @@ test_expect_success 'legacy: the initiator became a hardware ID authorized on th
     test_line_count = 1 subj
 '
 
+test_expect_success 'legacy: the service leads to the view (CIM_ConcreteDependency); its capabilities' '
+    wbemcli ain -ac CIM_ConcreteDependency -arc CIM_SCSIProtocolController \
+        "$SIM_URL/$SIM_CCS" >views &&
+    test_line_count = 1 views && grep "SIM+VIEW+1" views &&
+    wbemcli ain -ac CIM_SAPAvailableForElement "$SIM_URL/$(sim_view SIM+VIEW+1)" >saps &&
+    test_line_count = 2 saps &&
+    wbemcli ain -ac CIM_ProtocolControllerForPort "$SIM_URL/$(sim_view SIM+VIEW+1)" >ports &&
+    test_line_count = 1 ports && grep "SIM_FCPort" ports &&
+    for me in "$SIM_SYSTEM" "$SIM_CCS"; do
+        wbemcli ai -ac CIM_ElementCapabilities \
+            -arc CIM_ProtocolControllerMaskingCapabilities "$SIM_URL/$me" >caps &&
+        test_line_count = 1 caps &&
+        grep "ExposePathsSupported=TRUE" caps &&
+        grep "SupportedSynchronousActions=2,4,3,11,12" caps || exit 1
+    done
+'
+
 test_expect_success 'legacy: cm HidePaths of one volume keeps the other' '
     wbemcli cm "$SIM_URL/$SIM_CCS" \
         "HidePaths.LUNames=00000001,ProtocolControllers=$(sim_view SIM+VIEW+1)" >out &&
@@ -382,6 +542,28 @@ test_expect_success 'legacy: cm HidePaths of the last volume removes the view' '
     test_line_count = 0 all &&
     wbemcli ein "$SIM_URL/root/sim:SIM_SCSIProtocolController" >views &&
     test_line_count = 0 views
+'
+
+# CIM_ControllerConfigurationService: LUNames "MUST match the Name property"
+# of the logical units (libstoragemgmt passes it); EMC's providers take
+# the DeviceID too (Cinder, and sanprov's client, pass that).
+test_expect_success 'legacy: ExposePaths and HidePaths take a volume by its Name (the WWN)' '
+    wbemcli gi "$SIM_URL/$(sim_volume 00000001)" >vol &&
+    wwn=$(sed -n "s/.*,Name=\"\([0-9A-F]*\)\".*/\1/p" vol) && test -n "$wwn" &&
+    wbemcli cm "$SIM_URL/$SIM_CCS" \
+        "ExposePaths.LUNames=$wwn,InitiatorPortIDs=iqn.1994-05.com.example:host1" \
+        >out 2>err; rc=$?
+    if [ $rc -ne 0 ]; then
+        grep "Parse Exception: Bad attribute list for VALUE" err || exit 1
+    fi &&
+    wbemcli ei "$SIM_URL/root/sim:SIM_ProtocolControllerForUnit" >all &&
+    test_line_count = 1 all && grep "DeviceID=\"00000001\"" all &&
+    view=$(sed -n "s/.*DeviceID=\"\(SIM+VIEW+[0-9]*\)\".*/\1/p" all | head -n 1) &&
+    wbemcli cm "$SIM_URL/$SIM_CCS" \
+        "HidePaths.LUNames=$wwn,ProtocolControllers=$(sim_view "$view")" >out &&
+    grep "HidePaths: 0" out &&
+    wbemcli ei "$SIM_URL/root/sim:SIM_ProtocolControllerForUnit" >all &&
+    test_line_count = 0 all
 '
 
 sim_stop

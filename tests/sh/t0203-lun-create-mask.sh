@@ -66,8 +66,9 @@ counts_are() {
 # no_views: wbemcli, an independent client, sees no masking view either.
 no_views() {
     command -v wbemcli >/dev/null || return 0
-    wbemcli ein "$SIM_URL/root/sim:CIM_SCSIProtocolController" >views &&
-        test_line_count -eq 0 views
+    # (The iSCSI node is a SCSIProtocolController too, not a view.)
+    wbemcli ein "$SIM_URL/root/sim:CIM_SCSIProtocolController" >spcs &&
+        test "$(grep -vc SIM_iSCSIProtocolController spcs)" -eq 0
 }
 
 # Under valgrind every program is slow: fewer fault cases, longer jobs.
@@ -164,6 +165,20 @@ for P in group legacy; do
         run lun-mask -u --host fc01 <two >out && test_cmp two out &&
         counts_are 5 0 0
     '
+
+    if [ "$P" = group ]; then
+        # SNIA's Group Masking and Mapping: a target group holds the ports'
+        # endpoints, an FC port's found through DeviceSAPImplementation.
+        test_expect_success "$P: an FC host's target group holds the FC port's SCSI endpoint" '
+            head -n 1 ids >one &&
+            run lun-mask --host fc01 <one >out && test_cmp one out &&
+            req=$(grep -l "fc01-tg" "$SIM_TRACE"/*-CreateGroup.req.xml | tail -n 1) &&
+            grep "SIM_SCSIProtocolEndpoint" "$req" &&
+            ! grep SIM_FCPort "$req" &&
+            run lun-mask -u --host fc01 <one >out && test_cmp one out &&
+            counts_are 5 0 0
+        '
+    fi
 
     test_expect_success "$P: a LUN named twice is masked once" '
         head -n 1 ids >one &&
