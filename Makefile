@@ -284,6 +284,8 @@ demo: deps
 # ---- quality ----
 
 lint:
+	@! git grep -n -E '^(<{7}|>{7})( |$$)' -- . ':!*.orig' || \
+	    { echo 'lint: conflict markers left in the files above' >&2; exit 1; }
 	clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --inline-suppr --suppress=missingIncludeSystem -Ilib/include -Icmd \

@@ -118,20 +118,20 @@ static void gmm_caps_each(struct sim *s, uint64_t from, sim_emit_fn fn,
     sim_set_bool(i, "CreateProtocolControllerSupported", false);
     /* A view whose device group is emptied stays, with no LUNs. */
     sim_set_bool(i, "SPCAllowsNoLUs", true);
-    /* 19 CreateGroup, 20 DeleteGroup, 21 AddMembers, 22 RemoveMembers
-     * run at once; 23 CreateMaskingView, 24 DeleteMaskingView as jobs
-     * with --job-seconds. */
-    static const uint16_t always[] = {19, 20, 21, 22};
-    static const uint16_t views[] = {23, 24};
+    /* 19 CreateGroup, 20 DeleteGroup run at once; 21 AddMembers,
+     * 22 RemoveMembers, 23 CreateMaskingView, 24 DeleteMaskingView as jobs
+     * with --job-seconds, at once without. */
+    static const uint16_t always[] = {19, 20};
+    static const uint16_t jobs[] = {21, 22, 23, 24};
     uint16_t sync[6];
     size_t n = 0;
     for (size_t k = 0; k < CMD_COUNT(always); k++)
         sync[n++] = always[k];
-    for (size_t k = 0; !async(s) && k < CMD_COUNT(views); k++)
-        sync[n++] = views[k];
+    for (size_t k = 0; !async(s) && k < CMD_COUNT(jobs); k++)
+        sync[n++] = jobs[k];
     sim_set_u16s(i, "SupportedSynchronousActions", sync, n);
-    sim_set_u16s(i, "SupportedAsynchronousActions", views,
-                 async(s) ? CMD_COUNT(views) : 0);
+    sim_set_u16s(i, "SupportedAsynchronousActions", jobs,
+                 async(s) ? CMD_COUNT(jobs) : 0);
     /* initiator, target, device groups; device numbers given by the
      * array; a view needs all three groups, non-empty initiator and
      * target groups */

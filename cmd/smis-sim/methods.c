@@ -472,6 +472,12 @@ static uint32_t create_group(struct call *c)
     return RC_OK;
 }
 
+/*
+ * AddMembers and RemoveMembers.  With --job-seconds they run as jobs whose
+ * CIM_AffectedJobElement is the group, the way a client that finds the
+ * group through the job (libstoragemgmt) expects; their members are all
+ * checked before anything changes or a job starts.
+ */
 static uint32_t group_members(struct call *c, bool add)
 {
     struct sim_group *g =
@@ -479,18 +485,28 @@ static uint32_t group_members(struct call *c, bool add)
     if (!g)
         return 0;
     const sp_cim_value *members = arg(c, "Members");
-    if (add)
-        return add_members(c, g, members) ? RC_OK : 0;
     for (size_t i = 0; members && i < sp_cim_value_count(members); i++) {
         const sp_cim_path *p =
             sp_cim_value_get_ref(sp_cim_value_at(members, i));
-        const char *id = p ? member_id(c, p, g->type) : NULL;
-        if (!id)
+        if (!p || !member_id(c, p, g->type)) {
+            if (!c->failed)
+                fail(c, SP_CIM_ERR_INVALID_PARAMETER, "bad member %zu", i);
             return 0;
-        sp_error e;
-        sim_group_remove(c->s, g, id, &e);
+        }
     }
-    return RC_OK;
+    if (!begin_job(c, add ? "AddMembers" : "RemoveMembers"))
+        return RC_JOB;
+    job_affects(c, "group", g->id);
+    if (add && !add_members(c, g, members))
+        return 0;
+    for (size_t i = 0; !add && members && i < sp_cim_value_count(members);
+         i++) {
+        const sp_cim_path *p =
+            sp_cim_value_get_ref(sp_cim_value_at(members, i));
+        sp_error e;
+        sim_group_remove(c->s, g, member_id(c, p, g->type), &e);
+    }
+    return c->job ? RC_JOB : RC_OK;
 }
 
 static uint32_t delete_group(struct call *c)

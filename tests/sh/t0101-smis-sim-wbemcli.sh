@@ -616,6 +616,51 @@ test_expect_success 'jobs: the asynchronous actions are those that run as jobs; 
     grep "CIM_ERR_NOT_SUPPORTED: Mode must be 2" err
 '
 
+test_expect_success 'jobs: AddMembers and RemoveMembers run as jobs whose affected element is the group' '
+    for n in 1 2; do
+        wbemcli cm "$SIM_URL/$SIM_HWMS" \
+            "CreateStorageHardwareID.StorageID=iqn.1994-05.com.example:job$n,IDType=5" >/dev/null || exit 1
+    done &&
+    wbemcli cm "$SIM_URL/$SIM_GMMS" \
+        "CreateGroup.GroupName=jobig,Type=2,Members=$(sim_hwid SIM+HWID+1)" >ig &&
+    grep "CreateGroup: 0," ig &&
+    ig=$(sim_group SIM_InitiatorMaskingGroup SIM+IG+1) &&
+    wbemcli cm "$SIM_URL/$SIM_GMMS" \
+        "AddMembers.MaskingGroup=$ig,Members=$(sim_hwid SIM+HWID+2)" >out &&
+    grep "AddMembers: 4096, Job (reference): " out &&
+    job=$(sed -n "s/.*InstanceID=\"\(SIM+JOB+[0-9]*\)\".*/\1/p" out) &&
+    test -n "$job" &&
+    wbemcli ain -ac CIM_AffectedJobElement -arc CIM_InitiatorMaskingGroup \
+        "$SIM_URL/$(sim_job "$job")" >affected &&
+    test_line_count = 1 affected && grep "SIM+IG+1" affected &&
+    wbemcli ain -ac CIM_MemberOfCollection "$SIM_URL/$ig" >members &&
+    test_line_count = 2 members &&
+    wbemcli cm "$SIM_URL/$SIM_GMMS" \
+        "RemoveMembers.MaskingGroup=$ig,Members=$(sim_hwid SIM+HWID+2)" >out &&
+    grep "RemoveMembers: 4096, Job (reference): " out &&
+    wbemcli ain -ac CIM_MemberOfCollection "$SIM_URL/$ig" >members &&
+    test_line_count = 1 members
+'
+
+test_expect_success 'jobs: a bad member changes nothing and starts no job' '
+    wbemcli ei "$SIM_URL/root/sim:SIM_ConcreteJob" >before &&
+    ! wbemcli cm "$SIM_URL/$SIM_GMMS" \
+        "AddMembers.MaskingGroup=$(sim_group SIM_InitiatorMaskingGroup SIM+IG+1),Members=$(sim_hwid SIM+HWID+2),$(sim_volume 00000001)" 2>err &&
+    grep "CIM_ERR_INVALID_PARAMETER" err &&
+    wbemcli ain -ac CIM_MemberOfCollection \
+        "$SIM_URL/$(sim_group SIM_InitiatorMaskingGroup SIM+IG+1)" >members &&
+    test_line_count = 1 members &&
+    wbemcli ei "$SIM_URL/root/sim:SIM_ConcreteJob" >after &&
+    test_line_count = "$(wc -l <before)" after
+'
+
+test_expect_success 'jobs: the group masking capabilities say which actions are jobs' '
+    wbemcli ai -ac CIM_ElementCapabilities \
+        -arc CIM_GroupMaskingMappingCapabilities "$SIM_URL/$SIM_GMMS" >caps &&
+    grep "SupportedAsynchronousActions=21,22,23,24," caps &&
+    grep "SupportedSynchronousActions=19,20," caps
+'
+
 sim_stop
 
 test_expect_success 'jobs: smis-sim stops cleanly' 'sim_stopped_ok'
