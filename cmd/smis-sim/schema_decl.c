@@ -172,7 +172,12 @@ sp_cim_class *sim_schema_class_decl_opts(const char *name, const char *super,
         if (o->class_origin)
             sp_cim_method_set_origin(m, slots[i].from->name,
                                      super || slots[i].from != c);
-        for (const struct sim_schema_feature *a = f + 1; a->kind == 'a'; a++)
+        /* A method's parameters follow it, up to the end of its class's
+         * features: the last method of a class has no entry after it. */
+        const struct sim_schema_feature *end =
+            slots[i].from->f + slots[i].from->nf;
+        for (const struct sim_schema_feature *a = f + 1;
+             a < end && a->kind == 'a'; a++)
             qualify(sp_cim_method_add_param(
                         m, a->name, a->type, a->flags & SIM_SF_ARRAY,
                         a->type == SP_CIM_REFERENCE ? a->ref : NULL),

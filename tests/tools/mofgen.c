@@ -470,6 +470,7 @@ static struct klass *parse_class(const char *text, const char *file)
         }
         expect(&l, ';');
     }
+    free(l.val.s);
     return k;
 }
 

@@ -763,7 +763,8 @@ int main(int argc, char **argv)
         instances += check_instances(argv[i]);
     check_refs();
     size_t calls = traces ? check_traces(traces) : 0;
-    qsort(problems, nproblems, sizeof(*problems), cmp_str);
+    if (nproblems) /* qsort's base must not be NULL, even for none */
+        qsort(problems, nproblems, sizeof(*problems), cmp_str);
     for (size_t i = 0; i < nproblems; i++) {
         puts(problems[i]);
         free(problems[i]);
