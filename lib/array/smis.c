@@ -91,6 +91,30 @@ static sp_code parse_uri(sp_array *a, char **url, char **hint)
     return SP_OK;
 }
 
+/* auth (checked when the configuration was read; Basic when unset), user
+ * and password: no password is asked for Negotiate, which has none. */
+static sp_code smis_login(sp_array *a, struct smis *s)
+{
+    const char *word = sp_config_get(a->cfg, "array", a->name, "auth");
+    enum spi_http_auth auth = SPI_HTTP_AUTH_BASIC;
+    if (word && !spi_http_auth_parse(word, &auth))
+        abort();
+    const char *user = sp_config_get(a->cfg, "array", a->name, "user");
+    if (auth != SPI_HTTP_AUTH_NEGOTIATE && !user)
+        return SP_OK;
+    char *pw = NULL;
+    if (auth != SPI_HTTP_AUTH_NEGOTIATE &&
+        sp_config_password(a->cfg, a->name, &pw, &a->err))
+        return a->err.code;
+    sp_error e;
+    sp_error_clear(&e);
+    sp_code rc = sp_cim_client_set_auth(s->c, auth, user, pw, &e);
+    sp_free_secret(pw);
+    if (rc)
+        return spi_array_config_fail(a, "auth", "%s", e.message);
+    return SP_OK;
+}
+
 static sp_code smis_open(sp_array *a)
 {
     struct smis *s = spi_xcalloc(1, sizeof(*s));
@@ -106,14 +130,9 @@ static sp_code smis_open(sp_array *a)
         sp_cim_client_set_ca_file(s->c, ca);
     if (sp_config_get_bool(a->cfg, "array", a->name, "insecure", false))
         sp_cim_client_set_insecure(s->c, true);
-    const char *user = sp_config_get(a->cfg, "array", a->name, "user");
-    if (user) {
-        char *pw = NULL;
-        if (sp_config_password(a->cfg, a->name, &pw, &a->err))
-            return a->err.code;
-        sp_cim_client_set_credentials(s->c, user, pw);
-        sp_free_secret(pw);
-    }
+    rc = smis_login(a, s);
+    if (rc)
+        return rc;
     smis_shared_open(a);
     return SP_OK;
 }

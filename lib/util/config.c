@@ -10,8 +10,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "../http/http.h"
 #include "file.h"
+#include "internal.h"
 
 struct entry {
     char *key;
@@ -41,18 +42,19 @@ struct sp_config {
 /* What each kind of section may hold. */
 static const struct {
     const char *kind;
-    const char *keys[10];
+    const char *keys[12];
     const char *required;
 } kinds[] = {
     {"library", {"path"}, NULL},
     {"array",
-     {"uri", "user", "password-file", "ca-file", "insecure", "copy-method",
-      "iscsi-portal", "tgt-control-port", "max-copies-per-source"},
+     {"uri", "user", "password-file", "auth", "ca-file", "insecure",
+      "copy-method", "iscsi-portal", "tgt-control-port",
+      "max-copies-per-source"},
      "uri"},
     {"pool", {"class", "host-groups"}, NULL},
     {"host",
      {"uri", "group", "connectivity", "iscsi-initiator", "fc-wwpn", "multipath",
-      "seed-dir", "cpu-mode"},
+      "seed-dir", "cpu-mode", "auth"},
      "uri"},
 };
 
@@ -303,6 +305,27 @@ static bool valid_count(const char *v, unsigned long max)
     return strtoul(v, NULL, 10) <= max;
 }
 
+/* auth = basic | ntlm | negotiate, and the user it needs or refuses. */
+static bool check_auth(struct parse *p, const struct section *s,
+                       const struct entry *en)
+{
+    enum spi_http_auth a;
+    if (!spi_http_auth_parse(en->value, &a))
+        return fail(p, "auth must be basic, ntlm or negotiate, not '%s'",
+                    en->value),
+               true;
+    bool user = find_entry(s, "user") || find_entry(s, "password-file");
+    if (a == SPI_HTTP_AUTH_NEGOTIATE && user)
+        return fail(p, "auth = negotiate uses the Kerberos ticket of the "
+                       "process (kinit), not 'user' or 'password-file'"),
+               true;
+    if (a != SPI_HTTP_AUTH_NEGOTIATE && !find_entry(s, "user"))
+        return fail(p, "auth = %s needs a 'user' in [%s \"%s\"]", en->value,
+                    s->kind, s->name),
+               true;
+    return false;
+}
+
 /* Checks across sections, once everything is read. */
 static sp_code check(struct parse *p)
 {
@@ -327,6 +350,8 @@ static sp_code check(struct parse *p)
                 return fail(p, "insecure must be yes or no, not '%s'",
                             en->value),
                        p->rc;
+            if (SPI_STREQ(en->key, "auth") && check_auth(p, s, en))
+                return p->rc;
             if (SPI_STREQ(en->key, "max-copies-per-source") &&
                 !valid_count(en->value, 1000))
                 return fail(p,

@@ -3,7 +3,7 @@
 # tests/sh/t0208-keepalive.sh: a provider that closes kept-alive connections (smis-sim --close-after): lookups of many LUNs succeed, one connection per array while the provider keeps it open, no method call sent twice.
 #
 # libcurl 7.70 to 8.16 count the requests they send again after such a
-# closure over a handle's life: before lib/cim/http.c reset it, the sixth
+# closure over a handle's life: before lib/http/http.c reset it, the sixth
 # closure failed its request ("Connection died, tried 5 times before
 # giving up"), and a lookup of 25 LUNs exited 5.
 # Test bodies are single-quoted and run by eval (see lib.sh):

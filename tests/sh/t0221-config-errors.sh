@@ -12,6 +12,7 @@ mkfifo fifo.conf
 printf '[array "a"]\nuri = local:/nowhere\nthis is no key\n' >syntax.conf
 printf '[array "a"]\nuri = local:/nowhere\nurl = local:/x\n' >key.conf
 printf '[array "a"]\nuri = local:/nowhere\ninsecure = maybe\n' >value.conf
+printf '[array "a"]\nuri = local:/nowhere\nuser = u\nauth = digest\n' >auth.conf
 printf '[host "h"]\nuri = qemu:///system\n[pool "a:p"]\nclass = gold\n' \
     >pool.conf
 printf '[library]\npath = %s/lib\n\n[array "a"]\nuri = smis://fas01\n' \
@@ -29,6 +30,7 @@ fifo        fifo.conf     cannot read the configuration: 'fifo\.conf' is a FIFO,
 syntax      syntax.conf   cannot read the configuration: syntax\.conf:3: syntax error \(expected \[section\] or key = value\)$
 unknown-key key.conf      cannot read the configuration: key\.conf:3: unknown key 'url' in \[array "a"\]$
 bad-value   value.conf    cannot read the configuration: value\.conf:3: insecure must be yes or no, not 'maybe'$
+bad-auth    auth.conf     cannot read the configuration: auth\.conf:4: auth must be basic, ntlm or negotiate, not 'digest'$
 bad-section pool.conf     cannot read the configuration: pool\.conf:3: pool "a:p" is on unknown array 'a'$
 EOF
 

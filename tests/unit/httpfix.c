@@ -148,6 +148,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         record_header(f, c, names[i]);
     f->last_auth_user[0] = '\0';
+    if (f->requests <= 4) {
+        const char *a =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+        snprintf(f->authorization[f->requests - 1], sizeof(f->authorization[0]),
+                 "%s", a ? a : "");
+    }
     pthread_mutex_unlock(&fix_lock);
 
     char *pass = NULL;

@@ -71,6 +71,24 @@ static void test_design_example(void **state)
     sp_config_free(c);
 }
 
+/* auth, per array or host: each word with what it needs. */
+static void test_auth(void **state)
+{
+    static const char text[] =
+        "[array \"a\"]\nuri = x\nuser = EXAMPLE\\u\n"
+        "auth = ntlm\n"
+        "[array \"k\"]\nuri = y\nauth = negotiate\n"
+        "[array \"b\"]\nuri = z\nuser = u\nauth = basic\n";
+    sp_config *c = NULL;
+    sp_error err;
+    assert_int_equal(sp_config_parse(text, "t", &c, &err), SP_OK);
+    assert_string_equal(sp_config_get(c, "array", "a", "auth"), "ntlm");
+    assert_string_equal(sp_config_get(c, "array", "a", "user"), "EXAMPLE\\u");
+    assert_string_equal(sp_config_get(c, "array", "k", "auth"), "negotiate");
+    assert_string_equal(sp_config_get(c, "array", "b", "auth"), "basic");
+    sp_config_free(c);
+}
+
 static void test_errors(void **state)
 {
     static const struct {
@@ -100,6 +118,20 @@ static void test_errors(void **state)
         {"[array \"a\"]\nuri = x\nmax-copies-per-source = -1\n",
          "t:3: max-copies-per-source must be a number from 0 (no limit) to "
          "1000, not '-1'"},
+        {"[array \"a\"]\nuri = x\nuser = u\nauth = digest\n",
+         "t:4: auth must be basic, ntlm or negotiate, not 'digest'"},
+        {"[array \"a\"]\nuri = x\nuser = u\nauth = NTLM\n",
+         "t:4: auth must be basic, ntlm or negotiate, not 'NTLM'"},
+        {"[array \"a\"]\nuri = x\nauth = ntlm\n",
+         "t:3: auth = ntlm needs a 'user' in [array \"a\"]"},
+        {"[host \"h\"]\nuri = x\nauth = basic\n",
+         "t:3: auth = basic needs a 'user' in [host \"h\"]"},
+        {"[array \"a\"]\nuri = x\nauth = negotiate\nuser = u\n",
+         "t:3: auth = negotiate uses the Kerberos ticket of the process "
+         "(kinit), not 'user' or 'password-file'"},
+        {"[array \"a\"]\nuri = x\npassword-file = /p\nauth = negotiate\n",
+         "t:4: auth = negotiate uses the Kerberos ticket of the process "
+         "(kinit), not 'user' or 'password-file'"},
         {"[host \"h\"]\nuri = x\nconnectivity = sas\n",
          "t:3: connectivity must be iscsi or fc, not 'sas'"},
         {"[pool \"nope:p\"]\nclass = gold\n",
@@ -298,6 +330,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_design_example),
+        cmocka_unit_test(test_auth),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bom_and_header_comments),
         cmocka_unit_test(test_lookup_and_builtin),

@@ -113,6 +113,9 @@ struct httpfix {
     char last_headers[4096]; /* the DSP0200 headers, "Name: value\n" */
     char last_url[1024];
     char last_auth_user[128];
+    /* the Authorization header of the first requests, in order ("" for
+     * none), to follow a handshake (NTLM) */
+    char authorization[4][1024];
     /* how many request bodies held @count_text (when set) */
     const char *count_text;
     int counted;
