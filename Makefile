@@ -80,8 +80,8 @@ CMD_SRCS  := $(wildcard cmd/*.c)
 CMDS      := $(CMD_SRCS:cmd/%.c=$(B)/bin/%)
 # Every program links popt; some need more (target-specific below).
 CMD_LIBS  := $(shell pkg-config --libs popt json-c 2>/dev/null) -lpthread
-$(B)/bin/smis-sim: CMD_LIBS += $(shell pkg-config --libs libmicrohttpd json-c \
-                                   2>/dev/null)
+$(B)/bin/smis-sim $(B)/bin/hyperv-sim: CMD_LIBS += $(shell pkg-config \
+                                   --libs libmicrohttpd json-c 2>/dev/null)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
@@ -186,6 +186,19 @@ $(B)/bin/smis-sim: cmd/smis-sim.c $(wildcard cmd/smis-sim/*.c cmd/smis-sim/*.h) 
 	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd -Ilib $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(wildcard cmd/smis-sim/*.c) $(SIMHTTP_SRCS) $(CMD_HELPER_SRCS) $(LIB_A) \
 	    $(PKG_LIBS) $(CMD_LIBS)
+
+# hyperv-sim: the same server, libxml2 for its requests, libiscsi to log
+# in to iSCSI portals as the host, libcurl for smis-sim's state.
+HYPERV_SIM_LIBS := $(shell pkg-config --libs libiscsi 2>/dev/null || echo -liscsi)
+$(B)/bin/hyperv-sim: cmd/hyperv-sim.c $(wildcard cmd/hyperv-sim/*.c cmd/hyperv-sim/*.h) \
+                     $(SIMHTTP_SRCS) $(wildcard cmd/simhttp/*.h) \
+                     $(CMD_HELPER_SRCS) $(wildcard cmd/common/*.h) $(HEADERS) \
+                     $(wildcard lib/*/*.h) $(LIB_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CCLD    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd -Ilib $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(wildcard cmd/hyperv-sim/*.c) $(SIMHTTP_SRCS) $(CMD_HELPER_SRCS) $(LIB_A) \
+	    $(PKG_LIBS) $(CMD_LIBS) $(HYPERV_SIM_LIBS)
 
 # ---- tests ----
 
