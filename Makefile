@@ -67,7 +67,7 @@ DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             time bsdutils xfsprogs e2fsprogs tgt libiscsi-bin libvirt-dev \
             libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu \
             libvirt-daemon-system qemu-utils qemu-system-x86 qemu-block-extra \
-            ovmf xorriso genisoimage
+            ovmf xorriso genisoimage libiscsi-dev wsl uuid-runtime
 
 LIB_SRCS := $(wildcard lib/util/*.c lib/http/*.c lib/cim/*.c lib/array/*.c \
               lib/library/*.c lib/host/*.c lib/deploy/*.c lib/reconcile/*.c)

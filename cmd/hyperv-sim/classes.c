@@ -316,6 +316,7 @@ static struct hv_inst *disk_inst(struct hv *h, const struct hv_disk *d)
     hv_inst_str(i, "UniqueId", d->unique_id);
     hv_inst_u64(i, "UniqueIdFormat", 3); /* FCPH Name: an NAA identifier */
     hv_inst_str(i, "FriendlyName", d->friendly);
+    hv_inst_str(i, "SerialNumber", d->serial);
     hv_inst_fmt(i, "Path", "\\\\?\\disk#%u", d->number);
     hv_inst_str(i, "Location", d->target ? d->target : "Integrated");
     hv_inst_u64(i, "BusType", d->target ? 9 : 1); /* iSCSI, SCSI */

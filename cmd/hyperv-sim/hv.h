@@ -65,6 +65,7 @@ struct hv_vm {
 struct hv_disk {
     unsigned number;
     char *unique_id; /* page-83 identifier, hex (NAA) */
+    char *serial;    /* page 0x80's unit serial number, or NULL */
     char *friendly;
     char *target; /* IQN of the target, or NULL for a local disk */
     unsigned lun;
@@ -214,6 +215,7 @@ bool hv_disk_collides(struct hv *h, const struct hv_disk *d);
  * initiators, appended to @seen (struct seen of rescan.c). */
 struct seen {
     char wwn[65];
+    char serial[65];  /* page 0x80 */
     char target[224]; /* "": smis-sim's */
     unsigned lun;
     uint64_t size;

@@ -130,6 +130,7 @@ static void vm_release(struct hv_vm *vm)
 void hv_disk_release(struct hv_disk *d)
 {
     free(d->unique_id);
+    free(d->serial);
     free(d->friendly);
     free(d->target);
     free(d->fs);

@@ -203,6 +203,21 @@ static sp_code scan_target(struct hv *h, const struct hv_session *ss,
         if (!disk || !lun_wwn(c, lun, s.wwn, sizeof(s.wwn)))
             continue;
         snprintf(s.target, sizeof(s.target), "%s", ss->target);
+        struct scsi_task *sn = good(iscsi_inquiry_sync(c, lun, 1, 0x80, 255));
+        struct scsi_inquiry_unit_serial_number *usn =
+            sn ? scsi_datain_unmarshall(sn) : NULL;
+        if (usn && usn->usn) {
+            /* As Windows shows it: without the padding. */
+            const char *u = usn->usn;
+            while (*u == ' ')
+                u++;
+            snprintf(s.serial, sizeof(s.serial), "%s", u);
+            size_t sl = strlen(s.serial);
+            while (sl && s.serial[sl - 1] == ' ')
+                s.serial[--sl] = '\0';
+        }
+        if (sn)
+            scsi_free_scsi_task(sn);
         struct scsi_task *cap = good(iscsi_readcapacity16_sync(c, lun));
         struct scsi_readcapacity16 *rc16 =
             cap ? scsi_datain_unmarshall(cap) : NULL;
@@ -211,6 +226,17 @@ static sp_code scan_target(struct hv *h, const struct hv_session *ss,
             s.size = (rc16->returned_lba + 1) * bs;
         if (cap)
             scsi_free_scsi_task(cap);
+        if (!s.size) { /* READ CAPACITY (10), as older targets want */
+            cap = good(iscsi_readcapacity10_sync(c, lun, 0, 0));
+            struct scsi_readcapacity10 *rc10 =
+                cap ? scsi_datain_unmarshall(cap) : NULL;
+            if (rc10) {
+                bs = rc10->block_size ? rc10->block_size : 512;
+                s.size = ((uint64_t)rc10->lba + 1) * bs;
+            }
+            if (cap)
+                scsi_free_scsi_task(cap);
+        }
         read_label(c, lun, bs, &s);
         *out = cmd_xrealloc(*out, (*n + 1) * sizeof(**out));
         (*out)[(*n)++] = s;
@@ -301,6 +327,7 @@ sp_code hv_rescan(struct hv *h, sp_error *err)
         d->number = free_number(h);
         h->ndisks++;
         d->unique_id = cmd_xstrdup(seen[s].wwn);
+        d->serial = seen[s].serial[0] ? cmd_xstrdup(seen[s].serial) : NULL;
         d->friendly = cmd_xstrdup(seen[s].target[0] ? "IET VIRTUAL-DISK"
                                                     : "SIM VIRTUAL-DISK");
         d->target = seen[s].target[0] ? cmd_xstrdup(seen[s].target) : NULL;

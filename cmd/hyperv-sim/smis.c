@@ -116,6 +116,7 @@ static void add_volume(json_object *vols, json_object *v, unsigned lun,
 {
     struct seen s = {.lun = lun, .style = 1, .ntfs = true};
     snprintf(s.wwn, sizeof(s.wwn), "%s", str(v, "wwn"));
+    snprintf(s.serial, sizeof(s.serial), "%s", str(v, "wwn"));
     s.size = (uint64_t)json_object_get_int64(field(v, "blocks")) * 512;
     /* The first of the chain of sources gives the signature. */
     json_object *root = v;

@@ -86,6 +86,7 @@ static json_object *to_json(struct hv *h)
         json_object *o = json_object_new_object();
         put_int(o, "number", d->number);
         put_str(o, "unique_id", d->unique_id);
+        put_str(o, "serial", d->serial);
         put_str(o, "friendly", d->friendly);
         put_str(o, "target", d->target);
         put_int(o, "lun", d->lun);
@@ -251,6 +252,7 @@ static void load_disk(struct hv *h, json_object *o)
     memset(d, 0, sizeof(*d));
     d->number = (unsigned)get_int(o, "number");
     d->unique_id = dup_str(o, "unique_id");
+    d->serial = dup_str(o, "serial");
     d->friendly = dup_str(o, "friendly");
     d->target = dup_str(o, "target");
     d->lun = (unsigned)get_int(o, "lun");

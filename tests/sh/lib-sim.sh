@@ -110,7 +110,8 @@ _sim_alive() {
         [ "$(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f1)" != Z ]
 }
 
-# sim_start [SMIS-SIM OPTIONS...]: start smis-sim on 127.0.0.1, port 0,
+# sim_start [SMIS-SIM OPTIONS...]: start smis-sim (or $SIM_PROG, e.g.
+# hyperv-sim: lib-hv.sh) on 127.0.0.1, port 0,
 # with a state file and a trace directory; wait until it listens.  Sets
 # SIM_PID (the smis-sim process, or valgrind running it), SIM_PORT,
 # SIM_URL (http or https, no credentials), SIM_STATE, SIM_TRACE, SIM_LOG.
@@ -131,7 +132,7 @@ sim_start() {
     done
     # As run() does, but exec'd so that $! is the server (or valgrind).
     # shellcheck disable=SC2086
-    (exec $SANPROV_WRAP smis-sim --listen 127.0.0.1:0 \
+    (exec $SANPROV_WRAP "${SIM_PROG:-smis-sim}" --listen 127.0.0.1:0 \
         --port-file "$SIM_PORT_FILE" --state "$SIM_STATE" \
         --trace-dir "$SIM_TRACE" "$@") >"$SIM_LOG" 2>&1 8>&- &
     SIM_PID=$!
@@ -143,7 +144,7 @@ sim_start() {
         _i=$((_i + 1))
     done
     if [ ! -s "$SIM_PORT_FILE" ]; then
-        echo "# smis-sim did not start within $SIM_WAIT s:"
+        echo "# ${SIM_PROG:-smis-sim} did not start within $SIM_WAIT s:"
         sed 's/^/#   /' "$SIM_LOG"
         sim_kill9
         return 1
