@@ -245,8 +245,12 @@ FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/tests/fuzz-replay-%)
 
 # A parser of smis-sim's, fuzz_sim_NAME, is fuzzed alone with its source,
-# cmd/smis-sim/NAME.c (as tests/fuzz/run.sh does).
-fuzz_sim_src = $(if $(filter fuzz_sim_%,$(1)),cmd/smis-sim/$(1:fuzz_sim_%=%).c)
+# cmd/smis-sim/NAME.c (as tests/fuzz/run.sh does); fuzz_hv_NAME with
+# hyperv-sim's decoder.
+fuzz_sim_src = $(if $(filter fuzz_sim_%,$(1)),cmd/smis-sim/$(1:fuzz_sim_%=%).c)$\
+    $(if $(filter fuzz_hv_%,$(1)), $(HV_DECODER_SRCS))
+# hyperv-sim's request decoder: the envelope and the WQL of its filters.
+HV_DECODER_SRCS := cmd/hyperv-sim/request.c cmd/hyperv-sim/wql.c
 
 $(B)/tests/fuzz-replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A) \
                           $$(call fuzz_sim_src,$$*)

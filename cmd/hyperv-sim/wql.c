@@ -162,7 +162,9 @@ static bool path(struct lex *l)
 static bool assoc_query(struct lex *l)
 {
     struct hv_wql *q = l->q;
-    if (!keyword(l, "OF") || !path(l))
+    if (!keyword(l, "OF"))
+        return refuse(l, "ASSOCIATORS and REFERENCES want OF");
+    if (!path(l))
         return false;
     if (!keyword(l, "WHERE"))
         return true;

@@ -59,7 +59,10 @@ for t in "$@"; do
     bin=$FUZZ_DIR/$t
     # A parser of smis-sim's, fuzz_sim_NAME, with its own source.
     extra=
-    case $t in fuzz_sim_*) extra=cmd/smis-sim/${t#fuzz_sim_}.c ;; esac
+    case $t in
+    fuzz_sim_*) extra=cmd/smis-sim/${t#fuzz_sim_}.c ;;
+    fuzz_hv_*) extra="cmd/hyperv-sim/request.c cmd/hyperv-sim/wql.c" ;;
+    esac
     echo "fuzz: building $t"
     # shellcheck disable=SC2086
     "$FUZZ_CC" $SAN $CFLAGS $PKG_CFLAGS -o "$bin" "$src" $extra $objs \
