@@ -8,478 +8,7 @@
 #include <strings.h>
 
 #include "common/cmd.h"
-#include "hv.h"
-
-#define CS "Msvm_ComputerSystem"
-
-/* ---- root/virtualization/v2 ---- */
-
-static struct hv_inst *host_inst(struct hv *h)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_VIRT, CS);
-    hv_inst_str(i, "CreationClassName", CS);
-    hv_inst_str(i, "Name", h->hostname);
-    hv_inst_str(i, "ElementName", h->hostname);
-    hv_inst_str(i, "Caption", "Hosting Computer System");
-    hv_inst_str(i, "Description", "Microsoft Hosting Computer System");
-    hv_inst_u64(i, "EnabledState", 2);
-    hv_inst_u64(i, "RequestedState", 12);
-    hv_inst_u64(i, "HealthState", 5);
-    return i;
-}
-
-struct hv_inst *hv_vm_inst(struct hv *h, const struct hv_vm *vm)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_VIRT, CS);
-    hv_inst_str(i, "CreationClassName", CS);
-    hv_inst_str(i, "Name", vm->guid);
-    hv_inst_str(i, "ElementName", vm->name);
-    hv_inst_str(i, "Caption", "Virtual Machine");
-    hv_inst_str(i, "Description", "Microsoft Virtual Machine");
-    hv_inst_u64(i, "EnabledState", vm->state);
-    hv_inst_u64(i, "RequestedState", 12);
-    hv_inst_u64(i, "HealthState", 5);
-    hv_inst_str(i, "InstallDate", NULL);
-    const char *ops[] = {"2"};
-    hv_inst_arr(i, "OperationalStatus", ops, 1);
-    hv_inst_u64(i, "ProcessID",
-                vm->state == 2 ? 4000 + (vm->guid[0] & 0xff) : 0);
-    return i;
-}
-
-static struct hv_inst *vsms_inst(struct hv *h)
-{
-    struct hv_inst *i =
-        hv_inst_new(HV_NS_VIRT, "Msvm_VirtualSystemManagementService");
-    hv_inst_str(i, "CreationClassName", "Msvm_VirtualSystemManagementService");
-    hv_inst_str(i, "Name", "vmms");
-    hv_inst_str(i, "SystemCreationClassName", CS);
-    hv_inst_str(i, "SystemName", h->hostname);
-    hv_inst_str(i, "ElementName", "Virtual Machine Management Service");
-    hv_inst_u64(i, "EnabledState", 2);
-    hv_inst_bool(i, "Started", true);
-    return i;
-}
-
-/* Windows Server 2012 R2 (build 9600) and later run generation 2 VMs. */
-static bool gen2(const struct hv *h)
-{
-    return h->os_build && strtoul(h->os_build, NULL, 10) >= 9600;
-}
-
-static struct hv_inst *vsmc_inst(struct hv *h)
-{
-    struct hv_inst *i =
-        hv_inst_new(HV_NS_VIRT, "Msvm_VirtualSystemManagementCapabilities");
-    hv_inst_str(i, "InstanceID",
-                "Microsoft:VirtualSystemManagementCapabilities");
-    hv_inst_str(i, "ElementName", "Virtual System Management Capabilities");
-    const char *types[] = {"Microsoft:Hyper-V:System:Realized",
-                           "Microsoft:Hyper-V:System:Planned"};
-    hv_inst_arr(i, "VirtualSystemTypesSupported", types, 2);
-    const char *async[] = {"3", "4", "5", "6", "7", "8"};
-    hv_inst_arr(i, "AsynchronousMethodsSupported", async, 6);
-    return i;
-}
-
-/* The default settings of each generation the host can define (linked
- * from the capabilities by Msvm_SettingsDefineCapabilities). */
-static struct hv_inst *definition_inst(unsigned gen)
-{
-    struct hv_inst *i =
-        hv_inst_new(HV_NS_VIRT, "Msvm_VirtualSystemSettingData");
-    hv_inst_fmt(i, "InstanceID", "Microsoft:Definition\\Generation%u\\Default",
-                gen);
-    hv_inst_fmt(i, "ElementName", "Generation %u default settings", gen);
-    hv_inst_fmt(i, "VirtualSystemSubType", "Microsoft:Hyper-V:SubType:%u", gen);
-    hv_inst_str(i, "VirtualSystemType", "Microsoft:Hyper-V:System:Definition");
-    return i;
-}
-
-static struct hv_inst *elec_inst(void)
-{
-    struct hv_inst *i =
-        hv_inst_new(HV_NS_VIRT, "Msvm_EnabledLogicalElementCapabilities");
-    hv_inst_str(i, "InstanceID", "Microsoft:EnabledLogicalElementCapabilities");
-    const char *states[] = {"2", "3", "6", "9", "10", "11", "32768", "32769"};
-    hv_inst_arr(i, "RequestedStatesSupported", states, 8);
-    return i;
-}
-
-struct hv_inst *hv_vssd_inst(struct hv *h, const struct hv_vm *vm)
-{
-    struct hv_inst *i =
-        hv_inst_new(HV_NS_VIRT, "Msvm_VirtualSystemSettingData");
-    hv_inst_fmt(i, "InstanceID", "Microsoft:%s", vm->guid);
-    hv_inst_str(i, "ElementName", vm->name);
-    hv_inst_str(i, "VirtualSystemIdentifier", vm->guid);
-    hv_inst_str(i, "VirtualSystemType", "Microsoft:Hyper-V:System:Realized");
-    hv_inst_fmt(i, "VirtualSystemSubType", "Microsoft:Hyper-V:SubType:%u",
-                vm->generation);
-    const char *notes[] = {vm->notes ? vm->notes : ""};
-    hv_inst_arr(i, "Notes", notes, 1);
-    return i;
-}
-
-static const struct {
-    const char *cls, *subtype;
-    unsigned rtype;
-} res_kinds[] = {
-    [HV_RES_PROCESSOR] = {"Msvm_ProcessorSettingData",
-                          "Microsoft:Hyper-V:Processor", 3},
-    [HV_RES_MEMORY] = {"Msvm_MemorySettingData", "Microsoft:Hyper-V:Memory", 4},
-    [HV_RES_SCSI] = {"Msvm_ResourceAllocationSettingData",
-                     "Microsoft:Hyper-V:Synthetic SCSI Controller", 6},
-    [HV_RES_IDE] = {"Msvm_ResourceAllocationSettingData",
-                    "Microsoft:Hyper-V:Emulated IDE Controller", 5},
-    [HV_RES_DISK_DRIVE] = {"Msvm_ResourceAllocationSettingData",
-                           "Microsoft:Hyper-V:Synthetic Disk Drive", 17},
-    [HV_RES_DVD_DRIVE] = {"Msvm_ResourceAllocationSettingData",
-                          "Microsoft:Hyper-V:Synthetic DVD Drive", 16},
-    [HV_RES_PHYSICAL] = {"Msvm_ResourceAllocationSettingData",
-                         "Microsoft:Hyper-V:Physical Disk Drive", 17},
-    [HV_RES_VHD] = {"Msvm_StorageAllocationSettingData",
-                    "Microsoft:Hyper-V:Virtual Hard Disk", 31},
-    [HV_RES_ISO] = {"Msvm_StorageAllocationSettingData",
-                    "Microsoft:Hyper-V:Virtual CD/DVD Disk", 16},
-    [HV_RES_NIC] = {"Msvm_SyntheticEthernetPortSettingData",
-                    "Microsoft:Hyper-V:Synthetic Ethernet Port", 10},
-    [HV_RES_CONNECTION] = {"Msvm_EthernetPortAllocationSettingData",
-                           "Microsoft:Hyper-V:Ethernet Connection", 33},
-};
-
-const char *hv_res_class(enum hv_rtype t)
-{
-    return res_kinds[t].cls;
-}
-
-bool hv_res_kind(const char *subtype, enum hv_rtype *t)
-{
-    for (size_t k = 0; k < CMD_COUNT(res_kinds); k++)
-        if (strcasecmp(res_kinds[k].subtype, subtype) == 0) {
-            *t = (enum hv_rtype)k;
-            return true;
-        }
-    return false;
-}
-
-static struct hv_inst *switch_inst(struct hv *h, size_t n)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_VIRT, "Msvm_VirtualEthernetSwitch");
-    hv_inst_str(i, "CreationClassName", "Msvm_VirtualEthernetSwitch");
-    /* A stable GUID-like name from the switch's index. */
-    hv_inst_fmt(i, "Name", "5A5B0000-0000-4000-8000-%012zX", n + 1);
-    hv_inst_str(i, "ElementName", h->switches[n]);
-    hv_inst_u64(i, "EnabledState", 2);
-    return i;
-}
-
-static struct hv_inst *switch_by_name(struct hv *h, const char *name)
-{
-    for (size_t n = 0; name && n < h->nswitches; n++)
-        if (strcmp(h->switches[n], name) == 0)
-            return switch_inst(h, n);
-    return NULL;
-}
-
-/* The host's physical disk as Hyper-V lists it (for pass-through). */
-static struct hv_inst *diskdrive_inst(struct hv *h, const struct hv_disk *d)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_VIRT, "Msvm_DiskDrive");
-    hv_inst_str(i, "CreationClassName", "Msvm_DiskDrive");
-    hv_inst_fmt(i, "DeviceID", "Microsoft:PhysicalDisk\\%u", d->number);
-    hv_inst_str(i, "SystemCreationClassName", CS);
-    hv_inst_str(i, "SystemName", h->hostname);
-    hv_inst_u64(i, "DriveNumber", d->number);
-    hv_inst_str(i, "ElementName", d->friendly ? d->friendly : "");
-    return i;
-}
-
-struct hv_inst *hv_res_inst(struct hv *h, const struct hv_vm *vm,
-                            const struct hv_resource *r)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_VIRT, res_kinds[r->type].cls);
-    hv_inst_fmt(i, "InstanceID", "Microsoft:%s\\%s", vm->guid, r->id);
-    hv_inst_str(i, "ElementName",
-                r->name ? r->name : res_kinds[r->type].subtype + 20);
-    hv_inst_u64(i, "ResourceType", res_kinds[r->type].rtype);
-    hv_inst_str(i, "ResourceSubType", res_kinds[r->type].subtype);
-    if (r->parent) {
-        const struct hv_resource *pr =
-            hv_res_find((struct hv_vm *)vm, r->parent);
-        char *id = cmd_xasprintf("Microsoft:%s\\%s", vm->guid, r->parent);
-        char *esc = hv_path_escape(id);
-        hv_inst_fmt(i, "Parent",
-                    "\\\\%s\\root\\virtualization\\v2:%s.InstanceID="
-                    "\"%s\"",
-                    h->hostname,
-                    pr ? res_kinds[pr->type].cls
-                       : "Msvm_ResourceAllocationSettingData",
-                    esc);
-        free(esc);
-        free(id);
-    } else
-        hv_inst_nil(i, "Parent");
-    hv_inst_fmt(i, "Address", "%u", r->address);
-    hv_inst_fmt(i, "AddressOnParent", "%u", r->address);
-    switch (r->type) {
-    case HV_RES_PROCESSOR:
-        hv_inst_u64(i, "VirtualQuantity", r->quantity);
-        hv_inst_str(i, "AllocationUnits", "count");
-        break;
-    case HV_RES_MEMORY:
-        hv_inst_u64(i, "VirtualQuantity", r->quantity);
-        hv_inst_u64(i, "Reservation", r->quantity);
-        hv_inst_u64(i, "Limit", r->quantity);
-        hv_inst_str(i, "AllocationUnits", "byte * 2^20");
-        hv_inst_bool(i, "DynamicMemoryEnabled", false);
-        break;
-    case HV_RES_PHYSICAL: {
-        /* host_resource: the host's disk number */
-        char *path = cmd_xasprintf(
-            "\\\\%s\\root\\virtualization\\v2:Msvm_DiskDrive."
-            "CreationClassName=\"Msvm_DiskDrive\",DeviceID=\"Microsoft:"
-            "PhysicalDisk\\\\%s\",SystemCreationClassName=\"" CS "\","
-            "SystemName=\"%s\"",
-            h->hostname, r->host_resource ? r->host_resource : "", h->hostname);
-        const char *hr[] = {path};
-        hv_inst_arr(i, "HostResource", hr, 1);
-        free(path);
-        break;
-    }
-    case HV_RES_VHD:
-    case HV_RES_ISO: {
-        const char *hr[] = {r->host_resource ? r->host_resource : ""};
-        hv_inst_arr(i, "HostResource", hr, 1);
-        break;
-    }
-    case HV_RES_NIC:
-        hv_inst_str(i, "Address", r->mac ? r->mac : "");
-        hv_inst_bool(i, "StaticMacAddress", r->mac != NULL);
-        break;
-    case HV_RES_CONNECTION: {
-        struct hv_inst *sw = switch_by_name(h, r->host_resource);
-        if (sw) {
-            char *path = cmd_xasprintf(
-                "\\\\%s\\root\\virtualization\\v2:Msvm_VirtualEthernetSwitch."
-                "CreationClassName=\"Msvm_VirtualEthernetSwitch\",Name=\"%s\"",
-                h->hostname, hv_inst_get(sw, "Name"));
-            const char *hr[] = {path};
-            hv_inst_arr(i, "HostResource", hr, 1);
-            free(path);
-            hv_inst_free(sw);
-        } else {
-            hv_inst_arr(i, "HostResource", NULL, 0);
-        }
-        hv_inst_u64(i, "EnabledState", 2);
-        break;
-    }
-    default:
-        break;
-    }
-    return i;
-}
-
-struct hv_inst *hv_job_inst(struct hv *h, const struct hv_job *j)
-{
-    int64_t now = hv_now_ms();
-    int state = hv_job_state(j, now);
-    struct hv_inst *i = hv_inst_new(HV_NS_VIRT, "Msvm_ConcreteJob");
-    hv_inst_str(i, "InstanceID", j->id);
-    hv_inst_str(i, "ElementName", j->method);
-    hv_inst_str(i, "Caption", j->method);
-    hv_inst_u64(i, "JobState", (uint64_t)state);
-    int64_t span = j->end_ms - j->start_ms;
-    uint64_t pct = state != 4 ? 100
-                   : span > 0 ? (uint64_t)((now - j->start_ms) * 100 / span)
-                              : 100;
-    hv_inst_u64(i, "PercentComplete", pct);
-    hv_inst_u64(i, "ErrorCode", state == 10 ? 32768 : 0);
-    hv_inst_str(i, "ErrorDescription", state == 10 ? j->error : NULL);
-    hv_inst_str(i, "ErrorSummaryDescription", state == 10 ? j->error : NULL);
-    hv_inst_u64(i, "JobType", 0);
-    hv_inst_bool(i, "DeleteOnCompletion", false);
-    hv_inst_str(i, "TimeBeforeRemoval", "00000000000500.000000:000");
-    return i;
-}
-
-/* ---- root/Microsoft/Windows/Storage ---- */
-
-static struct hv_inst *disk_inst(struct hv *h, const struct hv_disk *d)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_STORAGE, "MSFT_Disk");
-    hv_inst_fmt(i, "ObjectId",
-                "{1}\\\\%s\\root/Microsoft/Windows/Storage/"
-                "Providers_v2\\WSP_Disk.ObjectId=\"disk%u\"",
-                h->hostname, d->number);
-    hv_inst_u64(i, "Number", d->number);
-    hv_inst_str(i, "UniqueId", d->unique_id);
-    hv_inst_u64(i, "UniqueIdFormat", 3); /* FCPH Name: an NAA identifier */
-    hv_inst_str(i, "FriendlyName", d->friendly);
-    hv_inst_str(i, "SerialNumber", d->serial);
-    hv_inst_fmt(i, "Path", "\\\\?\\disk#%u", d->number);
-    hv_inst_str(i, "Location", d->target ? d->target : "Integrated");
-    hv_inst_u64(i, "BusType", d->target ? 9 : 1); /* iSCSI, SCSI */
-    hv_inst_u64(i, "Size", d->size);
-    hv_inst_u64(i, "AllocatedSize", d->fs ? d->size : 0);
-    hv_inst_u64(i, "LogicalSectorSize", 512);
-    hv_inst_u64(i, "PhysicalSectorSize", 512);
-    hv_inst_bool(i, "IsOffline", d->offline);
-    hv_inst_u64(i, "OfflineReason", d->offline ? d->offline_reason : 0);
-    hv_inst_bool(i, "IsReadOnly", d->read_only);
-    hv_inst_bool(i, "IsBoot", d->boot);
-    hv_inst_bool(i, "IsSystem", d->boot);
-    hv_inst_bool(i, "IsClustered", false);
-    hv_inst_u64(i, "PartitionStyle", d->partition_style);
-    if (d->partition_style == 1)
-        hv_inst_u64(i, "Signature", d->signature);
-    else
-        hv_inst_nil(i, "Signature");
-    hv_inst_str(i, "Guid", d->partition_style == 2 ? d->guid : NULL);
-    hv_inst_u64(i, "NumberOfPartitions", d->fs ? 1 : 0);
-    hv_inst_u64(i, "OperationalStatus", d->offline ? 0xD010 : 2);
-    hv_inst_u64(i, "HealthStatus", 0);
-    return i;
-}
-
-static struct hv_inst *partition_inst(struct hv *h, const struct hv_disk *d)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_STORAGE, "MSFT_Partition");
-    hv_inst_fmt(i, "ObjectId",
-                "{1}\\\\%s\\root/Microsoft/Windows/Storage/"
-                "Providers_v2\\WSP_Partition.ObjectId=\"disk%u"
-                "part1\"",
-                h->hostname, d->number);
-    hv_inst_u64(i, "DiskNumber", d->number);
-    hv_inst_u64(i, "PartitionNumber", 1);
-    hv_inst_u64(i, "Offset", 1 << 20);
-    hv_inst_u64(i, "Size", d->size > (1 << 20) ? d->size - (1 << 20) : 0);
-    hv_inst_arr(i, "AccessPaths", (const char *const *)d->paths.v, d->paths.n);
-    char letter = 0;
-    for (size_t k = 0; k < d->paths.n; k++)
-        if (strlen(d->paths.v[k]) == 3 && d->paths.v[k][1] == ':')
-            letter = d->paths.v[k][0];
-    if (letter)
-        hv_inst_fmt(i, "DriveLetter", "%d", letter);
-    else
-        hv_inst_u64(i, "DriveLetter", 0);
-    hv_inst_bool(i, "IsOffline", d->offline);
-    hv_inst_bool(i, "IsReadOnly", d->read_only);
-    hv_inst_bool(i, "IsBoot", d->boot);
-    return i;
-}
-
-static struct hv_inst *volume_inst(struct hv *h, const struct hv_disk *d)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_STORAGE, "MSFT_Volume");
-    hv_inst_fmt(i, "ObjectId",
-                "{1}\\\\%s\\root/Microsoft/Windows/Storage/"
-                "Providers_v2\\WSP_Volume.ObjectId=\"disk%u"
-                "vol1\"",
-                h->hostname, d->number);
-    hv_inst_fmt(i, "Path", "\\\\?\\Volume{%08X-0000-0000-0000-%012X}\\",
-                d->number, d->number + 1);
-    hv_inst_str(i, "FileSystem", d->fs);
-    hv_inst_str(i, "FileSystemLabel", d->label ? d->label : "");
-    hv_inst_u64(i, "Size", d->size > (1 << 20) ? d->size - (1 << 20) : 0);
-    hv_inst_u64(i, "SizeRemaining", d->size / 2);
-    hv_inst_u64(i, "DriveType", 3);
-    hv_inst_u64(i, "HealthStatus", 0);
-    return i;
-}
-
-static struct hv_inst *initiator_inst(struct hv *h, const char *address,
-                                      bool fc)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_STORAGE, "MSFT_InitiatorPort");
-    hv_inst_fmt(i, "ObjectId",
-                "{1}\\\\%s\\root/Microsoft/Windows/Storage/"
-                "Providers_v2\\HBA_InitiatorPort.ObjectId=\"%s\"",
-                h->hostname, address);
-    hv_inst_str(i, "NodeAddress", address);
-    hv_inst_str(i, "PortAddress", fc ? address : "ISCSI HBA");
-    hv_inst_str(i, "InstanceName",
-                fc ? "PCI\\VEN_1077\\0_0" : "ROOT\\ISCSIPRT\\0000_0");
-    hv_inst_u64(i, "ConnectionType", fc ? 1 : 5); /* Fibre Channel, iSCSI */
-    hv_inst_u64(i, "OperationalStatus", 1);
-    return i;
-}
-
-static struct hv_inst *portal_inst(struct hv *h, const struct hv_portal *p)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_STORAGE, "MSFT_iSCSITargetPortal");
-    hv_inst_str(i, "TargetPortalAddress", p->address);
-    hv_inst_u64(i, "TargetPortalPortNumber", p->port);
-    hv_inst_str(i, "InitiatorInstanceName", NULL);
-    hv_inst_str(i, "InitiatorPortalAddress", NULL);
-    return i;
-}
-
-static const struct hv_session *session_of(struct hv *h, const char *iqn)
-{
-    for (size_t k = 0; k < h->nsessions; k++)
-        if (strcmp(h->sessions[k].target, iqn) == 0)
-            return &h->sessions[k];
-    return NULL;
-}
-
-struct hv_inst *hv_target_inst(struct hv *h, const char *iqn)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_STORAGE, "MSFT_iSCSITarget");
-    hv_inst_str(i, "NodeAddress", iqn);
-    hv_inst_bool(i, "IsConnected", session_of(h, iqn) != NULL);
-    return i;
-}
-
-static struct hv_inst *session_inst(struct hv *h, const struct hv_session *s)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_STORAGE, "MSFT_iSCSISession");
-    hv_inst_str(i, "SessionIdentifier", s->id);
-    hv_inst_str(i, "TargetNodeAddress", s->target);
-    hv_inst_str(i, "InitiatorNodeAddress", h->o.iqn);
-    hv_inst_bool(i, "IsConnected", true);
-    hv_inst_bool(i, "IsPersistent", s->persistent);
-    hv_inst_u64(i, "NumberOfConnections", 1);
-    hv_inst_str(i, "TargetSideIdentifier", "0100");
-    return i;
-}
-
-/* ---- root/cimv2 ---- */
-
-static struct hv_inst *os_inst(struct hv *h)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_CIMV2, "Win32_OperatingSystem");
-    hv_inst_fmt(i, "Name", "%s|C:\\Windows|\\Device\\Harddisk0\\Partition2",
-                h->os_caption);
-    hv_inst_str(i, "Caption", h->os_caption);
-    hv_inst_str(i, "Version", h->os_version);
-    hv_inst_str(i, "BuildNumber", h->os_build);
-    hv_inst_str(i, "CSName", h->hostname);
-    hv_inst_u64(i, "ProductType", 3);
-    hv_inst_str(i, "OSArchitecture", "64-bit");
-    return i;
-}
-
-static struct hv_inst *iscsi_service_inst(struct hv *h)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_CIMV2, "Win32_Service");
-    hv_inst_str(i, "Name", "MSiSCSI");
-    hv_inst_str(i, "DisplayName", "Microsoft iSCSI Initiator Service");
-    hv_inst_str(i, "State", h->iscsi_running ? "Running" : "Stopped");
-    hv_inst_bool(i, "Started", h->iscsi_running);
-    hv_inst_str(i, "StartMode", h->iscsi_auto ? "Auto" : "Manual");
-    hv_inst_str(i, "Status", "OK");
-    return i;
-}
-
-static struct hv_inst *mpio_inst(void)
-{
-    struct hv_inst *i = hv_inst_new(HV_NS_CIMV2, "Win32_ServerFeature");
-    hv_inst_u64(i, "ID", 57);
-    hv_inst_u64(i, "ParentID", 0);
-    hv_inst_str(i, "Name", "Multipath I/O");
-    return i;
-}
+#include "classes.h"
 
 /* ---- associations ---- */
 
@@ -514,31 +43,31 @@ static void emit(struct walk *w, struct hv_inst *i)
 
 static void each_cs(struct walk *w)
 {
-    emit(w, host_inst(w->h));
+    emit(w, hv_host_inst(w->h));
     for (size_t k = 0; k < w->h->nvms; k++)
         emit(w, hv_vm_inst(w->h, &w->h->vms[k]));
 }
 
 static void each_vsms(struct walk *w)
 {
-    emit(w, vsms_inst(w->h));
+    emit(w, hv_vsms_inst(w->h));
 }
 
 static void each_vsmc(struct walk *w)
 {
-    emit(w, vsmc_inst(w->h));
+    emit(w, hv_vsmc_inst(w->h));
 }
 
 static void each_elec(struct walk *w)
 {
-    emit(w, elec_inst());
+    emit(w, hv_elec_inst());
 }
 
 static void each_vssd(struct walk *w)
 {
-    emit(w, definition_inst(1));
-    if (gen2(w->h))
-        emit(w, definition_inst(2));
+    emit(w, hv_definition_inst(1));
+    if (hv_gen2(w->h))
+        emit(w, hv_definition_inst(2));
     for (size_t k = 0; k < w->h->nvms; k++)
         emit(w, hv_vssd_inst(w->h, &w->h->vms[k]));
 }
@@ -548,7 +77,7 @@ static void each_res_of(struct walk *w, const char *cls)
     for (size_t k = 0; k < w->h->nvms; k++) {
         const struct hv_vm *vm = &w->h->vms[k];
         for (size_t r = 0; r < vm->nres; r++)
-            if (strcmp(res_kinds[vm->res[r].type].cls, cls) == 0)
+            if (strcmp(hv_res_class(vm->res[r].type), cls) == 0)
                 emit(w, hv_res_inst(w->h, vm, &vm->res[r]));
     }
 }
@@ -581,14 +110,14 @@ static void each_epasd(struct walk *w)
 static void each_switch(struct walk *w)
 {
     for (size_t k = 0; k < w->h->nswitches; k++)
-        emit(w, switch_inst(w->h, k));
+        emit(w, hv_switch_inst(w->h, k));
 }
 
 static void each_diskdrive(struct walk *w)
 {
     for (size_t k = 0; k < w->h->ndisks; k++)
         if (!w->h->disks[k].boot)
-            emit(w, diskdrive_inst(w->h, &w->h->disks[k]));
+            emit(w, hv_diskdrive_inst(w->h, &w->h->disks[k]));
 }
 
 static void each_job(struct walk *w)
@@ -600,21 +129,21 @@ static void each_job(struct walk *w)
 static void each_disk(struct walk *w)
 {
     for (size_t k = 0; k < w->h->ndisks; k++)
-        emit(w, disk_inst(w->h, &w->h->disks[k]));
+        emit(w, hv_disk_inst(w->h, &w->h->disks[k]));
 }
 
 static void each_partition(struct walk *w)
 {
     for (size_t k = 0; k < w->h->ndisks; k++)
         if (w->h->disks[k].fs)
-            emit(w, partition_inst(w->h, &w->h->disks[k]));
+            emit(w, hv_partition_inst(w->h, &w->h->disks[k]));
 }
 
 static void each_volume(struct walk *w)
 {
     for (size_t k = 0; k < w->h->ndisks; k++)
         if (w->h->disks[k].fs && !w->h->disks[k].offline)
-            emit(w, volume_inst(w->h, &w->h->disks[k]));
+            emit(w, hv_volume_inst(w->h, &w->h->disks[k]));
 }
 
 static void each_setting(struct walk *w)
@@ -627,13 +156,13 @@ static void each_setting(struct walk *w)
 static void each_initiator(struct walk *w)
 {
     if (w->h->o.iqn)
-        emit(w, initiator_inst(w->h, w->h->o.iqn, false));
+        emit(w, hv_initiator_inst(w->h, w->h->o.iqn, false));
     const char *p = w->h->o.wwpns;
     while (p && *p) {
         size_t len = strcspn(p, ",");
         char *one = cmd_xasprintf("%.*s", (int)len, p);
         if (len)
-            emit(w, initiator_inst(w->h, one, true));
+            emit(w, hv_initiator_inst(w->h, one, true));
         free(one);
         p += len + (p[len] == ',');
     }
@@ -642,7 +171,7 @@ static void each_initiator(struct walk *w)
 static void each_portal(struct walk *w)
 {
     for (size_t k = 0; k < w->h->nportals; k++)
-        emit(w, portal_inst(w->h, &w->h->portals[k]));
+        emit(w, hv_portal_inst(w->h, &w->h->portals[k]));
 }
 
 /* The targets: those the portals offer (discovered when the portal was
@@ -691,23 +220,23 @@ static void each_target(struct walk *w)
 static void each_session(struct walk *w)
 {
     for (size_t k = 0; k < w->h->nsessions; k++)
-        emit(w, session_inst(w->h, &w->h->sessions[k]));
+        emit(w, hv_session_inst(w->h, &w->h->sessions[k]));
 }
 
 static void each_os(struct walk *w)
 {
-    emit(w, os_inst(w->h));
+    emit(w, hv_os_inst(w->h));
 }
 
 static void each_service(struct walk *w)
 {
-    emit(w, iscsi_service_inst(w->h));
+    emit(w, hv_iscsi_service_inst(w->h));
 }
 
 static void each_feature(struct walk *w)
 {
     if (w->h->mpio)
-        emit(w, mpio_inst());
+        emit(w, hv_mpio_inst());
 }
 
 /* Associations */
@@ -734,25 +263,25 @@ static void each_vssdc(struct walk *w)
 static void each_hosted(struct walk *w)
 {
     emit(w, assoc(HV_NS_VIRT, "Msvm_HostedService", "Antecedent",
-                  host_inst(w->h), "Dependent", vsms_inst(w->h)));
+                  hv_host_inst(w->h), "Dependent", hv_vsms_inst(w->h)));
 }
 
 static void each_elemcap(struct walk *w)
 {
     emit(w, assoc(HV_NS_VIRT, "Msvm_ElementCapabilities", "ManagedElement",
-                  vsms_inst(w->h), "Capabilities", vsmc_inst(w->h)));
+                  hv_vsms_inst(w->h), "Capabilities", hv_vsmc_inst(w->h)));
     for (size_t k = 0; k < w->h->nvms; k++)
         emit(w, assoc(HV_NS_VIRT, "Msvm_ElementCapabilities", "ManagedElement",
                       hv_vm_inst(w->h, &w->h->vms[k]), "Capabilities",
-                      elec_inst()));
+                      hv_elec_inst()));
 }
 
 static void each_sdc(struct walk *w)
 {
-    for (unsigned g = 1; g <= (gen2(w->h) ? 2u : 1u); g++)
+    for (unsigned g = 1; g <= (hv_gen2(w->h) ? 2u : 1u); g++)
         emit(w, assoc(HV_NS_VIRT, "Msvm_SettingsDefineCapabilities",
-                      "GroupComponent", vsmc_inst(w->h), "PartComponent",
-                      definition_inst(g)));
+                      "GroupComponent", hv_vsmc_inst(w->h), "PartComponent",
+                      hv_definition_inst(g)));
 }
 
 static void each_aje(struct walk *w)
@@ -772,8 +301,8 @@ static void each_d2p(struct walk *w)
     for (size_t k = 0; k < w->h->ndisks; k++)
         if (w->h->disks[k].fs)
             emit(w, assoc(HV_NS_STORAGE, "MSFT_DiskToPartition", "Disk",
-                          disk_inst(w->h, &w->h->disks[k]), "Partition",
-                          partition_inst(w->h, &w->h->disks[k])));
+                          hv_disk_inst(w->h, &w->h->disks[k]), "Partition",
+                          hv_partition_inst(w->h, &w->h->disks[k])));
 }
 
 static void each_p2v(struct walk *w)
@@ -781,8 +310,8 @@ static void each_p2v(struct walk *w)
     for (size_t k = 0; k < w->h->ndisks; k++)
         if (w->h->disks[k].fs && !w->h->disks[k].offline)
             emit(w, assoc(HV_NS_STORAGE, "MSFT_PartitionToVolume", "Partition",
-                          partition_inst(w->h, &w->h->disks[k]), "Volume",
-                          volume_inst(w->h, &w->h->disks[k])));
+                          hv_partition_inst(w->h, &w->h->disks[k]), "Volume",
+                          hv_volume_inst(w->h, &w->h->disks[k])));
 }
 
 static void each_s2d(struct walk *w)
@@ -793,17 +322,18 @@ static void each_s2d(struct walk *w)
                 strcmp(w->h->disks[k].target, w->h->sessions[s].target) == 0)
                 emit(w, assoc(HV_NS_STORAGE, "MSFT_iSCSISessionToDisk",
                               "iSCSISession",
-                              session_inst(w->h, &w->h->sessions[s]), "Disk",
-                              disk_inst(w->h, &w->h->disks[k])));
+                              hv_session_inst(w->h, &w->h->sessions[s]), "Disk",
+                              hv_disk_inst(w->h, &w->h->disks[k])));
 }
 
 static void each_t2s(struct walk *w)
 {
     for (size_t s = 0; s < w->h->nsessions; s++)
-        emit(w, assoc(HV_NS_STORAGE, "MSFT_iSCSITargetToiSCSISession",
-                      "iSCSITarget",
-                      hv_target_inst(w->h, w->h->sessions[s].target),
-                      "iSCSISession", session_inst(w->h, &w->h->sessions[s])));
+        emit(w,
+             assoc(HV_NS_STORAGE, "MSFT_iSCSITargetToiSCSISession",
+                   "iSCSITarget",
+                   hv_target_inst(w->h, w->h->sessions[s].target),
+                   "iSCSISession", hv_session_inst(w->h, &w->h->sessions[s])));
 }
 
 struct hv_class {
@@ -814,7 +344,11 @@ struct hv_class {
 };
 
 static const struct hv_class classes[] = {
-    {HV_NS_VIRT, CS, {"CIM_ComputerSystem", "CIM_System"}, false, each_cs},
+    {HV_NS_VIRT,
+     "Msvm_ComputerSystem",
+     {"CIM_ComputerSystem", "CIM_System"},
+     false,
+     each_cs},
     {HV_NS_VIRT,
      "Msvm_VirtualSystemManagementService",
      {"CIM_VirtualSystemManagementService", "CIM_Service"},
