@@ -98,6 +98,63 @@ test_expect_success 'a rescan shows exactly the masked LUN, by its WWN' '
     hv_prop OfflineReason <disks.xml >why && echo 1 >want && test_cmp want why
 '
 
+# mbr FILE: an MBR with the disk signature 0xDEADBEEF and one NTFS
+# partition at sector 2048, as Windows leaves a formatted disk.
+mbr() {
+    printf '\357\276\255\336' | dd of="$1" bs=1 seek=440 conv=notrunc 2>/dev/null &&
+        printf '\007' | dd of="$1" bs=1 seek=450 conv=notrunc 2>/dev/null &&
+        printf '\000\010\000\000' | dd of="$1" bs=1 seek=454 conv=notrunc 2>/dev/null &&
+        printf '\125\252' | dd of="$1" bs=1 seek=510 conv=notrunc 2>/dev/null &&
+        printf 'NTFS    ' | dd of="$1" bs=1 seek=$((2048 * 512 + 3)) conv=notrunc 2>/dev/null
+}
+
+# disk_where COND: the response for the disks that meet WQL COND.
+disk_where() {
+    hv_enum "$HV_STORAGE/MSFT_Disk" "SELECT * FROM MSFT_Disk WHERE $1"
+}
+
+# disk_call SERIAL METHOD [PARAMS]: invoke METHOD on the disk whose serial
+# number is SERIAL.
+disk_call() {
+    disk_where "SerialNumber = '$1'" >d.xml &&
+        oid=$(hv_prop ObjectId <d.xml) && test -n "$oid" &&
+        hv_invoke "$HV_STORAGE/MSFT_Disk" "$2" "$(hv_sel "ObjectId=$oid")" "$3"
+}
+
+test_expect_success 'a LUN with an MBR: the host reads its signature and volume' '
+    mbr "$TRASH/array/default/hv1.img" &&
+    run lun-mask -u --host hv01 <luns >/dev/null && rescan &&
+    head -1 luns | run lun-mask --host hv01 >/dev/null && rescan &&
+    w=$(cat wwn1) && disk_where "SerialNumber = '"'"'$w'"'"'" >d1.xml &&
+    hv_prop PartitionStyle <d1.xml >ps && echo 1 >want && test_cmp want ps &&
+    hv_prop Signature <d1.xml >sig && echo 3735928559 >want && test_cmp want sig &&
+    disk_call "$w" Online >out && grep -q "<p:ReturnValue>0</p:ReturnValue>" out &&
+    hv_enum "$HV_STORAGE/MSFT_Volume" >vols && hv_prop FileSystem <vols >fs &&
+    printf "NTFS\nNTFS\n" >want && test_cmp want fs
+'
+
+test_expect_success 'its clone carries the signature and stays offline: a collision' '
+    run pool-list | run lun-create --clone-of "$(head -1 luns)" --name hvc >clone &&
+    run lun-mask --host hv01 <clone >/dev/null && rescan &&
+    run lun-list --json | jq -r "select(.name == \"hvc\") | .wwn" >wwnc &&
+    c=$(cat wwnc) && disk_where "SerialNumber = '"'"'$c'"'"'" >dc.xml &&
+    hv_prop Signature <dc.xml >sig && echo 3735928559 >want && test_cmp want sig &&
+    hv_prop OfflineReason <dc.xml >why && echo 4 >want && test_cmp want why &&
+    disk_call "$c" Online >out && grep -q "<p:ReturnValue>4</p:ReturnValue>" out &&
+    grep -q "collides" out
+'
+
+test_expect_success 'a new signature clears the collision; then it comes online' '
+    c=$(cat wwnc) &&
+    disk_call "$c" SetAttributes "<p:Signature>305419896</p:Signature>" >out &&
+    grep -q "<p:ReturnValue>0</p:ReturnValue>" out &&
+    disk_where "SerialNumber = '"'"'$c'"'"'" >dc.xml &&
+    hv_prop OfflineReason <dc.xml >why && echo 1 >want && test_cmp want why &&
+    disk_call "$c" Online >out && grep -q "<p:ReturnValue>0</p:ReturnValue>" out &&
+    run lun-mask -u --host hv01 <clone >/dev/null &&
+    run lun-delete <clone >/dev/null && rescan
+'
+
 test_expect_success 'masked to hv01 as well, the second LUN appears after a rescan' '
     tail -1 luns | run lun-mask --host hv01 >/dev/null &&
     iscsi_disks >seen && test_line_count = 1 seen &&
