@@ -364,7 +364,6 @@ static void define_system(struct hv *h, const struct hv_request *rq,
     if (gen == 2 && strtoul(h->os_build, NULL, 10) < 9600)
         return rv(o, RV_INVALID_PARAMETER,
                   "generation 2 VMs need Windows Server 2012 R2 or later");
-    size_t before = h->nvms;
     struct hv_vm *vm = hv_vm_create(h, name, gen);
     const char *notes = hv_embedded_get(ss->em, "Notes", NULL);
     vm->notes = notes ? cmd_xstrdup(notes) : NULL;
@@ -378,7 +377,6 @@ static void define_system(struct hv *h, const struct hv_request *rq,
         hv_vm_delete(h, hv_vm_find(h, guid));
         return;
     }
-    (void)before;
     struct hv_inst *i = hv_vm_inst(h, hv_vm_find(h, guid));
     hv_write_ref(&o->params, "ResultingSystem", i);
     hv_inst_free(i);

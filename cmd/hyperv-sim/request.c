@@ -13,8 +13,9 @@
 /*
  * Hostile input: the envelope is at most HV_MAX_ENVELOPE bytes (checked
  * before parsing, so the tree libxml2 builds is bounded by a small
- * multiple of that); a DOCTYPE is refused (SOAP forbids one), so no
- * entity is ever declared and none is substituted; network access is off;
+ * multiple of that); a DOCTYPE is refused (SOAP forbids one) before
+ * libxml2 sees the text, so no entity is ever declared, expanded or
+ * fetched; network access is off;
  * libxml2's own depth limit holds (no XML_PARSE_HUGE) and this walker
  * descends at most a few fixed levels.  Only the elements DSP0226 defines
  * are read, by namespace and local name; the rest is ignored, as
@@ -232,6 +233,9 @@ static void embedded_free(struct hv_embedded *em)
 
 static xmlDoc *read_doc(const char *data, size_t len)
 {
+    /* SOAP has no DTD: refused before libxml2 would read one. */
+    if (memmem(data, len, "<!DOCTYPE", 9))
+        return NULL;
     xmlDoc *doc = xmlReadMemory(data, (int)len, NULL, "UTF-8",
                                 XML_PARSE_NONET | XML_PARSE_NOERROR |
                                     XML_PARSE_NOWARNING);

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd/hyperv-sim/server.c: hyperv-sim's WS-Management over HTTP (POST
  * /wsman), faults, /stats and /state, on the simulators' server. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
 
 #include "common/cmd.h"
 #include "hv.h"
@@ -27,6 +31,11 @@ static const char *op_name(const struct hv_request *rq)
     case HV_OP_RELEASE:
         return "Release";
     case HV_OP_INVOKE:
+        /* The client's text: named in /stats and trace files only when
+         * it is a name. */
+        for (const char *c = rq->method; *c; c++)
+            if (!isalnum((unsigned char)*c) && *c != '_')
+                return "Invalid";
         return rq->method;
     }
     return "?";
@@ -178,6 +187,9 @@ static enum MHD_Result handler(void *ctx, struct simhttp_request *rq)
 
 int hv_serve(struct hv *h)
 {
+    /* Once, before the connections' threads parse at the same time. */
+    xmlInitParser();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     struct simhttp_opts ho = {.listen_host = h->o.listen_host,
                               .port = h->o.port,
                               .port_file = h->o.port_file,
@@ -196,5 +208,6 @@ int hv_serve(struct hv *h)
            h->hostname, h->os_caption, h->os_build, h->nvms);
     simhttp_wait(srv);
     simhttp_stop(srv);
+    curl_global_cleanup();
     return 0;
 }
