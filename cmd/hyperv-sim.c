@@ -50,7 +50,7 @@ int main(int argc, char **argv)
     struct hv_opts o = {.listen_host = "127.0.0.1", .port = 5985};
     char *listen = NULL, *password_file = NULL, *fault = NULL;
     int verbose = 0, no_mpio = 0, close_unannounced = 0;
-    long latency = 0, job_fail = 0, close_after = 0;
+    long latency = 0, job_fail = 0, close_after = 0, preload = 0;
     struct poptOption table[] = {
         {"listen", 0, POPT_ARG_STRING, &listen, 0,
          "address and port to listen on (port 0: any; default "
@@ -89,6 +89,8 @@ int main(int argc, char **argv)
          "STATE[:MODE]"},
         {"smis-url", 0, POPT_ARG_STRING, &o.smis_url, 0,
          "see the volumes this smis-sim masks to the host's initiators", "URL"},
+        {"preload-vms", 0, POPT_ARG_LONG, &preload, 0,
+         "define N VMs (vm1, vm2...) in a new host", "N"},
         {"latency", 0, POPT_ARG_LONG, &latency, 0,
          "wait MS milliseconds before answering each request (default 0)",
          "MS"},
@@ -154,7 +156,8 @@ int main(int argc, char **argv)
         cmd_usage_error("--tls-cert and --tls-key go together");
     if (!o.user != !password_file)
         cmd_usage_error("--user and --password-file go together");
-    if (latency < 0 || job_fail < 0 || o.job_seconds < 0 || close_after < 0)
+    if (latency < 0 || job_fail < 0 || o.job_seconds < 0 || close_after < 0 ||
+        preload < 0)
         cmd_usage_error("numbers must not be negative");
     if (close_unannounced && !close_after)
         cmd_usage_error("--close-unannounced goes with --close-after");
@@ -178,6 +181,7 @@ int main(int argc, char **argv)
                             s);
     }
     o.no_mpio = no_mpio;
+    o.preload_vms = (unsigned long)preload;
     o.latency_ms = (unsigned)latency;
     o.job_fail = (unsigned long)job_fail;
     o.close_after = (unsigned long)close_after;

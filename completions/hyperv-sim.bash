@@ -46,7 +46,7 @@ _hyperv_sim() {
         mapfile -t COMPREPLY < <(compgen -u -- "$cur")
         return
         ;;
-    --listen | --hostname | --iqn | --wwpn | --switches | --smis-url | \
+    --listen | --preload-vms | --hostname | --iqn | --wwpn | --switches | --smis-url | \
         --latency | --job-seconds | --job-fail | --close-after)
         # A value to type: nothing to offer.
         return
@@ -55,7 +55,7 @@ _hyperv_sim() {
     [[ $cur == -* ]] || return
     _sanprov_offer --listen --port-file --state --tls-cert --tls-key --user \
         --password-file --hostname --os --iqn --wwpn --switches --no-mpio \
-        --iscsi-service --smis-url --latency --job-seconds --fail --drop \
+        --iscsi-service --smis-url --preload-vms --latency --job-seconds --fail --drop \
         --job-fail --close-after --close-unannounced --trace-dir --verbose \
         --version --help -v -h
 }

@@ -129,6 +129,7 @@ struct hv_opts {
     const char *os;       /* "2019", "2012", "2012r2", "2016", "2022" */
     const char *switches; /* virtual switch names, comma-separated */
     bool no_mpio;
+    unsigned long preload_vms; /* VMs of a new host, vm1... */
     const char *iscsi_service; /* "running:auto" ... */
     const char *smis_url;      /* smis-sim to ask for masking */
     unsigned latency_ms;

@@ -92,6 +92,13 @@ static void new_host(struct hv *h, const struct hv_opts *o)
     d->paths.v = cmd_xcalloc(1, sizeof(char *));
     d->paths.v[0] = cmd_xstrdup("C:\\");
     d->paths.n = 1;
+    /* For scale: VMs as DefineSystem makes them, generation 2 when the
+     * release runs it. */
+    for (unsigned long k = 1; k <= o->preload_vms; k++) {
+        char name[32];
+        snprintf(name, sizeof(name), "vm%lu", k);
+        hv_vm_create(h, name, strtoul(h->os_build, NULL, 10) >= 9600 ? 2 : 1);
+    }
 }
 
 sp_code hv_init(struct hv *h, const struct hv_opts *o, sp_error *err)

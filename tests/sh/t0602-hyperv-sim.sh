@@ -21,7 +21,7 @@ test_expect_success '--help lists the options, --version the version' '
     run hyperv-sim --help >out &&
     for o in --listen --port-file --state --tls-cert --tls-key --user \
         --password-file --hostname --os --iqn --wwpn --switches --no-mpio \
-        --iscsi-service --smis-url --latency --job-seconds --fail --drop \
+        --iscsi-service --smis-url --preload-vms --latency --job-seconds --fail --drop \
         --job-fail --close-after --trace-dir --version; do
         grep -e "$o" out || { echo "--help does not list $o"; exit 1; }
     done &&
@@ -295,5 +295,25 @@ test_expect_success 'injected: a failed Get, a failed Enumerate, a failed method
 
 sim_stop
 test_expect_success 'faults: hyperv-sim stops cleanly' 'sim_stopped_ok'
+
+SIM_NAME="scale"
+sim_start --preload-vms 10000
+
+test_expect_success 'scale: 10,000 VMs enumerated in pages of 1000' '
+    hv_envelope http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate \
+        "$HV_V2/Msvm_ComputerSystem" "" "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>1000</w:MaxElements><w:EnumerationMode>EnumerateEPR</w:EnumerationMode></n:Enumerate>" |
+        hv_post >out &&
+    n=$(grep -o "<a:EndpointReference>" out | wc -l) &&
+    ctx=$(sed -n "s/.*<n:EnumerationContext>\([^<]*\)<.*/\1/p" out) &&
+    while [ -n "$ctx" ]; do
+        hv_envelope http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull "$HV_V2/Msvm_ComputerSystem" "" \
+            "<n:Pull><n:EnumerationContext>$ctx</n:EnumerationContext><n:MaxElements>1000</n:MaxElements></n:Pull>" | hv_post >out &&
+        n=$((n + $(grep -o "<a:EndpointReference>" out | wc -l))) &&
+        ctx=$(sed -n "s/.*<n:EnumerationContext>\([^<]*\)<.*/\1/p" out) || exit 1
+    done && test "$n" -eq 10001
+'
+
+sim_stop
+test_expect_success 'scale: hyperv-sim stops cleanly' 'sim_stopped_ok'
 
 test_done
