@@ -145,6 +145,30 @@ test_expect_success 'a VM: SCSI, a drive, a VHD on a volume, a NIC on a switch' 
     grep -q "5A5B0000-0000-4000-8000-000000000001" conn
 '
 
+test_expect_success 'a VM modified: 4 vCPUs, 2048 MB, new notes; odd memory refused' '
+    g=$(vm_guid g1) &&
+    hv_enum "$HV_V2/Msvm_ProcessorSettingData" >p && pid=$(hv_prop InstanceID <p) &&
+    hv_enum "$HV_V2/Msvm_MemorySettingData" >m && mid=$(hv_prop InstanceID <m) &&
+    hv_invoke "$VSMS" ModifyResourceSettings "$HV_VSMS_SEL" "<p:ResourceSettings>$(hv_embedded \
+        Msvm_ProcessorSettingData "InstanceID=$pid" VirtualQuantity=4)</p:ResourceSettings><p:ResourceSettings>$(hv_embedded \
+        Msvm_MemorySettingData "InstanceID=$mid" VirtualQuantity=2048)</p:ResourceSettings>" >out &&
+    grep -q "$OK" out &&
+    hv_enum "$HV_V2/Msvm_ProcessorSettingData" | hv_prop VirtualQuantity >q &&
+    echo 4 >want && test_cmp want q &&
+    hv_enum "$HV_V2/Msvm_MemorySettingData" | hv_prop VirtualQuantity >q &&
+    echo 2048 >want && test_cmp want q &&
+    hv_invoke "$VSMS" ModifyResourceSettings "$HV_VSMS_SEL" "<p:ResourceSettings>$(hv_embedded \
+        Msvm_MemorySettingData "InstanceID=$mid" VirtualQuantity=1025)</p:ResourceSettings>" >out &&
+    grep -q "<p:ReturnValue>32773</p:ReturnValue>" out &&
+    hv_enum "$HV_V2/Msvm_MemorySettingData" | hv_prop VirtualQuantity >q &&
+    echo 2048 >want && test_cmp want q &&
+    hv_invoke "$VSMS" ModifySystemSettings "$HV_VSMS_SEL" "<p:SystemSettings>$(hv_embedded \
+        Msvm_VirtualSystemSettingData "InstanceID=Microsoft:$g" \
+        "Notes=tmpl:y vm:g1")</p:SystemSettings>" >out && grep -q "$OK" out &&
+    hv_get "$HV_V2/Msvm_VirtualSystemSettingData" "$(hv_sel "InstanceID=Microsoft:$g")" >v &&
+    hv_prop Notes <v >n && echo "tmpl:y vm:g1" >want && test_cmp want n
+'
+
 test_expect_success 'associations: the VM settings and their parts, by filter and by WQL' '
     g=$(vm_guid g1) &&
     hv_envelope http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate \
