@@ -361,8 +361,12 @@ static bool header(struct ctx *c, const xmlNode *h, struct hv_request *rq)
     if (n && !number(c, n, &rq->max_envelope))
         return false;
     n = child(h, NS_WSMAN, "Locale");
-    if (n)
-        rq->locale = attr(n, "xml:lang");
+    if (n) {
+        xmlChar *lang =
+            xmlGetNsProp(n, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+        rq->locale = lang ? xstrdup((const char *)lang) : NULL;
+        xmlFree(lang);
+    }
     return true;
 }
 

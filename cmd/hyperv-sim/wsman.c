@@ -184,6 +184,14 @@ static unsigned get(struct hv *h, const struct hv_request *rq, sp_buf *out,
     hv_write_inst(out, i, NULL);
     footer(out);
     hv_inst_free(i);
+    if (rq->max_envelope && out->len > rq->max_envelope) {
+        sp_buf_reset(out);
+        return hv_fault(out, rq->message_id, "s:Sender", "wsman:EncodingLimit",
+                        "MaxEnvelopeSize", 0,
+                        "The response that the WS-Management service "
+                        "computed exceeds the maximum envelope size in the "
+                        "request.");
+    }
     return 200;
 }
 
@@ -241,18 +249,38 @@ static int collect_one(struct hv_inst *i, void *ud)
 }
 
 /* Write up to @max items of @e from its next, then its end or context. */
+/* Room an envelope leaves for items: the client's MaxEnvelopeSize less
+ * what the envelope around them takes (0: no limit). */
+#define ENVELOPE_OVERHEAD 2048
+
+/* Write up to @max items of @e from its next, within @room bytes (0: no
+ * limit; the first item goes in any case, as WinRM sends one item that
+ * fits, and faults only for one that cannot), then say if it is done. */
 static void items(sp_buf *out, struct hv_enum *e, unsigned long max,
-                  bool wsman_ns, bool *done)
+                  size_t room, bool wsman_ns, bool *done)
 {
     const char *p = wsman_ns ? "wsman" : "n";
+    size_t used = 0;
     sp_buf_addf(out, "<%s:Items>", p);
     for (unsigned long k = 0; k < max && e->next < e->n; k++) {
+        size_t len = strlen(e->items[e->next]);
+        if (room && k && used + len > room)
+            break;
+        used += len;
         sp_buf_addstr(out, e->items[e->next]);
         free(e->items[e->next]);
         e->items[e->next++] = NULL;
     }
     sp_buf_addf(out, "</%s:Items>", p);
     *done = e->next == e->n;
+}
+
+static size_t room_of(const struct hv_request *rq)
+{
+    return rq->max_envelope > ENVELOPE_OVERHEAD
+               ? rq->max_envelope - ENVELOPE_OVERHEAD
+           : rq->max_envelope ? 1
+                              : 0;
 }
 
 static void enum_drop(struct hv *h, size_t k)
@@ -382,7 +410,8 @@ static unsigned enumerate(struct hv *h, const struct hv_request *rq,
     sp_buf_addstr(out, "<n:EnumerateResponse>");
     bool done = false;
     if (rq->optimize) {
-        items(out, e, rq->max_elements ? rq->max_elements : 1, true, &done);
+        items(out, e, rq->max_elements ? rq->max_elements : 1, room_of(rq),
+              true, &done);
         if (done)
             sp_buf_addstr(out, "<wsman:EndOfSequence/>");
     }
@@ -409,7 +438,8 @@ static unsigned pull(struct hv *h, const struct hv_request *rq, sp_buf *out)
     sp_buf_addstr(out, "<n:PullResponse>");
     bool done;
     sp_buf items_buf = SP_BUF_INIT((size_t)1 << 31);
-    items(&items_buf, e, rq->max_elements ? rq->max_elements : 1, false, &done);
+    items(&items_buf, e, rq->max_elements ? rq->max_elements : 1, room_of(rq),
+          false, &done);
     if (!done)
         sp_buf_addf(out, "<n:EnumerationContext>%s</n:EnumerationContext>",
                     e->id);

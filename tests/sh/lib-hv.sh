@@ -21,10 +21,11 @@ HV_STORAGE=$HV_WMI/root/Microsoft/Windows/Storage
 HV_CIMV2=$HV_WMI/root/cimv2
 HV_CURL=
 
-# hv_envelope ACTION RESOURCEURI SELECTORS-XML BODY-XML: a request.
+# hv_envelope ACTION RESOURCEURI SELECTORS-XML BODY-XML: a request, with
+# the MaxEnvelopeSize $HV_MAX_ENVELOPE (default 512000, WinRM's).
 hv_envelope() {
     cat <<EOF
-<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/enumeration"><s:Header><a:To>$SIM_URL/wsman</a:To><w:ResourceURI s:mustUnderstand="true">$2</w:ResourceURI><a:ReplyTo><a:Address s:mustUnderstand="true">http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo><a:Action s:mustUnderstand="true">$1</a:Action><w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize><a:MessageID>uuid:$(cat /proc/sys/kernel/random/uuid)</a:MessageID><w:OperationTimeout>PT60S</w:OperationTimeout>${3:+<w:SelectorSet>$3</w:SelectorSet>}</s:Header><s:Body>$4</s:Body></s:Envelope>
+<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/enumeration"><s:Header><a:To>$SIM_URL/wsman</a:To><w:ResourceURI s:mustUnderstand="true">$2</w:ResourceURI><a:ReplyTo><a:Address s:mustUnderstand="true">http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo><a:Action s:mustUnderstand="true">$1</a:Action><w:MaxEnvelopeSize s:mustUnderstand="true">${HV_MAX_ENVELOPE:-512000}</w:MaxEnvelopeSize><a:MessageID>uuid:$(cat /proc/sys/kernel/random/uuid)</a:MessageID><w:OperationTimeout>PT60S</w:OperationTimeout>${3:+<w:SelectorSet>$3</w:SelectorSet>}</s:Header><s:Body>$4</s:Body></s:Envelope>
 EOF
 }
 

@@ -333,8 +333,21 @@ test_expect_success 'scale: 10,000 VMs enumerated in pages of 1000' '
         hv_envelope http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull "$HV_V2/Msvm_ComputerSystem" "" \
             "<n:Pull><n:EnumerationContext>$ctx</n:EnumerationContext><n:MaxElements>1000</n:MaxElements></n:Pull>" | hv_post >out &&
         n=$((n + $(grep -o "<a:EndpointReference>" out | wc -l))) &&
+        test "$(wc -c <out)" -le 512000 &&
         ctx=$(sed -n "s/.*<n:EnumerationContext>\([^<]*\)<.*/\1/p" out) || exit 1
     done && test "$n" -eq 10001
+'
+
+test_expect_success 'MaxEnvelopeSize: pages fit it; a Get that cannot is EncodingLimit' '
+    HV_MAX_ENVELOPE=8192 &&
+    hv_envelope http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate \
+        "$HV_V2/Msvm_ComputerSystem" "" "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>1000</w:MaxElements></n:Enumerate>" |
+        hv_post >out &&
+    test "$(wc -c <out)" -le 8192 &&
+    test "$(grep -o "<p:Msvm_ComputerSystem " out | wc -l)" -gt 1 &&
+    HV_MAX_ENVELOPE=1000 &&
+    hv_get "$HV_V2/Msvm_ComputerSystem" "$(hv_sel CreationClassName=Msvm_ComputerSystem Name=HV01)" >out &&
+    grep -q "wsman:EncodingLimit" out
 '
 
 sim_stop
