@@ -189,7 +189,7 @@ $(B)/bin/smis-sim: cmd/smis-sim.c $(wildcard cmd/smis-sim/*.c cmd/smis-sim/*.h) 
 
 # hyperv-sim: the same server, libxml2 for its requests, libiscsi to log
 # in to iSCSI portals as the host, libcurl for smis-sim's state.
-HYPERV_SIM_LIBS := $(shell pkg-config --libs libiscsi 2>/dev/null || echo -liscsi)
+HYPERV_SIM_LIBS := $(shell pkg-config --libs libiscsi 2>/dev/null)
 $(B)/bin/hyperv-sim: cmd/hyperv-sim.c $(wildcard cmd/hyperv-sim/*.c cmd/hyperv-sim/*.h) \
                      $(SIMHTTP_SRCS) $(wildcard cmd/simhttp/*.h) \
                      $(CMD_HELPER_SRCS) $(wildcard cmd/common/*.h) $(HEADERS) \
@@ -332,9 +332,12 @@ deps:
 
 # A cheap guard for plain "make": say what is missing instead of a
 # compiler error about a header.
+# The simulators' libraries too (libmicrohttpd, libiscsi for hyperv-sim).
+SIM_PKGS := libmicrohttpd libiscsi
 deps-check:
-	@pkg-config --exists $(LIB_PKGS) || { \
-	    echo "missing libraries ($(LIB_PKGS)); run 'make deps'"; exit 1; }
+	@pkg-config --exists $(LIB_PKGS) $(SIM_PKGS) || { \
+	    echo "missing libraries ($(LIB_PKGS) $(SIM_PKGS)); run 'make deps'"; \
+	    exit 1; }
 
 # ---- install ----
 
