@@ -255,9 +255,13 @@ test_expect_success 'an enumeration pulled one by one, and one released' '
     grep -q "n:InvalidEnumerationContext" out
 '
 
-test_expect_success '/stats counts the calls' '
+test_expect_success '/stats counts the calls; the trace holds each exchange' '
     sim_get /stats >stats && grep -q "\"DefineSystem\":2" stats &&
-    grep -q "\"vms\":0" stats
+    grep -q "\"vms\":0" stats &&
+    ls "$SIM_TRACE" | grep -q "^[0-9]\{6\}-DefineSystem\.req\.xml$" &&
+    ls "$SIM_TRACE" | grep -q "^[0-9]\{6\}-DefineSystem\.rsp\.xml$" &&
+    test "$(ls "$SIM_TRACE" | grep -c "\.req\.xml$")" -eq \
+        "$(ls "$SIM_TRACE" | grep -c "\.rsp\.xml$")"
 '
 
 sim_stop
@@ -319,6 +323,19 @@ test_expect_success 'injected: a failed Get, a failed Enumerate, a failed method
 
 sim_stop
 test_expect_success 'faults: hyperv-sim stops cleanly' 'sim_stopped_ok'
+
+SIM_NAME="slow"
+sim_start --latency 400
+
+test_expect_success '--latency: each request waits' '
+    start=$(date +%s%N) &&
+    hv_get "$HV_CIMV2/Win32_Service" "$(hv_sel Name=MSiSCSI)" >out &&
+    end=$(date +%s%N) && test $(((end - start) / 1000000)) -ge 400 &&
+    grep -q "<p:Name>MSiSCSI</p:Name>" out
+'
+
+sim_stop
+test_expect_success 'slow: hyperv-sim stops cleanly' 'sim_stopped_ok'
 
 SIM_NAME="scale"
 sim_start --preload-vms 10000
