@@ -348,22 +348,30 @@ static void define_system(struct hv *h, const struct hv_request *rq,
 {
     const struct hv_param *ss = hv_param_find(rq, "SystemSettings");
     if (!ss || !ss->em ||
-        strcasecmp(ss->em->classname, "Msvm_VirtualSystemSettingData") != 0)
-        return rv(o, RV_INVALID_PARAMETER,
-                  "SystemSettings is not an embedded "
-                  "Msvm_VirtualSystemSettingData");
+        strcasecmp(ss->em->classname, "Msvm_VirtualSystemSettingData") != 0) {
+        rv(o, RV_INVALID_PARAMETER,
+           "SystemSettings is not an embedded "
+           "Msvm_VirtualSystemSettingData");
+        return;
+    }
     const char *name = hv_embedded_get(ss->em, "ElementName", NULL);
     unsigned gen =
         gen_of(hv_embedded_get(ss->em, "VirtualSystemSubType", NULL));
-    if (!name || !*name)
-        return rv(o, RV_INVALID_PARAMETER, "the VM has no ElementName");
-    if (!gen)
-        return rv(o, RV_INVALID_PARAMETER,
-                  "the VirtualSystemSubType is not "
-                  "a generation");
-    if (gen == 2 && strtoul(h->os_build, NULL, 10) < 9600)
-        return rv(o, RV_INVALID_PARAMETER,
-                  "generation 2 VMs need Windows Server 2012 R2 or later");
+    if (!name || !*name) {
+        rv(o, RV_INVALID_PARAMETER, "the VM has no ElementName");
+        return;
+    }
+    if (!gen) {
+        rv(o, RV_INVALID_PARAMETER,
+           "the VirtualSystemSubType is not "
+           "a generation");
+        return;
+    }
+    if (gen == 2 && strtoul(h->os_build, NULL, 10) < 9600) {
+        rv(o, RV_INVALID_PARAMETER,
+           "generation 2 VMs need Windows Server 2012 R2 or later");
+        return;
+    }
     struct hv_vm *vm = hv_vm_create(h, name, gen);
     const char *notes = hv_embedded_get(ss->em, "Notes", NULL);
     vm->notes = notes ? cmd_xstrdup(notes) : NULL;
@@ -387,10 +395,14 @@ static void destroy_system(struct hv *h, const struct hv_request *rq,
 {
     const struct hv_param *p = hv_param_find(rq, "AffectedSystem");
     struct hv_vm *vm = vm_of_epr(h, p ? p->epr : NULL);
-    if (!vm)
-        return hv_out_fail(o, 6, "Not found ");
-    if (vm->state == 2 || vm->state == 9)
-        return rv(o, RV_INVALID_STATE, "the VM is running: turn it off first");
+    if (!vm) {
+        hv_out_fail(o, 6, "Not found ");
+        return;
+    }
+    if (vm->state == 2 || vm->state == 9) {
+        rv(o, RV_INVALID_STATE, "the VM is running: turn it off first");
+        return;
+    }
     char guid[37];
     memcpy(guid, vm->guid, sizeof(guid));
     if (hv_job_begin(h, o, "DestroySystem", guid))
@@ -404,8 +416,10 @@ static void add_resources(struct hv *h, const struct hv_request *rq,
     const char *id = p && p->epr ? hv_epr_selector(p->epr, "InstanceID") : NULL;
     const char *rest = NULL;
     struct hv_vm *vm = vm_of_id(h, id, &rest);
-    if (!vm || rest)
-        return hv_out_fail(o, 6, "Not found ");
+    if (!vm || rest) {
+        hv_out_fail(o, 6, "Not found ");
+        return;
+    }
     char guid[37];
     memcpy(guid, vm->guid, sizeof(guid));
     size_t before = vm->nres;
@@ -444,8 +458,10 @@ static void modify_resources(struct hv *h, const struct hv_request *rq,
         const char *rest = NULL;
         struct hv_vm *vm = vm_of_id(h, id, &rest);
         struct hv_resource *r = vm ? hv_res_find(vm, rest) : NULL;
-        if (!r)
-            return hv_out_fail(o, 6, "Not found ");
+        if (!r) {
+            hv_out_fail(o, 6, "Not found ");
+            return;
+        }
         /* Checked on a copy: a refused change leaves the resource. */
         struct hv_resource before = *r;
         before.parent = r->parent ? cmd_xstrdup(r->parent) : NULL;
@@ -485,16 +501,22 @@ static void remove_resources(struct hv *h, const struct hv_request *rq,
         const char *id = p->epr ? hv_epr_selector(p->epr, "InstanceID") : NULL;
         const char *rest = NULL;
         struct hv_vm *vm = vm_of_id(h, id, &rest);
-        if (!vm || !hv_res_find(vm, rest))
-            return hv_out_fail(o, 6, "Not found ");
+        if (!vm || !hv_res_find(vm, rest)) {
+            hv_out_fail(o, 6, "Not found ");
+            return;
+        }
         enum hv_rtype t = hv_res_find(vm, rest)->type;
-        if (t == HV_RES_PROCESSOR || t == HV_RES_MEMORY)
-            return rv(o, RV_INVALID_PARAMETER,
-                      "a VM's processor and memory cannot be removed");
+        if (t == HV_RES_PROCESSOR || t == HV_RES_MEMORY) {
+            rv(o, RV_INVALID_PARAMETER,
+               "a VM's processor and memory cannot be removed");
+            return;
+        }
         n++;
     }
-    if (!n)
-        return rv(o, RV_INVALID_PARAMETER, "no ResourceSettings to remove");
+    if (!n) {
+        rv(o, RV_INVALID_PARAMETER, "no ResourceSettings to remove");
+        return;
+    }
     if (!hv_job_begin(h, o, "RemoveResourceSettings", NULL))
         return;
     for (size_t k = 0; k < rq->nparams; k++) {
@@ -514,18 +536,23 @@ static void modify_system(struct hv *h, const struct hv_request *rq,
                           struct hv_out *o)
 {
     const struct hv_param *ss = hv_param_find(rq, "SystemSettings");
-    if (!ss || !ss->em)
-        return rv(o, RV_INVALID_PARAMETER,
-                  "SystemSettings is not an embedded instance");
+    if (!ss || !ss->em) {
+        rv(o, RV_INVALID_PARAMETER,
+           "SystemSettings is not an embedded instance");
+        return;
+    }
     const char *rest = NULL;
     struct hv_vm *vm =
         vm_of_id(h, hv_embedded_get(ss->em, "InstanceID", NULL), &rest);
-    if (!vm || rest)
-        return hv_out_fail(o, 6, "Not found ");
+    if (!vm || rest) {
+        hv_out_fail(o, 6, "Not found ");
+        return;
+    }
     const char *sub = hv_embedded_get(ss->em, "VirtualSystemSubType", NULL);
-    if (sub && gen_of(sub) != vm->generation)
-        return rv(o, RV_INVALID_PARAMETER,
-                  "a VM's generation cannot be changed");
+    if (sub && gen_of(sub) != vm->generation) {
+        rv(o, RV_INVALID_PARAMETER, "a VM's generation cannot be changed");
+        return;
+    }
     if (!hv_job_begin(h, o, "ModifySystemSettings", vm->guid))
         return;
     const char *name = hv_embedded_get(ss->em, "ElementName", NULL);
@@ -545,8 +572,10 @@ static void request_state_change(struct hv *h, struct hv_vm *vm,
                                  const struct hv_request *rq, struct hv_out *o)
 {
     const struct hv_param *p = hv_param_find(rq, "RequestedState");
-    if (!p || !p->text)
-        return hv_out_fail(o, 4, "Invalid parameter ");
+    if (!p || !p->text) {
+        hv_out_fail(o, 4, "Invalid parameter ");
+        return;
+    }
     unsigned long want = strtoul(p->text, NULL, 10);
     uint16_t to;
     switch (want) {
@@ -568,17 +597,18 @@ static void request_state_change(struct hv *h, struct hv_vm *vm,
         to = 9;
         break;
     default:
-        return rv(o, RV_INVALID_PARAMETER,
-                  "RequestedState is not one Hyper-V "
-                  "takes");
+        rv(o, RV_INVALID_PARAMETER, "RequestedState is not one Hyper-V takes");
+        return;
     }
     bool reset = want == 10 || want == 11;
     if ((to == vm->state && !reset) || (reset && vm->state != 2) ||
         (to == 9 && vm->state != 2) ||
-        (to == 6 && vm->state != 2 && vm->state != 9))
-        return rv(o, RV_INVALID_STATE,
-                  "the VM cannot go to that state from "
-                  "its own");
+        (to == 6 && vm->state != 2 && vm->state != 9)) {
+        rv(o, RV_INVALID_STATE,
+           "the VM cannot go to that state from "
+           "its own");
+        return;
+    }
     if (hv_job_begin(h, o, "RequestStateChange", vm->guid))
         hv_vm_find(h, vm->guid)->state = to;
 }
@@ -595,20 +625,29 @@ void hv_invoke(struct hv *h, const struct hv_request *rq, const char *ns,
         strcasecmp(m, "RequestStateChange") == 0) {
         struct hv_vm *vm = hv_vm_find(h, hv_epr_selector(&rq->target, "Name"));
         struct hv_inst *i = hv_get(h, ns, cls, &rq->target);
-        if (!i)
-            return hv_out_fail(o, 6, "Not found ");
+        if (!i) {
+            hv_out_fail(o, 6, "Not found ");
+            return;
+        }
         hv_inst_free(i);
-        if (!vm) /* the host itself */
-            return rv(o, RV_NOT_SUPPORTED,
-                      "the host's state is not changed "
-                      "over WMI");
-        return request_state_change(h, vm, rq, o);
+        if (!vm) /* the host itself */ {
+            rv(o, RV_NOT_SUPPORTED,
+               "the host's state is not changed "
+               "over WMI");
+            return;
+        }
+        request_state_change(h, vm, rq, o);
+        return;
     }
-    if (strcasecmp(cls, "Msvm_VirtualSystemManagementService") != 0)
-        return hv_out_fail(o, 16, "Method not found ");
+    if (strcasecmp(cls, "Msvm_VirtualSystemManagementService") != 0) {
+        hv_out_fail(o, 16, "Method not found ");
+        return;
+    }
     struct hv_inst *svc = hv_get(h, ns, cls, &rq->target);
-    if (!svc)
-        return hv_out_fail(o, 6, "Not found ");
+    if (!svc) {
+        hv_out_fail(o, 6, "Not found ");
+        return;
+    }
     hv_inst_free(svc);
     if (strcasecmp(m, "DefineSystem") == 0)
         define_system(h, rq, o);

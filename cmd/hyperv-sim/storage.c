@@ -74,37 +74,50 @@ static void disk_method(struct hv *h, const struct hv_request *rq,
                         struct hv_out *o)
 {
     struct hv_disk *d = disk_of(h, rq, "MSFT_Disk");
-    if (!d)
-        return hv_out_fail(o, 6, "Not found ");
+    if (!d) {
+        hv_out_fail(o, 6, "Not found ");
+        return;
+    }
     const char *m = rq->method;
     if (strcasecmp(m, "Online") == 0) {
-        if (d->offline && hv_disk_collides(h, d))
-            return status(o, ST_FAILED,
-                          "the disk's signature collides with an online "
-                          "disk's: give it a new one (SetAttributes)");
+        if (d->offline && hv_disk_collides(h, d)) {
+            status(o, ST_FAILED,
+                   "the disk's signature collides with an online "
+                   "disk's: give it a new one (SetAttributes)");
+            return;
+        }
         d->offline = false;
         d->offline_reason = 0;
-        return status(o, ST_OK, NULL);
+        status(o, ST_OK, NULL);
+        return;
     }
     if (strcasecmp(m, "Offline") == 0) {
-        if (d->boot)
-            return status(o, ST_FAILED, "the system disk cannot go offline");
+        if (d->boot) {
+            status(o, ST_FAILED, "the system disk cannot go offline");
+            return;
+        }
         d->offline = true;
         d->offline_reason = 1;
-        return status(o, ST_OK, NULL);
+        status(o, ST_OK, NULL);
+        return;
     }
-    if (strcasecmp(m, "SetAttributes") != 0)
-        return hv_out_fail(o, 16, "Method not found ");
+    if (strcasecmp(m, "SetAttributes") != 0) {
+        hv_out_fail(o, 16, "Method not found ");
+        return;
+    }
     const char *ro = text_param(rq, "IsReadOnly");
     const char *sig = text_param(rq, "Signature");
     const char *guid = text_param(rq, "Guid");
     char g[39];
-    if (sig && d->partition_style != 1)
-        return status(o, ST_INVALID_PARAMETER,
-                      "a Signature is for an MBR disk");
-    if (guid && (d->partition_style != 2 || !parse_guid(guid, g)))
-        return status(o, ST_INVALID_PARAMETER,
-                      "a Guid is for a GPT disk, written {8-4-4-4-12}");
+    if (sig && d->partition_style != 1) {
+        status(o, ST_INVALID_PARAMETER, "a Signature is for an MBR disk");
+        return;
+    }
+    if (guid && (d->partition_style != 2 || !parse_guid(guid, g))) {
+        status(o, ST_INVALID_PARAMETER,
+               "a Guid is for a GPT disk, written {8-4-4-4-12}");
+        return;
+    }
     if (ro)
         d->read_only = strcasecmp(ro, "true") == 0;
     if (sig)
@@ -120,24 +133,34 @@ static void partition_method(struct hv *h, const struct hv_request *rq,
                              struct hv_out *o)
 {
     struct hv_disk *d = disk_of(h, rq, "MSFT_Partition");
-    if (!d)
-        return hv_out_fail(o, 6, "Not found ");
+    if (!d) {
+        hv_out_fail(o, 6, "Not found ");
+        return;
+    }
     const char *path = text_param(rq, "AccessPath");
     bool add = strcasecmp(rq->method, "AddAccessPath") == 0;
-    if (!add && strcasecmp(rq->method, "RemoveAccessPath") != 0)
-        return hv_out_fail(o, 16, "Method not found ");
-    if (!path || !*path)
-        return status(o, ST_INVALID_PARAMETER, "no AccessPath");
-    if (d->offline)
-        return status(o, ST_FAILED, "the disk is offline");
+    if (!add && strcasecmp(rq->method, "RemoveAccessPath") != 0) {
+        hv_out_fail(o, 16, "Method not found ");
+        return;
+    }
+    if (!path || !*path) {
+        status(o, ST_INVALID_PARAMETER, "no AccessPath");
+        return;
+    }
+    if (d->offline) {
+        status(o, ST_FAILED, "the disk is offline");
+        return;
+    }
     size_t at = d->paths.n;
     for (size_t k = 0; k < d->paths.n; k++)
         if (strcasecmp(d->paths.v[k], path) == 0)
             at = k;
     if (add) {
-        if (at < d->paths.n)
-            return status(o, ST_INVALID_PARAMETER,
-                          "the partition has that access path");
+        if (at < d->paths.n) {
+            status(o, ST_INVALID_PARAMETER,
+                   "the partition has that access path");
+            return;
+        }
         /* A folder path lies on another online volume; a drive letter
          * is free. */
         bool letter = strlen(path) == 3 && path[1] == ':' && path[2] == '\\';
@@ -145,26 +168,33 @@ static void partition_method(struct hv *h, const struct hv_request *rq,
         for (size_t k = 0; k < h->ndisks; k++) {
             const struct hv_disk *o2 = &h->disks[k];
             for (size_t p = 0; p < o2->paths.n; p++) {
-                if (strcasecmp(o2->paths.v[p], path) == 0)
-                    return status(o, ST_INVALID_PARAMETER,
-                                  "the access path is in use");
+                if (strcasecmp(o2->paths.v[p], path) == 0) {
+                    status(o, ST_INVALID_PARAMETER,
+                           "the access path is in use");
+                    return;
+                }
                 if (!letter && !o2->offline && o2 != d &&
                     strncasecmp(path, o2->paths.v[p], strlen(o2->paths.v[p])) ==
                         0)
                     ok = true;
             }
         }
-        if (!ok)
-            return status(o, ST_INVALID_PARAMETER,
-                          "the access path is on no volume of the host");
+        if (!ok) {
+            status(o, ST_INVALID_PARAMETER,
+                   "the access path is on no volume of the host");
+            return;
+        }
         d->paths.v =
             cmd_xrealloc(d->paths.v, (d->paths.n + 1) * sizeof(char *));
         d->paths.v[d->paths.n++] = cmd_xstrdup(path);
-        return status(o, ST_OK, NULL);
+        status(o, ST_OK, NULL);
+        return;
     }
-    if (at == d->paths.n)
-        return status(o, ST_INVALID_PARAMETER,
-                      "the partition has no such access path");
+    if (at == d->paths.n) {
+        status(o, ST_INVALID_PARAMETER,
+               "the partition has no such access path");
+        return;
+    }
     free(d->paths.v[at]);
     memmove(&d->paths.v[at], &d->paths.v[at + 1],
             (d->paths.n - at - 1) * sizeof(char *));
@@ -191,18 +221,24 @@ static void portal_new(struct hv *h, const struct hv_request *rq,
 {
     const char *addr = text_param(rq, "TargetPortalAddress");
     unsigned port = port_of(rq, "TargetPortalPortNumber");
-    if (!addr || !*addr)
-        return hv_out_fail(o, 4, "Invalid parameter ");
-    if (!h->iscsi_running)
-        return hv_out_fail(o, 1,
-                           "The Microsoft iSCSI initiator service "
-                           "has not been started.");
+    if (!addr || !*addr) {
+        hv_out_fail(o, 4, "Invalid parameter ");
+        return;
+    }
+    if (!h->iscsi_running) {
+        hv_out_fail(o, 1,
+                    "The Microsoft iSCSI initiator service "
+                    "has not been started.");
+        return;
+    }
     char **t = NULL;
     size_t n = 0;
     sp_error err;
-    if (hv_discover(h, addr, port, &t, &n, &err))
-        return hv_out_fail(o, 1, "The target portal could not be reached: %s",
-                           err.message);
+    if (hv_discover(h, addr, port, &t, &n, &err)) {
+        hv_out_fail(o, 1, "The target portal could not be reached: %s",
+                    err.message);
+        return;
+    }
     for (size_t k = 0; k < n; k++)
         free(t[k]);
     free(t);
@@ -247,42 +283,54 @@ static void target_connect(struct hv *h, const struct hv_request *rq,
     const char *addr = text_param(rq, "TargetPortalAddress");
     unsigned port = port_of(rq, "TargetPortalPortNumber");
     const char *persist = text_param(rq, "IsPersistent");
-    if (!iqn || !*iqn)
-        return hv_out_fail(o, 4, "Invalid parameter ");
-    if (!h->iscsi_running)
-        return hv_out_fail(o, 1,
-                           "The Microsoft iSCSI initiator service "
-                           "has not been started.");
+    if (!iqn || !*iqn) {
+        hv_out_fail(o, 4, "Invalid parameter ");
+        return;
+    }
+    if (!h->iscsi_running) {
+        hv_out_fail(o, 1,
+                    "The Microsoft iSCSI initiator service "
+                    "has not been started.");
+        return;
+    }
     if (!addr && h->nportals) {
         addr = h->portals[0].address;
         port = h->portals[0].port;
     }
-    if (!addr)
-        return hv_out_fail(o, 1,
-                           "The target has not been discovered: add "
-                           "its portal first");
+    if (!addr) {
+        hv_out_fail(o, 1,
+                    "The target has not been discovered: add "
+                    "its portal first");
+        return;
+    }
     for (size_t k = 0; k < h->nsessions; k++)
-        if (strcmp(h->sessions[k].target, iqn) == 0)
-            return hv_out_fail(o, 1,
-                               "The target has already been logged in "
-                               "via an iSCSI session.");
+        if (strcmp(h->sessions[k].target, iqn) == 0) {
+            hv_out_fail(o, 1,
+                        "The target has already been logged in "
+                        "via an iSCSI session.");
+            return;
+        }
     /* A login as the host proves the array lets it in. */
     char **t = NULL;
     size_t n = 0;
     sp_error err;
-    if (hv_discover(h, addr, port, &t, &n, &err))
-        return hv_out_fail(o, 1, "%s", err.message);
+    if (hv_discover(h, addr, port, &t, &n, &err)) {
+        hv_out_fail(o, 1, "%s", err.message);
+        return;
+    }
     bool offered = false;
     for (size_t k = 0; k < n; k++) {
         offered = offered || strcmp(t[k], iqn) == 0;
         free(t[k]);
     }
     free(t);
-    if (!offered)
-        return hv_out_fail(o, 1,
-                           "Authorization Failure: the portal does not "
-                           "offer '%s' to this initiator",
-                           iqn);
+    if (!offered) {
+        hv_out_fail(o, 1,
+                    "Authorization Failure: the portal does not "
+                    "offer '%s' to this initiator",
+                    iqn);
+        return;
+    }
     cmd_grow((void **)&h->sessions, &h->capsessions, h->nsessions + 1,
              sizeof(*h->sessions));
     struct hv_session *s = &h->sessions[h->nsessions++];
@@ -319,8 +367,10 @@ static void target_disconnect(struct hv *h, const struct hv_request *rq,
         memmove(s, s + 1, (h->nsessions - k - 1) * sizeof(*s));
         h->nsessions--;
     }
-    if (!any)
-        return hv_out_fail(o, 6, "Not found ");
+    if (!any) {
+        hv_out_fail(o, 6, "Not found ");
+        return;
+    }
     /* Its disks go with the session. */
     for (size_t k = 0; k < h->ndisks;) {
         if (h->disks[k].target && strcmp(h->disks[k].target, iqn) == 0) {
@@ -339,8 +389,10 @@ static void service_method(struct hv *h, const struct hv_request *rq,
                            struct hv_out *o)
 {
     const char *name = hv_epr_selector(&rq->target, "Name");
-    if (!name || strcasecmp(name, "MSiSCSI") != 0)
-        return hv_out_fail(o, 6, "Not found ");
+    if (!name || strcasecmp(name, "MSiSCSI") != 0) {
+        hv_out_fail(o, 6, "Not found ");
+        return;
+    }
     const char *m = rq->method;
     /* Win32_Service return values: 0 success, 10 already running, 5 not
      * running (cannot accept control), 21 invalid parameter. */
@@ -368,32 +420,50 @@ void hv_storage_invoke(struct hv *h, const struct hv_request *rq,
 {
     const char *m = rq->method;
     if (strcasecmp(ns, HV_NS_CIMV2) == 0) {
-        if (strcasecmp(cls, "Win32_Service") == 0)
-            return service_method(h, rq, o);
-        return hv_out_fail(o, 16, "Method not found ");
+        if (strcasecmp(cls, "Win32_Service") == 0) {
+            service_method(h, rq, o);
+            return;
+        }
+        hv_out_fail(o, 16, "Method not found ");
+        return;
     }
-    if (strcasecmp(cls, "MSFT_Disk") == 0)
-        return disk_method(h, rq, o);
-    if (strcasecmp(cls, "MSFT_Partition") == 0)
-        return partition_method(h, rq, o);
+    if (strcasecmp(cls, "MSFT_Disk") == 0) {
+        disk_method(h, rq, o);
+        return;
+    }
+    if (strcasecmp(cls, "MSFT_Partition") == 0) {
+        partition_method(h, rq, o);
+        return;
+    }
     if (strcasecmp(cls, "MSFT_StorageSetting") == 0 &&
         strcasecmp(m, "UpdateHostStorageCache") == 0) {
         sp_error err;
-        if (hv_rescan(h, &err))
-            return status(o, ST_FAILED, err.message);
-        return status(o, ST_OK, NULL);
+        if (hv_rescan(h, &err)) {
+            status(o, ST_FAILED, err.message);
+            return;
+        }
+        status(o, ST_OK, NULL);
+        return;
     }
     if (strcasecmp(cls, "MSFT_iSCSITargetPortal") == 0 &&
-        strcasecmp(m, "New") == 0)
-        return portal_new(h, rq, o);
+        strcasecmp(m, "New") == 0) {
+        portal_new(h, rq, o);
+        return;
+    }
     if (strcasecmp(cls, "MSFT_iSCSITargetPortal") == 0 &&
-        strcasecmp(m, "Remove") == 0)
-        return portal_remove(h, rq, o);
+        strcasecmp(m, "Remove") == 0) {
+        portal_remove(h, rq, o);
+        return;
+    }
     if (strcasecmp(cls, "MSFT_iSCSITarget") == 0 &&
-        strcasecmp(m, "Connect") == 0)
-        return target_connect(h, rq, o);
+        strcasecmp(m, "Connect") == 0) {
+        target_connect(h, rq, o);
+        return;
+    }
     if (strcasecmp(cls, "MSFT_iSCSITarget") == 0 &&
-        strcasecmp(m, "Disconnect") == 0)
-        return target_disconnect(h, rq, o);
+        strcasecmp(m, "Disconnect") == 0) {
+        target_disconnect(h, rq, o);
+        return;
+    }
     hv_out_fail(o, 16, "Method not found ");
 }
