@@ -84,6 +84,8 @@ const char *sp_strerror(sp_code code)
         return "timed out waiting for another run";
     case SP_ERR_CLEANUP:
         return "done, but not all cleaned up";
+    case SP_ERR_WSMAN:
+        return "WS-Management fault";
     }
     return "unknown error";
 }
@@ -151,6 +153,7 @@ int sp_error_exit_code(const sp_error *err)
     case SP_ERR_EXISTS: /* a name is taken: nothing was changed */
         return SP_EXIT_PRECONDITION;
     case SP_ERR_HTTP:
+    case SP_ERR_WSMAN:
     case SP_ERR_PROTOCOL:
     case SP_ERR_TOO_LARGE:
     case SP_ERR_IO:

@@ -42,7 +42,7 @@ mkdir -p "$FUZZ_DIR/lib" || exit 2
 echo "fuzz: building the library with $FUZZ_CC"
 objs=""
 for src in lib/util/*.c lib/cim/*.c lib/array/*.c lib/library/*.c lib/host/*.c \
-    lib/deploy/*.c lib/reconcile/*.c; do
+    lib/deploy/*.c lib/reconcile/*.c lib/wsman/*.c; do
     obj=$FUZZ_DIR/lib/$(echo "$src" | sed 's|^lib/||; s|/|_|g; s|\.c$|.o|')
     # shellcheck disable=SC2086
     "$FUZZ_CC" $SAN $CFLAGS $PKG_CFLAGS -c "$src" -o "$obj" || exit 2
@@ -78,6 +78,7 @@ for t in "$@"; do
     dict=
     case $t in
     fuzz_cimxml_decode | fuzz_xml_dom) dict=-dict=tests/fuzz/cimxml.dict ;;
+    fuzz_wsman_decode) dict=-dict=tests/fuzz/wsman.dict ;;
     esac
 
     echo "fuzz: running $t for $FUZZ_SECONDS s (log: $log)"

@@ -36,6 +36,7 @@ typedef enum sp_code {
     SP_ERR_JOB_TIMEOUT = 20,    /* an array job outlasted the wait asked */
     SP_ERR_LOCK_TIMEOUT = 21,   /* another run held a lock past the wait */
     SP_ERR_CLEANUP = 22, /* done, but what it left unused could not all go */
+    SP_ERR_WSMAN = 23,   /* a WS-Management service answered with a fault */
 } sp_code;
 
 /* CIM status codes (DSP0200), as carried by sp_error.cim_status. */
