@@ -42,6 +42,7 @@ struct spi_ws_decoder {
     size_t item_bytes;      /* what was charged before it began */
     size_t nitems;
     uint64_t fed;
+    const struct spi_wnode *context; /* a complete EnumerationContext */
 };
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -119,6 +120,15 @@ static void charge(struct spi_ws_decoder *d, size_t n)
              "response has an object larger than %zu bytes", d->max_bytes);
 }
 
+/* Whether @r is the EnumerateResponse or PullResponse of the Body. */
+static bool is_items_parent(const struct spi_wnode *r)
+{
+    return (spi_wnode_is(r, SPI_WS_NS_ENUM, "EnumerateResponse") ||
+            spi_wnode_is(r, SPI_WS_NS_ENUM, "PullResponse")) &&
+           spi_wnode_is(r->parent, SPI_WS_NS_SOAP, "Body") &&
+           !r->parent->parent->parent;
+}
+
 /* Whether @n is an Items element whose children are streamed. */
 static bool is_items(const struct spi_wnode *n)
 {
@@ -126,10 +136,7 @@ static bool is_items(const struct spi_wnode *n)
         (strcmp(n->ns, SPI_WS_NS_ENUM) != 0 &&
          strcmp(n->ns, SPI_WS_NS_WSMAN) != 0))
         return false;
-    const struct spi_wnode *r = n->parent;
-    return (spi_wnode_is(r, SPI_WS_NS_ENUM, "EnumerateResponse") ||
-            spi_wnode_is(r, SPI_WS_NS_ENUM, "PullResponse")) &&
-           spi_wnode_is(r->parent, SPI_WS_NS_SOAP, "Body");
+    return is_items_parent(n->parent);
 }
 
 static char *attr_dup(const xmlChar **a)
@@ -238,6 +245,9 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     d->depth--;
     struct spi_wnode *n = d->cur;
     d->cur = n->parent;
+    if (spi_wnode_is(n, SPI_WS_NS_ENUM, "EnumerationContext") && n->parent &&
+        is_items_parent(n->parent))
+        d->context = n;
     if (n != d->item)
         return;
     stream_item(d, n);
@@ -429,6 +439,18 @@ sp_code spi_ws_decoder_feed(struct spi_ws_decoder *d, const char *data,
         len -= (size_t)n;
     }
     return SP_OK;
+}
+
+char *spi_ws_decoder_context(const struct spi_ws_decoder *d)
+{
+    if (!d->context)
+        return NULL;
+    char *t = spi_xstrdup_trim(spi_wnode_text(d->context));
+    if (!*t) {
+        free(t);
+        return NULL;
+    }
+    return t;
 }
 
 void spi_ws_response_free(struct spi_ws_response *r)

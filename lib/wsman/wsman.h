@@ -193,6 +193,9 @@ sp_code spi_ws_decoder_feed(struct spi_ws_decoder *d, const char *data,
  * spi_ws_response_free()).  A fault is a successful decode. */
 sp_code spi_ws_decoder_finish(struct spi_ws_decoder *d,
                               struct spi_ws_response **out, sp_error *err);
+/* After a feed that failed or was stopped: the EnumerationContext the
+ * response gave before that point, or NULL (to Release it).  free() it. */
+char *spi_ws_decoder_context(const struct spi_ws_decoder *d);
 /* A whole response held in memory (tests, fuzzing). */
 sp_code spi_ws_decode(const char *data, size_t len,
                       const struct spi_ws_decode_opts *o,

@@ -300,6 +300,9 @@ static const struct response {
 } responses[] = {
     {"get-computersystem", false},
     {"get-job-exception", false},
+    {"get-job-running", false},
+    {"get-job-completed", false},
+    {"invoke-invalid-state", false},
     {"enumerate-optimized", false},
     {"enumerate-context", false},
     {"pull-with-epr", false},
