@@ -291,7 +291,8 @@ bench: deps
 	@$(MAKE) --no-print-directory tests
 	@B=$(B) sh tests/bench/run.sh && echo && B=$(B) sh tests/bench/storage.sh \
 	    && echo && B=$(B) sh tests/bench/sim-state.sh \
-	    && echo && B=$(B) sh tests/bench/local.sh && echo && B=$(B) sh tests/bench/deploy.sh
+	    && echo && B=$(B) sh tests/bench/local.sh && echo && B=$(B) sh tests/bench/deploy.sh \
+	    && echo && B=$(B) sh tests/bench/wsman.sh
 
 # The README's main job: VMs deployed by SAN copy into the local libvirt,
 # on the embedded default configuration, and removed again.
