@@ -208,8 +208,9 @@ static sp_code exchange(struct spi_ws_client *c, struct spi_ws_request *rq,
     struct exchange x = {.dec = dec, .err = &c->err};
     sp_error_clear(&c->err);
     c->requests++;
+    long status = 0;
     rc = c->tr.post(c->tr.ctx, what, b.data, b.len, read_only(rq->op), sink, &x,
-                    &c->err);
+                    &status, &c->err);
     if (!rc)
         rc = spi_ws_decoder_finish(dec, out, &c->err);
     if (rc && ctx_left)
@@ -220,12 +221,21 @@ static sp_code exchange(struct spi_ws_client *c, struct spi_ws_request *rq,
         strncmp(c->err.message, "cannot ", 7) != 0) {
         char inner[SP_ERROR_MSG_MAX];
         memcpy(inner, c->err.message, sizeof(inner));
-        int status = c->err.http_status;
+        int http = c->err.http_status;
         sp_error_set(&c->err, rc, "%s: %.900s", what, inner);
-        c->err.http_status = status;
+        c->err.http_status = http;
     }
-    if (!rc && (*out)->body == SPI_WS_BODY_FAULT) {
+    if (!rc && status != 200 && (*out)->body != SPI_WS_BODY_FAULT) {
+        spi_ws_response_free(*out);
+        *out = NULL;
+        rc = sp_error_set(&c->err, SP_ERR_HTTP,
+                          "%s: HTTP %ld from the service without a SOAP "
+                          "fault",
+                          what, status);
+        c->err.http_status = (int)status;
+    } else if (!rc && (*out)->body == SPI_WS_BODY_FAULT) {
         rc = spi_ws_fault_error(&(*out)->fault, what, &c->err);
+        c->err.http_status = (int)status;
         spi_ws_response_free(*out);
         *out = NULL;
     }

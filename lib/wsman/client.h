@@ -10,10 +10,13 @@
 /*
  * The transport: POST one envelope to the peer and give the body of its
  * answer (a 200, or the 400/500 a SOAP fault comes with) to @sink as it
- * arrives.  @read_only requests (Get, Enumerate, Pull, Release) may be
- * sent again on a new connection when the peer closed a kept-alive one
- * before answering; others never.  Errors: the transport's (connect,
- * auth, TLS, HTTP status without a SOAP body...) or what @sink returned.
+ * arrives, and its HTTP status to *@status.  It returns SP_OK for a 200,
+ * and for a 400 or 500 whose body it gave to @sink: the client then
+ * requires a SOAP fault in it.  @read_only requests (Get, Enumerate,
+ * Pull, Release) may be sent again on a new connection when the peer
+ * closed a kept-alive one before answering; others never.  Errors: the
+ * transport's (connect, auth, TLS, another status...) or what @sink
+ * returned.
  * lib/http (HTTP/S with Basic, NTLM, Negotiate) is the transport of
  * WinRM; the tests give their own.
  */
@@ -21,7 +24,7 @@ typedef sp_code (*spi_ws_sink_fn)(const char *data, size_t len, void *ctx);
 struct spi_ws_transport {
     sp_code (*post)(void *ctx, const char *what, const char *body, size_t len,
                     bool read_only, spi_ws_sink_fn sink, void *sink_ctx,
-                    sp_error *err);
+                    long *status, sp_error *err);
     void *ctx;
 };
 

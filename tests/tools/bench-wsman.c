@@ -64,10 +64,11 @@ static void disk(sp_buf *b, unsigned long i)
 
 static sp_code post(void *ctx, const char *what, const char *body, size_t len,
                     bool read_only, spi_ws_sink_fn sink, void *sink_ctx,
-                    sp_error *err)
+                    long *status, sp_error *err)
 {
     (void)what, (void)read_only;
     struct peer *p = ctx;
+    *status = 200;
     const char *id = strstr(body, "<a:MessageID>");
     const char *end = id ? strstr(id, "</a:MessageID>") : NULL;
     if (!id || !end || (size_t)(end - body) > len)
