@@ -28,6 +28,11 @@ struct spi_ws_transport {
     void *ctx;
 };
 
+/* lib/http as the transport: @h (set up, authenticated, borrowed) is the
+ * peer's kept-alive connection; the URL's path is the endpoint's. */
+struct spi_http;
+struct spi_ws_transport spi_ws_http_transport(struct spi_http *h);
+
 struct spi_ws_client_opts {
     const char *to; /* the endpoint URL, e.g. http://hv01:5985/wsman */
     enum spi_ws_style style;
