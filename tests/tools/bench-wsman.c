@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "http/http.h"
 #include "wsman/client.h"
 
 /*
@@ -17,8 +18,12 @@
  * is the library's: encoding the requests, decoding the answers, each
  * object handed over and freed.  Output: "name value" lines (objects,
  * requests, bytes, seconds, mb_per_s, peak_rss_mib), one measurement per
- * process.  (Against hyperv-sim over HTTP once both it and lib/http are
- * on main.)
+ * process.
+ *
+ * "sim" mode speaks to a running hyperv-sim over HTTP (lib/http, Basic
+ * authentication): it defines N VMs (DefineSystem) and then enumerates
+ * Msvm_ComputerSystem, PAGE objects a Pull; the figures are the
+ * enumeration's, and define_seconds the definitions' time.
  */
 
 #define CHUNK ((size_t)64 << 10)
@@ -122,15 +127,34 @@ static int on_item(struct spi_ws_item *it, void *ctx)
     return 0;
 }
 
-int main(int argc, char **argv)
+static const char usage[] =
+    "usage: bench-wsman gen OBJECTS PAGE\n"
+    "       bench-wsman sim URL USER PASSWORD-FILE DEFINE PAGE\n";
+
+static void report(uint64_t requests, unsigned long n, uint64_t bytes,
+                   double secs)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: bench-wsman OBJECTS PAGE\n");
-        return 2;
-    }
-    struct peer p = {.total = strtoul(argv[1], NULL, 10),
-                     .page = (unsigned int)strtoul(argv[2], NULL, 10),
-                     .b = SP_BUF_INIT((size_t)256 << 20)};
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("objects %lu\nrequests %llu\nbytes %llu\nseconds %.3f\n"
+           "mb_per_s %.1f\npeak_rss_mib %.1f\n",
+           n, (unsigned long long)requests, (unsigned long long)bytes, secs,
+           secs > 0 && bytes ? (double)bytes / 1e6 / secs : 0.0,
+           (double)ru.ru_maxrss / 1024.0);
+}
+
+static double since(const struct timespec *a)
+{
+    struct timespec b;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (double)(b.tv_sec - a->tv_sec) +
+           (double)(b.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static int gen(unsigned long total, unsigned int page)
+{
+    struct peer p = {
+        .total = total, .page = page, .b = SP_BUF_INIT((size_t)256 << 20)};
     struct spi_ws_client_opts o = {.to = "http://bench:5985/wsman",
                                    .style = SPI_WS_STYLE_WMI,
                                    .default_ns =
@@ -140,30 +164,120 @@ int main(int argc, char **argv)
     struct spi_ws_client *c = spi_ws_client_new(&o, &t);
     struct spi_ws_query q = {.cls = "MSFT_Disk"};
     struct seen s = {0};
-    struct timespec a, b;
+    struct timespec a;
     clock_gettime(CLOCK_MONOTONIC, &a);
     sp_code rc = spi_ws_enumerate(c, &q, on_item, &s, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &b);
+    double secs = since(&a);
+    int status = 0;
+    uint64_t expect = p.total ? (uint64_t)p.total * (p.total - 1) / 2 : 0;
     if (rc) {
         fprintf(stderr, "bench-wsman: %s\n", spi_ws_client_error(c)->message);
-        return 1;
-    }
-    uint64_t expect = p.total ? (uint64_t)p.total * (p.total - 1) / 2 : 0;
-    if (s.n != p.total || s.numbers != expect) {
+        status = 1;
+    } else if (s.n != p.total || s.numbers != expect) {
         fprintf(stderr, "bench-wsman: %lu objects, wanted %lu\n", s.n, p.total);
-        return 1;
+        status = 1;
+    } else {
+        report(spi_ws_client_requests(c), s.n, p.bytes, secs);
     }
-    double secs =
-        (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    printf("objects %lu\nrequests %llu\nbytes %llu\nseconds %.3f\n"
-           "mb_per_s %.1f\npeak_rss_mib %.1f\n",
-           s.n, (unsigned long long)spi_ws_client_requests(c),
-           (unsigned long long)p.bytes, secs,
-           secs > 0 ? (double)p.bytes / 1e6 / secs : 0.0,
-           (double)ru.ru_maxrss / 1024.0);
     spi_ws_client_free(c);
     sp_buf_release(&p.b);
-    return 0;
+    return status;
+}
+
+static sp_code define(struct spi_ws_client *c, unsigned long i)
+{
+    sp_cim_path *svc = sp_cim_path_new(NULL, "root/virtualization/v2",
+                                       "Msvm_VirtualSystemManagementService");
+    sp_cim_path_set_key(
+        svc, "CreationClassName",
+        sp_cim_value_new_string(SP_CIM_STRING,
+                                "Msvm_VirtualSystemManagementService"));
+    sp_cim_path_set_key(svc, "Name",
+                        sp_cim_value_new_string(SP_CIM_STRING, "vmms"));
+    sp_cim_path_set_key(
+        svc, "SystemCreationClassName",
+        sp_cim_value_new_string(SP_CIM_STRING, "Msvm_ComputerSystem"));
+    sp_cim_path_set_key(svc, "SystemName",
+                        sp_cim_value_new_string(SP_CIM_STRING, "HV01"));
+    sp_cim_instance *vssd =
+        sp_cim_instance_new("Msvm_VirtualSystemSettingData");
+    char name[32];
+    snprintf(name, sizeof(name), "vm%05lu", i);
+    sp_cim_instance_set(vssd, "ElementName",
+                        sp_cim_value_new_string(SP_CIM_STRING, name));
+    sp_cim_args *in = sp_cim_args_new();
+    sp_cim_args_set(in, "SystemSettings", sp_cim_value_take_instance(vssd));
+    sp_code rc = spi_ws_invoke_job(c, svc, "DefineSystem", in,
+                                   "cannot define a VM", NULL);
+    sp_cim_args_free(in);
+    sp_cim_path_free(svc);
+    return rc;
+}
+
+static int sim(const char *url, const char *user, const char *pwfile,
+               unsigned long ndefine, unsigned int page)
+{
+    char pw[256] = "";
+    FILE *f = fopen(pwfile, "r");
+    if (!f || !fgets(pw, sizeof(pw), f)) {
+        fprintf(stderr, "bench-wsman: cannot read '%s'\n", pwfile);
+        if (f)
+            fclose(f);
+        return 1;
+    }
+    fclose(f);
+    pw[strcspn(pw, "\n")] = '\0';
+    struct spi_http h;
+    sp_error err;
+    if (spi_http_init(&h, url, "/wsman", "host", &err) ||
+        spi_http_set_auth(&h, SPI_HTTP_AUTH_BASIC, user, pw, &err)) {
+        fprintf(stderr, "bench-wsman: %s\n", err.message);
+        return 1;
+    }
+    struct spi_ws_client_opts o = {.to = url,
+                                   .style = SPI_WS_STYLE_WMI,
+                                   .default_ns = "root/virtualization/v2",
+                                   .max_elements = page};
+    struct spi_ws_transport t = spi_ws_http_transport(&h);
+    struct spi_ws_client *c = spi_ws_client_new(&o, &t);
+    int status = 0;
+    struct timespec a;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (unsigned long i = 0; i < ndefine && !status; i++)
+        if (define(c, i)) {
+            fprintf(stderr, "bench-wsman: %s\n",
+                    spi_ws_client_error(c)->message);
+            status = 1;
+        }
+    double dsecs = since(&a);
+    struct spi_ws_query q = {.cls = "Msvm_ComputerSystem"};
+    struct seen s = {0};
+    uint64_t before = h.stats.bytes_received;
+    uint64_t nreq = spi_ws_client_requests(c);
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    if (!status && spi_ws_enumerate(c, &q, on_item, &s, NULL)) {
+        fprintf(stderr, "bench-wsman: %s\n", spi_ws_client_error(c)->message);
+        status = 1;
+    }
+    double secs = since(&a);
+    if (!status) {
+        report(spi_ws_client_requests(c) - nreq, s.n,
+               h.stats.bytes_received - before, secs);
+        printf("define_seconds %.3f\n", dsecs);
+    }
+    spi_ws_client_free(c);
+    spi_http_release(&h);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "gen") == 0)
+        return gen(strtoul(argv[2], NULL, 10),
+                   (unsigned int)strtoul(argv[3], NULL, 10));
+    if (argc == 7 && strcmp(argv[1], "sim") == 0)
+        return sim(argv[2], argv[3], argv[4], strtoul(argv[5], NULL, 10),
+                   (unsigned int)strtoul(argv[6], NULL, 10));
+    fputs(usage, stderr);
+    return 2;
 }
