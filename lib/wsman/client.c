@@ -72,6 +72,13 @@ unsigned int spi_ws_client_job_timeout(const struct spi_ws_client *c)
     return c->o.job_timeout_s;
 }
 
+void spi_ws_client_progress(const struct spi_ws_client *c, const char *what,
+                            int percent)
+{
+    if (c->o.progress)
+        c->o.progress(what, percent, c->o.progress_ctx);
+}
+
 uint64_t spi_ws_client_requests(const struct spi_ws_client *c)
 {
     return c->requests;

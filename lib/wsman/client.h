@@ -43,6 +43,11 @@ struct spi_ws_client_opts {
     unsigned int max_elements;  /* objects per Enumerate/Pull (0: 100) */
     size_t max_item_bytes;      /* one object (0: 16 MiB) */
     unsigned int job_timeout_s; /* a job's wait (0: 3600 s) */
+    /* Called at each poll of a job: @what as given to
+     * spi_ws_invoke_job(), its PercentComplete (-1: not given; 100 when
+     * done).  May be NULL. */
+    void (*progress)(const char *what, int percent, void *ctx);
+    void *progress_ctx;
 };
 
 struct spi_ws_client;
@@ -131,5 +136,7 @@ sp_code spi_ws_invoke_job(struct spi_ws_client *c, const sp_cim_path *p,
 sp_code spi_ws_client_fail(struct spi_ws_client *c, sp_code code,
                            const char *fmt, ...) SP_PRINTF(3, 4);
 unsigned int spi_ws_client_job_timeout(const struct spi_ws_client *c);
+void spi_ws_client_progress(const struct spi_ws_client *c, const char *what,
+                            int percent);
 
 #endif

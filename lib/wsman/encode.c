@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/wsman/encode.c: WS-Management request envelopes (SOAP 1.2, WS-Addressing,
  * WS-Transfer, WS-Enumeration, the CIM binding's filters and methods). */
+#include <assert.h>
 #include <uuid/uuid.h>
 
 #include "../cim/cimxml.h"
@@ -359,6 +360,7 @@ static void invoke_body(sp_buf *b, const struct spi_ws_peer *peer,
 void spi_ws_encode(sp_buf *b, const struct spi_ws_peer *peer,
                    const struct spi_ws_request *rq)
 {
+    assert(rq->target && rq->msgid);
     char *uri = spi_ws_resource_uri(peer, sp_cim_path_namespace(rq->target),
                                     sp_cim_path_class(rq->target));
     sp_buf_addstr(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -136,8 +136,15 @@ static sp_code wait_job(struct spi_ws_client *c, const sp_cim_path *job,
         if (rc)
             return rc;
         enum verdict v = judge(j);
+        uint64_t pct = 0;
+        bool has_pct = sp_cim_instance_get_uint(j, "PercentComplete", &pct);
         if (v == JOB_FAILED)
             rc = job_failed(c, job, j, what);
+        else
+            spi_ws_client_progress(c, what,
+                                   v == JOB_DONE ? 100
+                                   : has_pct     ? (int)(pct > 100 ? 100 : pct)
+                                                 : -1);
         sp_cim_instance_free(j);
         if (v != JOB_RUNNING)
             return rc;

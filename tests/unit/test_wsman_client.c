@@ -22,8 +22,9 @@ struct replay {
     char *requests[16];
     int nrequests;
     bool read_only[16];
-    sp_code fail;   /* returned instead of answering, when set */
-    bool status500; /* every answer with HTTP 500 */
+    sp_code fail;       /* returned instead of answering, when set */
+    bool status500;     /* every answer with HTTP 500 */
+    char progress[256]; /* what the progress callback was told */
 };
 
 static sp_code replay_post(void *ctx, const char *what, const char *body,
@@ -60,12 +61,22 @@ static char *fixed_msgid(void *ctx)
     return spi_xstrdup(MSGID);
 }
 
+static void on_progress(const char *what, int percent, void *ctx)
+{
+    struct replay *r = ctx;
+    size_t n = strlen(r->progress);
+    snprintf(r->progress + n, sizeof(r->progress) - n, "%s%s %d", n ? ", " : "",
+             what, percent);
+}
+
 static struct spi_ws_client *client(struct replay *r, unsigned int job_s)
 {
     struct spi_ws_client_opts o = {.to = "http://hv01.example.net:5985/wsman",
                                    .style = SPI_WS_STYLE_WMI,
                                    .default_ns = VS,
-                                   .job_timeout_s = job_s};
+                                   .job_timeout_s = job_s,
+                                   .progress = on_progress,
+                                   .progress_ctx = r};
     struct spi_ws_transport t = {.post = replay_post, .ctx = r};
     struct spi_ws_client *c = spi_ws_client_new(&o, &t);
     spi_ws_client_set_msgid_fn(c, fixed_msgid, NULL);
@@ -330,6 +341,8 @@ static void test_invoke_job(void **state)
     assert_non_null(vm);
     assert_string_equal(sp_cim_path_class(vm), "Msvm_ComputerSystem");
     assert_int_equal(r.nrequests, 3);
+    assert_string_equal(r.progress,
+                        "cannot define 'web01' 40, cannot define 'web01' 100");
     assert_non_null(strstr(r.requests[0], "/DefineSystem</a:Action>"));
     assert_non_null(
         strstr(r.requests[0], "<p:SystemSettings>&lt;INSTANCE CLASSNAME="));
