@@ -70,8 +70,8 @@ DEB_PKGS := gcc make pkg-config libc6-dev libxml2-dev libxml2-utils \
             ovmf xorriso genisoimage libiscsi-dev wsl uuid-runtime
 
 LIB_SRCS := $(wildcard lib/util/*.c lib/http/*.c lib/cim/*.c lib/array/*.c \
-              lib/library/*.c lib/host/*.c lib/deploy/*.c lib/reconcile/*.c \
-              lib/wsman/*.c)
+              lib/library/*.c lib/host/*.c lib/custom/*.c lib/deploy/*.c \
+              lib/reconcile/*.c lib/wsman/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_SO   := $(B)/libsanprov.so.$(VERSION)
 LIB_A    := $(B)/libsanprov.a

@@ -4,6 +4,7 @@
 #ifndef SANPROV_DEPLOY_INTERNAL_H
 #define SANPROV_DEPLOY_INTERNAL_H
 
+#include "../custom/custom.h"
 #include "../util/internal.h"
 #include <sanprov/deploy.h>
 
@@ -94,7 +95,6 @@ struct spi_reach {
     sp_array *array;
     char *array_name;
     sp_host **hosts;
-    char **types; /* per host: the domain type VMs get, once asked */
     size_t nhosts;
 };
 /* Copy the failure of @a (@h) into @err; its code. */
@@ -129,9 +129,6 @@ sp_code spi_vm_undo(struct spi_reach *w, sp_vm_record *r, const char *dir,
 sp_code spi_vm_undo_steps(struct spi_reach *w, sp_vm_record *r,
                           sp_vm_step first, sp_vm_step last, sp_error *err);
 bool spi_vm_begun(const sp_vm_record *r, sp_vm_step s);
-
-/* Whether a tool to write customization media is installed (seed.c). */
-bool spi_seed_tool(void);
 
 /* The seed directory of host @host: its seed-dir, else LIBRARY/seeds. */
 char *spi_seed_dir(const sp_config *cfg, sp_library *lib, const char *host);

@@ -366,7 +366,7 @@ static sp_code check_names(sp_deploy *d, sp_error *err)
         char uuid[37];
         if (!h)
             return err->code;
-        rc = sp_host_find_domain(h, d->vms[i].name, uuid);
+        rc = sp_host_find_vm(h, d->vms[i].name, uuid);
         if (!rc)
             return unmet(err, "a VM named '%s' is already on host '%s'",
                          d->vms[i].name, d->vms[i].host);

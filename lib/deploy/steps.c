@@ -37,43 +37,20 @@ sp_host *spi_reach_host(struct spi_reach *w, const char *name, sp_error *err)
     if (sp_host_open(w->cfg, name, 0, &h, err))
         return NULL;
     w->hosts = spi_xrealloc(w->hosts, (w->nhosts + 1) * sizeof(*w->hosts));
-    w->types = spi_xrealloc(w->types, (w->nhosts + 1) * sizeof(*w->types));
-    w->types[w->nhosts] = NULL;
     w->hosts[w->nhosts++] = h;
     return h;
-}
-
-/* The domain type VMs get on @h, asked once per handle. */
-static const char *domain_type(struct spi_reach *w, sp_host *h, sp_error *err)
-{
-    size_t i = 0;
-    while (w->hosts[i] != h)
-        i++;
-    if (!w->types[i]) {
-        sp_host_caps caps;
-        if (spi_host_capabilities(h, &caps)) {
-            spi_host_failed(h, err);
-            return NULL;
-        }
-        w->types[i] = spi_xstrdup(caps.domain_type);
-    }
-    return w->types[i];
 }
 
 void spi_reach_close(struct spi_reach *w)
 {
     sp_array_close(w->array);
     free(w->array_name);
-    for (size_t i = 0; i < w->nhosts; i++) {
+    for (size_t i = 0; i < w->nhosts; i++)
         sp_host_close(w->hosts[i]);
-        free(w->types[i]);
-    }
     free(w->hosts);
-    free(w->types);
     w->array = NULL;
     w->array_name = NULL;
     w->hosts = NULL;
-    w->types = NULL;
     w->nhosts = 0;
 }
 
@@ -231,24 +208,30 @@ sp_code spi_step_customize(sp_vm_record *r, const sp_template *t,
 
 /* ---- define ---- */
 
-/* The disk of the domain: where the host reaches the LUN. */
+/* The VM's disk: the LUN, by its WWN, and how the host reaches it.  @wwn,
+ * @portal, @iqn and @path hold the strings @d points to (free them). */
 static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
-                       sp_vm_disk *d, char **portal, char **iqn, char **path,
-                       sp_error *err)
+                       sp_vm_disk *d, char **wwn, char **portal, char **iqn,
+                       char **path, sp_error *err)
 {
     sp_array *a = spi_reach_array(w, r->array, err);
     if (!a)
         return err->code;
     *d = (sp_vm_disk)SP_STRUCT_INIT(sp_vm_disk);
+    const char *id_wwn = r->lun ? sp_id_field(r->lun, 2) : NULL;
+    *wwn = id_wwn ? spi_xstrdup(id_wwn) : NULL;
+    d->wwn = *wwn;
     if (SPI_STREQ(r->connect, "file")) {
         if (sp_array_lun_path(a, r->lun, path))
             return spi_array_failed(a, err);
+        d->kind = SP_DISK_FILE;
         d->path = *path;
         free(r->disk);
         r->disk = spi_xstrdup(*path);
         return SP_OK;
     }
     if (SPI_STREQ(r->connect, "fc")) {
+        /* The host finds it by the WWN the array gives. */
         sp_lun *l;
         if (sp_array_get_lun(a, r->lun, 0, &l))
             return spi_array_failed(a, err);
@@ -258,11 +241,13 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
                                 "array '%s' gives no WWN for LUN %s", r->array,
                                 sp_id_str(r->lun));
         }
-        *path = sp_host_block_path(h, sp_lun_wwn(l));
+        free(*wwn);
+        *wwn = spi_xstrdup(sp_lun_wwn(l));
         sp_lun_free(l);
-        d->path = *path;
+        d->kind = SP_DISK_FC;
+        d->wwn = *wwn;
         free(r->disk);
-        r->disk = spi_xstrdup(*path);
+        r->disk = sp_host_block_path(h, *wwn);
         return SP_OK;
     }
     sp_mask_target t;
@@ -277,12 +262,11 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
                           "host '%s' has no iSCSI initiator", r->host);
     if (!rc) {
         *path = spi_xstrdup(t.initiators[0]);
-        *d = (sp_vm_disk){.size = sizeof(*d),
-                          .iscsi = true,
-                          .portal = *portal,
-                          .target = *iqn,
-                          .lun = r->number,
-                          .initiator = *path};
+        d->kind = SP_DISK_ISCSI;
+        d->portal = *portal;
+        d->target = *iqn;
+        d->lun = r->number;
+        d->initiator = *path;
         free(r->disk);
         r->disk =
             spi_xasprintf("iscsi://%s/%s/%" PRIu32, *portal, *iqn, r->number);
@@ -291,46 +275,66 @@ static sp_code disk_of(struct spi_reach *w, sp_vm_record *r, sp_host *h,
     return rc;
 }
 
+/* The NICs of template @t: on its networks or bridges, a fresh MAC each
+ * (the host's driver makes it).  free() *@nics and *@ptrs. */
+static size_t nics_of(const sp_template *t, sp_vm_nic **nics,
+                      const sp_vm_nic ***ptrs)
+{
+    size_t n = sp_template_nic_count(t);
+    *nics = spi_xcalloc(n + 1, sizeof(**nics));
+    *ptrs = spi_xcalloc(n + 1, sizeof(**ptrs));
+    for (size_t i = 0; i < n; i++) {
+        (*nics)[i] = (sp_vm_nic){.size = sizeof(sp_vm_nic),
+                                 .network = sp_template_nic_network(t, i),
+                                 .bridge = sp_template_nic_bridge(t, i),
+                                 .model = sp_template_nic_model(t, i)};
+        (*ptrs)[i] = &(*nics)[i];
+    }
+    return n;
+}
+
 sp_code spi_step_define(struct spi_reach *w, sp_vm_record *r,
                         const sp_template *t, sp_error *err)
 {
     sp_host *h = spi_reach_host(w, r->host, err);
     if (!h)
         return err->code;
-    char uuid[37];
-    SPI_AUTOFREE char *xml = NULL;
-    if (sp_host_domain_xml(h, r->uuid, &xml) == SP_OK)
+    if (sp_host_has_vm(h, r->uuid) == SP_OK)
         return SP_OK; /* defined before the journal could say so */
     if (sp_host_error(h)->code != SP_ERR_NOT_FOUND)
         return spi_host_failed(h, err);
-    const char *type = domain_type(w, h, err);
-    if (!type)
-        return err->code;
     sp_vm_disk disk;
-    SPI_AUTOFREE char *portal = NULL, *iqn = NULL, *path = NULL;
-    if (disk_of(w, r, h, &disk, &portal, &iqn, &path, err))
+    SPI_AUTOFREE char *wwn = NULL, *portal = NULL, *iqn = NULL, *path = NULL;
+    if (disk_of(w, r, h, &disk, &wwn, &portal, &iqn, &path, err))
         return err->code;
     /* Where the host lets sanprov see the disk, it is the journal's LUN. */
     if (r->lun && sp_host_check_disk(h, &disk, sp_id_field(r->lun, 2), 0))
         return spi_host_failed(h, err);
-    /* The domain names its library, as its copy does: the reconciler
-     * tells this library's domains from others' by it. */
+    /* The VM names its library, as its copy does: the reconciler tells
+     * this library's VMs from others' by it. */
     sp_error no_library;
+    const sp_vm_disk *disks[] = {&disk};
+    SPI_AUTOFREE sp_vm_nic *nics = NULL;
+    SPI_AUTOFREE const sp_vm_nic **nic_ptrs = NULL;
+    size_t nnics = nics_of(t, &nics, &nic_ptrs);
     sp_vm_def def = {.size = sizeof(def),
                      .name = r->name,
                      .uuid = r->uuid,
-                     .tmpl = t,
-                     .vm = r->id,
-                     .disk = &disk,
-                     .seed = r->seed,
-                     .domain_type = type,
-                     .cpu_mode =
-                         sp_config_get(w->cfg, "host", r->host, "cpu-mode"),
+                     .firmware = sp_template_firmware(t),
+                     .vcpus = sp_template_vcpus(t),
+                     .memory = sp_template_memory(t),
+                     .machine = sp_template_machine(t),
+                     .disk_bus = sp_template_disk_bus(t),
+                     .disks = disks,
+                     .ndisks = 1,
+                     .nics = nic_ptrs,
+                     .nnics = nnics,
+                     .media = r->seed,
+                     .template_id = sp_template_id(t),
+                     .vm_id = r->id,
                      .library = library_id(w, &no_library)};
-    sp_code rc = sp_domain_xml(&def, &xml, err);
-    if (rc)
-        return rc;
-    if (sp_host_define(h, xml, 0, uuid))
+    char uuid[37];
+    if (sp_host_define(h, &def, 0, uuid))
         return spi_host_failed(h, err);
     return SP_OK;
 }
@@ -364,8 +368,9 @@ sp_code spi_step_start(struct spi_reach *w, sp_vm_record *r, bool again,
     if (!q.yes && sp_host_is_local(h) && r->lun && sp_id_field(r->lun, 2) &&
         !SPI_STREQ(r->connect ? r->connect : "", "file")) {
         sp_vm_disk disk;
-        SPI_AUTOFREE char *portal = NULL, *iqn = NULL, *path = NULL;
-        if (disk_of(w, r, h, &disk, &portal, &iqn, &path, err))
+        SPI_AUTOFREE char *wwn = NULL, *portal = NULL, *iqn = NULL,
+                          *path = NULL;
+        if (disk_of(w, r, h, &disk, &wwn, &portal, &iqn, &path, err))
             return err->code;
         if (sp_host_check_disk(h, &disk, sp_id_field(r->lun, 2), 0))
             return spi_host_failed(h, err);

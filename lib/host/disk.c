@@ -76,18 +76,17 @@ sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *caller_disk,
     if (flags)
         return spi_host_fail(h, SP_ERR_INVALID, "unknown flags 0x%x", flags);
     sp_vm_disk disk;
-    if (caller_disk && !spi_sized_in(&disk, sizeof(disk), caller_disk,
-                                     SPI_SIZE_0_1(sp_vm_disk, path)))
+    if (caller_disk && !spi_vm_disk_in(&disk, caller_disk))
         return spi_host_fail(h, SP_ERR_INVALID,
                              "sp_vm_disk without its size (SP_STRUCT_INIT)");
     const sp_vm_disk *d = caller_disk ? &disk : NULL;
     if (!wwn || !d || !sp_host_is_local(h))
         return SP_OK; /* nothing to compare, or a disk sanprov cannot see */
-    SPI_AUTOFREE char *path =
-        d->iscsi ? iscsi_path(d)
-                 : (d->path && strncmp(d->path, "/dev/", 5) == 0
-                        ? spi_xstrdup(d->path)
-                        : NULL);
+    SPI_AUTOFREE char *path = NULL;
+    if (d->kind == SP_DISK_ISCSI && d->portal && d->target)
+        path = iscsi_path(d);
+    else if (d->kind == SP_DISK_FC && d->wwn)
+        path = sp_host_block_path(h, d->wwn);
     if (!path)
         return SP_OK; /* an image file: the array checked its LUN */
     char got[SPI_WWN_MAX + 1];

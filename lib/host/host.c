@@ -83,16 +83,21 @@ const char *sp_host_name(const sp_host *h)
     return h->name;
 }
 
-char *sp_host_block_path(const sp_host *h, const char *wwn)
+char *spi_block_path(const char *wwn, bool multipath)
 {
-    bool mpath =
-        sp_config_get_bool(h->cfg, "host", h->name, "multipath", false);
     /* udev names them in lower case; SMI-S arrays give upper case. */
-    char *path = mpath ? spi_xasprintf("/dev/disk/by-id/dm-uuid-mpath-3%s", wwn)
-                       : spi_xasprintf("/dev/disk/by-id/wwn-0x%s", wwn);
+    char *path = multipath
+                     ? spi_xasprintf("/dev/disk/by-id/dm-uuid-mpath-3%s", wwn)
+                     : spi_xasprintf("/dev/disk/by-id/wwn-0x%s", wwn);
     for (char *c = strrchr(path, '/'); *c; c++)
         *c = (char)tolower((unsigned char)*c);
     return path;
+}
+
+char *sp_host_block_path(const sp_host *h, const char *wwn)
+{
+    return spi_block_path(
+        wwn, sp_config_get_bool(h->cfg, "host", h->name, "multipath", false));
 }
 
 bool spi_host_mask_target(const sp_config *cfg, const char *name,
@@ -206,14 +211,18 @@ sp_code sp_host_capabilities(sp_host *h, sp_host_caps *out)
     return rc;
 }
 
-sp_code sp_host_define(sp_host *h, const char *xml, unsigned int flags,
+sp_code sp_host_define(sp_host *h, const sp_vm_def *def, unsigned int flags,
                        char uuid[37])
 {
-    if (begin(h, h->drv->define, "define VMs") || no_flags(h, flags))
+    uuid[0] = '\0';
+    /* The caller's definition checked here, once for every driver. */
+    struct spi_vm_def in;
+    if (begin(h, h->drv->define, "define VMs") || no_flags(h, flags) ||
+        spi_vm_def_in(&in, def, &h->err))
         return h->err.code;
     struct spi_sigpipe g;
     spi_sigpipe_hold(&g);
-    sp_code rc = h->drv->define(h, xml, uuid);
+    sp_code rc = h->drv->define(h, &in.def, uuid);
     spi_sigpipe_release(&g);
     return rc;
 }
@@ -235,26 +244,27 @@ DISPATCH(stop, "stop VMs")
 DISPATCH(undefine, "undefine VMs")
 #undef DISPATCH
 
-sp_code sp_host_find_domain(sp_host *h, const char *name, char uuid[37])
+sp_code sp_host_find_vm(sp_host *h, const char *name, char uuid[37])
 {
     uuid[0] = '\0';
-    if (begin(h, h->drv->find_domain, "look VMs up by name"))
+    if (begin(h, h->drv->find_vm, "look VMs up by name"))
         return h->err.code;
+    if (!name || !*name)
+        return spi_host_fail(h, SP_ERR_INVALID, "a VM name is empty");
     struct spi_sigpipe g;
     spi_sigpipe_hold(&g);
-    sp_code rc = h->drv->find_domain(h, name, uuid);
+    sp_code rc = h->drv->find_vm(h, name, uuid);
     spi_sigpipe_release(&g);
     return rc;
 }
 
-sp_code sp_host_domain_xml(sp_host *h, const char *uuid, char **out)
+sp_code sp_host_has_vm(sp_host *h, const char *uuid)
 {
-    *out = NULL;
-    if (begin(h, h->drv->domain_xml, "read VMs back") || need_uuid(h, uuid))
+    if (begin(h, h->drv->has_vm, "look VMs up") || need_uuid(h, uuid))
         return h->err.code;
     struct spi_sigpipe g;
     spi_sigpipe_hold(&g);
-    sp_code rc = h->drv->domain_xml(h, uuid, out);
+    sp_code rc = h->drv->has_vm(h, uuid);
     spi_sigpipe_release(&g);
     return rc;
 }

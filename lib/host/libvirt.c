@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/host/libvirt.c: the libvirt host driver, over libvirt's C API. */
-#include "host_internal.h"
+/* lib/host/libvirt.c: the libvirt host driver, over libvirt's C API; the
+ * domain XML it defines VMs with is libvirt_xml.c's. */
+#include "libvirt.h"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -287,12 +288,24 @@ static virDomainPtr lookup(sp_host *h, const char *uuid)
     return d;
 }
 
-static sp_code lv_define(sp_host *h, const char *xml, char uuid[37])
+static sp_code lv_define(sp_host *h, const sp_vm_def *def, char uuid[37])
 {
-    sp_code rc = connected(h);
+    struct lv *l = lv_of(h);
+    sp_code rc = learn(h);
     if (rc)
         return rc;
-    virDomainPtr d = virDomainDefineXML(lv_of(h)->conn, xml);
+    /* The domain as this host has it: its domain type, its configured CPU
+     * mode, its way to FC LUNs. */
+    const struct spi_lv_host host = {
+        .domain_type = l->domain_type,
+        .cpu_mode = sp_config_get(h->cfg, "host", h->name, "cpu-mode"),
+        .multipath =
+            sp_config_get_bool(h->cfg, "host", h->name, "multipath", false),
+    };
+    SPI_AUTOFREE char *xml = NULL;
+    if ((rc = spi_lv_domain_xml(def, &host, &xml, &h->err)))
+        return rc;
+    virDomainPtr d = virDomainDefineXML(l->conn, xml);
     if (!d)
         return fail(h, "define the VM on");
     if (virDomainGetUUIDString(d, uuid) != 0)
@@ -345,7 +358,7 @@ static sp_code lv_undefine(sp_host *h, const char *uuid)
     return rc;
 }
 
-static sp_code lv_find_domain(sp_host *h, const char *name, char uuid[37])
+static sp_code lv_find_vm(sp_host *h, const char *name, char uuid[37])
 {
     sp_code rc = connected(h);
     if (rc)
@@ -359,19 +372,13 @@ static sp_code lv_find_domain(sp_host *h, const char *name, char uuid[37])
     return rc;
 }
 
-static sp_code lv_domain_xml(sp_host *h, const char *uuid, char **out)
+static sp_code lv_has_vm(sp_host *h, const char *uuid)
 {
     virDomainPtr d = lookup(h, uuid);
     if (!d)
         return h->err.code;
-    char *xml = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
-    sp_code rc = xml ? SP_OK : fail(h, "read the VM's definition on");
     virDomainFree(d);
-    if (xml) {
-        *out = spi_xstrdup(xml);
-        free(xml);
-    }
-    return rc;
+    return SP_OK;
 }
 
 /* The text of child @name of our metadata element, or NULL. */
@@ -409,7 +416,7 @@ static sp_code lv_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx)
         char *meta =
             stop ? NULL
                  : virDomainGetMetadata(doms[i], VIR_DOMAIN_METADATA_ELEMENT,
-                                        SP_DOMAIN_NS, 0);
+                                        SPI_DOMAIN_NS, 0);
         if (meta) {
             char uuid[VIR_UUID_STRING_BUFLEN] = "";
             virDomainGetUUIDString(doms[i], uuid);
@@ -446,8 +453,8 @@ const struct sp_host_driver spi_libvirt_driver = {
     .start = lv_start,
     .stop = lv_stop,
     .undefine = lv_undefine,
-    .find_domain = lv_find_domain,
-    .domain_xml = lv_domain_xml,
+    .find_vm = lv_find_vm,
+    .has_vm = lv_has_vm,
     .list_vms = lv_list_vms,
     .file_user = lv_file_user,
 };

@@ -15,7 +15,8 @@ done
 
 KVM01=iqn.1993-08.org.debian:01:kvm01
 TARGET=iqn.2026-11.org.sanprov:local.kvm01
-WWN=/dev/disk/by-id/wwn-0x3791acc900000001
+WWN=3791ACC900000001
+DEV=/dev/disk/by-id/wwn-0x3791acc900000001
 ISCSI="iscsi:192.0.2.10:3260,$TARGET,3,$KVM01"
 
 # Templates to build VMs from: Linux on BIOS, Windows on UEFI.
@@ -53,10 +54,10 @@ test_expect_success 'an iSCSI VM: valid domain XML with the LUN as a network dis
 '
 
 test_expect_success 'an FC VM: valid domain XML with the LUN by its WWN' '
-    run vmtool xml "$LINUX" db01 "block:$WWN" >fc.xml &&
+    run vmtool xml "$LINUX" db01 "fc:$WWN" >fc.xml &&
     virt-xml-validate fc.xml domain &&
     test "$(xmllint --xpath "string(//disk/@type)" fc.xml)" = block &&
-    test "$(xmllint --xpath "string(//disk/source/@dev)" fc.xml)" = "$WWN"
+    test "$(xmllint --xpath "string(//disk/source/@dev)" fc.xml)" = "$DEV"
 '
 
 test_expect_success 'a UEFI VM: valid domain XML with firmware auto-selection' '
@@ -184,9 +185,9 @@ back() {
 }
 
 test_expect_success 'libvirtd: an FC VM and a UEFI VM are defined and read back too' '
-    run vmtool define kvm01 "$LINUX" "$P"db01 "block:$WWN" >uuid2 &&
+    run vmtool define kvm01 "$LINUX" "$P"db01 "fc:$WWN" >uuid2 &&
     back uuid2 fc.back "$LINUX" &&
-    test "$(xmllint --xpath "string(//disk[@device=\"disk\"]/source/@dev)" fc.back)" = "$WWN" &&
+    test "$(xmllint --xpath "string(//disk[@device=\"disk\"]/source/@dev)" fc.back)" = "$DEV" &&
     run vmtool define kvm01 "$WINDOWS" "$P"win01 "$ISCSI" --seed "$TRASH/win.iso" >uuid3 &&
     back uuid3 w.xml "$WINDOWS" &&
     grep -q "<os firmware=.efi.>" w.xml &&
@@ -195,9 +196,9 @@ test_expect_success 'libvirtd: an FC VM and a UEFI VM are defined and read back 
 '
 
 test_expect_success 'libvirtd: the VMs this toolkit made are listed, with their templates' '
-    run vmtool xml "$LINUX" "$P"not-ours "block:$WWN" |
+    run vmtool xml "$LINUX" "$P"not-ours "fc:$WWN" |
         sed "/<metadata>/,/<\/metadata>/d; /<uuid>/d" >other.xml &&
-    run vmtool define-xml kvm01 other.xml >/dev/null &&
+    $VIRSH define other.xml >/dev/null &&
     run vmtool list kvm01 | sort >list &&
     test_line_count = 3 list &&
     ! grep -q "$P"not-ours list &&

@@ -7,7 +7,7 @@
 
 #include "testutil.h"
 
-#include "library/library.h"
+#include "host/libvirt.h"
 
 /*
  * A case file, NAME.def, is "key = value" lines ('#' comments, blank lines
@@ -161,97 +161,72 @@ static void parse_def(char *text, struct tdef *d)
     }
 }
 
-/* The block device of an FC LUN, as the host's configuration names it. */
-static char *fc_path(const char *wwn, bool multipath)
-{
-    char *p = malloc(128);
-    assert_non_null(p);
-    snprintf(p, 128, "%s%s",
-             multipath ? "/dev/disk/by-id/dm-uuid-mpath-3"
-                       : "/dev/disk/by-id/wwn-0x",
-             wwn);
-    for (char *c = strrchr(p, '/'); *c; c++)
-        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-    return p;
-}
-
-/* The MACs of the XML, made fresh for every VM, replaced in order by the
- * ones of the definition. */
-static void put_macs(char *xml, const struct tdef *d)
-{
-    static const char key[] = "<mac address=\"";
-    char *p = xml;
-    for (size_t i = 0; (p = strstr(p, key)); i++) {
-        p += strlen(key);
-        assert_true(i < d->nnics);
-        assert_non_null(d->nics[i].mac);
-        assert_int_equal(strlen(d->nics[i].mac), 17);
-        memcpy(p, d->nics[i].mac, 17);
-    }
-}
-
-/* The domain XML of @d through the library, in *@xml. */
+/* The domain XML of @d, as the libvirt driver renders it for a host that
+ * says what @d's host.* keys say, in *@xml. */
 static sp_code render(const struct tdef *d, char **xml, sp_error *err)
 {
-    sp_template *t = sp_template_new("golden");
-    assert_int_equal(sp_template_set_vcpus(t, d->vcpus, err), SP_OK);
-    assert_int_equal(sp_template_set_memory(t, d->memory, err), SP_OK);
-    sp_template_set_firmware(t, d->uefi ? SP_FIRMWARE_UEFI : SP_FIRMWARE_BIOS);
-    if (d->machine)
-        assert_int_equal(sp_template_set_machine(t, d->machine, err), SP_OK);
-    if (d->bus)
-        assert_int_equal(sp_template_set_disk_bus(t, d->bus, err), SP_OK);
-    for (size_t i = 0; i < d->nnics; i++)
-        assert_int_equal(sp_template_add_nic(t, d->nics[i].network,
-                                             d->nics[i].bridge,
-                                             d->nics[i].model, err),
-                         SP_OK);
     sp_id *tid = NULL, *vid = NULL;
-    if (d->tmpl) {
+    if (d->tmpl)
         assert_int_equal(sp_id_parse(d->tmpl, &tid, err), SP_OK);
-        spi_template_stamp(t, tid, 0);
-    }
     if (d->vm)
         assert_int_equal(sp_id_parse(d->vm, &vid, err), SP_OK);
-    assert_int_equal(d->ndisks, 1); /* one disk a VM, so far */
-    const struct tdisk *td = &d->disks[0];
-    sp_vm_disk disk = SP_STRUCT_INIT(sp_vm_disk);
-    char *path = NULL;
-    if (strcmp(td->kind, "iscsi") == 0) {
-        disk.iscsi = true;
-        disk.portal = td->portal;
-        disk.target = td->target;
-        disk.lun = td->lun;
-        disk.initiator = td->initiator;
-    } else if (strcmp(td->kind, "fc") == 0) {
-        disk.path = path = fc_path(td->wwn, d->multipath);
-    } else {
-        disk.path = td->path;
+    sp_vm_disk disks[MAXN];
+    const sp_vm_disk *dp[MAXN];
+    for (size_t i = 0; i < d->ndisks; i++) {
+        const struct tdisk *td = &d->disks[i];
+        disks[i] = (sp_vm_disk)SP_STRUCT_INIT(sp_vm_disk);
+        disks[i].kind = strcmp(td->kind, "iscsi") == 0 ? SP_DISK_ISCSI
+                        : strcmp(td->kind, "fc") == 0  ? SP_DISK_FC
+                                                       : SP_DISK_FILE;
+        disks[i].wwn = td->wwn;
+        disks[i].portal = td->portal;
+        disks[i].target = td->target;
+        disks[i].lun = td->lun;
+        disks[i].initiator = td->initiator;
+        disks[i].path = td->path;
+        dp[i] = &disks[i];
+    }
+    sp_vm_nic nics[MAXN];
+    const sp_vm_nic *np[MAXN];
+    for (size_t i = 0; i < d->nnics; i++) {
+        nics[i] = (sp_vm_nic)SP_STRUCT_INIT(sp_vm_nic);
+        nics[i].network = d->nics[i].network;
+        nics[i].bridge = d->nics[i].bridge;
+        nics[i].model = d->nics[i].model;
+        nics[i].mac = d->nics[i].mac;
+        np[i] = &nics[i];
     }
     sp_vm_def def = SP_STRUCT_INIT(sp_vm_def);
     def.name = d->name;
     def.uuid = d->uuid;
-    def.tmpl = t;
-    def.vm = vid;
+    def.firmware = d->uefi ? SP_FIRMWARE_UEFI : SP_FIRMWARE_BIOS;
+    def.vcpus = d->vcpus;
+    def.memory = d->memory;
+    def.machine = d->machine;
+    def.disk_bus = d->bus;
+    def.disks = dp;
+    def.ndisks = d->ndisks;
+    def.nics = np;
+    def.nnics = d->nnics;
+    def.media = d->media;
+    def.template_id = tid;
+    def.vm_id = vid;
     def.library = d->library;
-    def.disk = &disk;
-    def.seed = d->media;
-    def.domain_type = d->dtype;
-    def.cpu_mode = d->cpu;
-    sp_code rc = sp_domain_xml(&def, xml, err);
+    const struct spi_lv_host host = {
+        .domain_type = d->dtype, .cpu_mode = d->cpu, .multipath = d->multipath};
+    struct spi_vm_def in;
+    sp_code rc = spi_vm_def_in(&in, &def, err);
     if (!rc)
-        put_macs(*xml, d);
-    free(path);
+        rc = spi_lv_domain_xml(&in.def, &host, xml, err);
     sp_id_free(tid);
     sp_id_free(vid);
-    sp_template_free(t);
     return rc;
 }
 
 static const char *const cases[] = {
-    "gen1-iscsi",      "gen1-fc",   "gen1-fc-multipath",
-    "gen2-iscsi-sata", "gen2-file", "gen1-iscsi-ipv6-ide",
-    "gen1-bare",
+    "gen1-iscsi",      "gen1-fc",         "gen1-fc-multipath",
+    "gen2-iscsi-sata", "gen2-file",       "gen1-iscsi-ipv6-ide",
+    "gen1-bare",       "gen2-multi-sata", "gen1-multi-virtio",
 };
 
 static void test_golden(void **state)
@@ -277,10 +252,105 @@ static void test_golden(void **state)
     }
 }
 
+/* What no driver can render is refused before any: spi_vm_def_in(). */
+static void test_refused(void **state)
+{
+    (void)state;
+    sp_vm_disk iscsi = SP_STRUCT_INIT(sp_vm_disk);
+    iscsi.kind = SP_DISK_ISCSI;
+    iscsi.portal = "192.0.2.10";
+    iscsi.target = "iqn.2026-11.org.sanprov:t";
+    sp_vm_disk fc = SP_STRUCT_INIT(sp_vm_disk);
+    fc.kind = SP_DISK_FC;
+    fc.wwn = "not-hex";
+    sp_vm_disk file = SP_STRUCT_INIT(sp_vm_disk);
+    file.kind = SP_DISK_FILE;
+    file.path = "relative.raw";
+    sp_vm_disk unsized = {0};
+    sp_vm_nic bad_mac = SP_STRUCT_INIT(sp_vm_nic);
+    bad_mac.network = "default";
+    bad_mac.mac = "52:54:00:0a:0b";
+    sp_vm_nic both = SP_STRUCT_INIT(sp_vm_nic);
+    both.network = "default";
+    both.bridge = "br0";
+    sp_vm_disk good = SP_STRUCT_INIT(sp_vm_disk);
+    good.kind = SP_DISK_FILE;
+    good.path = "/srv/good.raw";
+    const struct {
+        const sp_vm_disk *disk;
+        const sp_vm_nic *nic;
+        const char *uuid;
+        unsigned int vcpus;
+        const char *says;
+    } bad[] = {
+        {&iscsi, NULL, NULL, 1,
+         "an iSCSI disk needs a portal, a target and "
+         "the host's initiator IQN (disk 1)"},
+        {&fc, NULL, NULL, 1,
+         "an FC disk needs the WWN of its LUN, not "
+         "'not-hex' (disk 1)"},
+        {&file, NULL, NULL, 1, "a file disk needs an absolute path (disk 1)"},
+        {&unsized, NULL, NULL, 1,
+         "sp_vm_disk without its size (SP_STRUCT_INIT)"},
+        {NULL, NULL, NULL, 1, "VM 'x' needs 1 to 16 disks, not 0"},
+        {&good, &bad_mac, NULL, 1,
+         "'52:54:00:0a:0b' is not a MAC address (NIC 1)"},
+        {&good, &both, NULL, 1,
+         "NIC 1 needs a network or a bridge, one of the two"},
+        {&good, NULL, "0b6c1f0e", 1, "'0b6c1f0e' is not a UUID"},
+        {&good, NULL, NULL, 0,
+         "VM 'x' needs at least one vCPU and 1 MiB of memory"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const sp_vm_disk *dp[] = {bad[i].disk};
+        const sp_vm_nic *np[] = {bad[i].nic};
+        sp_vm_def def = SP_STRUCT_INIT(sp_vm_def);
+        def.name = "x";
+        def.uuid = bad[i].uuid;
+        def.vcpus = bad[i].vcpus;
+        def.memory = 1u << 30;
+        def.disks = dp;
+        def.ndisks = bad[i].disk ? 1 : 0;
+        def.nics = np;
+        def.nnics = bad[i].nic ? 1 : 0;
+        struct spi_vm_def in;
+        sp_error err = {0};
+        assert_int_equal(spi_vm_def_in(&in, &def, &err), SP_ERR_INVALID);
+        assert_string_equal(err.message, bad[i].says);
+    }
+    /* A definition without its size is refused too. */
+    sp_vm_def zero = {0};
+    struct spi_vm_def in;
+    sp_error err = {0};
+    assert_int_equal(spi_vm_def_in(&in, &zero, &err), SP_ERR_INVALID);
+    /* Without a UUID, a new one, and a fresh MAC for a NIC without one. */
+    const sp_vm_disk *dp[] = {&good};
+    sp_vm_nic plain = SP_STRUCT_INIT(sp_vm_nic);
+    plain.bridge = "br0";
+    const sp_vm_nic *np[] = {&plain};
+    sp_vm_def def = SP_STRUCT_INIT(sp_vm_def);
+    def.name = "fresh";
+    def.vcpus = 1;
+    def.memory = 1u << 30;
+    def.disks = dp;
+    def.ndisks = 1;
+    def.nics = np;
+    def.nnics = 1;
+    assert_int_equal(spi_vm_def_in(&in, &def, &err), SP_OK);
+    assert_int_equal(strlen(in.def.uuid), 36);
+    char *xml = NULL;
+    const struct spi_lv_host host = {0};
+    assert_int_equal(spi_lv_domain_xml(&in.def, &host, &xml, &err), SP_OK);
+    assert_non_null(strstr(xml, in.def.uuid));
+    assert_non_null(strstr(xml, "<mac address=\"52:54:00:"));
+    free(xml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_refused),
     };
     return cmocka_run_group_tests_name("domainxml", tests, NULL, NULL);
 }

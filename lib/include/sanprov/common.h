@@ -47,9 +47,10 @@ SP_BEGIN_DECLS
  *    bits are rejected with SP_ERR_INVALID.
  *  - Structs.  Handles are opaque.  A struct the caller allocates and
  *    hands to the library, for it to fill (sp_array_caps, sp_host_caps,
- *    sp_mask_target) or to read (sp_mask_target, sp_vm_disk, sp_vm_def,
- *    sp_deploy_opts), carries its size: its first member is "size_t size",
- *    which the caller sets to the size it was compiled with:
+ *    sp_mask_target) or to read (sp_mask_target, sp_vm_def, sp_vm_disk,
+ *    sp_vm_nic, sp_deploy_opts), carries its size: its first member is
+ *    "size_t size", which the caller sets to the size it was compiled
+ *    with:
  *
  *        sp_array_caps caps = SP_STRUCT_INIT(sp_array_caps);
  *        sp_array_capabilities(a, &caps);
@@ -62,7 +63,8 @@ SP_BEGIN_DECLS
  *    is left as the caller set it).  A @size below that of the struct in
  *    the release that made it is refused with SP_ERR_INVALID (by
  *    functions returning a bool: false).  Such structs embed no other
- *    sized struct (sp_vm_def points to its sp_vm_disk).
+ *    sized struct (sp_vm_def points to its sp_vm_disk and sp_vm_nic
+ *    structs, each sized alone).
  *    Structs the library lends to a callback (sp_host_vm, sp_name_info,
  *    sp_finding) are the library's: they too only grow at the end, and a
  *    caller reads their members but never allocates one.  sp_error is

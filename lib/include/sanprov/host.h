@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sanprov/host.h: hypervisor hosts through one driver table (libvirt), the
- * domain definitions of VMs on SAN-copied LUNs, and guest customization
- * media. */
+/* sanprov/host.h: hypervisor hosts through one driver table (libvirt), and
+ * the definitions of VMs on SAN-copied LUNs in terms every driver takes. */
 #ifndef SANPROV_HOST_H
 #define SANPROV_HOST_H
 
@@ -43,7 +42,8 @@ typedef struct sp_host_caps {
     size_t size;             /* set by the caller (SP_STRUCT_INIT) */
     const char *driver;      /* "libvirt" */
     const char *hypervisor;  /* e.g. "QEMU 7.2.0", "TEST 9.0.0" */
-    const char *domain_type; /* the domain type VMs get: "kvm", "qemu", ... */
+    const char *domain_type; /* the kind of VM it makes, in its driver's
+                                terms (libvirt: "kvm", "qemu", ...) */
     bool uefi;               /* UEFI firmware can be used */
     unsigned int vms;        /* VMs this toolkit defined there */
 } sp_host_caps;
@@ -78,84 +78,117 @@ SP_API bool sp_host_is_local(const sp_host *h);
  */
 SP_API sp_code sp_host_check_dir(sp_host *h, const char *dir);
 
-/* Whether a domain named @name is on the host, ours or not: SP_OK with
- * its UUID in @uuid, or SP_ERR_NOT_FOUND.  Errors: SP_ERR_CONNECT. */
-SP_API sp_code sp_host_find_domain(sp_host *h, const char *name, char uuid[37]);
+/* Whether a VM named @name is on the host, ours or not: SP_OK with its
+ * UUID in @uuid, or SP_ERR_NOT_FOUND.  Errors: SP_ERR_CONNECT. */
+SP_API sp_code sp_host_find_vm(sp_host *h, const char *name, char uuid[37]);
 
 /* ---- a VM's definition ---- */
 
-/* The VM's disk, the LUN as the host reaches it.  The caller sets @size
- * (sanprov/common.h, "Structs"). */
+/*
+ * What a VM is, in terms every host driver takes and renders its own way
+ * (the libvirt driver as domain XML).  The caller fills these structs and
+ * sets their @size (SP_STRUCT_INIT, sanprov/common.h "Structs"); the
+ * library only reads them, and keeps no pointer into them.
+ */
+
+/* How the host reaches a disk's LUN. */
+typedef enum sp_disk_kind {
+    SP_DISK_ISCSI, /* over iSCSI: @portal, @target, @lun, @initiator */
+    SP_DISK_FC,    /* over FC: the host finds it by @wwn */
+    SP_DISK_FILE,  /* an image file on the host (@path): a local array's LUN */
+} sp_disk_kind;
+
+/* A disk of a VM: the LUN it is, named by its WWN, and how the host reaches
+ * it. */
 typedef struct sp_vm_disk {
     size_t size;
-    bool iscsi;            /* a network disk; else the block device @path */
-    const char *portal;    /* iSCSI: "HOST[:PORT]" */
+    sp_disk_kind kind;
+    /* The LUN's NAA WWN, hex digits as sp_lun_wwn() gives them: required
+     * for SP_DISK_FC, else NULL or what the host may check. */
+    const char *wwn;
+    const char *portal;    /* iSCSI: "HOST[:PORT]", HOST an IPv6 address in
+                              brackets; PORT 3260 when not given */
     const char *target;    /* iSCSI: the target's IQN */
     uint32_t lun;          /* iSCSI: the LUN number */
     const char *initiator; /* iSCSI: the host's initiator IQN */
-    const char *path;      /* else: a block device (a path under /dev, such
-                              as /dev/disk/by-id/wwn-0x...) or an image
-                              file (a local array's LUN) */
+    const char *path;      /* SP_DISK_FILE: the absolute path of the file */
 } sp_vm_disk;
 
-/* What sp_domain_xml() makes a domain of.  The caller sets @size. */
+/* A network interface of a VM. */
+typedef struct sp_vm_nic {
+    size_t size;
+    /* One of the two: a network the host has by name (a libvirt network, a
+     * Hyper-V virtual switch), or a bridge of the host's. */
+    const char *network;
+    const char *bridge;
+    const char *model; /* the NIC the guest sees (virtio, e1000, ...), or
+                          NULL: the driver's usual one */
+    const char *mac;   /* "XX:XX:XX:XX:XX:XX", or NULL: a fresh one */
+} sp_vm_nic;
+
 typedef struct sp_vm_def {
     size_t size;
     const char *name;
-    const char *uuid;        /* 36 characters; NULL: a new one */
-    const sp_template *tmpl; /* the hardware profile */
-    const sp_id *vm;         /* vm:HOST:UUID, kept in the metadata, or NULL */
-    /* The UUID of the library the VM belongs to, kept in the metadata as
-     * its tag (sanprov(7), "Tags"), or NULL. */
+    const char *uuid;     /* 36 characters; NULL: a new one */
+    sp_firmware firmware; /* BIOS (generation 1) or UEFI (generation 2) */
+    unsigned int vcpus;   /* at least 1 */
+    uint64_t memory;      /* bytes, at least 1 MiB */
+    /* Hints of the template's hardware profile, for the drivers whose
+     * hosts have such choices; NULL: the driver's default.  @machine: a
+     * machine type (libvirt: "q35", "pc-i440fx-7.2"); @disk_bus: "virtio",
+     * "scsi", "sata" or "ide". */
+    const char *machine;
+    const char *disk_bus;
+    /* The disks, the first one booted; at least one. */
+    const sp_vm_disk *const *disks;
+    size_t ndisks;
+    const sp_vm_nic *const *nics;
+    size_t nnics;
+    /* The customization medium: a file on the host (an ISO 9660 image,
+     * sp_seed_write()) the VM gets as a read-only CD-ROM; or NULL. */
+    const char *media;
+    /* sanprov's metadata, kept with the VM on the host (sp_host_list_vms()
+     * reads it back): its template, its VM ID (vm:HOST:UUID) and the UUID
+     * of its library, the VM's tag (sanprov(7), "Tags"); each may be
+     * NULL. */
+    const sp_id *template_id;
+    const sp_id *vm_id;
     const char *library;
-    const sp_vm_disk *disk;
-    const char *seed;        /* the customization medium (ISO), or NULL */
-    const char *domain_type; /* NULL: "kvm" */
-    /* The CPU: "host-model" (NULL), "host-passthrough", "maximum", or
-     * "default" (the hypervisor's model): the host's cpu-mode. */
-    const char *cpu_mode;
 } sp_vm_def;
 
 /*
  * Whether disk @d, which a VM on host @h is to be given, is the LUN of
- * @wwn, as far as sanprov can see it: on this machine, a block device
- * (/dev/disk/by-id/wwn-0x..., a multipath map) or the device of a kernel
+ * @wwn, as far as sanprov can see it: on this machine, an FC LUN's block
+ * device (sp_host_block_path() of @d's WWN) or the device of a kernel
  * iSCSI session to @d's portal, target and LUN is read back (the WWID the
  * kernel read from the device) and compared.  A disk sanprov cannot see
  * (a remote host, no session, not scanned yet, an image file) passes.
- * Errors: SP_ERR_PRECONDITION (the device is another LUN).  @flags must
- * be 0.
+ * Errors: SP_ERR_PRECONDITION (the device is another LUN), SP_ERR_INVALID
+ * (@d's size is not set).  @flags must be 0.
  */
 SP_API sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *d,
                                   const char *wwn, unsigned int flags);
 
-/* The metadata namespace of the domains this toolkit defines. */
-#define SP_DOMAIN_NS "https://sanprov.org/xmlns/vm/1"
-
 /*
- * The libvirt domain XML of @def: the template's vCPUs, memory, machine,
- * firmware (UEFI through libvirt's firmware auto-selection), disk bus and
- * NICs (fresh MAC addresses), the disk, the seed as a read-only CD-ROM,
- * and a <metadata> element in SP_DOMAIN_NS naming the template, the VM and
- * the library.  *@out is a new string.  Errors: SP_ERR_INVALID (also a
- * @def or disk whose size is not set).
+ * Define VM @def on host @h, stopped; *@uuid gets its UUID.  The driver
+ * renders @def in its host's terms (libvirt: a domain whose type and CPU
+ * mode are the host's: its best domain type, the host's cpu-mode; FC disks
+ * through sp_host_block_path()).  Errors: SP_ERR_EXISTS (a VM of that
+ * name), SP_ERR_CONNECT, SP_ERR_INVALID (@def incomplete, a size not set,
+ * or refused by the host).  The @flags of these four must be 0.
  */
-SP_API sp_code sp_domain_xml(const sp_vm_def *def, char **out, sp_error *err);
-
-/* Define the domain @xml; *@uuid gets its UUID.  Errors: SP_ERR_EXISTS (a
- * domain of that name), SP_ERR_CONNECT, SP_ERR_INVALID (refused).  The
- * @flags of these four must be 0. */
-SP_API sp_code sp_host_define(sp_host *h, const char *xml, unsigned int flags,
-                              char uuid[37]);
+SP_API sp_code sp_host_define(sp_host *h, const sp_vm_def *def,
+                              unsigned int flags, char uuid[37]);
 SP_API sp_code sp_host_start(sp_host *h, const char *uuid, unsigned int flags);
 /* Power it off at once (not a guest shutdown); a stopped VM is fine. */
 SP_API sp_code sp_host_stop(sp_host *h, const char *uuid, unsigned int flags);
-/* Undefine it (and its NVRAM); stopped first.  A domain that is not there
- * is fine. */
+/* Undefine it (and its NVRAM); stopped first.  A VM that is not there is
+ * fine. */
 SP_API sp_code sp_host_undefine(sp_host *h, const char *uuid,
                                 unsigned int flags);
-/* Its domain XML as the host has it.  Errors: SP_ERR_NOT_FOUND. */
-SP_API sp_code sp_host_domain_xml(sp_host *h, const char *uuid, char **out);
+/* Whether the VM of @uuid is defined on the host, ours or not: SP_OK, or
+ * SP_ERR_NOT_FOUND.  Errors: SP_ERR_CONNECT. */
+SP_API sp_code sp_host_has_vm(sp_host *h, const char *uuid);
 
 /* A VM this toolkit defined on a host. */
 typedef struct sp_host_vm {
@@ -166,25 +199,8 @@ typedef struct sp_host_vm {
     const char *library; /* the library's UUID from the metadata, or NULL */
 } sp_host_vm;
 typedef int (*sp_host_vm_fn)(const sp_host_vm *vm, void *ctx);
-/* Visit the domains with this toolkit's metadata. */
+/* Visit the VMs with this toolkit's metadata. */
 SP_API sp_code sp_host_list_vms(sp_host *h, sp_host_vm_fn fn, void *ctx);
-
-/* ---- guest customization ---- */
-
-/*
- * Write the customization medium of a VM to @path, an ISO 9660 image made
- * with xorriso or genisoimage: for Linux a cloud-init NoCloud seed (volume
- * label "cidata": user-data, meta-data with instance-id and
- * local-hostname, network-config when the template has one); for Windows
- * the template's unattend file as autounattend.xml and unattend.xml.
- * @user_data (may be NULL) replaces the template's.  Errors:
- * SP_ERR_NOT_SUPPORTED (no ISO tool installed), SP_ERR_IO.  @flags must be
- * 0.
- */
-SP_API sp_code sp_seed_write(const sp_template *t, const char *hostname,
-                             const char *instance_id, const char *user_data,
-                             const char *path, unsigned int flags,
-                             sp_error *err);
 
 SP_END_DECLS
 

@@ -14,6 +14,7 @@
 #include <sanprov/claims.h>
 #include <sanprov/journal.h>
 #include <sanprov/reconcile.h>
+#include <sanprov/custom.h>
 #include <sanprov/host.h>
 #include <sanprov/deploy.h>
 

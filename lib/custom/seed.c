@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* lib/host/seed.c: guest customization media: a cloud-init NoCloud seed
+/* lib/custom/seed.c: guest customization media: a cloud-init NoCloud seed
  * (label cidata) or a Windows answer file, as an ISO 9660 image made by
- * xorriso or genisoimage. */
-#include "host_internal.h"
+ * xorriso or genisoimage.  Not a host's business: any host driver attaches
+ * the file it makes (sp_vm_def's media). */
+#include "custom.h"
 #include "../util/file.h"
 #include "../util/run.h"
 
@@ -62,7 +63,6 @@ static bool on_path(const char *name)
     return false;
 }
 
-bool spi_seed_tool(void); /* for lib/deploy */
 bool spi_seed_tool(void)
 {
     return on_path("xorriso") || on_path("genisoimage");
