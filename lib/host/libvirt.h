@@ -23,9 +23,9 @@ struct spi_lv_host {
  * its UUID set): its vCPUs, memory, machine, firmware (UEFI through
  * libvirt's firmware auto-selection), the disks on the disk bus (iSCSI
  * network disks, FC block devices, image files), the medium as a
- * read-only SATA CD-ROM, the NICs (a fresh MAC where @def gives none), and
- * a <metadata> element in SPI_DOMAIN_NS naming the template, the VM and
- * the library.  *@out is a new string.
+ * read-only SATA CD-ROM (after the disks named sdX), the NICs (a fresh
+ * MAC where @def gives none), and a <metadata> element in SPI_DOMAIN_NS
+ * naming the template, the VM and the library.  *@out is a new string.
  */
 sp_code spi_lv_domain_xml(const sp_vm_def *def, const struct spi_lv_host *host,
                           char **out, sp_error *err);

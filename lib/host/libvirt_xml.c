@@ -88,8 +88,9 @@ static void add_disk(xmlNodePtr devices, const sp_vm_def *def, size_t i,
 
 static void add_media(xmlNodePtr devices, const sp_vm_def *def, const char *bus)
 {
-    /* On SATA (q35 has no IDE), after the disks when they are SATA too. */
-    size_t after = SPI_STREQ(bus, "sata") ? def->ndisks : 0;
+    /* On SATA (q35 has no IDE), after the disks when their names are
+     * sdX too (SATA or SCSI): libvirt refuses a target named twice. */
+    size_t after = SPI_STREQ(dev_prefix(bus), "sd") ? def->ndisks : 0;
     xmlNodePtr cd = xmlNewChild(devices, NULL, BAD_CAST "disk", NULL);
     prop(cd, "type", "file");
     prop(cd, "device", "cdrom");
