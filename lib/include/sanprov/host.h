@@ -174,8 +174,9 @@ SP_API sp_code sp_host_check_disk(sp_host *h, const sp_vm_disk *d,
  * renders @def in its host's terms (libvirt: a domain whose type and CPU
  * mode are the host's: its best domain type, the host's cpu-mode; FC disks
  * through sp_host_block_path()).  Errors: SP_ERR_EXISTS (a VM of that
- * name), SP_ERR_CONNECT, SP_ERR_INVALID (@def incomplete, a size not set,
- * or refused by the host).  The @flags of these four must be 0.
+ * name), SP_ERR_CONNECT, SP_ERR_INVALID (@def incomplete, a size not set:
+ * nothing sent), SP_ERR_PROTOCOL (the host refused it).  The @flags of
+ * these four must be 0.
  */
 SP_API sp_code sp_host_define(sp_host *h, const sp_vm_def *def,
                               unsigned int flags, char uuid[37]);
