@@ -42,7 +42,7 @@ mkdir -p "$FUZZ_DIR/lib" || exit 2
 echo "fuzz: building the library with $FUZZ_CC"
 objs=""
 for src in lib/util/*.c lib/http/*.c lib/cim/*.c lib/array/*.c lib/library/*.c \
-    lib/host/*.c lib/deploy/*.c lib/reconcile/*.c lib/wsman/*.c; do
+    lib/host/*.c lib/custom/*.c lib/deploy/*.c lib/reconcile/*.c lib/wsman/*.c; do
     obj=$FUZZ_DIR/lib/$(echo "$src" | sed 's|^lib/||; s|/|_|g; s|\.c$|.o|')
     # shellcheck disable=SC2086
     "$FUZZ_CC" $SAN $CFLAGS $PKG_CFLAGS -c "$src" -o "$obj" || exit 2
