@@ -184,7 +184,7 @@ $(B)/bin/smis-sim: cmd/smis-sim.c $(wildcard cmd/smis-sim/*.c cmd/smis-sim/*.h) 
                    $(wildcard lib/*/*.h) $(LIB_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CCLD    $@")
-	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd -Ilib $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRC_CFLAGS) -Icmd -Ilib $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(wildcard cmd/smis-sim/*.c) $(SIMHTTP_SRCS) $(CMD_HELPER_SRCS) $(LIB_A) \
 	    $(PKG_LIBS) $(CMD_LIBS)
 

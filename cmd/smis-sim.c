@@ -50,6 +50,7 @@ int main(int argc, char **argv)
                          .personality = SIM_GROUP,
                          .max_enums = 256};
     char *listen = NULL, *personality = NULL, *password_file = NULL;
+    char *vendor = NULL;
     char *fault = NULL;
     int verbose = 0;
     long preload = 0, latency = 0, job_fail = 0, job_stall = 0, max_enums = 256;
@@ -85,6 +86,10 @@ int main(int argc, char **argv)
          "masking: group (Group Masking and Mapping, the default) or legacy "
          "(ExposePaths)",
          "group|legacy"},
+        {"vendor", 0, POPT_ARG_STRING, &vendor, 0,
+         "answer as this vendor's provider does (class names, namespaces, "
+         "quirks; see smis-sim(1))",
+         "vnx|vmax|3par|eternus|ibm|pegasus|sfcb"},
         {"pools", 0, POPT_ARG_STRING, &o.pools, 0,
          "pools of a new array (default gold:10T,silver:10T)", "SPEC"},
         {"preload-volumes", 0, POPT_ARG_LONG, &preload, 0,
@@ -173,6 +178,24 @@ int main(int argc, char **argv)
             cmd_usage_error("--personality is group or legacy, not '%s'",
                             personality);
     }
+    if (vendor) {
+        o.vendor = sim_vendor_find(vendor);
+        if (!o.vendor)
+            cmd_usage_error("--vendor is one of %s, not '%s'",
+                            sim_vendor_names(), vendor);
+        /* What the vendor does, unless the options say otherwise. */
+        if (o.vendor->personality >= 0) {
+            if (personality &&
+                (int)o.personality != o.vendor->personality)
+                cmd_usage_error("--vendor %s masks only as --personality %s",
+                                vendor,
+                                o.vendor->personality == SIM_GROUP ? "group"
+                                                                   : "legacy");
+            o.personality = (enum sim_personality)o.vendor->personality;
+        }
+        if (!close_after)
+            close_after = (long)o.vendor->close_after;
+    }
     if (!o.tls_cert != !o.tls_key)
         cmd_usage_error("--tls-cert and --tls-key go together");
     if (!o.user != !password_file)
@@ -226,6 +249,7 @@ int main(int argc, char **argv)
     /* The strings popt allocated for the string options. */
     free(listen_arg);
     free(personality);
+    free(vendor);
     free(password_file);
     const char *const owned[] = {o.port_file, o.state,    o.tls_cert,
                                  o.tls_key,   o.user,     o.pools,

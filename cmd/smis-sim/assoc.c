@@ -31,7 +31,7 @@ static const char *const subprofiles[] = {
 static bool subprofile_served(const struct sim *s, const char *id)
 {
     if (strcmp(id, "SIM+PROFILE+GMM") == 0)
-        return s->o.personality == SIM_GROUP;
+        return sim_group_registered(s);
     if (strcmp(id, "SIM+PROFILE+MM") == 0)
         return s->o.personality == SIM_LEGACY;
     return true;
@@ -109,7 +109,7 @@ static void installed_each(struct sim *s, uint64_t from, sim_emit_fn fn,
 static bool service_served(const struct sim *s, const char *cls)
 {
     if (strcmp(cls, "SIM_GroupMaskingMappingService") == 0)
-        return s->o.personality == SIM_GROUP;
+        return sim_group_registered(s);
     if (strcmp(cls, "SIM_ControllerConfigurationService") == 0)
         return s->o.personality == SIM_LEGACY;
     return true;

@@ -206,7 +206,8 @@ static void each_profile(struct sim *s, uint64_t from,
 {
     for (size_t i = from; i < CMD_COUNT(profiles); i++) {
         if (profiles[i].personality >= 0 &&
-            profiles[i].personality != (int)s->o.personality)
+            profiles[i].personality != (int)s->o.personality &&
+            !(profiles[i].personality == SIM_GROUP && sim_group_registered(s)))
             continue;
         if (fn(s, &profiles[i], i + 1, ud))
             return;

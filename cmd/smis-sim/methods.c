@@ -829,6 +829,8 @@ void sim_method(struct sim *s, const sp_cim_request *rq, sp_buf *out)
         return;
     }
     sp_cim_instance_free(self);
+    if (sim_vendor_refuse(s, rq, m->cls, name, out))
+        return;
 
     struct call c = {.s = s, .rq = rq, .out = out, .outp = sp_cim_args_new()};
     uint32_t (*fn)(struct call *) = m->fn;

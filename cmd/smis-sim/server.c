@@ -146,9 +146,24 @@ static enum MHD_Result cim_request(struct sim *s, struct simhttp_request *rq)
         return cim_status(rq, 400, "header-mismatch");
     if (rq->too_large)
         return cim_status(rq, 413, "request-not-valid");
+    /* A vendor personality's names are smis-sim's own from here on
+     * (rename.h); a request that is not XML goes to the parser as it is,
+     * to be refused. */
+    const struct sim_rename *names =
+        s->o.vendor ? &s->o.vendor->names : NULL;
+    struct sim_rename_seen seen = {.props = false};
+    char *renamed = NULL;
+    size_t renamed_len = 0;
+    if (names)
+        sim_rename(names, false, rq->body, rq->len, &seen, &renamed,
+                   &renamed_len);
     sp_cim_request *req = NULL;
     sp_error err;
-    if (sp_cim_request_parse(rq->body, rq->len, 0, &req, &err)) {
+    sp_code parsed =
+        renamed ? sp_cim_request_parse(renamed, renamed_len, 0, &req, &err)
+                : sp_cim_request_parse(rq->body, rq->len, 0, &req, &err);
+    free(renamed);
+    if (parsed) {
         sp_log(SP_LOG_INFO, "refused a request: %s", err.message);
         return cim_status(
             rq, err.code == SP_ERR_NOT_SUPPORTED ? 501 : 400,
@@ -176,7 +191,10 @@ static enum MHD_Result cim_request(struct sim *s, struct simhttp_request *rq)
     pthread_mutex_lock(&s->lock);
     sim_count(s, name);
     const struct sim_fault *f = fault_for(s, name, count_of(s, name));
-    if (f && !f->drop && s->o.fail_text) {
+    if (seen.bad_ns[0]) {
+        sim_error(req, &out, SP_CIM_ERR_INVALID_NAMESPACE,
+                  "namespace '%s' is not served", seen.bad_ns);
+    } else if (f && !f->drop && s->o.fail_text) {
         sim_error(req, &out, f->cim_code, "%s", s->o.fail_text);
     } else if (f && !f->drop) {
         sim_error(req, &out, f->cim_code,
@@ -188,6 +206,13 @@ static enum MHD_Result cim_request(struct sim *s, struct simhttp_request *rq)
     }
     unsigned long seq = simhttp_trace_seq(rq->srv);
     pthread_mutex_unlock(&s->lock);
+    if (names && !sp_buf_overflowed(&out) &&
+        sim_rename(names, true, out.data, out.len, &seen, &renamed,
+                   &renamed_len)) {
+        sp_buf_reset(&out);
+        sp_buf_add(&out, renamed, renamed_len);
+        free(renamed);
+    }
     if (sp_log_enabled(SP_LOG_TRACE))
         sp_log_block(SP_LOG_TRACE, "response", sp_buf_cstr(&out), out.len,
                      1 << 16);
@@ -238,9 +263,10 @@ int sim_serve(struct sim *s)
     simhttp_block_signals();
     sim_ahead_start(s);
     struct simhttp *srv = simhttp_start(&ho, handler, s);
-    sp_log(SP_LOG_INFO, "serving %s (%s personality) with %zu volumes",
+    sp_log(SP_LOG_INFO, "serving %s (%s personality%s%s) with %zu volumes",
            s->system, s->o.personality == SIM_GROUP ? "group" : "legacy",
-           s->nvols);
+           s->o.vendor ? ", as " : "",
+           s->o.vendor ? s->o.vendor->product : "", s->nvols);
     simhttp_wait(srv);
     simhttp_stop(srv);
     sim_ahead_stop(s);

@@ -12,6 +12,7 @@
  * exported by it (smis-sim links the static archive). */
 #include "cim/cimserver.h"
 #include "util/buf.h"
+#include "vendor.h"
 
 /*
  * The array is a small domain model (pools, volumes, replicas, hardware
@@ -161,6 +162,8 @@ struct sim_opts {
      * past the snapshot's size, at least SIM_JOURNAL_MIN_MAX). */
     unsigned long long journal_max;
     bool compact_only; /* --compact: fold the journal in, do not serve */
+    /* --vendor: a real provider's differences (vendor.h), or NULL. */
+    const struct sim_vendor *vendor;
 };
 
 /* The state on disk (state.c): a snapshot and the journal of the changes
@@ -515,6 +518,17 @@ void sim_ahead_stop(struct sim *s);
 /* OpenQueryInstances and its PullInstances. */
 void sim_open_query(struct sim *s, const sp_cim_request *rq, sp_buf *out);
 void sim_pull_instances(struct sim *s, const sp_cim_request *rq, sp_buf *out);
+
+/* ---- vendor.c: what a vendor personality changes in the model ---- */
+
+/* Is Group Masking and Mapping registered (and its service there)?  In
+ * the group personality, and by vendors that register it but refuse it. */
+bool sim_group_registered(const struct sim *s);
+/* Before method @method of class @cls is carried out: when the vendor
+ * refuses it (a CIM error) or answers busy (a return code), write that
+ * answer into @out and return true. */
+bool sim_vendor_refuse(struct sim *s, const sp_cim_request *rq,
+                       const char *cls, const char *method, sp_buf *out);
 
 /* ---- server.c ---- */
 

@@ -64,7 +64,10 @@ const char *sim_namespace(const char *ns)
 bool sim_class_served(const struct sim *s, const struct sim_class *c,
                       const char *ns)
 {
-    if (c->personality >= 0 && c->personality != (int)s->o.personality)
+    /* A vendor may register Group Masking and Mapping without doing it:
+     * its service is there, its groups and their associations are not. */
+    if (c->personality >= 0 && c->personality != (int)s->o.personality &&
+        !(c == &sim_class_gmms && sim_group_registered(s)))
         return false;
     if (!ns)
         return true;

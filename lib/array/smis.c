@@ -4,7 +4,7 @@
 #include "smis.h"
 
 static const char *const interops[] = {"interop", "root/interop",
-                                       "root/PG_Interop"};
+                                       "root/PG_InterOp"};
 
 static const char *const service_classes[SMIS_NSERVICES] = {
     [SMIS_SCS] = "CIM_StorageConfigurationService",
@@ -212,7 +212,7 @@ static sp_code find_profiles(sp_array *a, sp_cim_path **array_profile)
         return spi_array_fail(a, SP_ERR_NOT_SUPPORTED,
                               "array '%s' has no Interop namespace with "
                               "registered profiles (tried interop, "
-                              "root/interop, root/PG_Interop)",
+                              "root/interop, root/PG_InterOp)",
                               a->name);
     *array_profile = NULL;
     for (size_t i = 0; i < l.n; i++) {
@@ -317,10 +317,22 @@ static sp_code find_service(sp_array *a, enum smis_service which)
                                 service_classes[which], NULL, NULL, 0,
                                 smis_keep_path, &l))
         return smis_fail_freeing(a, &l, smis_list_free_paths);
-    if (l.n) {
-        s->service[which] = l.v[0];
-        l.v[0] = NULL;
+    /* CIM_GroupMaskingMappingService is a CIM_ControllerConfigurationService
+     * too: an array with both (EMC VNX registers the first and masks
+     * through the second) answers both to the question for the second. */
+    const sp_cim_path *gmms = NULL;
+    sp_code rc = SP_OK;
+    if (which == SMIS_CCS && l.n > 1)
+        rc = smis_service(a, SMIS_GMMS, &gmms);
+    if (rc) {
+        smis_list_free_paths(&l);
+        return rc;
     }
+    for (size_t i = 0; i < l.n && !s->service[which]; i++)
+        if (!gmms || !sp_cim_path_equal(l.v[i], gmms, 0)) {
+            s->service[which] = l.v[i];
+            l.v[i] = NULL;
+        }
     smis_list_free_paths(&l);
     s->looked[which] = true;
     return SP_OK;
@@ -413,6 +425,11 @@ static sp_code find_caps(sp_array *a)
         ccaps &&
         has_value(sp_cim_instance_get(ccaps, "SupportedAsynchronousActions"),
                   5);
+    /* EMC VNX/CLARiiON registers Group Masking and Mapping but refuses
+     * it, and masks through ExposePaths (vendor-quirks.md): known by its
+     * system's class, as libstoragemgmt's SMI-S plugin knows it. */
+    if (ccs && strcasecmp(s->system_class, "Clar_StorageSystem") == 0)
+        gmms = NULL;
     s->caps.masking = gmms && s->group_profile ? SP_MASKING_GROUP
                       : ccs                    ? SP_MASKING_LEGACY
                       : gmms                   ? SP_MASKING_GROUP

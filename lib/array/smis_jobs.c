@@ -236,20 +236,60 @@ static sp_code wait_job(sp_array *a, const sp_cim_path *job, const char *what)
     }
 }
 
+/*
+ * Fujitsu ETERNUS DX serialises calls on the array and answers one made
+ * while another runs with 32786 (volume busy) or 32787 (device busy): to
+ * be asked again (vendor-quirks.md, from Cinder's ETERNUS driver).  Codes
+ * from 32768 up are each vendor's own, so they are read as busy only from
+ * a provider known as Fujitsu's, by its classes' prefix.
+ */
+static bool busy(const struct smis *s, uint64_t rc)
+{
+    return (rc == 32786 || rc == 32787) && s->prefix &&
+           strcasecmp(s->prefix, "FUJITSU_") == 0;
+}
+
+/* Invoke @method, again while the array says it is busy (with backoff,
+ * within the job timeout); its return code into *@rc (false: untyped). */
+static sp_code invoke_when_free(sp_array *a, const sp_cim_path *target,
+                                const char *method, const sp_cim_args *in,
+                                sp_cim_args **out, uint64_t *rc, bool *typed)
+{
+    struct smis *s = smis_of(a);
+    unsigned limit = a->timeout_s ? a->timeout_s : DEFAULT_JOB_TIMEOUT_S;
+    int64_t deadline = now_ms() + (int64_t)limit * 1000;
+    unsigned wait = POLL_MIN_MS;
+    for (;;) {
+        sp_cim_value *ret = NULL;
+        if (sp_cim_invoke_method(s->c, target, method, in, 0, &ret, out))
+            return smis_fail(a);
+        *rc = 0;
+        *typed = sp_cim_value_get_uint(ret, rc);
+        sp_cim_value_free(ret);
+        if (!*typed || !busy(s, *rc) || now_ms() + wait > deadline)
+            return SP_OK;
+        sp_log(SP_LOG_DEBUG, "array %s: %s: busy (%llu), again in %u ms",
+               a->name, method, (unsigned long long)*rc, wait);
+        sp_cim_args_free(*out);
+        *out = NULL;
+        usleep((useconds_t)wait * 1000);
+        wait = wait * 2 > POLL_MAX_MS ? POLL_MAX_MS : wait * 2;
+    }
+}
+
 sp_code smis_invoke(sp_array *a, const sp_cim_path *target, const char *method,
                     const sp_cim_args *in, const char *what, sp_cim_args **out,
                     sp_cim_path **job)
 {
     struct smis *s = smis_of(a);
-    sp_cim_value *ret = NULL;
     *out = NULL;
     if (job)
         *job = NULL;
-    if (sp_cim_invoke_method(s->c, target, method, in, 0, &ret, out))
-        return smis_fail(a);
     uint64_t rc = 0;
-    bool typed = sp_cim_value_get_uint(ret, &rc);
-    sp_cim_value_free(ret);
+    bool typed = false;
+    sp_code irc = invoke_when_free(a, target, method, in, out, &rc, &typed);
+    if (irc)
+        return irc;
     if (typed && rc == 4096) {
         const sp_cim_path *jp =
             sp_cim_value_get_ref(sp_cim_args_get(*out, "Job"));
@@ -279,7 +319,8 @@ sp_code smis_invoke(sp_array *a, const sp_cim_path *target, const char *method,
         *out = NULL;
         return spi_array_fail(a, rc == 1 ? SP_ERR_NOT_SUPPORTED : SP_ERR_CIM,
                               "%s: %s returned %llu (%s)", what, method,
-                              (unsigned long long)rc, return_meaning(rc));
+                              (unsigned long long)rc,
+                              busy(s, rc) ? "busy" : return_meaning(rc));
     }
     return SP_OK;
 }
