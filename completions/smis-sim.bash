@@ -34,6 +34,11 @@ _smis_sim() {
         _sanprov_words 'group legacy'
         return
         ;;
+    --vendor)
+        # The personalities of cmd/smis-sim/vendor.c.
+        _sanprov_words 'vnx vmax 3par eternus ibm pegasus sfcb'
+        return
+        ;;
     --fail | --drop)
         # METHOD:N[:CODE]: complete the method, then the user types N.
         compopt -o nospace 2>/dev/null
@@ -55,7 +60,7 @@ _smis_sim() {
     [[ $cur == -* ]] || return
     _sanprov_offer --listen --port-file --state --journal-max --compact \
         --tls-cert --tls-key --user \
-        --password-file --personality --pools --preload-volumes --latency \
+        --password-file --personality --vendor --pools --preload-volumes --latency \
         --job-seconds --fail --fail-text --drop --job-fail --job-stall \
         --no-pull --no-query --no-copies --close-after --close-unannounced \
         --max-enumerations --trace-dir --verbose --version --help -v -h
