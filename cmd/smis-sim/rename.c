@@ -290,6 +290,22 @@ static void walk(xmlNode *n, const struct pass *p, const char *cls)
         walk(c, p, cls);
 }
 
+/* Empty elements written as smis-sim's encoder writes them: <X/> only for
+ * NAMESPACE, CLASSNAME and VALUE.NULL, else <X></X> (SBLIM's wbemcli reads
+ * no <PROPERTY .../>).  An empty text child keeps an element open. */
+static void keep_open(xmlNode *n)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (n->children)
+            keep_open(n->children);
+        else if (!is(n, "NAMESPACE") && !is(n, "CLASSNAME") &&
+                 !is(n, "VALUE.NULL"))
+            xmlAddChild(n, xmlNewText((const xmlChar *)""));
+    }
+}
+
 bool sim_rename(const struct sim_rename *r, bool answer, const char *in,
                 size_t len, struct sim_rename_seen *seen, char **out,
                 size_t *outlen)
@@ -309,6 +325,7 @@ bool sim_rename(const struct sim_rename *r, bool answer, const char *in,
         return false;
     struct pass p = {r, answer, seen};
     walk(xmlDocGetRootElement(doc), &p, NULL);
+    keep_open(xmlDocGetRootElement(doc));
     xmlChar *mem = NULL;
     int n = 0;
     xmlDocDumpMemoryEnc(doc, &mem, &n, "utf-8");

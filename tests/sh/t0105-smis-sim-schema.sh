@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# tests/sh/t0105-smis-sim-schema.sh: smis-sim against the DMTF CIM Schema 2.49: its schema table is what the MOFs give, and every class and instance it serves, in both masking personalities, is schema-true (tests/tools/schemacheck.c).
+# tests/sh/t0105-smis-sim-schema.sh: smis-sim against the DMTF CIM Schema 2.49: its schema table is what the MOFs give, and every class and instance it serves, in both masking personalities and every vendor personality, is schema-true (tests/tools/schemacheck.c).
 # Test bodies are single-quoted and run by eval (see lib.sh):
 # shellcheck disable=SC2016,SC2034
 . "$SANPROV_SRCDIR/tests/sh/lib.sh"
@@ -32,14 +32,17 @@ fi
 SANPROV_CONFIG=$TRASH/sanprov.conf
 export SANPROV_CONFIG
 
-# check [--traces DIR]: schemacheck; its problems into problems (and
-# found), the counts into summary; fails on a problem not known.
+# check [--traces DIR]: schemacheck of namespaces $NS and $INTEROP; its
+# problems into problems (and found, in smis-sim's own class names), the
+# counts into summary; fails on a problem not known (in this personality's
+# class names, $PFX for SIM_).
 check() {
-    schemacheck "$@" "$SIM_URL" root/sim interop >problems 2>summary
+    schemacheck "$@" "$SIM_URL" "$NS" "$INTEROP" >problems 2>summary
     _rc=$?
     cat summary
-    cat problems >>"$TRASH/found"
-    grep -v -x -F -f "$TRASH/known" problems >new
+    sed "s/\b$PFX/SIM_/g" problems >>"$TRASH/found"
+    sed "s/\bSIM_/$PFX/g" "$TRASH/known" >known.here
+    grep -v -x -F -f known.here problems >new
     if [ "$_rc" -gt 1 ] || [ -s new ]; then
         cat new
         return 1
@@ -66,7 +69,8 @@ EOF
     ! run lun-create -q --size 1G --name failed pool:sim:gold 2>err &&
         grep "simulated failure" err &&
         if command -v wbemcli >/dev/null; then
-            wbemcli cm "$SIM_URL/$(sim_job SIM+JOB+1)" GetError >geterror &&
+            wbemcli cm "$SIM_URL/$NS:${PFX}ConcreteJob.InstanceID=\"SIM+JOB+1\"" \
+                GetError >geterror &&
                 grep "Error (string)" geterror
         fi &&
         run lun-create -q --size 1G --name "v%d" --count 3 pool:sim:gold >ids &&
@@ -78,9 +82,25 @@ EOF
 }
 
 : >"$TRASH/found"
-for P in group legacy; do
+# The two masking personalities, then each vendor's (t0106), whose
+# classes are subclasses of the same CIM_ classes under the vendor's
+# prefix, in the vendor's namespaces.
+for P in group legacy vnx vmax 3par eternus ibm pegasus sfcb; do
     SIM_NAME=$P
-    sim_start --personality "$P" --job-seconds 0.05 --job-fail 1
+    NS=root/sim INTEROP=interop PFX=SIM_
+    case $P in
+    group | legacy) set -- --personality "$P" ;;
+    *) set -- --vendor "$P" ;;
+    esac
+    case $P in
+    vnx) NS=root/emc PFX=Clar_ ;;
+    vmax) NS=root/emc PFX=Symm_ ;;
+    3par) NS=root/tpd PFX=TPD_ ;;
+    eternus) NS=root/eternus PFX=FUJITSU_ ;;
+    ibm) NS=root/ibm PFX=IBMTSDS_ ;;
+    pegasus) INTEROP=root/PG_InterOp ;;
+    esac
+    sim_start "$@" --job-seconds 0.05 --job-fail 1
 
     test_expect_success "$P: sanprov's programs make every kind of object" '
         populate
@@ -103,7 +123,18 @@ for P in group legacy; do
 
     sim_stop
     test_expect_success "$P: smis-sim stops cleanly" 'sim_stopped_ok'
-    sim_expect_valid_traces "$P: every response (the classes too) is DTD-valid"
+    if [ "$P" = sfcb ]; then
+        # SFCB's keys lack TYPE (DTD 2.3.1 style): the one difference
+        # from DSP0203 2.4.0 allowed.
+        test_expect_success "$P: every response is DTD-valid but for untyped keys" '
+            xmllint --noout --nonet --dtdvalid "$SIM_DTD" "$SIM_TRACE"/*.rsp.xml 2>&1 |
+                grep -v -E "KEYVALUE does not carry attribute TYPE|does not validate against" |
+                head -20 >invalid &&
+            ! test -s invalid || { cat invalid; false; }
+        '
+    else
+        sim_expect_valid_traces "$P: every response (the classes too) is DTD-valid"
+    fi
 done
 
 test_expect_success 'each known problem is still found (else remove it from the list)' '
