@@ -185,12 +185,10 @@ int main(int argc, char **argv)
                             sim_vendor_names(), vendor);
         /* What the vendor does, unless the options say otherwise. */
         if (o.vendor->personality >= 0) {
-            if (personality &&
-                (int)o.personality != o.vendor->personality)
-                cmd_usage_error("--vendor %s masks only as --personality %s",
-                                vendor,
-                                o.vendor->personality == SIM_GROUP ? "group"
-                                                                   : "legacy");
+            if (personality && (int)o.personality != o.vendor->personality)
+                cmd_usage_error(
+                    "--vendor %s masks only as --personality %s", vendor,
+                    o.vendor->personality == SIM_GROUP ? "group" : "legacy");
             o.personality = (enum sim_personality)o.vendor->personality;
         }
         if (!close_after)

@@ -16,8 +16,7 @@
 #define SIM_VOLUME "SIM_StorageVolume"
 #define SIM_JOB    "SIM_ConcreteJob"
 
-static const char *const default_interop[] = {"interop", "root/interop",
-                                              NULL};
+static const char *const default_interop[] = {"interop", "root/interop", NULL};
 
 const char *sim_rename_class(const struct sim_rename *r, bool to_sim,
                              const char *name, char *buf, size_t size)
@@ -84,8 +83,8 @@ static void set_text(xmlNode *n, const char *text)
 /* The value elements of a PROPERTY, KEYBINDING or PARAMVALUE: VALUE and
  * KEYVALUE children, and the VALUEs of a VALUE.ARRAY. */
 static void each_value(xmlNode *n, const struct pass *p,
-                       void (*fn)(xmlNode *, const struct pass *,
-                                  const char *, const char *),
+                       void (*fn)(xmlNode *, const struct pass *, const char *,
+                                  const char *),
                        const char *cls, const char *name)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
@@ -153,8 +152,7 @@ static void query(xmlNode *v, const struct pass *p, const char *cls,
         word[cl] = '\0';
         const char *to = sim_rename_class(p->r, true, word, buf, sizeof(buf));
         if (to != word) {
-            snprintf(out, sizeof(out), "%.*s%s%s", (int)(c - t), t, to,
-                     c + cl);
+            snprintf(out, sizeof(out), "%.*s%s%s", (int)(c - t), t, to, c + cl);
             set_text(v, out);
         }
         break;
@@ -182,7 +180,7 @@ static void name_space(xmlNode *n, const struct pass *p)
     const char *const *interop = r->interop ? r->interop : default_interop;
     const char *to = NULL;
     if (p->answer) {
-        to = strcasecmp(ns, SIM_ROOT) == 0 ? (r->ns ? r->ns : SIM_ROOT)
+        to = strcasecmp(ns, SIM_ROOT) == 0    ? (r->ns ? r->ns : SIM_ROOT)
              : strcasecmp(ns, "interop") == 0 ? interop[0]
                                               : NULL;
     } else {
@@ -230,16 +228,13 @@ static void object(xmlNode *n, const struct pass *p)
     char buf[256];
     /* Values are judged by smis-sim's name of the class. */
     const char *own =
-        p->answer ? cls
-                  : sim_rename_class(p->r, true, cls, buf, sizeof(buf));
+        p->answer ? cls : sim_rename_class(p->r, true, cls, buf, sizeof(buf));
     bool drop_jobstate = p->answer && p->r->no_jobstate && p->seen &&
-                         p->seen->props && own &&
-                         strcasecmp(own, SIM_JOB) == 0;
+                         p->seen->props && own && strcasecmp(own, SIM_JOB) == 0;
     for (xmlNode *c = n->children, *next; c; c = next) {
         next = c->next;
         char *name = NULL;
-        if (is(c, "KEYBINDING") || is(c, "PROPERTY") ||
-            is(c, "PROPERTY.ARRAY"))
+        if (is(c, "KEYBINDING") || is(c, "PROPERTY") || is(c, "PROPERTY.ARRAY"))
             name = attr(c, "NAME");
         if (name && drop_jobstate && strcasecmp(name, "JobState") == 0) {
             xmlUnlinkNode(c);

@@ -29,11 +29,11 @@
  *     job instances (SIM_ConcreteJob) without JobState.
  */
 struct sim_rename {
-    const char *prefix;          /* replaces "SIM_"; NULL: kept */
-    const char *const *classes;  /* SIM name, vendor name, ..., NULL */
-    const char *ns;              /* the array's namespace; NULL: root/sim */
-    const char *const *interop;  /* NULL-ended; NULL: interop, root/interop */
-    const char *devid_prefix;    /* NULL: none */
+    const char *prefix;         /* replaces "SIM_"; NULL: kept */
+    const char *const *classes; /* SIM name, vendor name, ..., NULL */
+    const char *ns;             /* the array's namespace; NULL: root/sim */
+    const char *const *interop; /* NULL-ended; NULL: interop, root/interop */
+    const char *devid_prefix;   /* NULL: none */
     bool untyped_keys;
     bool no_jobstate;
 };

@@ -149,8 +149,7 @@ static enum MHD_Result cim_request(struct sim *s, struct simhttp_request *rq)
     /* A vendor personality's names are smis-sim's own from here on
      * (rename.h); a request that is not XML goes to the parser as it is,
      * to be refused. */
-    const struct sim_rename *names =
-        s->o.vendor ? &s->o.vendor->names : NULL;
+    const struct sim_rename *names = s->o.vendor ? &s->o.vendor->names : NULL;
     struct sim_rename_seen seen = {.props = false};
     char *renamed = NULL;
     size_t renamed_len = 0;
@@ -265,8 +264,8 @@ int sim_serve(struct sim *s)
     struct simhttp *srv = simhttp_start(&ho, handler, s);
     sp_log(SP_LOG_INFO, "serving %s (%s personality%s%s) with %zu volumes",
            s->system, s->o.personality == SIM_GROUP ? "group" : "legacy",
-           s->o.vendor ? ", as " : "",
-           s->o.vendor ? s->o.vendor->product : "", s->nvols);
+           s->o.vendor ? ", as " : "", s->o.vendor ? s->o.vendor->product : "",
+           s->nvols);
     simhttp_wait(srv);
     simhttp_stop(srv);
     sim_ahead_stop(s);

@@ -527,8 +527,8 @@ bool sim_group_registered(const struct sim *s);
 /* Before method @method of class @cls is carried out: when the vendor
  * refuses it (a CIM error) or answers busy (a return code), write that
  * answer into @out and return true. */
-bool sim_vendor_refuse(struct sim *s, const sp_cim_request *rq,
-                       const char *cls, const char *method, sp_buf *out);
+bool sim_vendor_refuse(struct sim *s, const sp_cim_request *rq, const char *cls,
+                       const char *method, sp_buf *out);
 
 /* ---- server.c ---- */
 

@@ -128,8 +128,8 @@ static bool job_running(const struct sim *s)
     return false;
 }
 
-bool sim_vendor_refuse(struct sim *s, const sp_cim_request *rq,
-                       const char *cls, const char *method, sp_buf *out)
+bool sim_vendor_refuse(struct sim *s, const sp_cim_request *rq, const char *cls,
+                       const char *method, sp_buf *out)
 {
     const struct sim_vendor *v = s->o.vendor;
     if (!v)
@@ -142,8 +142,7 @@ bool sim_vendor_refuse(struct sim *s, const sp_cim_request *rq,
                   v->product, method);
         return true;
     }
-    if (v->busy_code && strcasecmp(method, "GetError") != 0 &&
-        job_running(s)) {
+    if (v->busy_code && strcasecmp(method, "GetError") != 0 && job_running(s)) {
         sim_count(s, "busy");
         sp_cim_value *ret = sp_cim_value_new_uint(SP_CIM_UINT32, v->busy_code);
         sp_cimxml_begin_response(out, sp_cim_request_msgid(rq), false, method);

@@ -179,12 +179,12 @@ for V in $VENDORS; do
     NS=$(namespace "$V")
 
     test_expect_success "$V: the storage pipeline" '
-        pipeline >"$TRASH/result.'$V'"; rc=$?
-        cat "$TRASH/result.'$V'"; test $rc = 0
+        pipeline >"$TRASH/result.$V"; rc=$?
+        cat "$TRASH/result.$V"; test $rc = 0
     '
     if [ $i -gt 1 ]; then
         test_expect_success "$V: the same results as the first personality" '
-            test_cmp "$TRASH/result.vnx" "$TRASH/result.'$V'"
+            test_cmp "$TRASH/result.vnx" "$TRASH/result.$V"
         '
     fi
     if [ -n "$DEPLOY" ]; then
