@@ -40,11 +40,13 @@ static const struct sim_vendor vendors[] = {
     },
     {
         /* quirks "EMC VMAX": Symm_ classes in root/emc; duplicate
-         * ElementNames allowed (as smis-sim always does). */
+         * ElementNames allowed (as smis-sim always does); a masking view
+         * cannot be deleted while it holds a volume. */
         .name = "vmax",
         .product = "EMC Symmetrix VMAX",
         .names = {.prefix = "Symm_", .ns = "root/emc"},
         .personality = -1,
+        .view_delete_needs_empty = true,
     },
     {
         /* quirks "HP 3PAR": TPD_ classes; a job read with a PropertyList
@@ -140,6 +142,19 @@ bool sim_vendor_refuse(struct sim *s, const sp_cim_request *rq, const char *cls,
                   "%s does not support Group Masking and Mapping (%s): use "
                   "the ControllerConfigurationService",
                   v->product, method);
+        return true;
+    }
+    /* VMAX deletes only an empty masking view. */
+    const char *id = NULL;
+    if (v->view_delete_needs_empty &&
+        strcasecmp(method, "DeleteMaskingView") == 0)
+        id = sim_path_key(sim_param_path(rq, "ProtocolController"), "DeviceID");
+    const struct sim_view *view = id ? sim_view_find(s, id) : NULL;
+    if (view && view->nunits) {
+        sim_error(rq, out, SP_CIM_ERR_FAILED,
+                  "masking view '%s' holds %zu volume(s): %s deletes only "
+                  "an empty one",
+                  view->name, view->nunits, v->product);
         return true;
     }
     if (v->busy_code && strcasecmp(method, "GetError") != 0 && job_running(s)) {

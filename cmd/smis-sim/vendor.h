@@ -23,6 +23,8 @@ struct sim_vendor {
     /* Group Masking and Mapping registered and its service there, but its
      * methods refused with CIM_ERR_NOT_SUPPORTED (masking is legacy). */
     bool group_refused;
+    /* DeleteMaskingView refused while the view holds a volume. */
+    bool view_delete_needs_empty;
     /* A change asked while a job runs is answered with this return code
      * (the array serialises its calls), 0: never. */
     unsigned busy_code;

@@ -50,23 +50,39 @@ EOF
 SANPROV_CONFIG=$TRASH/sanprov.conf
 export SANPROV_CONFIG
 
-# sim_call METHOD NAMESPACE BODY: one CIM-XML request to the simulator
-# (BODY: what goes inside IMETHODCALL after the namespace); the answer on
-# stdout.  bash's /dev/tcp, as sim_get.
-sim_call() {
-    _ns=
-    _old=$IFS
-    IFS=/
-    for _p in $2; do
-        _ns="$_ns<NAMESPACE NAME=\"$_p\"/>"
-    done
-    IFS=$_old
+# sim_post NAME REQUEST: one CIM-XML request (REQUEST: an IMETHODCALL or
+# METHODCALL called NAME) to the simulator; the answer on stdout.  bash's
+# /dev/tcp, as sim_get.
+sim_post() {
     _body="<?xml version=\"1.0\" encoding=\"utf-8\"?>
-<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><IMETHODCALL NAME=\"$1\"><LOCALNAMESPACEPATH>$_ns</LOCALNAMESPACEPATH>$3</IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>"
+<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\"><SIMPLEREQ>$2</SIMPLEREQ></MESSAGE></CIM>"
     bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
         printf "POST /cimom HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/xml; charset=\"utf-8\"\r\nCIMOperation: MethodCall\r\nCIMMethod: %s\r\nContent-Length: %d\r\n\r\n%s" \
             "$2" "${#3}" "$3" >&3
-        cat <&3' sim_call "$SIM_PORT" "$1" "$_body"
+        cat <&3' sim_post "$SIM_PORT" "$1" "$_body"
+}
+
+# ns_path NAMESPACE: its LOCALNAMESPACEPATH.
+ns_path() {
+    _ns=
+    _old=$IFS
+    IFS=/
+    for _p in $1; do
+        _ns="$_ns<NAMESPACE NAME=\"$_p\"/>"
+    done
+    IFS=$_old
+    echo "<LOCALNAMESPACEPATH>$_ns</LOCALNAMESPACEPATH>"
+}
+
+# sim_call OPERATION NAMESPACE PARAMS: an intrinsic operation.
+sim_call() {
+    sim_post "$1" "<IMETHODCALL NAME=\"$1\">$(ns_path "$2")$3</IMETHODCALL>"
+}
+
+# system_part CLASS KEY VALUE: the INSTANCENAME of an object of the array
+# (vmax's classes).
+system_part() {
+    echo "<INSTANCENAME CLASSNAME=\"$1\"><KEYBINDING NAME=\"CreationClassName\"><KEYVALUE VALUETYPE=\"string\">$1</KEYVALUE></KEYBINDING><KEYBINDING NAME=\"$2\"><KEYVALUE VALUETYPE=\"string\">$3</KEYVALUE></KEYBINDING><KEYBINDING NAME=\"SystemCreationClassName\"><KEYVALUE VALUETYPE=\"string\">Symm_StorageSystem</KEYVALUE></KEYBINDING><KEYBINDING NAME=\"SystemName\"><KEYVALUE VALUETYPE=\"string\">SIM0001</KEYVALUE></KEYBINDING></INSTANCENAME>"
 }
 
 # truth NAME: the host LUN number smis-sim gave the volume named NAME (from
@@ -229,6 +245,19 @@ for V in $VENDORS; do
             sim_get /stats >stats &&
             test "$(jq ".calls.ExposePaths" stats)" -gt 0 &&
             test "$(jq ".calls.CreateGroup // 0" stats)" = 0
+        '
+        ;;
+    vmax)
+        test_expect_success 'vmax: a masking view holding a volume is not deleted; lun-mask -u empties it first' '
+            run pool-list --class gold | run lun-create --size 1M --name held |
+                run lun-mask --host kvm01 >held.id &&
+            view=$(sim_state | jq -r ".views[0].id") && test -n "$view" &&
+            sim_post DeleteMaskingView "<METHODCALL NAME=\"DeleteMaskingView\"><LOCALINSTANCEPATH>$(ns_path root/emc)$(system_part Symm_GroupMaskingMappingService Name GroupMaskingMappingService)</LOCALINSTANCEPATH><PARAMVALUE NAME=\"ProtocolController\" PARAMTYPE=\"reference\"><VALUE.REFERENCE>$(system_part Symm_SCSIProtocolController DeviceID "$view")</VALUE.REFERENCE></PARAMVALUE></METHODCALL>" >refused &&
+            grep "deletes only an empty one" refused &&
+            test "$(sim_state | jq ".views | length")" = 1 &&
+            run lun-mask -u --host kvm01 <held.id >/dev/null &&
+            test "$(sim_state | jq ".views | length")" = 0 &&
+            run lun-delete <held.id >/dev/null
         '
         ;;
     3par)
