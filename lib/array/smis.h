@@ -63,6 +63,10 @@ static inline struct smis *smis_of(sp_array *a)
 /* Connect and find the array (Interop profiles, the system). */
 sp_code smis_discover(sp_array *a);
 
+/* The driver's capabilities and identify entries (smis_caps.c). */
+sp_code smis_capabilities(sp_array *a, sp_array_caps *out);
+sp_code smis_identify(sp_array *a, sp_array_caps *out);
+
 /*
  * Facts shared by the handles of a process that reach one array (the
  * same name, URI and user), so that N workers discover it once
