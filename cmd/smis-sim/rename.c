@@ -15,6 +15,7 @@
 #define SIM_ROOT   "root/sim"
 #define SIM_VOLUME "SIM_StorageVolume"
 #define SIM_JOB    "SIM_ConcreteJob"
+#define SIM_NAMESPACE "SIM_Namespace"
 
 static const char *const default_interop[] = {"interop", "root/interop", NULL};
 
@@ -101,6 +102,25 @@ static bool ends_with(const char *s, const char *tail)
     return sl >= tl && strcasecmp(s + sl - tl, tail) == 0;
 }
 
+/* Namespace @ns in the other spelling: the vendor's in an answer,
+ * smis-sim's in a request; NULL when the personality does not serve it
+ * (or, in an answer, when it is not smis-sim's). */
+static const char *map_ns(const struct pass *p, const char *ns)
+{
+    const struct sim_rename *r = p->r;
+    const char *const *interop = r->interop ? r->interop : default_interop;
+    if (p->answer)
+        return strcasecmp(ns, SIM_ROOT) == 0 ? (r->ns ? r->ns : SIM_ROOT)
+               : strcasecmp(ns, "interop") == 0 ? interop[0]
+                                                : NULL;
+    if (strcasecmp(ns, r->ns ? r->ns : SIM_ROOT) == 0)
+        return SIM_ROOT;
+    for (size_t i = 0; interop[i]; i++)
+        if (strcasecmp(ns, interop[i]) == 0)
+            return "interop";
+    return NULL;
+}
+
 /* One value of property or key @name of an object of class @cls (in
  * smis-sim's spelling; NULL when not known). */
 static void value(xmlNode *v, const struct pass *p, const char *cls,
@@ -111,7 +131,13 @@ static void value(xmlNode *v, const struct pass *p, const char *cls,
         return;
     char buf[512];
     const char *r = p->r->devid_prefix;
-    if (name && ends_with(name, "CreationClassName")) {
+    const char *ns;
+    if (name && cls && strcasecmp(name, "Name") == 0 &&
+        strcasecmp(cls, SIM_NAMESPACE) == 0 && (ns = map_ns(p, t)) &&
+        strcmp(ns, t) != 0) {
+        /* A CIM_Namespace is named by the namespace it stands for. */
+        set_text(v, ns);
+    } else if (name && ends_with(name, "CreationClassName")) {
         const char *to =
             sim_rename_class(p->r, !p->answer, t, buf, sizeof(buf));
         if (to != t)
@@ -176,22 +202,9 @@ static void name_space(xmlNode *n, const struct pass *p)
             return; /* too long to be a namespace served */
         len += (size_t)w;
     }
-    const struct sim_rename *r = p->r;
-    const char *const *interop = r->interop ? r->interop : default_interop;
-    const char *to = NULL;
-    if (p->answer) {
-        to = strcasecmp(ns, SIM_ROOT) == 0    ? (r->ns ? r->ns : SIM_ROOT)
-             : strcasecmp(ns, "interop") == 0 ? interop[0]
-                                              : NULL;
-    } else {
-        if (strcasecmp(ns, r->ns ? r->ns : SIM_ROOT) == 0)
-            to = SIM_ROOT;
-        for (size_t i = 0; !to && interop[i]; i++)
-            if (strcasecmp(ns, interop[i]) == 0)
-                to = "interop";
-        if (!to && p->seen && !p->seen->bad_ns[0])
-            snprintf(p->seen->bad_ns, sizeof(p->seen->bad_ns), "%s", ns);
-    }
+    const char *to = map_ns(p, ns);
+    if (!to && !p->answer && p->seen && !p->seen->bad_ns[0])
+        snprintf(p->seen->bad_ns, sizeof(p->seen->bad_ns), "%s", ns);
     if (!to || strcmp(to, ns) == 0)
         return;
     /* The new NAMESPACE elements go where the old ones were: first. */

@@ -20,7 +20,8 @@
  *     name @classes pairs it with;
  *   - namespaces (LOCALNAMESPACEPATH, NAMESPACEPATH): root/sim is @ns,
  *     interop is @interop[0]; requests may name any of @interop; any
- *     other namespace is one this provider does not serve;
+ *     other namespace is one this provider does not serve; the Name of a
+ *     SIM_Namespace (CIM_Namespace) follows the namespace it names;
  *   - the DeviceIDs of volumes (SIM_StorageVolume's key and property)
  *     start with @devid_prefix in answers; a value that starts with it in
  *     a request loses it;
