@@ -11,10 +11,10 @@
 
 #include "rename.h"
 
-#define SIM_PREFIX "SIM_"
-#define SIM_ROOT   "root/sim"
-#define SIM_VOLUME "SIM_StorageVolume"
-#define SIM_JOB    "SIM_ConcreteJob"
+#define SIM_PREFIX    "SIM_"
+#define SIM_ROOT      "root/sim"
+#define SIM_VOLUME    "SIM_StorageVolume"
+#define SIM_JOB       "SIM_ConcreteJob"
 #define SIM_NAMESPACE "SIM_Namespace"
 
 static const char *const default_interop[] = {"interop", "root/interop", NULL};
@@ -110,7 +110,7 @@ static const char *map_ns(const struct pass *p, const char *ns)
     const struct sim_rename *r = p->r;
     const char *const *interop = r->interop ? r->interop : default_interop;
     if (p->answer)
-        return strcasecmp(ns, SIM_ROOT) == 0 ? (r->ns ? r->ns : SIM_ROOT)
+        return strcasecmp(ns, SIM_ROOT) == 0    ? (r->ns ? r->ns : SIM_ROOT)
                : strcasecmp(ns, "interop") == 0 ? interop[0]
                                                 : NULL;
     if (strcasecmp(ns, r->ns ? r->ns : SIM_ROOT) == 0)
